@@ -1,0 +1,153 @@
+#include "analyzer/emit_yaml_writer.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static void emit(struct yw *w, yaml_event_t *ev, int made)
+{
+	if (!w->ok)
+		return;
+	if (!made || !yaml_emitter_emit(&w->emitter, ev))
+		w->ok = false;
+}
+
+bool yw_open(struct yw *w, FILE *out)
+{
+	yaml_event_t ev;
+	w->ok = yaml_emitter_initialize(&w->emitter) != 0;
+	if (!w->ok)
+		return false;
+	yaml_emitter_set_output_file(&w->emitter, out);
+	yaml_emitter_set_unicode(&w->emitter, 1);
+	yaml_emitter_set_width(&w->emitter, 120);
+	emit(w, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING));
+	return w->ok;
+}
+
+bool yw_close(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev, yaml_stream_end_event_initialize(&ev));
+	if (w->ok && !yaml_emitter_flush(&w->emitter))
+		w->ok = false;
+	yaml_emitter_delete(&w->emitter);
+	return w->ok;
+}
+
+void yw_doc_start(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0));
+}
+
+void yw_doc_end(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev, yaml_document_end_event_initialize(&ev, 1));
+}
+
+void yw_map_start(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev,
+	     yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
+}
+
+void yw_map_end(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev, yaml_mapping_end_event_initialize(&ev));
+}
+
+void yw_seq_start(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev,
+	     yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
+}
+
+void yw_seq_end(struct yw *w)
+{
+	yaml_event_t ev;
+	emit(w, &ev, yaml_sequence_end_event_initialize(&ev));
+}
+
+static void scalar(struct yw *w, const char *v, yaml_scalar_style_t style)
+{
+	yaml_event_t ev;
+	emit(w, &ev,
+	     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)v,
+					  (int)strlen(v), style == YAML_PLAIN_SCALAR_STYLE,
+					  style != YAML_PLAIN_SCALAR_STYLE, style));
+}
+
+void yw_str(struct yw *w, const char *v)
+{
+	/* Double quotes for every string value: "10de" and "030000" must stay
+	 * strings for YAML 1.1 readers, and messages may contain ':'. */
+	scalar(w, v ? v : "", YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+}
+
+void yw_plain(struct yw *w, const char *v)
+{
+	scalar(w, v, YAML_PLAIN_SCALAR_STYLE);
+}
+
+void yw_null(struct yw *w)
+{
+	yw_plain(w, "null");
+}
+
+void yw_uint(struct yw *w, uint64_t v)
+{
+	char buf[32];
+	(void)snprintf(buf, sizeof(buf), "%" PRIu64, v);
+	yw_plain(w, buf);
+}
+
+void yw_hex(struct yw *w, uint64_t v)
+{
+	char buf[32];
+	(void)snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	yw_plain(w, buf);
+}
+
+void yw_bool(struct yw *w, bool v)
+{
+	yw_plain(w, v ? "true" : "false");
+}
+
+void yw_key(struct yw *w, const char *k)
+{
+	yw_plain(w, k);
+}
+
+void yw_kstr(struct yw *w, const char *k, const char *v)
+{
+	yw_key(w, k);
+	yw_str(w, v);
+}
+
+void yw_kuint(struct yw *w, const char *k, uint64_t v)
+{
+	yw_key(w, k);
+	yw_uint(w, v);
+}
+
+void yw_khex(struct yw *w, const char *k, uint64_t v)
+{
+	yw_key(w, k);
+	yw_hex(w, v);
+}
+
+void yw_kbool(struct yw *w, const char *k, bool v)
+{
+	yw_key(w, k);
+	yw_bool(w, v);
+}
+
+void yw_knull(struct yw *w, const char *k)
+{
+	yw_key(w, k);
+	yw_null(w);
+}

@@ -1,0 +1,99 @@
+#include "analyzer/load.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static enum load_status fail(enum load_status st, char *err, size_t cap, const char *path,
+			     const char *why)
+{
+	(void)snprintf(err, cap, "%s: %s", path, why);
+	return st;
+}
+
+enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
+			       size_t errcap)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t want, got = 0;
+	int fd;
+	*data = NULL;
+	*len = 0;
+	/* O_NONBLOCK so that opening a FIFO does not wait for a writer; the
+	 * type check below rejects it before any read. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT || e == ENOTDIR)
+			return fail(LOAD_NOT_FOUND, err, errcap, path, "no such file");
+		if (e == EACCES || e == EPERM)
+			return fail(LOAD_PERMISSION, err, errcap, path, "permission denied");
+		return fail(LOAD_READ_ERROR, err, errcap, path, strerror(e));
+	}
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return fail(LOAD_READ_ERROR, err, errcap, path, strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(LOAD_IS_DIRECTORY, err, errcap, path, "is a directory, not a ROM file");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return fail(LOAD_NOT_REGULAR, err, errcap, path,
+			    "not a regular file (FIFO, device or socket); save the ROM to a file "
+			    "first");
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return fail(LOAD_EMPTY, err, errcap, path, "empty file (0 bytes)");
+	}
+	if ((uint64_t)st.st_size > ROM_LOAD_MAX) {
+		char why[128];
+		(void)snprintf(why, sizeof(why),
+			       "%lld bytes: expected at most %u (64 MiB) for an option ROM",
+			       (long long)st.st_size, ROM_LOAD_MAX);
+		close(fd);
+		return fail(LOAD_TOO_LARGE, err, errcap, path, why);
+	}
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	want = (size_t)st.st_size;
+	/* One spare byte tells a file that grew since fstat. */
+	buf = malloc(want + 1);
+	if (!buf) {
+		close(fd);
+		return fail(LOAD_NO_MEMORY, err, errcap, path, "out of memory");
+	}
+	while (got < want + 1) {
+		ssize_t n = read(fd, buf + got, want + 1 - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			return fail(LOAD_READ_ERROR, err, errcap, path, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (got != want) {
+		char why[160];
+		(void)snprintf(why, sizeof(why),
+			       "the file changed size while it was read: expected %zu bytes, read "
+			       "%s%zu",
+			       want, got > want ? "more than " : "", got > want ? want : got);
+		free(buf);
+		return fail(LOAD_CHANGED, err, errcap, path, why);
+	}
+	*data = buf;
+	*len = want;
+	return LOAD_OK;
+}

@@ -1,0 +1,29 @@
+/* Reading a ROM file into memory, safely: regular files only, bounded size,
+ * read-only, and a file that changes size while read is an error. */
+#ifndef OPTROM_LOAD_H
+#define OPTROM_LOAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ROM_LOAD_MAX (64u * 1024u * 1024u) /* larger files are not option ROMs */
+
+enum load_status {
+	LOAD_OK = 0,
+	LOAD_NOT_FOUND,
+	LOAD_IS_DIRECTORY,
+	LOAD_NOT_REGULAR, /* FIFO, device, socket */
+	LOAD_EMPTY,
+	LOAD_TOO_LARGE,
+	LOAD_PERMISSION,
+	LOAD_READ_ERROR,
+	LOAD_CHANGED, /* the file grew or shrank while it was read */
+	LOAD_NO_MEMORY,
+};
+
+/* Reads path into a new buffer (*data, free() it). On failure *data is NULL
+ * and err holds one line naming the file and the reason. */
+enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
+			       size_t errcap);
+
+#endif

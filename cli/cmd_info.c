@@ -1,0 +1,70 @@
+#include "analyzer/emit.h"
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static void info_usage(FILE *out)
+{
+	fprintf(out, "usage: optrom info FILE [--format text|yaml]\n"
+		     "\n"
+		     "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
+		     "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
+		     "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
+		     "\n"
+		     "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
+		     "  -h, --help        this help\n");
+}
+
+int cmd_info(int argc, char **argv)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	enum out_format fmt = FORMAT_TEXT;
+	struct rom_report *r;
+	int c, rc;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!cli_parse_format(optarg, &fmt))
+				return EXIT_USAGE;
+			break;
+		case 'h':
+			info_usage(stdout);
+			return EXIT_READY;
+		default:
+			info_usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "optrom info: expected exactly one FILE, found %d\n", argc - optind);
+		info_usage(stderr);
+		return EXIT_USAGE;
+	}
+	r = malloc(sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "optrom: out of memory\n");
+		return EXIT_USAGE;
+	}
+	if (!cli_analyze_file(argv[optind], r, NULL, NULL)) {
+		free(r);
+		return EXIT_USAGE;
+	}
+	if (fmt == FORMAT_YAML) {
+		const struct rom_report *one = r;
+		if (!emit_yaml(stdout, &one, 1)) {
+			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			free(r);
+			return EXIT_USAGE;
+		}
+	} else {
+		emit_text(stdout, r);
+	}
+	rc = cli_exit_for(r->verdict);
+	free(r);
+	return rc;
+}

@@ -1,0 +1,552 @@
+/* EFI 1.1 / Tiano decompression, written from the format description in
+ * docs/formats-pci-amd-efi.md section 3 (facts from the UEFI compression
+ * specification and EDK2 BaseUefiDecompressLib / BaseTools Decompress.c).
+ *
+ * Shape of the stream, per block:
+ *   16 bits  number of C symbols in the block
+ *   T table  code lengths of the 19-symbol alphabet that codes the C lengths
+ *   C table  code lengths of the 510-symbol char+length alphabet
+ *   P table  code lengths of the position-bit-length alphabet
+ *   symbols  C symbol; for a match also a P symbol and its extra bits
+ *
+ * Differences from EDK2, all on the strict side and all only for streams
+ * EDK2's compressor never writes:
+ *   - codes are decoded canonically (counts + sorted symbols, with a direct
+ *     lookup for short codes) instead of EDK2's left/right node trees, so
+ *     there are no node ids to go out of range;
+ *   - the Kraft sum must be exactly 1 without 16-bit wrap (EDK2 accepts an
+ *     over-subscribed code whose sum wraps to 0 mod 2^16);
+ *   - counts above the alphabet size, single-symbol values outside the
+ *     alphabet and zero runs past NC are errors, not silently clamped;
+ *   - the P alphabet is NP (14 or 20 symbols, what the compressor writes),
+ *     not MAXNP (31), so a P symbol can never ask for a distance beyond the
+ *     variant's window.
+ */
+#include "formats/efi_decompress.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/span.h"
+
+/* Constants of the format (docs section 3, table). */
+enum {
+	EFI_NC = 510,       /* 256 literals + match lengths 3..256 */
+	EFI_CBIT = 9,       /* bits of the C-length count */
+	EFI_NT = 19,        /* alphabet coding the C lengths */
+	EFI_TBIT = 5,       /* bits of the T-length count */
+	EFI_NPT = 31,       /* largest PT alphabet a count field can name */
+	EFI_NP_EFI = 14,    /* EFI 1.1: WNDBIT 13 + 1 */
+	EFI_NP_TIANO = 20,  /* Tiano: WNDBIT 19 + 1 */
+	EFI_THRESHOLD = 3,  /* shortest match */
+	EFI_MAXLEN = 16,    /* longest code length the format allows */
+	EFI_C_FAST = 12,    /* direct-lookup bits for the C table (EDK2 uses 12) */
+	EFI_PT_FAST = 8,    /* direct-lookup bits for the T and P tables */
+	EFI_T_SPECIAL = 3,  /* after the 3rd T length comes a 2-bit zero count */
+	EFI_BLOCK_WRAP = 65536, /* block size 0 wraps to 65536 symbols (EDK2 UINT16) */
+};
+
+/* ---------------------------------------------------------------------- */
+/* Bit reader: MSB first, zero bits past the end (EDK2 FillBuf).          */
+
+struct efi_bits {
+	struct span src; /* the CompSize bytes after the header */
+	size_t pos;      /* next byte of src to load */
+	uint64_t acc;    /* the low `have` bits are the next bits of the stream */
+	unsigned have;
+	uint64_t used; /* bits consumed so far */
+};
+
+static void bits_refill(struct efi_bits *b)
+{
+	while (b->have <= 56) {
+		uint8_t byte;
+		/* span_u8 yields 0 past the end: exactly the format's zero fill. */
+		if (span_u8(&b->src, b->pos, &byte))
+			b->pos++;
+		b->acc = (b->acc << 8) | byte;
+		b->have += 8;
+	}
+}
+
+/* Next k bits (1 <= k <= 32) without consuming them. */
+static uint32_t bits_peek(struct efi_bits *b, unsigned k)
+{
+	if (b->have < k)
+		bits_refill(b);
+	return (uint32_t)((b->acc >> (b->have - k)) & ((UINT64_C(1) << k) - 1));
+}
+
+/* Consumes k bits; only after a bits_peek of at least k bits. */
+static void bits_skip(struct efi_bits *b, unsigned k)
+{
+	b->have -= k;
+	b->used += k;
+}
+
+static uint32_t bits_get(struct efi_bits *b, unsigned k)
+{
+	uint32_t v;
+	if (k == 0)
+		return 0;
+	v = bits_peek(b, k);
+	bits_skip(b, k);
+	return v;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Canonical Huffman tables.                                              */
+
+enum efi_huff_mode {
+	HUFF_EMPTY,  /* every length 0: valid to read, an error to decode from */
+	HUFF_SINGLE, /* count field 0: one symbol, coded with 0 bits */
+	HUFF_CODE,   /* a complete prefix code */
+};
+
+struct efi_huff {
+	enum efi_huff_mode mode;
+	uint16_t single;
+	unsigned fast_bits;
+	uint16_t count[EFI_MAXLEN + 1];
+	uint16_t sorted[EFI_NC]; /* symbols ordered by (length, symbol) */
+	/* fast[code prefix] = symbol << 5 | length, 0 when the code is longer
+	 * than fast_bits (then the slow canonical walk decides). */
+	uint16_t fast[1u << EFI_C_FAST];
+};
+
+static enum efi_decomp_status huff_set_single(struct efi_huff *h, uint32_t sym, unsigned nsym)
+{
+	/* The compressor writes a single-symbol tree as "count 0, root"; a root
+	 * outside the alphabet is a corrupt stream (docs 3.1, "validate v < nn"). */
+	if (sym >= nsym)
+		return EFI_DECOMP_BAD_TABLE;
+	h->mode = HUFF_SINGLE;
+	h->single = (uint16_t)sym;
+	return EFI_DECOMP_OK;
+}
+
+/* Counts lengths and checks that they form a complete code (Kraft sum == 1).
+ * Returns false on a length > 16 or an incomplete / over-subscribed code;
+ * sets *empty when every length is 0. */
+static bool huff_count(struct efi_huff *h, const uint8_t *len, unsigned nsym, bool *empty)
+{
+	int32_t left = 1;
+	memset(h->count, 0, sizeof(h->count));
+	for (unsigned s = 0; s < nsym; s++) {
+		if (len[s] > EFI_MAXLEN)
+			return false;
+		h->count[len[s]]++;
+	}
+	*empty = h->count[0] == nsym;
+	if (*empty)
+		return true;
+	for (unsigned l = 1; l <= EFI_MAXLEN; l++) {
+		left = left * 2 - h->count[l];
+		if (left < 0)
+			return false; /* over-subscribed */
+	}
+	return left == 0; /* else incomplete (EDK2: Start[17] != 0) */
+}
+
+/* Codes are assigned in order of increasing length, then symbol, MSB first:
+ * the canonical rule of EDK2 MakeTable (start[l+1] = start[l] + count[l] <<
+ * (16 - l)). */
+static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len, unsigned nsym,
+					 unsigned fast_bits)
+{
+	uint16_t offs[EFI_MAXLEN + 2];
+	uint32_t next[EFI_MAXLEN + 1];
+	uint32_t code = 0;
+	bool empty;
+
+	if (!huff_count(h, len, nsym, &empty))
+		return EFI_DECOMP_BAD_TABLE;
+	if (empty) {
+		h->mode = HUFF_EMPTY;
+		return EFI_DECOMP_OK;
+	}
+	h->mode = HUFF_CODE;
+	h->fast_bits = fast_bits;
+	offs[1] = 0;
+	next[0] = 0;
+	for (unsigned l = 1; l <= EFI_MAXLEN; l++) {
+		offs[l + 1] = (uint16_t)(offs[l] + h->count[l]);
+		code = (code + (l > 1 ? h->count[l - 1] : 0u)) << 1;
+		next[l] = code;
+	}
+	memset(h->fast, 0, sizeof(h->fast[0]) << fast_bits);
+	for (unsigned s = 0; s < nsym; s++) {
+		unsigned l = len[s];
+		uint32_t c, first, n;
+		if (l == 0)
+			continue;
+		h->sorted[offs[l]++] = (uint16_t)s;
+		c = next[l]++;
+		if (l > fast_bits)
+			continue;
+		/* Every fast_bits-wide prefix that starts with this code. */
+		first = c << (fast_bits - l);
+		n = 1u << (fast_bits - l);
+		for (uint32_t i = 0; i < n; i++)
+			h->fast[first + i] = (uint16_t)(s << 5 | l);
+	}
+	return EFI_DECOMP_OK;
+}
+
+/* Slow path for codes longer than the direct lookup: walk the lengths,
+ * keeping the first code of each length (canonical decoding). */
+static bool huff_walk(const struct efi_huff *h, uint32_t bits16, unsigned *sym, unsigned *l_out)
+{
+	uint32_t first = 0, index = 0;
+	for (unsigned l = 1; l <= EFI_MAXLEN; l++) {
+		uint32_t code = bits16 >> (EFI_MAXLEN - l);
+		uint32_t cnt = h->count[l];
+		if (code >= first && code - first < cnt) {
+			*sym = h->sorted[index + (code - first)];
+			*l_out = l;
+			return true;
+		}
+		index += cnt;
+		first = (first + cnt) << 1;
+	}
+	return false;
+}
+
+static enum efi_decomp_status huff_decode(const struct efi_huff *h, struct efi_bits *b,
+					  unsigned *sym)
+{
+	uint32_t bits16;
+	uint16_t e;
+	unsigned l;
+
+	if (h->mode == HUFF_SINGLE) {
+		*sym = h->single; /* 0-bit code */
+		return EFI_DECOMP_OK;
+	}
+	if (h->mode == HUFF_EMPTY)
+		return EFI_DECOMP_BAD_SYMBOL;
+	bits16 = bits_peek(b, EFI_MAXLEN);
+	e = h->fast[bits16 >> (EFI_MAXLEN - h->fast_bits)];
+	if (e != 0) {
+		*sym = e >> 5;
+		bits_skip(b, e & 31u);
+		return EFI_DECOMP_OK;
+	}
+	if (!huff_walk(h, bits16, sym, &l))
+		return EFI_DECOMP_BAD_SYMBOL; /* unreachable for a complete code */
+	bits_skip(b, l);
+	return EFI_DECOMP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Block header: T, C and P tables.                                       */
+
+struct efi_decoder {
+	struct efi_bits bits;
+	struct efi_huff t, c, p;
+	unsigned pbit; /* 4 or 5 */
+	unsigned np;   /* 14 or 20 */
+};
+
+/* One PT length: 3 bits, and 7 extends in unary ("1110" = 7, "11110" = 8). */
+static enum efi_decomp_status read_pt_len(struct efi_bits *b, uint8_t *out)
+{
+	uint32_t k = bits_get(b, 3);
+	if (k == 7) {
+		while (bits_get(b, 1) == 1) {
+			k++;
+			/* Stop at once: EDK2 scanned up to 28 more bits, and
+			 * anything past 16 is rejected anyway (chipsec #430). */
+			if (k > EFI_MAXLEN)
+				return EFI_DECOMP_BAD_TABLE;
+		}
+	}
+	*out = (uint8_t)k;
+	return EFI_DECOMP_OK;
+}
+
+/* T (nn = NT, special = 3) or P (nn = NP, no special) lengths. */
+static enum efi_decomp_status read_pt_table(struct efi_bits *b, struct efi_huff *h, unsigned nn,
+					    unsigned nbit, unsigned special)
+{
+	uint8_t len[EFI_NPT] = {0};
+	uint32_t n = bits_get(b, nbit);
+	unsigned i = 0;
+
+	if (n == 0)
+		return huff_set_single(h, bits_get(b, nbit), nn);
+	if (n > nn)
+		return EFI_DECOMP_BAD_TABLE;
+	while (i < n) {
+		enum efi_decomp_status st = read_pt_len(b, &len[i]);
+		if (st != EFI_DECOMP_OK)
+			return st;
+		i++;
+		if (i == special) {
+			/* 2 bits: how many of positions 3..5 are zero. */
+			uint32_t z = bits_get(b, 2);
+			if (i + z > nn)
+				return EFI_DECOMP_BAD_TABLE;
+			i += z; /* len[] is already zero there */
+		}
+	}
+	return huff_build(h, len, nn, EFI_PT_FAST);
+}
+
+/* C lengths, coded with the T table: T 0 = one zero, T 1 = 3..18 zeros,
+ * T 2 = 20..531 zeros, T k >= 3 = length k - 2. */
+static enum efi_decomp_status read_c_table(struct efi_decoder *d)
+{
+	uint8_t len[EFI_NC] = {0};
+	struct efi_bits *b = &d->bits;
+	uint32_t n = bits_get(b, EFI_CBIT);
+	unsigned i = 0;
+
+	if (n == 0)
+		return huff_set_single(&d->c, bits_get(b, EFI_CBIT), EFI_NC);
+	if (n > EFI_NC)
+		return EFI_DECOMP_BAD_TABLE; /* 9 bits can say 511 */
+	while (i < n) {
+		unsigned t;
+		uint32_t run;
+		enum efi_decomp_status st = huff_decode(&d->t, b, &t);
+		if (st != EFI_DECOMP_OK)
+			return st;
+		if (t > 2) {
+			len[i++] = (uint8_t)(t - 2);
+			continue;
+		}
+		if (t == 0)
+			run = 1;
+		else if (t == 1)
+			run = bits_get(b, 4) + 3;
+		else
+			run = bits_get(b, EFI_CBIT) + 20;
+		if (run > EFI_NC - i)
+			return EFI_DECOMP_BAD_TABLE; /* zero run past NC */
+		i += run;
+	}
+	return huff_build(&d->c, len, EFI_NC, EFI_C_FAST);
+}
+
+static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t *nsym)
+{
+	enum efi_decomp_status st;
+	*nsym = bits_get(&d->bits, 16);
+	if (*nsym == 0)
+		*nsym = EFI_BLOCK_WRAP; /* EDK2 decrements a UINT16 */
+	st = read_pt_table(&d->bits, &d->t, EFI_NT, EFI_TBIT, EFI_T_SPECIAL);
+	if (st == EFI_DECOMP_OK)
+		st = read_c_table(d);
+	if (st == EFI_DECOMP_OK)
+		st = read_pt_table(&d->bits, &d->p, d->np, d->pbit, 0);
+	return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Main loop.                                                             */
+
+/* A match: distance code from P, then copy `mlen` bytes from dist + 1 back. */
+static enum efi_decomp_status copy_match(struct efi_decoder *d, unsigned mlen, uint8_t *dst,
+					 size_t *pos, size_t end)
+{
+	unsigned pl;
+	uint32_t dist;
+	size_t from;
+	enum efi_decomp_status st = huff_decode(&d->p, &d->bits, &pl);
+
+	if (st != EFI_DECOMP_OK)
+		return st;
+	/* pl < np <= 20, so the extra bits fit in 19 and dist < window. */
+	dist = pl <= 1 ? pl : (1u << (pl - 1)) + bits_get(&d->bits, pl - 1);
+	if (dist >= *pos)
+		return EFI_DECOMP_BAD_DISTANCE; /* before the output start */
+	from = *pos - dist - 1;
+	/* Byte by byte: the copy may overlap its own output (dist < mlen). */
+	while (mlen-- > 0 && *pos < end)
+		dst[(*pos)++] = dst[from++];
+	return EFI_DECOMP_OK;
+}
+
+/* Each step emits at least one byte, so the loop ends after at most `end`
+ * steps; each block header reads at least 16 bits, so the number of table
+ * builds is bounded by the input size plus end / 65536. */
+static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, size_t end,
+					 size_t *pos)
+{
+	uint32_t block_left = 0;
+	while (*pos < end) {
+		enum efi_decomp_status st;
+		unsigned c;
+		if (block_left == 0) {
+			st = read_block_header(d, &block_left);
+			if (st != EFI_DECOMP_OK)
+				return st;
+		}
+		block_left--;
+		st = huff_decode(&d->c, &d->bits, &c);
+		if (st != EFI_DECOMP_OK)
+			return st;
+		if (c < 256) {
+			dst[(*pos)++] = (uint8_t)c;
+			continue;
+		}
+		st = copy_match(d, c - (256u - EFI_THRESHOLD), dst, pos, end);
+		if (st != EFI_DECOMP_OK)
+			return st;
+	}
+	return EFI_DECOMP_OK;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Public API.                                                            */
+
+const char *efi_decomp_status_str(enum efi_decomp_status st)
+{
+	switch (st) {
+	case EFI_DECOMP_OK:
+		return "ok";
+	case EFI_DECOMP_TRUNCATED_HEADER:
+		return "compressed header truncated";
+	case EFI_DECOMP_SIZE_OVERFLOW:
+		return "compressed size beyond input";
+	case EFI_DECOMP_TOO_LARGE:
+		return "original size too large";
+	case EFI_DECOMP_DST_TOO_SMALL:
+		return "output buffer too small";
+	case EFI_DECOMP_BAD_TABLE:
+		return "bad huffman table";
+	case EFI_DECOMP_BAD_DISTANCE:
+		return "copy distance before output start";
+	case EFI_DECOMP_BAD_SYMBOL:
+		return "bad huffman symbol";
+	case EFI_DECOMP_NO_MEMORY:
+		return "out of memory";
+	case EFI_DECOMP_BAD_VARIANT:
+		return "unknown compression variant";
+	}
+	return "unknown status";
+}
+
+const char *efi_decomp_guess_str(enum efi_decomp_guess g)
+{
+	switch (g) {
+	case EFI_DECOMP_GUESS_EFI:
+		return "efi";
+	case EFI_DECOMP_GUESS_TIANO:
+		return "tiano";
+	case EFI_DECOMP_GUESS_AMBIGUOUS:
+		return "ambiguous";
+	case EFI_DECOMP_GUESS_NONE:
+		break;
+	}
+	return "none";
+}
+
+enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint32_t *comp_size,
+				       uint32_t *orig_size)
+{
+	struct span s = span_make(src, src_len);
+	uint32_t comp, orig;
+
+	if (comp_size)
+		*comp_size = 0;
+	if (orig_size)
+		*orig_size = 0;
+	if (!span_u32le(&s, 0, &comp) || !span_u32le(&s, 4, &orig))
+		return EFI_DECOMP_TRUNCATED_HEADER;
+	if (comp_size)
+		*comp_size = comp;
+	if (orig_size)
+		*orig_size = orig;
+	/* 64-bit sum: CompSize 0xFFFFFFF9 must not wrap to 1 (CVE-2017-573x). */
+	if ((uint64_t)comp + EFI_DECOMP_HEADER_SIZE > (uint64_t)s.len)
+		return EFI_DECOMP_SIZE_OVERFLOW;
+	if (orig > EFI_DECOMP_MAX_ORIG)
+		return EFI_DECOMP_TOO_LARGE;
+	return EFI_DECOMP_OK;
+}
+
+static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
+					  size_t end, struct efi_decomp_result *res)
+{
+	enum efi_decomp_status st;
+	struct efi_decoder *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return EFI_DECOMP_NO_MEMORY;
+	d->bits.src = *stream;
+	d->pbit = pbit;
+	d->np = pbit == EFI_DECOMP_EFI11 ? EFI_NP_EFI : EFI_NP_TIANO;
+	st = decode_all(d, dst, end, &res->out_len);
+	res->bits_used = d->bits.used;
+	res->overrun = d->bits.used > (uint64_t)stream->len * 8u;
+	free(d);
+	return st;
+}
+
+enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
+					 enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
+					 struct efi_decomp_result *res)
+{
+	struct efi_decomp_result local;
+	struct span s = span_make(src, src_len), stream;
+	enum efi_decomp_status st;
+
+	if (!res)
+		res = &local;
+	memset(res, 0, sizeof(*res));
+	if (v != EFI_DECOMP_EFI11 && v != EFI_DECOMP_TIANO)
+		return EFI_DECOMP_BAD_VARIANT;
+	st = efi_decomp_info(src, src_len, &res->comp_size, &res->orig_size);
+	if (st != EFI_DECOMP_OK)
+		return st;
+	if (res->orig_size == 0)
+		return EFI_DECOMP_OK; /* EDK2: nothing to do */
+	if (!dst || dst_cap < res->orig_size)
+		return EFI_DECOMP_DST_TOO_SMALL;
+	if (!span_sub(&s, EFI_DECOMP_HEADER_SIZE, res->comp_size, &stream))
+		return EFI_DECOMP_SIZE_OVERFLOW; /* already excluded by info */
+	return run_decoder(&stream, (unsigned)v, dst, res->orig_size, res);
+}
+
+enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len,
+				      enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
+				      size_t *out_len)
+{
+	struct efi_decomp_result res;
+	enum efi_decomp_status st = efi_decompress_ex(src, src_len, v, dst, dst_cap, &res);
+	if (out_len)
+		*out_len = res.out_len;
+	return st;
+}
+
+static bool variant_works(const uint8_t *src, size_t src_len, enum efi_decomp_variant v,
+			  uint8_t *buf, size_t cap)
+{
+	struct efi_decomp_result res;
+	return efi_decompress_ex(src, src_len, v, buf, cap, &res) == EFI_DECOMP_OK &&
+	       !res.overrun;
+}
+
+enum efi_decomp_guess efi_decomp_guess(const uint8_t *src, size_t src_len)
+{
+	uint32_t orig;
+	uint8_t *buf;
+	bool efi, tiano;
+
+	if (efi_decomp_info(src, src_len, NULL, &orig) != EFI_DECOMP_OK)
+		return EFI_DECOMP_GUESS_NONE;
+	/* One buffer serves both tries: they run one after the other. */
+	buf = malloc(orig ? orig : 1);
+	if (!buf)
+		return EFI_DECOMP_GUESS_NONE;
+	efi = variant_works(src, src_len, EFI_DECOMP_EFI11, buf, orig);
+	tiano = variant_works(src, src_len, EFI_DECOMP_TIANO, buf, orig);
+	free(buf);
+	if (efi && tiano)
+		return EFI_DECOMP_GUESS_AMBIGUOUS;
+	if (efi)
+		return EFI_DECOMP_GUESS_EFI;
+	return tiano ? EFI_DECOMP_GUESS_TIANO : EFI_DECOMP_GUESS_NONE;
+}

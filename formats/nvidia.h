@@ -1,0 +1,79 @@
+/* NVIDIA-specific structures: the NVGI/IFR (Init-From-ROM) container that
+ * nvflash, GPU-Z and TechPowerUp files carry in front of the PCI ROM, the
+ * RFRD ROM directory of IFR version 3, the NPDE PCI data extension, and the
+ * BIT table's BIOS version.
+ *
+ * Sources (../shared/docs/formats-nvidia.md): OpenRM dev_bus.h
+ * NV_PBUS_IFR_FMT_FIXED* and kernel_gsp_vbios_tu102.c (section 2.2/2.3),
+ * OpenRM pci_exp_table.h and nouveau npde.c (3.3), BIT spec (6.2, 6.3).
+ * Offsets in nvgi_* are file offsets: the container starts the file.
+ */
+#ifndef OPTROM_NVIDIA_H
+#define OPTROM_NVIDIA_H
+
+#include "formats/field.h"
+#include "formats/span.h"
+
+#define NVGI_SIG           0x4947564Eu /* "NVGI" */
+#define NVGI_RFRD_SIG      0x44524652u /* "RFRD" */
+#define NVGI_RFRD_DISTANCE 4096u       /* directory = flash status offset + 4 KiB */
+#define NPDE_SIG           0x4544504Eu /* "NPDE" */
+#define NPDE_LAST_IMAGE    0x80u
+
+enum nvgi_status {
+	NVGI_OK = 0,
+	NVGI_NOT_PRESENT,         /* the bytes do not start with "NVGI" */
+	NVGI_TRUNCATED,           /* a header field or the pointer it needs is past the end */
+	NVGI_UNSUPPORTED_VERSION, /* VERSIONSW other than 1, 2 or 3 */
+	NVGI_NO_RFRD,             /* v3: no "RFRD" directory where the header says */
+	NVGI_BAD_ROM_OFFSET,      /* the ROM offset is 0, misaligned or past the end */
+};
+
+const char *nvgi_status_str(enum nvgi_status st);
+
+struct nvgi_header {
+	uint32_t fixed1;
+	uint32_t fixed2;
+	uint8_t version;          /* FIXED1 bits 15:8 */
+	uint16_t fixed_data_size; /* FIXED1 bits 30:16: start of the extended section */
+	uint32_t total_data_size; /* FIXED2 bits 19:0 */
+	uint16_t subsystem_vendor; /* +0x0C, observed to be the board's SSID */
+	uint16_t subsystem_device;
+	uint32_t rom_offset; /* file offset of the PCI ROM, 0 when unknown */
+	/* version 3 only */
+	uint32_t flash_status_offset;
+	uint32_t rfrd_offset;
+	uint16_t rfrd_version;
+	uint16_t rfrd_size;
+};
+
+/* Decodes the container at the start of s. On NVGI_OK, rom_offset is a
+ * 4-aligned offset inside s (the caller still validates the image there). */
+enum nvgi_status nvgi_decode(const struct span *s, struct nvgi_header *out);
+
+struct npde {
+	size_t offset; /* relative to the image */
+	uint16_t revision;
+	uint16_t length;
+	uint16_t subimage_blocks;
+	uint8_t priv_last;
+	uint8_t flags;
+	bool has_last;  /* length covers +0x0A (OpenRM rule) */
+	bool has_flags; /* length covers +0x0B */
+};
+
+extern const struct fmt_field npde_fields[];
+extern const size_t npde_field_count;
+
+/* Looks for an NPDE after the PCI data structure of the image at img: at
+ * align16(pcir_offset + pcir_length), relative to the image. Returns false
+ * when there is none (or it runs past the bytes). */
+bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_t pcir_length,
+		 struct npde *out);
+
+/* The NVIDIA BIOS version from the BIT table of an x86 image: token 'B'
+ * (BIOSDATA) +0 u32 and +4 OEM byte, printed "86.04.3D.00.88". Returns
+ * false when there is no BIT or no such token inside [img, img + len). */
+bool nv_bios_version(const struct span *s, size_t img, size_t len, char *out, size_t cap);
+
+#endif

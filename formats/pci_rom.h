@@ -1,0 +1,135 @@
+/* PCI expansion ROM image: the 55AA header, the PCI data structure (PCIR and
+ * NVIDIA's NPDS/RGIS variants) and the legacy $PnP expansion header.
+ *
+ * Sources: PCI Local Bus 2.2/2.3 and PCI Firmware 3.0 (via EDK2 Pci22.h and
+ * Pci30.h), SeaBIOS optionroms.c, iPXE Option/ROM.pm, OpenRM pci_exp_table.h;
+ * see ../shared/docs/formats-pci-amd-efi.md section 1 and formats-nvidia.md
+ * section 3. All offsets below are relative to the image start unless noted.
+ */
+#ifndef OPTROM_PCI_ROM_H
+#define OPTROM_PCI_ROM_H
+
+#include "formats/field.h"
+#include "formats/span.h"
+
+#define PCI_ROM_BLOCK         512u    /* image lengths count 512-byte blocks */
+#define PCI_ROM_SIG           0xAA55u /* bytes 55 AA */
+#define PCI_ROM_SIG_NV        0x4E56u /* bytes 'V' 'N': NVIDIA private image */
+#define PCI_ROM_SIG_NV2       0xBB77u /* second NVIDIA private signature (OpenRM) */
+#define PCI_ROM_HDR_SIZE_OFF  0x02u   /* legacy: image size in 512-byte blocks */
+#define PCI_ROM_HDR_PCIR_PTR  0x18u
+#define PCI_ROM_HDR_PNP_PTR   0x1Au
+#define PCI_ROM_HDR_MIN_LEN   0x1Au   /* bytes needed to reach the PCIR pointer */
+#define PCIR_SIG_PCIR         0x52494350u /* "PCIR" */
+#define PCIR_SIG_NPDS         0x5344504Eu /* "NPDS" (NVIDIA private images) */
+#define PCIR_SIG_RGIS         0x53494752u /* "RGIS" (OpenRM, not seen in dumps) */
+#define PCIR_MIN_LEN          0x18u   /* revision 0 (PCI 2.2/2.3) structure */
+#define PCIR_REV3_LEN         0x1Cu   /* revision 3 (PCI Firmware 3.0) structure */
+#define PCIR_LAST_IMAGE       0x80u   /* indicator bit 7; bits 0-6 are reserved */
+#define PCI_CODE_X86          0x00u
+#define PCI_CODE_OPENFIRMWARE 0x01u
+#define PCI_CODE_HPPA         0x02u
+#define PCI_CODE_EFI          0x03u
+#define PCI_CODE_NV_NBSI      0x70u /* NVIDIA NoteBook System Information */
+#define PCI_CODE_NV_EXT       0xE0u /* NVIDIA VBIOS extension / FwSec */
+#define PCI_CHECKSUM_IPXE_OFF 0x06u /* iPXE fixrom.pl, SeaBIOS buildrom.py */
+
+enum pci_status {
+	PCI_OK = 0,
+	PCI_TRUNCATED,     /* the structure runs past the end of the bytes */
+	PCI_BAD_SIGNATURE, /* 55AA / PCIR signature missing */
+	PCI_BAD_POINTER,   /* PCIR pointer is 0 or points outside the bytes */
+	PCI_MISALIGNED,    /* PCIR pointer is not DWORD aligned (PCI 2.2 6.3.1.2) */
+	PCI_BAD_LENGTH,    /* PCIR length field below 0x18 or 0xFFFF */
+};
+
+const char *pci_status_str(enum pci_status st);
+
+struct pci_rom_header {
+	uint16_t signature;
+	uint8_t size_blocks;  /* legacy byte 0x02; for EFI images the low byte of InitializationSize */
+	uint16_t pcir_offset; /* relative to the image */
+	uint16_t pnp_offset;  /* legacy $PnP pointer (0 = none or not present) */
+	bool has_pnp_field;   /* the image is long enough to hold 0x1A..0x1B */
+};
+
+/* Decodes the header of the image at img. Accepts 55AA always, and the
+ * NVIDIA signatures when allow_nvidia is set. */
+enum pci_status pci_rom_header_decode(const struct span *s, size_t img, bool allow_nvidia,
+				      struct pci_rom_header *out);
+
+enum pcir_kind { PCIR_KIND_PCIR, PCIR_KIND_NPDS, PCIR_KIND_RGIS };
+
+struct pci_pcir {
+	enum pcir_kind kind;
+	uint32_t signature;
+	uint16_t vendor_id;
+	uint16_t device_id;
+	uint16_t device_list; /* rev 3: device list pointer from the PCIR; rev 0: reserved/VPD */
+	uint16_t length;      /* structure length in bytes */
+	uint8_t revision;
+	uint32_t class_code;   /* base class << 16 | sub-class << 8 | prog-if */
+	uint16_t image_blocks; /* image length in 512-byte units: the chain step */
+	uint16_t code_revision;
+	uint8_t code_type;
+	uint8_t indicator;
+	bool has_rev3_fields; /* length >= 0x1C and those bytes exist */
+	uint16_t max_runtime_blocks;
+	uint16_t config_utility;
+	uint16_t dmtf_clp;
+};
+
+/* Field table of the PCI data structure (names used in reports and diffs). */
+extern const struct fmt_field pci_pcir_fields[];
+extern const size_t pci_pcir_field_count;
+
+/* Decodes the PCI data structure at absolute offset pcir_abs. Accepts "PCIR"
+ * always and NPDS/RGIS when allow_nvidia is set. Fields at 0x16..0x1B are
+ * only read when the structure's own length says they exist (rev 0 NVIDIA
+ * x86 images keep code there). A bad length field is reported as
+ * PCI_BAD_LENGTH but *out is still filled. */
+enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allow_nvidia,
+				struct pci_pcir *out);
+
+/* Candidate check for an image starting at img: signature, PCIR pointer
+ * non-zero, DWORD aligned and inside the bytes, PCIR signature. On success
+ * fills the header and PCIR. */
+enum pci_status pci_image_probe(const struct span *s, size_t img, bool allow_nvidia,
+				struct pci_rom_header *hdr, struct pci_pcir *pcir);
+
+/* "x86", "openfirmware", "hppa", "efi", "nvidia-private" or "other". */
+const char *pci_code_type_name(uint8_t code_type);
+
+struct pci_pnp {
+	uint8_t revision;
+	uint8_t length_units; /* in 16-byte units */
+	uint16_t next;
+	uint8_t checksum_byte;
+	uint8_t sum; /* 8-bit sum over length_units*16 bytes; 0 when valid */
+	uint32_t device_id;
+	uint16_t manufacturer_ptr;
+	uint16_t product_ptr;
+};
+
+#define PNP_SIG 0x506E5024u /* "$PnP" */
+
+/* Decodes a $PnP header at img + ptr. */
+enum pci_status pci_pnp_decode(const struct span *s, size_t img, uint16_t ptr, struct pci_pnp *out);
+
+/* Copies a NUL-terminated string at img + ptr (at most cap-1 printable
+ * bytes); false when ptr is 0 or outside the bytes. */
+bool pci_rom_string(const struct span *s, size_t img, uint16_t ptr, char *out, size_t cap);
+
+/* Who built an x86 image, as far as the image says, and so which byte its
+ * producer uses to balance the checksum. */
+enum pci_producer {
+	PCI_PRODUCER_UNKNOWN = 0,
+	PCI_PRODUCER_ATOMBIOS, /* AMD/ATI: byte 0x21 (PolarisBiosEditor, upp, yaabe) */
+	PCI_PRODUCER_IPXE,     /* iPXE: byte 0x06 (Option::ROM checksum field) */
+	PCI_PRODUCER_SEABIOS,  /* SeaBIOS VGA BIOS: byte 0x06 (scripts/buildrom.py) */
+	PCI_PRODUCER_NVIDIA,   /* NVIDIA: last byte of the image (envytools vbios_mgmt) */
+};
+
+const char *pci_producer_name(enum pci_producer p);
+
+#endif

@@ -1,0 +1,408 @@
+/* PE32 / PE32+ header reader for EFI drivers (docs/formats-pci-amd-efi.md
+ * section 2.3). Every read goes through span.h; offsets come from the
+ * Microsoft PE/COFF specification:
+ *   DOS header      "MZ" at 0, e_lfanew (u32) at 0x3C
+ *   PE signature    "PE\0\0" at e_lfanew
+ *   COFF header     20 bytes at e_lfanew + 4
+ *   optional header at e_lfanew + 24, SizeOfOptionalHeader bytes
+ *   section table   40-byte entries right after the optional header
+ */
+#include "formats/pe.h"
+
+#include <string.h>
+
+/* COFF file header, relative to e_lfanew + 4. */
+enum {
+	COFF_MACHINE = 0,
+	COFF_NUM_SECTIONS = 2,
+	COFF_TIMESTAMP = 4,
+	COFF_SIZE_OPT = 16,
+	COFF_CHARACTERISTICS = 18,
+	COFF_SIZE = 20,
+};
+
+/* Optional header, relative to its start. The PE32 and PE32+ layouts agree
+ * except for BaseOfData / ImageBase and the data-directory count. */
+enum {
+	OPT_MAGIC = 0,
+	OPT_ENTRY = 16,
+	OPT_IMAGE_BASE32 = 28, /* PE32: u32 (BaseOfData sits at 24) */
+	OPT_IMAGE_BASE64 = 24, /* PE32+: u64 */
+	OPT_SECTION_ALIGN = 32,
+	OPT_FILE_ALIGN = 36,
+	OPT_SIZE_OF_IMAGE = 56,
+	OPT_SIZE_OF_HEADERS = 60,
+	OPT_SUBSYSTEM = 68,
+	OPT_NUM_RVA32 = 92,
+	OPT_NUM_RVA64 = 108,
+};
+
+/* Section header (40 bytes). */
+enum {
+	SEC_NAME = 0,
+	SEC_VSIZE = 8,
+	SEC_VADDR = 12,
+	SEC_RAW_SIZE = 16,
+	SEC_RAW_PTR = 20,
+	SEC_CHARACTERISTICS = 36,
+	SEC_SIZE = 40,
+};
+
+/* EDK2 EFI_TE_IMAGE_HEADER (PI spec vol. 1 "TE image"): 40 bytes. */
+enum {
+	TE_MACHINE = 2,
+	TE_NUM_SECTIONS = 4, /* u8 */
+	TE_SUBSYSTEM = 5,    /* u8 */
+	TE_STRIPPED = 6,
+	TE_ENTRY = 8,
+	TE_IMAGE_BASE = 16,
+	TE_HEADER_SIZE = 40,
+};
+
+#define DOS_MAGIC   0x5A4D /* "MZ" */
+#define TE_MAGIC    0x5A56 /* "VZ" */
+#define DOS_LFANEW  0x3C
+#define PE_SIG_SIZE 4
+
+/* A cursor that remembers the first failed read (the iPXE asn1 idea): the
+ * caller checks once, after a group of reads whose range it already knows. */
+struct pe_reader {
+	const struct span *s;
+	bool ok;
+};
+
+static uint16_t rd16(struct pe_reader *r, size_t off)
+{
+	uint16_t v;
+	if (!span_u16le(r->s, off, &v))
+		r->ok = false;
+	return v;
+}
+
+static uint32_t rd32(struct pe_reader *r, size_t off)
+{
+	uint32_t v;
+	if (!span_u32le(r->s, off, &v))
+		r->ok = false;
+	return v;
+}
+
+static uint64_t rd64(struct pe_reader *r, size_t off)
+{
+	uint64_t v;
+	if (!span_u64le(r->s, off, &v))
+		r->ok = false;
+	return v;
+}
+
+static uint8_t rd8(struct pe_reader *r, size_t off)
+{
+	uint8_t v;
+	if (!span_u8(r->s, off, &v))
+		r->ok = false;
+	return v;
+}
+
+static enum pe_status parse_te(const struct span *s, struct pe_info *out)
+{
+	struct pe_reader r = {s, true};
+	if (!span_has(s, 0, TE_HEADER_SIZE))
+		return PE_ERR_TE_TRUNCATED;
+	out->kind = PE_KIND_TE;
+	out->machine = rd16(&r, TE_MACHINE);
+	out->num_sections = rd8(&r, TE_NUM_SECTIONS);
+	out->subsystem = rd8(&r, TE_SUBSYSTEM);
+	out->te_stripped_size = rd16(&r, TE_STRIPPED);
+	out->entry_point = rd32(&r, TE_ENTRY);
+	out->image_base = rd64(&r, TE_IMAGE_BASE);
+	return r.ok ? PE_TE_IMAGE : PE_ERR_TE_TRUNCATED;
+}
+
+static void parse_coff(struct pe_reader *r, size_t coff, struct pe_info *out)
+{
+	out->machine = rd16(r, coff + COFF_MACHINE);
+	out->num_sections = rd16(r, coff + COFF_NUM_SECTIONS);
+	out->timestamp = rd32(r, coff + COFF_TIMESTAMP);
+	out->size_of_optional_header = rd16(r, coff + COFF_SIZE_OPT);
+	out->characteristics = rd16(r, coff + COFF_CHARACTERISTICS);
+}
+
+static enum pe_status parse_optional(const struct span *s, size_t opt, struct pe_info *out)
+{
+	struct pe_reader r = {s, true};
+	size_t need;
+	bool plus;
+
+	if (!span_u16le(s, opt + OPT_MAGIC, &out->magic))
+		return PE_ERR_OPT_TRUNCATED;
+	if (out->magic != PE_MAGIC_PE32 && out->magic != PE_MAGIC_PE32PLUS)
+		return PE_ERR_BAD_MAGIC;
+	plus = out->magic == PE_MAGIC_PE32PLUS;
+	/* Everything up to and including NumberOfRvaAndSizes. */
+	need = (plus ? OPT_NUM_RVA64 : OPT_NUM_RVA32) + 4u;
+	if (out->size_of_optional_header < need)
+		return PE_ERR_OPT_TOO_SMALL;
+	if (!span_has(s, opt, out->size_of_optional_header))
+		return PE_ERR_OPT_TRUNCATED;
+	out->kind = plus ? PE_KIND_PE32PLUS : PE_KIND_PE32;
+	out->entry_point = rd32(&r, opt + OPT_ENTRY);
+	out->image_base = plus ? rd64(&r, opt + OPT_IMAGE_BASE64) : rd32(&r, opt + OPT_IMAGE_BASE32);
+	out->section_alignment = rd32(&r, opt + OPT_SECTION_ALIGN);
+	out->file_alignment = rd32(&r, opt + OPT_FILE_ALIGN);
+	out->size_of_image = rd32(&r, opt + OPT_SIZE_OF_IMAGE);
+	out->size_of_headers = rd32(&r, opt + OPT_SIZE_OF_HEADERS);
+	out->subsystem = rd16(&r, opt + OPT_SUBSYSTEM);
+	out->num_rva_and_sizes = rd32(&r, opt + (plus ? OPT_NUM_RVA64 : OPT_NUM_RVA32));
+	return r.ok ? PE_OK : PE_ERR_OPT_TRUNCATED;
+}
+
+static void parse_section(struct pe_reader *r, size_t off, struct pe_section *sec)
+{
+	for (size_t i = 0; i < 8; i++) {
+		char c = (char)rd8(r, off + SEC_NAME + i);
+		sec->name[i] = c;
+	}
+	sec->name[8] = '\0';
+	sec->virtual_size = rd32(r, off + SEC_VSIZE);
+	sec->virtual_address = rd32(r, off + SEC_VADDR);
+	sec->raw_size = rd32(r, off + SEC_RAW_SIZE);
+	sec->raw_pointer = rd32(r, off + SEC_RAW_PTR);
+	sec->characteristics = rd32(r, off + SEC_CHARACTERISTICS);
+}
+
+static enum pe_status parse_sections(const struct span *s, size_t table, struct pe_info *out)
+{
+	struct pe_reader r = {s, true};
+	size_t n = out->num_sections, bytes;
+
+	if (n > PE_MAX_SECTIONS)
+		return PE_ERR_TOO_MANY_SECTIONS;
+	if (!size_mul(n, SEC_SIZE, &bytes) || !span_has(s, table, bytes))
+		return PE_ERR_SECTIONS_TRUNCATED;
+	for (size_t i = 0; i < n; i++) {
+		struct pe_section *sec = &out->sections[i];
+		uint64_t end;
+		parse_section(&r, table + i * SEC_SIZE, sec);
+		end = (uint64_t)sec->raw_pointer + sec->raw_size;
+		if (end > out->raw_end)
+			out->raw_end = end;
+	}
+	out->section_count = n;
+	return r.ok ? PE_OK : PE_ERR_SECTIONS_TRUNCATED;
+}
+
+enum pe_status pe_parse(const struct span *s, struct pe_info *out)
+{
+	struct pe_reader r = {s, true};
+	uint16_t magic;
+	uint32_t lfanew;
+	size_t coff, opt, end;
+	enum pe_status st;
+
+	memset(out, 0, sizeof(*out));
+	if (!span_u16le(s, 0, &magic))
+		return PE_ERR_EMPTY;
+	if (magic == TE_MAGIC)
+		return parse_te(s, out);
+	if (magic != DOS_MAGIC)
+		return PE_ERR_NO_MZ;
+	if (!span_u32le(s, DOS_LFANEW, &lfanew))
+		return PE_ERR_DOS_TRUNCATED;
+	out->lfanew = lfanew;
+	/* docs 2.3: check e_lfanew + 0x18 <= size before touching the header. */
+	if (!size_add(lfanew, PE_SIG_SIZE + COFF_SIZE, &end) || end > s->len)
+		return PE_ERR_LFANEW_RANGE;
+	if (!span_eq(s, lfanew, "PE\0\0", PE_SIG_SIZE))
+		return PE_ERR_NO_PE_SIG;
+	coff = (size_t)lfanew + PE_SIG_SIZE;
+	parse_coff(&r, coff, out);
+	if (!r.ok)
+		return PE_ERR_LFANEW_RANGE; /* unreachable: the range was checked */
+	opt = coff + COFF_SIZE;
+	st = parse_optional(s, opt, out);
+	if (st != PE_OK)
+		return st;
+	return parse_sections(s, opt + out->size_of_optional_header, out);
+}
+
+const char *pe_status_str(enum pe_status st)
+{
+	switch (st) {
+	case PE_OK:
+		return "ok";
+	case PE_TE_IMAGE:
+		return "te image";
+	case PE_ERR_EMPTY:
+		return "image too short";
+	case PE_ERR_NO_MZ:
+		return "no mz signature";
+	case PE_ERR_TE_TRUNCATED:
+		return "te header truncated";
+	case PE_ERR_DOS_TRUNCATED:
+		return "dos header truncated";
+	case PE_ERR_LFANEW_RANGE:
+		return "e_lfanew beyond image";
+	case PE_ERR_NO_PE_SIG:
+		return "no pe signature";
+	case PE_ERR_OPT_TOO_SMALL:
+		return "optional header too small";
+	case PE_ERR_OPT_TRUNCATED:
+		return "optional header truncated";
+	case PE_ERR_BAD_MAGIC:
+		return "bad optional header magic";
+	case PE_ERR_TOO_MANY_SECTIONS:
+		return "too many sections";
+	case PE_ERR_SECTIONS_TRUNCATED:
+		return "section table truncated";
+	}
+	return "unknown status";
+}
+
+const char *pe_machine_name(uint16_t machine)
+{
+	switch (machine) {
+	case PE_MACHINE_IA32:
+		return "IA32";
+	case PE_MACHINE_X64:
+		return "X64";
+	case PE_MACHINE_IA64:
+		return "IA64";
+	case PE_MACHINE_EBC:
+		return "EBC";
+	case PE_MACHINE_ARM:
+		return "ARM";
+	case PE_MACHINE_AARCH64:
+		return "AArch64";
+	case PE_MACHINE_RISCV32:
+		return "RISCV32";
+	case PE_MACHINE_RISCV64:
+		return "RISCV64";
+	case PE_MACHINE_RISCV128:
+		return "RISCV128";
+	case PE_MACHINE_LOONGARCH32:
+		return "LoongArch32";
+	case PE_MACHINE_LOONGARCH64:
+		return "LoongArch64";
+	default:
+		return NULL;
+	}
+}
+
+const char *pe_subsystem_name(uint16_t subsystem)
+{
+	switch (subsystem) {
+	case PE_SUBSYSTEM_EFI_APPLICATION:
+		return "EFI application";
+	case PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER:
+		return "EFI boot service driver";
+	case PE_SUBSYSTEM_EFI_RUNTIME_DRIVER:
+		return "EFI runtime driver";
+	case PE_SUBSYSTEM_EFI_ROM:
+		return "EFI ROM";
+	default:
+		return NULL;
+	}
+}
+
+/* ---------------------------------------------------------------------- */
+/* Text search.                                                           */
+
+static bool is_printable(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7F;
+}
+
+/* Does the text at off start with prefix, each character `width` bytes wide
+ * (1 = ASCII, 2 = UTF-16LE with a zero high byte)? */
+static bool text_at(const struct span *s, size_t off, const char *prefix, size_t plen,
+		    size_t width)
+{
+	for (size_t k = 0; k < plen; k++) {
+		uint8_t lo, hi = 0;
+		if (!span_u8(s, off + k * width, &lo) || lo != (uint8_t)prefix[k])
+			return false;
+		if (width == 2 && (!span_u8(s, off + k * width + 1, &hi) || hi != 0))
+			return false;
+	}
+	return true;
+}
+
+/* Copies the text at off (width 1 or 2) until NUL, a non-printable
+ * character, the end of the image or cap - 1 characters. */
+static void text_copy(const struct span *s, size_t off, size_t width, char *out, size_t cap)
+{
+	size_t n = 0;
+	while (n + 1 < cap) {
+		uint8_t lo, hi = 0;
+		if (!span_u8(s, off + n * width, &lo) || !is_printable(lo))
+			break;
+		if (width == 2 && (!span_u8(s, off + n * width + 1, &hi) || hi != 0))
+			break;
+		out[n++] = (char)lo;
+	}
+	out[n] = '\0';
+}
+
+bool pe_find_text(const struct span *image, const char *prefix, char *out, size_t cap)
+{
+	size_t plen = strlen(prefix);
+	if (cap == 0 || plen == 0)
+		return false;
+	for (size_t off = 0; off < image->len; off++) {
+		size_t width = 0;
+		if (text_at(image, off, prefix, plen, 1))
+			width = 1;
+		else if (text_at(image, off, prefix, plen, 2))
+			width = 2;
+		if (width != 0) {
+			text_copy(image, off, width, out, cap);
+			return true;
+		}
+	}
+	out[0] = '\0';
+	return false;
+}
+
+/* What the corpus shows (70 compressed EFI images in shared/corpus):
+ *
+ * AMD: every GOP driver (Polaris, Vega, Navi 10) carries its ComponentName
+ * as UTF-16LE, e.g. "AMD GOP X64 Release Driver Rev.2.10.0.0.0.Jan 21
+ * 2020.17:42:40"; the same prefix is what AMD's setup pages show. It is
+ * absent in ASCII.
+ *
+ * Intel: GOP tools search for the UTF-16 "Intel (R) GOP Driver" (docs 2.3);
+ * kept here untested, as there is no Intel GOP in the corpus.
+ *
+ * NVIDIA: no version string exists in the driver. Its UTF-16 strings are
+ * "NVIDIA GPU UEFI Driver (xx.xx.xx.xx.xx)" / "NVIDIA Graphics Display
+ * Controller (xx.xx.xx.xx.xx)", where "xx.xx.xx.xx.xx" is a placeholder
+ * filled at run time with the VBIOS version, and in newer drivers (GOP
+ * 0x10038 for Kepler, and Pascal to Ada) a family tag "nvgop-gk1xx",
+ * "nvgop-gp1xx", "nvgop-tu1xx", "nvgop-ga1xx", "nvgop-ad1xx" (absent in older
+ * Kepler and Maxwell drivers); pe_find_text(image, "nvgop-") finds it.
+ * The GOP version number (the hex number that NVIDIA tools and the corpus
+ * notes quote, e.g. 0x10038, 0x3000A, 0x5001F, 0x6000D, 0x70011) is a u32 that lives
+ * in two places:
+ *   - the ROM, outside the PE: u32 at NPDE + 0x0C when the NPDE that
+ *     follows the EFI image's PCIR is 0x10 bytes long (NPDE revision 0x100;
+ *     older 0x0C-byte NPDEs, as in stock Kepler ROMs, have no such field);
+ *   - the PE: the Version field of the driver's
+ *     EFI_DRIVER_BINDING_PROTOCOL instance in .data (three function
+ *     pointers, then the u32 version), found in every NVIDIA GOP driver
+ *     of the corpus whose NPDE has the field, always equal to it.
+ * The PE copy cannot be located without guessing at the binding structure
+ * and the NPDE is outside the PE, so this function returns false for NVIDIA
+ * drivers: read the NPDE field instead (the ROM-level parser owns NPDE). */
+bool pe_find_gop_version(const struct span *image, char *out, size_t cap)
+{
+	static const char *const prefixes[] = {
+		"AMD GOP ",
+		"Intel (R) GOP Driver",
+		"Intel(R) GOP Driver",
+	};
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (pe_find_text(image, prefixes[i], out, cap))
+			return true;
+	}
+	return false;
+}
