@@ -1,0 +1,73 @@
+/* Builds synthetic option ROMs in memory for the tests: no vendor bytes,
+ * only the structures the formats documents describe, filled with a
+ * deterministic pattern. Every x86 image is built with a valid checksum
+ * (balanced at its last byte) unless the test breaks it on purpose. */
+#ifndef OPTROM_TEST_ROM_BUILDER_H
+#define OPTROM_TEST_ROM_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct rb {
+	uint8_t *data;
+	size_t len;
+};
+
+struct rb_image_opts {
+	uint8_t code_type;    /* 0 x86, 3 EFI, 0xE0/0x70 NVIDIA private */
+	uint16_t vendor;
+	uint16_t device;
+	size_t blocks;        /* image length in 512-byte units (PCIR and size byte) */
+	bool last;            /* indicator bit 7 */
+	uint8_t pcir_revision; /* 0 (length 0x18) or 3 (length 0x1C) */
+	bool nvidia_private;  /* 'VN' + "NPDS" instead of 55AA + "PCIR" */
+	bool npde;            /* add an NPDE after the PCIR */
+	size_t npde_blocks;   /* NPDE sub-image length (0: same as blocks) */
+	bool npde_last;
+	uint16_t efi_machine; /* EFI images: machine (0 -> 0x8664) */
+	uint16_t efi_subsystem; /* EFI images: subsystem (0 -> 11) */
+	uint16_t efi_compression;
+	uint8_t fill;         /* pattern seed */
+};
+
+void rb_init(struct rb *b);
+void rb_free(struct rb *b);
+
+/* Appends an image; returns its offset in b. */
+size_t rb_add_image(struct rb *b, const struct rb_image_opts *o);
+
+/* Shorthands with sensible defaults. */
+size_t rb_add_x86(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last);
+size_t rb_add_efi(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last);
+
+/* Appends n bytes of value v (padding) or of a pattern (seed). */
+void rb_append_fill(struct rb *b, size_t n, uint8_t v);
+void rb_append_pattern(struct rb *b, size_t n, uint32_t seed);
+void rb_append(struct rb *b, const void *p, size_t n);
+
+/* Inserts n bytes at the front (a prefix); image offsets move by n. */
+void rb_prepend(struct rb *b, const void *p, size_t n);
+void rb_prepend_pattern(struct rb *b, size_t n, uint32_t seed);
+
+/* Prepends an NVGI container of the given version (1, 2 or 3) whose fields
+ * point to the ROM that follows it; prefix_len must be a multiple of 4 and
+ * large enough (>= 0x20 for v1/v2, >= 0x1100 for v3). */
+void rb_prepend_nvgi(struct rb *b, unsigned version, size_t prefix_len);
+
+/* Makes the x86 image at off sum to zero over size_byte x 512 by writing
+ * the byte at off + rel. */
+void rb_balance(struct rb *b, size_t off, size_t rel);
+
+/* 8-bit sum of [off, off + n). */
+uint8_t rb_sum(const struct rb *b, size_t off, size_t n);
+
+/* Little-endian stores (bounds-checked by assert). */
+void rb_put8(struct rb *b, size_t off, uint8_t v);
+void rb_put16(struct rb *b, size_t off, uint16_t v);
+void rb_put32(struct rb *b, size_t off, uint32_t v);
+
+/* Writes b to a new file path (for CLI tests). */
+bool rb_write_file(const struct rb *b, const char *path);
+
+#endif
