@@ -1,0 +1,222 @@
+/* Every real dump in the corpus and every ROM the Debian packages install,
+ * analyzed by the library and compared with corpus/expected.tsv: facts an
+ * independent reader (tools/rom_oracle.py, checked by hand with xxd; see
+ * corpus/EXPECTATIONS.md) established from the bytes. */
+#include "analyzer/analyze.h"
+#include "analyzer/load.h"
+#include "formats/pci_rom.h"
+#include "tests/support/expect.h"
+
+#include <criterion/criterion.h>
+#include <criterion/logging.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static struct expect_row *rows;
+static size_t nrows;
+
+static void load_rows(void)
+{
+	struct stat st;
+	rows = expect_load(&nrows);
+	cr_assert_not_null(rows, "corpus/expected.tsv is missing or unreadable");
+	cr_assert_gt(nrows, 90, "expected.tsv has only %zu rows", nrows);
+	if (stat(expect_corpus_dir(), &st) != 0)
+		cr_log_warn("corpus folder %s is absent: its files are skipped", expect_corpus_dir());
+}
+
+static void free_rows(void)
+{
+	free(rows);
+}
+
+TestSuite(corpus, .init = load_rows, .fini = free_rows, .timeout = 600);
+
+static bool analyze_row(const struct expect_row *e, struct rom_report *r)
+{
+	uint8_t *data;
+	size_t len;
+	char err[512];
+	if (rom_load_file(e->path, &data, &len, err, sizeof(err)) != LOAD_OK)
+		return false;
+	rom_analyze(data, len, e->name, r);
+	free(data);
+	return true;
+}
+
+static void compare_image(const char *name, size_t i, const struct expect_image *x,
+			  const struct rom_image *g)
+{
+	char buf[8];
+	cr_expect_eq(g->offset, x->offset, "%s image %zu: offset 0x%zx, expected 0x%zx", name, i,
+		     g->offset, x->offset);
+	cr_expect_eq(g->length, x->length, "%s image %zu: length 0x%zx, expected 0x%zx", name, i,
+		     g->length, x->length);
+	cr_expect_eq(g->code_type, x->code_type, "%s image %zu: code type %u, expected %u", name,
+		     i, g->code_type, x->code_type);
+	snprintf(buf, sizeof(buf), "%04x", g->vendor_id);
+	cr_expect_str_eq(buf, x->vendor, "%s image %zu: vendor %s, expected %s", name, i, buf,
+			 x->vendor);
+	snprintf(buf, sizeof(buf), "%04x", g->device_id);
+	cr_expect_str_eq(buf, x->device, "%s image %zu: device %s, expected %s", name, i, buf,
+			 x->device);
+	snprintf(buf, sizeof(buf), "%06x", g->class_code);
+	cr_expect_str_eq(buf, x->class_code, "%s image %zu: class %s, expected %s", name, i, buf,
+			 x->class_code);
+	cr_expect_eq(g->last, x->last, "%s image %zu: last %d, expected %d", name, i, g->last,
+		     x->last);
+	if (strcmp(x->cksum, "na") == 0)
+		cr_expect_not(g->checksum.present, "%s image %zu: checksum on a non-x86 image", name,
+			      i);
+	else
+		cr_expect_eq(g->checksum.ok, strcmp(x->cksum, "ok") == 0,
+			     "%s image %zu: checksum ok=%d, expected %s (sum 0x%02x)", name, i,
+			     g->checksum.ok, x->cksum, g->checksum.sum);
+}
+
+Test(corpus, every_file_matches_the_independent_reading)
+{
+	struct rom_report *r = malloc(sizeof(*r));
+	size_t checked = 0, absent = 0;
+	cr_assert_not_null(r);
+	for (size_t k = 0; k < nrows; k++) {
+		const struct expect_row *e = &rows[k];
+		if (!e->present) {
+			absent++;
+			continue;
+		}
+		cr_assert(analyze_row(e, r), "%s: could not be read", e->path);
+		checked++;
+		cr_expect_str_eq(r->sha256, e->sha256, "%s: sha256", e->name);
+		cr_expect_eq(r->size, e->size, "%s: size", e->name);
+		cr_expect_eq(r->has_rom, e->has_rom, "%s: has_rom %d, expected %d", e->name,
+			     r->has_rom, e->has_rom);
+		if (e->has_rom)
+			cr_expect_eq(r->rom_offset, e->rom_offset,
+				     "%s: rom_offset 0x%zx, expected 0x%zx", e->name, r->rom_offset,
+				     e->rom_offset);
+		cr_expect_str_eq(report_verdict_name(r->verdict), e->verdict, "%s: verdict %s, expected %s",
+				 e->name, report_verdict_name(r->verdict), e->verdict);
+		cr_expect_eq(r->n_images, e->n_images, "%s: %zu images, expected %zu", e->name,
+			     r->n_images, e->n_images);
+		for (size_t i = 0; i < r->n_images && i < e->n_images; i++)
+			compare_image(e->name, i, &e->images[i], &r->images[i]);
+		if (e->has_rom)
+			cr_expect_str_eq(report_trailing_name(r->trailing), e->trailing,
+					 "%s: trailing %s, expected %s", e->name,
+					 report_trailing_name(r->trailing), e->trailing);
+	}
+	if (absent)
+		cr_log_warn("%zu of %zu expected files are absent here (corpus or Debian ROMs): "
+			    "skipped",
+			    absent, nrows);
+	if (checked == 0)
+		cr_skip_test("no corpus file and no Debian ROM present: nothing to check");
+	free(r);
+}
+
+/* The oracle lists every valid image on the 512-byte grid after the chain;
+ * optrom skips over each image it finds, so its list is a subsequence of
+ * the oracle's that starts with the same image. */
+Test(corpus, images_after_the_chain_match)
+{
+	struct rom_report *r = malloc(sizeof(*r));
+	size_t checked = 0;
+	for (size_t k = 0; k < nrows; k++) {
+		const struct expect_row *e = &rows[k];
+		size_t j = 0;
+		if (!e->present || !e->has_rom)
+			continue;
+		cr_assert(analyze_row(e, r));
+		checked++;
+		cr_expect_eq(r->n_other > 0, e->n_other > 0, "%s: %zu other images, expected %zu",
+			     e->name, r->n_other, e->n_other);
+		if (r->n_other && e->n_other)
+			cr_expect_eq(r->other_images[0].offset, e->other_offsets[0],
+				     "%s: first other image at 0x%zx, expected 0x%zx", e->name,
+				     r->other_images[0].offset, e->other_offsets[0]);
+		for (size_t i = 0; i < r->n_other; i++) {
+			while (j < e->n_other && e->other_offsets[j] != r->other_images[i].offset)
+				j++;
+			cr_expect_lt(j, e->n_other, "%s: other image at 0x%zx not in the oracle's list",
+				     e->name, r->other_images[i].offset);
+			if (j < e->n_other)
+				cr_expect_eq(r->other_images[i].code_type, e->other_types[j],
+					     "%s: other image at 0x%zx type", e->name,
+					     r->other_images[i].offset);
+		}
+	}
+	if (checked == 0)
+		cr_skip_test("no corpus file present");
+	free(r);
+}
+
+/* Facts the issue names, checked on the named files themselves. */
+static const struct expect_row *row_named(const char *name)
+{
+	for (size_t k = 0; k < nrows; k++)
+		if (strcmp(rows[k].name, name) == 0)
+			return rows[k].present ? &rows[k] : NULL;
+	return NULL;
+}
+
+Test(corpus, nvgi_files_are_fixable_with_the_container_named)
+{
+	static const struct {
+		const char *name;
+		unsigned version;
+		size_t offset;
+	} cases[] = {
+	    {"nvidia/maxwell_gtx750ti_GM107.rom", 1, 0x600},
+	    {"nvidia/kepler_gk107_turbo_mod.rom", 1, 0x400},
+	    {"nvidia/pascal_gtx1060_GP106_nvgi.rom", 2, 0xA00},
+	    {"nvidia/turing_t1000_TU117_nvgi.rom", 3, 0x4600},
+	    {"nvidia/ampere_rtx3080m_GA104_razer_tpu.rom", 3, 0x9400},
+	};
+	struct rom_report *r = malloc(sizeof(*r));
+	size_t seen = 0;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct expect_row *e = row_named(cases[i].name);
+		const struct finding *f;
+		if (!e)
+			continue;
+		seen++;
+		cr_assert(analyze_row(e, r));
+		cr_expect_eq(r->verdict, VERDICT_FIXABLE, "%s", e->name);
+		cr_expect(r->container.present);
+		cr_expect_str_eq(r->container.kind, "nvgi", "%s", e->name);
+		cr_expect_eq(r->container.nvgi_version, cases[i].version, "%s", e->name);
+		cr_expect_eq(r->container.nvgi_rom_offset, cases[i].offset, "%s", e->name);
+		cr_expect_eq(r->container.length, cases[i].offset, "%s", e->name);
+		f = report_find(r, "data-before-rom");
+		cr_expect_not_null(f, "%s: no data-before-rom finding", e->name);
+		if (f)
+			cr_expect_not_null(strstr(f->message, "NVGI"), "%s: %s", e->name, f->message);
+	}
+	if (seen == 0)
+		cr_skip_test("corpus absent");
+	free(r);
+}
+
+Test(corpus, p3000m_checksum_is_bad_over_the_size_byte_region)
+{
+	const struct expect_row *e = row_named("nvidia/pascal_p3000m_GP104.rom");
+	struct rom_report *r = malloc(sizeof(*r));
+	const struct finding *f;
+	if (!e)
+		cr_skip_test("corpus absent");
+	cr_assert(analyze_row(e, r));
+	/* xxd: size byte 0xCF at 0xA02 -> 0x19E00 bytes summing to 0xEC; the
+	 * NPDE sub-image is 0x7A blocks, so the balancing byte is its last
+	 * byte 0xA00 + 0xF400 - 1. */
+	cr_expect_eq(r->images[0].checksum.sum, 0xEC);
+	cr_expect_eq(r->images[0].checksum.length, 0x19E00);
+	cr_expect_eq(r->images[0].checksum.fix_offset, 0xA00 + 0xF400 - 1);
+	f = report_find(r, "checksum-mismatch");
+	cr_assert_not_null(f);
+	cr_expect(f->fixable);
+	cr_expect_eq(f->image, 0);
+	free(r);
+}

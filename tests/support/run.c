@@ -1,0 +1,103 @@
+#include "tests/support/run.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Reads a whole file written by the child. */
+static char *slurp(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	rewind(f);
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+		if (n + 1 >= cap) {
+			char *p = realloc(buf, cap * 2);
+			if (!p) {
+				free(buf);
+				return NULL;
+			}
+			buf = p;
+			cap *= 2;
+		}
+	}
+	if (buf)
+		buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+int run_argv(char *const argv[], struct run_result *res)
+{
+	posix_spawn_file_actions_t fa;
+	FILE *out = tmpfile(), *err = tmpfile();
+	pid_t pid;
+	int st = 0, rc;
+	memset(res, 0, sizeof(*res));
+	if (!out || !err)
+		return 0;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
+	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
+	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		fclose(out);
+		fclose(err);
+		return 0;
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		;
+	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	res->out = slurp(out, &res->out_len);
+	res->err = slurp(err, &res->err_len);
+	fclose(out);
+	fclose(err);
+	return 1;
+}
+
+int run_optrom(struct run_result *res, ...)
+{
+	char *argv[16];
+	int n = 0;
+	va_list ap;
+	argv[n++] = (char *)OPTROM_BINARY;
+	va_start(ap, res);
+	while (n < 15) {
+		char *a = va_arg(ap, char *);
+		if (!a)
+			break;
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	return run_argv(argv, res);
+}
+
+void run_free(struct run_result *res)
+{
+	free(res->out);
+	free(res->err);
+	res->out = res->err = NULL;
+}
+
+size_t run_count_lines(const char *s)
+{
+	size_t n = 0;
+	for (; s && *s; s++)
+		if (*s == '\n')
+			n++;
+	return n;
+}

@@ -1,0 +1,27 @@
+/* Runs the built optrom binary for the CLI tests and captures its output. */
+#ifndef OPTROM_TEST_RUN_H
+#define OPTROM_TEST_RUN_H
+
+#include <stddef.h>
+
+struct run_result {
+	int status; /* exit code, or 128 + signal */
+	char *out;  /* captured stdout (NUL-terminated, free with run_free) */
+	size_t out_len;
+	char *err; /* captured stderr */
+	size_t err_len;
+};
+
+/* Runs argv[0] with argv (NULL-terminated) and no stdin; returns false when
+ * it could not be started. */
+int run_argv(char *const argv[], struct run_result *res);
+
+/* Runs OPTROM_BINARY with up to 8 arguments, NULL-terminated. */
+int run_optrom(struct run_result *res, ...);
+
+void run_free(struct run_result *res);
+
+/* Number of lines in s. */
+size_t run_count_lines(const char *s);
+
+#endif
