@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
+#include "analyzer/efi_image.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "formats/pci_rom.h"
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hash_sha256(const uint8_t *data, size_t len, char out[65])
+void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0;
@@ -38,7 +39,7 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 	memset(r, 0, sizeof(*r));
 	(void)snprintf(r->file, sizeof(r->file), "%s", name ? name : "");
 	r->size = len;
-	hash_sha256(data, len, r->sha256);
+	rom_sha256_hex(data, len, r->sha256);
 	if (!w) {
 		report_add(r, "internal-error", SEVERITY_ERROR, false, -1, false, 0,
 			   "out of memory while analyzing");
@@ -61,6 +62,8 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 	r->chain_complete = w->stop == CHAIN_STOP_LAST;
 	rules_chain(&s, w, r);
 	rules_images(&s, r);
+	for (size_t i = 0; i < r->n_images; i++)
+		efi_image_inspect(&s, r, i);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
 	if (r->n_images > 0 && (r->images[0].vendor_id == 0x10DE || r->images[0].npde.present)) {

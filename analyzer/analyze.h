@@ -12,4 +12,7 @@
  * report (may be NULL). */
 void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_report *r);
 
+/* SHA-256 of len bytes as 64 lowercase hex digits (OpenSSL EVP). */
+void rom_sha256_hex(const uint8_t *data, size_t len, char out[65]);
+
 #endif

@@ -34,6 +34,26 @@ static void text_image(FILE *out, const struct rom_image *img, size_t i)
 			efi_compression_name(img->efi.compression), img->efi.image_offset,
 			(size_t)img->efi.init_blocks * PCI_ROM_BLOCK,
 			img->efi.signature == 0x0EF1u ? "" : "  (bad EFI signature)");
+		if (img->efi.inspected) {
+			const struct rom_efi *e = &img->efi;
+			fprintf(out, "        driver 0x%zx bytes at 0x%zx", e->payload_length,
+				e->payload_offset);
+			if (e->compression == EFI_COMPRESSION_EFI)
+				fprintf(out, ", %s-compressed 0x%x -> 0x%x (%s)", e->variant,
+					e->compressed_size, e->decompressed_size,
+					e->decompress_ok ? "ok" : e->decompress_error);
+			fputc('\n', out);
+			if (e->pe.kind[0])
+				fprintf(out,
+					"        PE %s %s, %s, entry 0x%x, image size 0x%x, %u "
+					"sections, timestamp 0x%08x%s%s\n",
+					e->pe.kind, e->pe.valid ? "ok" : "INVALID",
+					emit_machine_name(e->pe.machine), e->pe.entry_point,
+					e->pe.size_of_image, e->pe.sections, e->pe.timestamp,
+					e->pe.valid ? "" : ": ", e->pe.valid ? "" : e->pe.error);
+			if (e->gop_version[0])
+				fprintf(out, "        GOP version %s\n", e->gop_version);
+		}
 	}
 	if (img->npde.present)
 		fprintf(out, "        NPDE rev 0x%x len 0x%x: sub-image 0x%zx%s, flags 0x%02x\n",

@@ -34,6 +34,41 @@ static void image_efi(struct yw *w, const struct rom_image *img)
 	yw_khex(w, "signature", img->efi.signature);
 	yw_khex(w, "init_size", (uint64_t)img->efi.init_blocks * PCI_ROM_BLOCK);
 	yw_khex(w, "image_offset", img->efi.image_offset);
+	if (img->efi.inspected) {
+		const struct rom_efi *e = &img->efi;
+		yw_khex(w, "payload_offset", e->payload_offset);
+		yw_khex(w, "payload_length", e->payload_length);
+		if (e->compression == EFI_COMPRESSION_EFI) {
+			yw_khex(w, "compressed_size", e->compressed_size);
+			yw_kstr(w, "variant", e->variant);
+			yw_kbool(w, "decompress_ok", e->decompress_ok);
+			if (!e->decompress_ok)
+				yw_kstr(w, "decompress_error", e->decompress_error);
+		}
+		yw_khex(w, "decompressed_size", e->decompressed_size);
+		yw_key(w, "pe");
+		if (e->pe.kind[0] == '\0') {
+			yw_null(w);
+		} else {
+			yw_map_start(w);
+			yw_kbool(w, "valid", e->pe.valid);
+			if (!e->pe.valid)
+				yw_kstr(w, "error", e->pe.error);
+			yw_kstr(w, "kind", e->pe.kind);
+			yw_khex(w, "machine", e->pe.machine);
+			yw_kstr(w, "machine_name", emit_machine_name(e->pe.machine));
+			yw_kuint(w, "subsystem", e->pe.subsystem);
+			yw_khex(w, "entry_point", e->pe.entry_point);
+			yw_khex(w, "size_of_image", e->pe.size_of_image);
+			yw_khex(w, "timestamp", e->pe.timestamp);
+			yw_kuint(w, "sections", e->pe.sections);
+			yw_map_end(w);
+		}
+		if (e->gop_version[0])
+			yw_kstr(w, "gop_version", e->gop_version);
+		else
+			yw_knull(w, "gop_version");
+	}
 	yw_map_end(w);
 }
 

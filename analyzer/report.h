@@ -36,6 +36,18 @@ struct rom_checksum {
 	size_t fix_offset; /* file offset of the byte the image's producer balances */
 };
 
+struct rom_pe {
+	bool valid;       /* the driver parsed as PE32/PE32+ (or TE) */
+	char error[48];   /* why not, when !valid */
+	char kind[8];     /* "pe32", "pe32+", "te" */
+	uint16_t machine;
+	uint16_t subsystem;
+	uint32_t entry_point;
+	uint32_t size_of_image;
+	uint32_t timestamp;
+	uint16_t sections;
+};
+
 struct rom_efi {
 	uint16_t init_blocks;
 	uint32_t signature;
@@ -43,6 +55,17 @@ struct rom_efi {
 	uint16_t machine;
 	uint16_t compression;
 	uint16_t image_offset;
+	/* the driver payload, [image + image_offset, image + init size) */
+	bool inspected;
+	size_t payload_offset; /* file offset */
+	size_t payload_length;
+	uint32_t compressed_size; /* compression 1: the stream header's sizes */
+	uint32_t decompressed_size;
+	bool decompress_ok;
+	char decompress_error[48];
+	char variant[12]; /* "efi", "tiano", "ambiguous" or "none" (diagnostic) */
+	struct rom_pe pe;
+	char gop_version[96]; /* AMD: PE string; NVIDIA: NPDE+0x0C as 0x-hex */
 };
 
 struct rom_npde {

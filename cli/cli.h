@@ -37,5 +37,7 @@ int cli_worse(int a, int b);
 
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_fix(int argc, char **argv);
 
 #endif

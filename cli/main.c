@@ -14,6 +14,8 @@ struct command {
 static const struct command commands[] = {
     {"info", cmd_info, "explain a ROM file: image chain, NVIDIA/AMD/EFI details, problems"},
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
+    {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
+    {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
 };
 
 static void usage(FILE *out)

@@ -31,18 +31,18 @@
 
 /* Constants of the format (docs section 3, table). */
 enum {
-	EFI_NC = 510,       /* 256 literals + match lengths 3..256 */
-	EFI_CBIT = 9,       /* bits of the C-length count */
-	EFI_NT = 19,        /* alphabet coding the C lengths */
-	EFI_TBIT = 5,       /* bits of the T-length count */
-	EFI_NPT = 31,       /* largest PT alphabet a count field can name */
-	EFI_NP_EFI = 14,    /* EFI 1.1: WNDBIT 13 + 1 */
-	EFI_NP_TIANO = 20,  /* Tiano: WNDBIT 19 + 1 */
-	EFI_THRESHOLD = 3,  /* shortest match */
-	EFI_MAXLEN = 16,    /* longest code length the format allows */
-	EFI_C_FAST = 12,    /* direct-lookup bits for the C table (EDK2 uses 12) */
-	EFI_PT_FAST = 8,    /* direct-lookup bits for the T and P tables */
-	EFI_T_SPECIAL = 3,  /* after the 3rd T length comes a 2-bit zero count */
+	EFI_NC = 510,           /* 256 literals + match lengths 3..256 */
+	EFI_CBIT = 9,           /* bits of the C-length count */
+	EFI_NT = 19,            /* alphabet coding the C lengths */
+	EFI_TBIT = 5,           /* bits of the T-length count */
+	EFI_NPT = 31,           /* largest PT alphabet a count field can name */
+	EFI_NP_EFI = 14,        /* EFI 1.1: WNDBIT 13 + 1 */
+	EFI_NP_TIANO = 20,      /* Tiano: WNDBIT 19 + 1 */
+	EFI_THRESHOLD = 3,      /* shortest match */
+	EFI_MAXLEN = 16,        /* longest code length the format allows */
+	EFI_C_FAST = 12,        /* direct-lookup bits for the C table (EDK2 uses 12) */
+	EFI_PT_FAST = 8,        /* direct-lookup bits for the T and P tables */
+	EFI_T_SPECIAL = 3,      /* after the 3rd T length comes a 2-bit zero count */
 	EFI_BLOCK_WRAP = 65536, /* block size 0 wraps to 65536 symbols (EDK2 UINT16) */
 };
 
@@ -152,7 +152,7 @@ static bool huff_count(struct efi_huff *h, const uint8_t *len, unsigned nsym, bo
  * the canonical rule of EDK2 MakeTable (start[l+1] = start[l] + count[l] <<
  * (16 - l)). */
 static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len, unsigned nsym,
-					 unsigned fast_bits)
+                                         unsigned fast_bits)
 {
 	uint16_t offs[EFI_MAXLEN + 2];
 	uint32_t next[EFI_MAXLEN + 1];
@@ -213,7 +213,7 @@ static bool huff_walk(const struct efi_huff *h, uint32_t bits16, unsigned *sym, 
 }
 
 static enum efi_decomp_status huff_decode(const struct efi_huff *h, struct efi_bits *b,
-					  unsigned *sym)
+                                          unsigned *sym)
 {
 	uint32_t bits16;
 	uint16_t e;
@@ -267,7 +267,7 @@ static enum efi_decomp_status read_pt_len(struct efi_bits *b, uint8_t *out)
 
 /* T (nn = NT, special = 3) or P (nn = NP, no special) lengths. */
 static enum efi_decomp_status read_pt_table(struct efi_bits *b, struct efi_huff *h, unsigned nn,
-					    unsigned nbit, unsigned special)
+                                            unsigned nbit, unsigned special)
 {
 	uint8_t len[EFI_NPT] = {0};
 	uint32_t n = bits_get(b, nbit);
@@ -348,7 +348,7 @@ static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t 
 
 /* A match: distance code from P, then copy `mlen` bytes from dist + 1 back. */
 static enum efi_decomp_status copy_match(struct efi_decoder *d, unsigned mlen, uint8_t *dst,
-					 size_t *pos, size_t end)
+                                         size_t *pos, size_t end)
 {
 	unsigned pl;
 	uint32_t dist;
@@ -372,7 +372,7 @@ static enum efi_decomp_status copy_match(struct efi_decoder *d, unsigned mlen, u
  * steps; each block header reads at least 16 bits, so the number of table
  * builds is bounded by the input size plus end / 65536. */
 static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, size_t end,
-					 size_t *pos)
+                                         size_t *pos)
 {
 	uint32_t block_left = 0;
 	while (*pos < end) {
@@ -444,7 +444,7 @@ const char *efi_decomp_guess_str(enum efi_decomp_guess g)
 }
 
 enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint32_t *comp_size,
-				       uint32_t *orig_size)
+                                       uint32_t *orig_size)
 {
 	struct span s = span_make(src, src_len);
 	uint32_t comp, orig;
@@ -468,7 +468,7 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 }
 
 static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
-					  size_t end, struct efi_decomp_result *res)
+                                          size_t end, struct efi_decomp_result *res)
 {
 	enum efi_decomp_status st;
 	struct efi_decoder *d = calloc(1, sizeof(*d));
@@ -486,8 +486,8 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
 }
 
 enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
-					 enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
-					 struct efi_decomp_result *res)
+                                         enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
+                                         struct efi_decomp_result *res)
 {
 	struct efi_decomp_result local;
 	struct span s = span_make(src, src_len), stream;
@@ -510,9 +510,8 @@ enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
 	return run_decoder(&stream, (unsigned)v, dst, res->orig_size, res);
 }
 
-enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len,
-				      enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
-				      size_t *out_len)
+enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len, enum efi_decomp_variant v,
+                                      uint8_t *dst, size_t dst_cap, size_t *out_len)
 {
 	struct efi_decomp_result res;
 	enum efi_decomp_status st = efi_decompress_ex(src, src_len, v, dst, dst_cap, &res);
@@ -522,11 +521,10 @@ enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len,
 }
 
 static bool variant_works(const uint8_t *src, size_t src_len, enum efi_decomp_variant v,
-			  uint8_t *buf, size_t cap)
+                          uint8_t *buf, size_t cap)
 {
 	struct efi_decomp_result res;
-	return efi_decompress_ex(src, src_len, v, buf, cap, &res) == EFI_DECOMP_OK &&
-	       !res.overrun;
+	return efi_decompress_ex(src, src_len, v, buf, cap, &res) == EFI_DECOMP_OK && !res.overrun;
 }
 
 enum efi_decomp_guess efi_decomp_guess(const uint8_t *src, size_t src_len)

@@ -80,20 +80,19 @@ const char *efi_decomp_guess_str(enum efi_decomp_guess g);
  * NULL; when non-NULL they receive the header values whenever the header
  * could be read (also on SIZE_OVERFLOW / TOO_LARGE). */
 enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint32_t *comp_size,
-				       uint32_t *orig_size);
+                                       uint32_t *orig_size);
 
 /* Decompresses src into dst. On success exactly OrigSize bytes are written
  * and *out_len = OrigSize. Never writes more than min(dst_cap, OrigSize)
  * bytes, whatever the input; on error *out_len holds the bytes produced so
  * far. out_len may be NULL. OrigSize 0 succeeds with nothing written (EDK2). */
-enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len,
-				      enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
-				      size_t *out_len);
+enum efi_decomp_status efi_decompress(const uint8_t *src, size_t src_len, enum efi_decomp_variant v,
+                                      uint8_t *dst, size_t dst_cap, size_t *out_len);
 
 /* As efi_decompress, and fills *res (may be NULL) with the details. */
 enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
-					 enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
-					 struct efi_decomp_result *res);
+                                         enum efi_decomp_variant v, uint8_t *dst, size_t dst_cap,
+                                         struct efi_decomp_result *res);
 
 /* Tries both variants (docs section 3.2). A variant "works" when it returns
  * EFI_DECOMP_OK without overrun. For PCI option ROMs the rule is fixed:

@@ -98,6 +98,7 @@ bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_
 	out->has_flags = out->length >= 0x0C && span_u8(s, abs + 0x0B, &out->flags);
 	if (!out->has_last)
 		(void)span_u8(s, abs + 0x0A, &out->priv_last);
+	out->has_gop_version = out->length >= 0x10 && span_u32le(s, abs + 0x0C, &out->gop_version);
 	return true;
 }
 

@@ -60,6 +60,12 @@ struct npde {
 	uint8_t flags;
 	bool has_last;  /* length covers +0x0A (OpenRM rule) */
 	bool has_flags; /* length covers +0x0B */
+	/* EFI images with a 0x10-byte NPDE (revision 0x100) keep the GOP
+	 * driver's version at +0x0C; it equals the Version of the driver's
+	 * binding protocol in every corpus GOP (stock Kepler NPDEs are 0x0C
+	 * bytes and lack it). */
+	bool has_gop_version;
+	uint32_t gop_version;
 };
 
 extern const struct fmt_field npde_fields[];

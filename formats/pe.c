@@ -146,7 +146,8 @@ static enum pe_status parse_optional(const struct span *s, size_t opt, struct pe
 		return PE_ERR_OPT_TRUNCATED;
 	out->kind = plus ? PE_KIND_PE32PLUS : PE_KIND_PE32;
 	out->entry_point = rd32(&r, opt + OPT_ENTRY);
-	out->image_base = plus ? rd64(&r, opt + OPT_IMAGE_BASE64) : rd32(&r, opt + OPT_IMAGE_BASE32);
+	out->image_base =
+	    plus ? rd64(&r, opt + OPT_IMAGE_BASE64) : rd32(&r, opt + OPT_IMAGE_BASE32);
 	out->section_alignment = rd32(&r, opt + OPT_SECTION_ALIGN);
 	out->file_alignment = rd32(&r, opt + OPT_FILE_ALIGN);
 	out->size_of_image = rd32(&r, opt + OPT_SIZE_OF_IMAGE);
@@ -314,8 +315,7 @@ static bool is_printable(uint8_t c)
 
 /* Does the text at off start with prefix, each character `width` bytes wide
  * (1 = ASCII, 2 = UTF-16LE with a zero high byte)? */
-static bool text_at(const struct span *s, size_t off, const char *prefix, size_t plen,
-		    size_t width)
+static bool text_at(const struct span *s, size_t off, const char *prefix, size_t plen, size_t width)
 {
 	for (size_t k = 0; k < plen; k++) {
 		uint8_t lo, hi = 0;
@@ -396,9 +396,9 @@ bool pe_find_text(const struct span *image, const char *prefix, char *out, size_
 bool pe_find_gop_version(const struct span *image, char *out, size_t cap)
 {
 	static const char *const prefixes[] = {
-		"AMD GOP ",
-		"Intel (R) GOP Driver",
-		"Intel(R) GOP Driver",
+	    "AMD GOP ",
+	    "Intel (R) GOP Driver",
+	    "Intel(R) GOP Driver",
 	};
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (pe_find_text(image, prefixes[i], out, cap))

@@ -37,7 +37,7 @@
 #define PE_MACHINE_AARCH64     0xAA64
 
 /* EFI subsystems (PE/COFF spec "Windows Subsystem"; EFI 1.10 12.4.2). */
-#define PE_SUBSYSTEM_EFI_APPLICATION        10
+#define PE_SUBSYSTEM_EFI_APPLICATION         10
 #define PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER 11
 #define PE_SUBSYSTEM_EFI_RUNTIME_DRIVER      12
 #define PE_SUBSYSTEM_EFI_ROM                 13
@@ -45,17 +45,17 @@
 /* One status per failure site, so a report can say where the header broke. */
 enum pe_status {
 	PE_OK = 0,
-	PE_TE_IMAGE,           /* "VZ" TE image: kind = PE_KIND_TE, not an error */
-	PE_ERR_EMPTY,          /* fewer than 2 bytes */
-	PE_ERR_NO_MZ,          /* neither "MZ" nor "VZ" at offset 0 */
-	PE_ERR_TE_TRUNCATED,   /* "VZ" but the 40-byte TE header does not fit */
-	PE_ERR_DOS_TRUNCATED,  /* e_lfanew at 0x3C does not fit */
-	PE_ERR_LFANEW_RANGE,   /* e_lfanew + 24 beyond the image */
-	PE_ERR_NO_PE_SIG,      /* no "PE\0\0" at e_lfanew */
-	PE_ERR_OPT_TOO_SMALL,  /* SizeOfOptionalHeader too small for its magic */
-	PE_ERR_OPT_TRUNCATED,  /* optional header runs past the image */
-	PE_ERR_BAD_MAGIC,      /* optional header magic not 0x10B / 0x20B */
-	PE_ERR_TOO_MANY_SECTIONS, /* NumberOfSections > PE_MAX_SECTIONS */
+	PE_TE_IMAGE,               /* "VZ" TE image: kind = PE_KIND_TE, not an error */
+	PE_ERR_EMPTY,              /* fewer than 2 bytes */
+	PE_ERR_NO_MZ,              /* neither "MZ" nor "VZ" at offset 0 */
+	PE_ERR_TE_TRUNCATED,       /* "VZ" but the 40-byte TE header does not fit */
+	PE_ERR_DOS_TRUNCATED,      /* e_lfanew at 0x3C does not fit */
+	PE_ERR_LFANEW_RANGE,       /* e_lfanew + 24 beyond the image */
+	PE_ERR_NO_PE_SIG,          /* no "PE\0\0" at e_lfanew */
+	PE_ERR_OPT_TOO_SMALL,      /* SizeOfOptionalHeader too small for its magic */
+	PE_ERR_OPT_TRUNCATED,      /* optional header runs past the image */
+	PE_ERR_BAD_MAGIC,          /* optional header magic not 0x10B / 0x20B */
+	PE_ERR_TOO_MANY_SECTIONS,  /* NumberOfSections > PE_MAX_SECTIONS */
 	PE_ERR_SECTIONS_TRUNCATED, /* section table runs past the image */
 };
 

@@ -82,9 +82,9 @@ static void put_pt_len(struct efi_bw *w, unsigned k)
 void efi_put_literal_block(struct efi_bw *w, unsigned pbit, uint32_t nsym)
 {
 	efi_bw_put(w, 16, nsym);
-	efi_bw_put(w, 5, 0); /* T: single symbol ... */
-	efi_bw_put(w, 5, 10); /* ... 10 = C length 8, 0 bits each */
-	efi_bw_put(w, 9, 256); /* 256 C lengths, all 8 */
+	efi_bw_put(w, 5, 0);    /* T: single symbol ... */
+	efi_bw_put(w, 5, 10);   /* ... 10 = C length 8, 0 bits each */
+	efi_bw_put(w, 9, 256);  /* 256 C lengths, all 8 */
 	efi_bw_put(w, pbit, 0); /* P: single symbol 0 (never used) */
 	efi_bw_put(w, pbit, 0);
 }
@@ -180,7 +180,7 @@ size_t efi_encode_literal(const uint8_t *in, size_t n, unsigned pbit, uint8_t *o
 }
 
 size_t efi_encode_tokens(const struct efi_token *tok, size_t ntok, unsigned pbit,
-			 uint32_t orig_size, uint8_t *out, size_t cap)
+                         uint32_t orig_size, uint8_t *out, size_t cap)
 {
 	struct efi_bw w;
 	size_t i = 0;
@@ -224,7 +224,8 @@ static size_t tokenize(const uint8_t *in, size_t n, unsigned pbit, struct efi_to
 		}
 		if (cand != 0 && pos - (cand - 1) - 1 <= maxdist) {
 			size_t from = cand - 1;
-			while (best < MAXMATCH && pos + best < n && in[from + best] == in[pos + best])
+			while (best < MAXMATCH && pos + best < n &&
+			       in[from + best] == in[pos + best])
 				best++;
 		}
 		if (best >= THRESHOLD) {

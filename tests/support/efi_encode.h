@@ -67,6 +67,6 @@ struct efi_token {
 /* Encodes the tokens as one or more fixed-code blocks, orig_size given by
  * the caller (so a test can lie). Returns the stream size, 0 on error. */
 size_t efi_encode_tokens(const struct efi_token *tok, size_t ntok, unsigned pbit,
-			 uint32_t orig_size, uint8_t *out, size_t cap);
+                         uint32_t orig_size, uint8_t *out, size_t cap);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "formats/efi_decompress.h"
 #include "formats/pe.h"
@@ -49,9 +50,9 @@ static void round_trip(encoder_fn enc, size_t n, unsigned pbit)
 	free(out);
 }
 
-static const size_t sizes[] = {0,     1,     2,     3,     8,      255,    256,   257,
-			       1000,  4096,  16384, 16385, 65534,  65535,  65536, 65537,
-			       70000, 131070, 131071, 131072, 131073, 200000};
+static const size_t sizes[] = {0,     1,      2,      3,      8,      255,   256,   257,
+                               1000,  4096,   16384,  16385,  65534,  65535, 65536, 65537,
+                               70000, 131070, 131071, 131072, 131073, 200000};
 
 Test(efi_decompress, literal_round_trip)
 {
@@ -76,7 +77,7 @@ Test(efi_decompress, lz_round_trip_large)
 
 /* Decodes a token stream and returns the status; *out receives the bytes. */
 static enum efi_decomp_status run_tokens(const struct efi_token *t, size_t nt, unsigned pbit,
-					 uint32_t orig, uint8_t *out, size_t cap, size_t *out_len)
+                                         uint32_t orig, uint8_t *out, size_t cap, size_t *out_len)
 {
 	uint8_t buf[4096];
 	size_t clen = efi_encode_tokens(t, nt, pbit, orig, buf, sizeof(buf));
@@ -89,7 +90,7 @@ Test(efi_decompress, matches_overlap_long_and_short_distances)
 	/* "ab", then dist 0 (repeat last byte), dist 1 (repeat "ab" pairs),
 	 * a 256-byte overlapping match, and a match stopped by OrigSize. */
 	struct efi_token t[] = {
-		{0, 'a', 0}, {0, 'b', 0}, {3, 0, 0}, {4, 0, 1}, {256, 0, 0}, {256, 0, 5},
+	    {0, 'a', 0}, {0, 'b', 0}, {3, 0, 0}, {4, 0, 1}, {256, 0, 0}, {256, 0, 5},
 	};
 	uint8_t out[600];
 	uint8_t want[600];
@@ -108,7 +109,7 @@ Test(efi_decompress, matches_overlap_long_and_short_distances)
 	for (size_t p = 0; p < 2; p++) {
 		memset(out, 0xEE, sizeof(out));
 		cr_assert_eq(run_tokens(t, 6, pbits[p], (uint32_t)n, out, n, &out_len),
-			     EFI_DECOMP_OK);
+		             EFI_DECOMP_OK);
 		cr_assert_eq(out_len, n);
 		cr_assert_arr_eq(out, want, n);
 		cr_assert_eq(out[n], 0xEE, "wrote past OrigSize");
@@ -134,7 +135,7 @@ static void max_distance(unsigned pbit, uint32_t dist)
 	clen = efi_encode_tokens(t, dist + 2, pbit, (uint32_t)n, c, cap);
 	cr_assert_gt(clen, 0);
 	cr_assert_eq(efi_decompress(c, clen, (enum efi_decomp_variant)pbit, out, n, &out_len),
-		     EFI_DECOMP_OK);
+	             EFI_DECOMP_OK);
 	cr_assert_arr_eq(out, in, n);
 	free(in);
 	free(out);
@@ -163,7 +164,7 @@ Test(efi_decompress, truncated_header)
 	uint8_t out[4];
 	for (size_t n = 0; n < 8; n++)
 		cr_assert_eq(efi_decompress(b, n, EFI_DECOMP_EFI11, out, 4, NULL),
-			     EFI_DECOMP_TRUNCATED_HEADER);
+		             EFI_DECOMP_TRUNCATED_HEADER);
 	cr_assert_eq(efi_decomp_info(NULL, 0, NULL, NULL), EFI_DECOMP_TRUNCATED_HEADER);
 }
 
@@ -181,10 +182,10 @@ Test(efi_decompress, comp_size_beyond_input)
 	/* 0xFFFFFFF9 + 8 wraps to 1 in 32 bits (the CVE-2017-573x class). */
 	put32(b, 0xFFFFFFF9u);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 16, NULL),
-		     EFI_DECOMP_SIZE_OVERFLOW);
+	             EFI_DECOMP_SIZE_OVERFLOW);
 	put32(b, 0xFFFFFFFFu);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_TIANO, out, 16, NULL),
-		     EFI_DECOMP_SIZE_OVERFLOW);
+	             EFI_DECOMP_SIZE_OVERFLOW);
 	put32(b, 24); /* exactly fits */
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), NULL, NULL), EFI_DECOMP_OK);
 }
@@ -198,12 +199,12 @@ Test(efi_decompress, orig_size_zero_and_huge)
 	put32(b, 8);
 	put32(b + 4, 0);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 0, &out_len),
-		     EFI_DECOMP_OK);
+	             EFI_DECOMP_OK);
 	cr_assert_eq(out_len, 0);
 	cr_assert_eq(out[0], 0xEE);
 	put32(b + 4, EFI_DECOMP_MAX_ORIG + 1);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 4, NULL),
-		     EFI_DECOMP_TOO_LARGE);
+	             EFI_DECOMP_TOO_LARGE);
 	put32(b + 4, 0xFFFFFFFFu);
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), NULL, NULL), EFI_DECOMP_TOO_LARGE);
 	put32(b + 4, EFI_DECOMP_MAX_ORIG);
@@ -218,19 +219,19 @@ Test(efi_decompress, dst_too_small_and_bad_variant)
 	clen = efi_encode_literal(in, sizeof(in), 4, c, sizeof(c));
 	memset(out, 0xEE, sizeof(out));
 	cr_assert_eq(efi_decompress(c, clen, EFI_DECOMP_EFI11, out, 99, NULL),
-		     EFI_DECOMP_DST_TOO_SMALL);
+	             EFI_DECOMP_DST_TOO_SMALL);
 	cr_assert_eq(out[0], 0xEE);
 	cr_assert_eq(efi_decompress(c, clen, EFI_DECOMP_EFI11, NULL, 0, NULL),
-		     EFI_DECOMP_DST_TOO_SMALL);
+	             EFI_DECOMP_DST_TOO_SMALL);
 	cr_assert_eq(efi_decompress(c, clen, (enum efi_decomp_variant)3, out, 100, NULL),
-		     EFI_DECOMP_BAD_VARIANT);
+	             EFI_DECOMP_BAD_VARIANT);
 }
 
 /* ------------------------------------------------------------------ */
 /* Hand-made corrupt streams: one per failure class of docs 6.4.      */
 
 static enum efi_decomp_status finish_and_decode(struct efi_bw *w, unsigned pbit, uint32_t orig,
-						size_t *out_len)
+                                                size_t *out_len)
 {
 	static uint8_t out[1024];
 	size_t clen;
@@ -240,7 +241,7 @@ static enum efi_decomp_status finish_and_decode(struct efi_bw *w, unsigned pbit,
 	cr_assert_gt(clen, 0);
 	cr_assert_leq(orig, sizeof(out));
 	return efi_decompress(w->buf, clen, (enum efi_decomp_variant)pbit, out, sizeof(out),
-			      out_len);
+	                      out_len);
 }
 
 Test(efi_decompress, pt_length_over_16)
@@ -249,8 +250,8 @@ Test(efi_decompress, pt_length_over_16)
 	struct efi_bw w;
 	efi_bw_init(&w, buf, sizeof(buf));
 	efi_bw_put(&w, 16, 1);
-	efi_bw_put(&w, 5, 1);     /* one T length ... */
-	efi_bw_put(&w, 3, 7);     /* ... 7, extended in unary ... */
+	efi_bw_put(&w, 5, 1);      /* one T length ... */
+	efi_bw_put(&w, 3, 7);      /* ... 7, extended in unary ... */
 	efi_bw_put(&w, 10, 0x3FF); /* ... by ten more 1 bits: 17 */
 	efi_bw_put(&w, 1, 0);
 	cr_assert_eq(finish_and_decode(&w, 4, 10, NULL), EFI_DECOMP_BAD_TABLE);
@@ -284,9 +285,8 @@ Test(efi_decompress, over_subscribed_code)
 
 Test(efi_decompress, over_subscribed_code_wrapping_mod_2_16)
 {
-	/* 17 T lengths... cannot reach 2^16 with 19 symbols; use P for a
-	 * Kraft sum of exactly 2 (wraps to 0 mod 2^16 in EDK2's Start[]):
-	 * 4 P lengths of 1. */
+	/* Four P lengths of 1: Kraft sum 2, which EDK2's 16-bit Start[17]
+	 * sees as 4 << 15 = 0 mod 2^16 and accepts. */
 	uint8_t buf[128];
 	struct efi_bw w;
 	efi_bw_init(&w, buf, sizeof(buf));
@@ -404,13 +404,13 @@ Test(efi_decompress, distance_before_output_start)
 
 	for (size_t p = 0; p < 2; p++) {
 		cr_assert_eq(run_tokens(first, 1, pbits[p], 3, out, 64, &out_len),
-			     EFI_DECOMP_BAD_DISTANCE);
+		             EFI_DECOMP_BAD_DISTANCE);
 		cr_assert_eq(out_len, 0);
 		cr_assert_eq(run_tokens(later, 3, pbits[p], 7, out, 64, &out_len),
-			     EFI_DECOMP_BAD_DISTANCE);
+		             EFI_DECOMP_BAD_DISTANCE);
 		cr_assert_eq(out_len, 2);
 		cr_assert_eq(run_tokens(far, 2, pbits[p], 4, out, 64, &out_len),
-			     EFI_DECOMP_BAD_DISTANCE);
+		             EFI_DECOMP_BAD_DISTANCE);
 	}
 }
 
@@ -422,7 +422,7 @@ Test(efi_decompress, empty_table_used)
 	struct efi_bw w;
 	efi_bw_init(&w, buf, sizeof(buf));
 	efi_put_fixed_block(&w, 4, 2);
-	w.bits -= 2 + 12 * 4 + 2 * 3 + 4; /* drop the fixed P table */
+	w.bits -= 4 + 14 * 3; /* drop the fixed P table: count + 14 3-bit lengths */
 	memset(buf + w.bits / 8 + 1, 0, sizeof(buf) - w.bits / 8 - 1);
 	buf[w.bits / 8] &= (uint8_t)(0xFF00u >> (w.bits % 8));
 	efi_bw_put(&w, 4, 1);
@@ -472,7 +472,7 @@ static void check_truncations(const uint8_t *c, size_t clen, unsigned pbit, uint
 			cr_assert(r.overrun, "cut %zu of %zu decoded without overrun", cut, clen);
 		/* Without the header fix the size check fires first. */
 		cr_assert_eq(efi_decompress(c, cut, (enum efi_decomp_variant)pbit, out, orig, NULL),
-			     EFI_DECOMP_SIZE_OVERFLOW);
+		             EFI_DECOMP_SIZE_OVERFLOW);
 	}
 	free(t);
 	free(out);
@@ -509,7 +509,7 @@ Test(efi_decompress, random_streams_are_bounded)
 		put32(src + 4, orig);
 		out[orig] = 0xEE;
 		(void)efi_decompress(src, len, iter & 1 ? EFI_DECOMP_TIANO : EFI_DECOMP_EFI11, out,
-				     orig, &out_len);
+		                     orig, &out_len);
 		cr_assert_leq(out_len, orig);
 		cr_assert_eq(out[orig], 0xEE);
 	}
@@ -647,7 +647,7 @@ static void corrupt_real_stream(const struct span *p, uint32_t orig)
 }
 
 static void check_pe(const char *path, const struct efi_image *img, const uint8_t *pe, size_t n,
-		     struct corpus_stats *st)
+                     struct corpus_stats *st)
 {
 	struct span s = span_make(pe, n);
 	struct pe_info *info = malloc(sizeof(*info));
@@ -658,7 +658,7 @@ static void check_pe(const char *path, const struct efi_image *img, const uint8_
 	ps = pe_parse(&s, info);
 	cr_assert_eq(ps, PE_OK, "%s @0x%zx: %s", path, img->off, pe_status_str(ps));
 	cr_assert_eq(info->machine, img->machine, "%s @0x%zx: PE machine 0x%x, ROM 0x%x", path,
-		     img->off, info->machine, img->machine);
+	             img->off, info->machine, img->machine);
 	cr_assert_not_null(pe_machine_name(info->machine));
 	if (pe_find_gop_version(&s, gop, sizeof(gop))) {
 		cr_assert(strncmp(gop, "AMD GOP X64 Release Driver Rev.", 31) == 0, "%s", gop);
@@ -680,15 +680,14 @@ static void check_image(const char *path, const struct efi_image *img, struct co
 		return;
 	}
 	cr_assert_eq(img->compression, 1, "%s @0x%zx: compression %u", path, img->off,
-		     img->compression);
+	             img->compression);
 	ds = efi_decomp_info(img->payload.data, img->payload.len, &cs, &os);
 	cr_assert_eq(ds, EFI_DECOMP_OK, "%s: %s", path, efi_decomp_status_str(ds));
 	out = malloc(os + 1);
 	cr_assert(out);
 	out[os] = 0xEE;
 	ds = efi_decompress_ex(img->payload.data, img->payload.len, EFI_DECOMP_EFI11, out, os, &r);
-	cr_assert_eq(ds, EFI_DECOMP_OK, "%s @0x%zx: %s", path, img->off,
-		     efi_decomp_status_str(ds));
+	cr_assert_eq(ds, EFI_DECOMP_OK, "%s @0x%zx: %s", path, img->off, efi_decomp_status_str(ds));
 	cr_assert_eq(r.out_len, os);
 	cr_assert_eq(out[os], 0xEE);
 	cr_assert(!r.overrun, "%s @0x%zx read past CompSize", path, img->off);
@@ -728,11 +727,14 @@ static void walk_dir(const char *dir, struct corpus_stats *st, int depth)
 		size_t nl = strlen(e->d_name);
 		if (e->d_name[0] == '.')
 			continue;
+		struct stat sb;
 		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (depth < 2 && e->d_type == DT_DIR)
+		if (stat(path, &sb) != 0)
+			continue;
+		if (depth < 2 && S_ISDIR(sb.st_mode))
 			walk_dir(path, st, depth + 1);
 		else if (nl > 4 && (strcmp(e->d_name + nl - 4, ".rom") == 0 ||
-				    strcmp(e->d_name + nl - 4, ".bin") == 0))
+		                    strcmp(e->d_name + nl - 4, ".bin") == 0))
 			walk_file(path, st);
 	}
 	closedir(d);
@@ -750,14 +752,14 @@ Test(efi_decompress, corpus_drivers, .timeout = 600)
 	walk_dir(corpus_dir(), &corpus, 0);
 	walk_dir("/usr/lib/ipxe/qemu", &debian, 1);
 	cr_log_info("corpus %s: %d files, %d compressed EFI images (%d with an AMD GOP "
-		    "version), %d uncompressed",
-		    corpus_dir(), corpus.files, corpus.compressed, corpus.gop_amd,
-		    corpus.uncompressed);
+	            "version), %d uncompressed",
+	            corpus_dir(), corpus.files, corpus.compressed, corpus.gop_amd,
+	            corpus.uncompressed);
 	cr_log_info("/usr/lib/ipxe/qemu: %d files, %d uncompressed EFI images, %d compressed",
-		    debian.files, debian.uncompressed, debian.compressed);
+	            debian.files, debian.uncompressed, debian.compressed);
 	if (corpus.files == 0 && debian.files == 0)
 		cr_skip_test("no corpus at %s and no /usr/lib/ipxe/qemu: nothing to check",
-			     corpus_dir());
+		             corpus_dir());
 	if (corpus.files > 0) {
 		cr_expect_gt(corpus.compressed, 0, "corpus has files but no compressed EFI image");
 		cr_expect_gt(corpus.gop_amd, 0, "no AMD GOP version found in the corpus");

@@ -1,0 +1,36 @@
+/* Printing a fix plan and its outcome: human text, or YAML through the
+ * shared libyaml writer (analyzer/emit_yaml_writer.h). The only printing in
+ * patcher/, as analyzer/emit_*.c is for reports. */
+#ifndef OPTROM_PATCH_EMIT_PLAN_H
+#define OPTROM_PATCH_EMIT_PLAN_H
+
+#include "analyzer/report.h"
+#include "patcher/plan.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* What became of the plan. */
+struct patch_result {
+	const char *input;      /* the input path as given */
+	const char *output;     /* absolute output path, NULL when there is none */
+	const char *backup;     /* IN.bak with --in-place, else NULL */
+	bool dry_run;           /* the plan was only printed */
+	bool written;           /* output was written (and re-analyzed ready) */
+	uint64_t out_size;
+	char out_sha256[65];
+	const char *out_verdict; /* "ready" after a write, else NULL */
+};
+
+/* Text: the plan (ranges, edits with offset, old and new bytes, reason;
+ * notes), then the outcome and, after a write, the next steps (absolute
+ * path, Proxmox hostpci line, libvirt <rom> element). */
+void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+		     const struct patch_result *res);
+
+/* The same as one YAML document (`optrom: 1`, then `fix:`). */
+bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+		     const struct patch_result *res);
+
+#endif

@@ -1,0 +1,415 @@
+#include "patcher/plan.h"
+
+#include "formats/pci_rom.h"
+#include "formats/span.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* PCIR offsets of the fields fix may rewrite (PCI Firmware 3.0 table 5-2). */
+#define PCIR_VENDOR_OFF    0x04u
+#define PCIR_DEVICE_OFF    0x06u
+#define PCIR_INDICATOR_OFF 0x15u
+
+const char *patch_edit_kind_name(enum patch_edit_kind k)
+{
+	switch (k) {
+	case PATCH_EDIT_VENDOR_ID:
+		return "vendor-id";
+	case PATCH_EDIT_DEVICE_ID:
+		return "device-id";
+	case PATCH_EDIT_LAST_FLAG:
+		return "last-image-flag";
+	case PATCH_EDIT_CHECKSUM:
+		return "checksum";
+	}
+	return "unknown";
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static bool parse_hex16(const char *s, size_t n, uint16_t *out)
+{
+	unsigned v = 0;
+	if (n == 0 || n > 4)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int d = hexval(s[i]);
+		if (d < 0)
+			return false;
+		v = v * 16u + (unsigned)d;
+	}
+	*out = (uint16_t)v;
+	return true;
+}
+
+bool patch_parse_id(const char *s, uint16_t *vendor, uint16_t *device)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	if (!colon)
+		return false;
+	return parse_hex16(s, (size_t)(colon - s), vendor) &&
+	       parse_hex16(colon + 1, strlen(colon + 1), device);
+}
+
+bool patch_plan_is_empty(const struct patch_plan *p)
+{
+	return p->status == PATCH_PLAN_OK && p->strip.length == 0 && p->trim.length == 0 &&
+	       p->n_edits == 0;
+}
+
+static void set_text(char *dst, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_text(char *dst, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	(void)vsnprintf(dst, PATCH_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static void cannot(struct patch_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cannot(struct patch_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	if (p->status == PATCH_PLAN_CANNOT)
+		return; /* keep the first reason */
+	p->status = PATCH_PLAN_CANNOT;
+	va_start(ap, fmt);
+	(void)vsnprintf(p->error, sizeof(p->error), fmt, ap);
+	va_end(ap);
+}
+
+static void note(struct patch_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct patch_plan *p, const char *fmt, ...)
+{
+	va_list ap;
+	if (p->n_notes >= PATCH_MAX_NOTES)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(p->notes[p->n_notes++], PATCH_REASON_LEN, fmt, ap);
+	va_end(ap);
+}
+
+/* ROM families whose firmware checks a signature over the image, so any
+ * changed image byte invalidates it (formats-nvidia.md 7: Turing+;
+ * formats-pci-amd-efi.md 4.6: Navi/RDNA+). The report carries no
+ * generation, so the PCI device id ranges decide: NVIDIA Turing starts at
+ * 0x1E00 (TU102; Volta GV100 is 0x1DBx), AMD Navi at 0x7310 (Navi10; the
+ * 0x71xx-0x72xx ids are R5xx). AMD's EFS container is Navi3x-only. */
+static const char *signed_family(const struct rom_report *r)
+{
+	const struct rom_image *img0 = &r->images[0];
+	if (img0->vendor_id == 0x10DE && img0->device_id >= 0x1E00)
+		return "NVIDIA Turing or later";
+	if (img0->vendor_id == 0x1002 && img0->device_id >= 0x7310 && img0->device_id <= 0x7FFF)
+		return "AMD Navi (RDNA) or later";
+	if (r->container.present && r->container.kind &&
+	    strcmp(r->container.kind, "amd-efs") == 0)
+		return "AMD Navi (RDNA) or later";
+	return NULL;
+}
+
+static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind kind, int image,
+				   size_t off, size_t n, const uint8_t *old_bytes,
+				   const uint8_t *new_bytes)
+{
+	struct patch_edit *e;
+	if (p->n_edits >= PATCH_MAX_EDITS || n == 0 || n > PATCH_MAX_BYTES) {
+		cannot(p, "internal limit: more than %d edits", PATCH_MAX_EDITS);
+		return NULL;
+	}
+	e = &p->edits[p->n_edits++];
+	memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->image = image;
+	e->offset = off;
+	e->out_offset = off - p->keep_start;
+	e->length = n;
+	memcpy(e->old_bytes, old_bytes, n);
+	memcpy(e->new_bytes, new_bytes, n);
+	return e;
+}
+
+/* A 16-bit PCIR field edit when the value differs. */
+static void edit_u16(struct patch_plan *p, const struct span *s, enum patch_edit_kind kind,
+		     int image, size_t off, uint16_t want, const char *what)
+{
+	uint16_t have;
+	uint8_t oldb[2], newb[2];
+	struct patch_edit *e;
+	if (!span_u16le(s, off, &have)) {
+		cannot(p, "image %d: %s at 0x%zx lies outside the %zu-byte file", image, what, off,
+		       s->len);
+		return;
+	}
+	if (have == want)
+		return;
+	oldb[0] = (uint8_t)have;
+	oldb[1] = (uint8_t)(have >> 8);
+	newb[0] = (uint8_t)want;
+	newb[1] = (uint8_t)(want >> 8);
+	e = add_edit(p, kind, image, off, 2, oldb, newb);
+	if (e)
+		set_text(e->reason, "image %d: PCIR %s 0x%04x -> 0x%04x (--set-id)", image, what,
+			 have, want);
+}
+
+static bool in_range(size_t x, size_t off, size_t len)
+{
+	return x >= off && x - off < len;
+}
+
+/* Is off inside an image (of either chain view, or found after the chain)
+ * other than the one starting at own? The checksum byte must never be. */
+static const struct rom_image *other_image_at(const struct rom_report *r, size_t own, size_t off)
+{
+	const struct rom_image *lists[3] = {r->images, r->nvidia, r->other_images};
+	size_t counts[3] = {r->n_images, r->n_nvidia, r->n_other};
+	for (int l = 0; l < 3; l++)
+		for (size_t i = 0; i < counts[l]; i++) {
+			const struct rom_image *o = &lists[l][i];
+			if (o->offset == own)
+				continue;
+			/* The image that contains own (Pascal umbrella) is not
+			 * "another image" for bytes of own's sub-image. */
+			if (in_range(own, o->offset, o->length))
+				continue;
+			if (in_range(off, o->offset, o->length))
+				return o;
+		}
+	return NULL;
+}
+
+static const char *fix_byte_name(const struct rom_image *img, size_t rel, char *buf, size_t cap)
+{
+	switch ((enum pci_producer)img->producer) {
+	case PCI_PRODUCER_ATOMBIOS:
+		(void)snprintf(buf, cap, "ATOMBIOS checksum byte +0x%zx", rel);
+		break;
+	case PCI_PRODUCER_IPXE:
+	case PCI_PRODUCER_SEABIOS:
+		(void)snprintf(buf, cap, "%s checksum byte +0x%zx",
+			       pci_producer_name((enum pci_producer)img->producer), rel);
+		break;
+	default:
+		if (img->npde.present && img->npde.subimage_blocks != 0 &&
+		    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < img->checksum.length)
+			(void)snprintf(buf, cap, "last byte of the NPDE x86 sub-image, +0x%zx", rel);
+		else
+			(void)snprintf(buf, cap, "image's last byte, +0x%zx", rel);
+		break;
+	}
+	return buf;
+}
+
+/* Plans the checksum byte of one x86 image after the edits already listed
+ * for it (ids, last flag). */
+static void plan_checksum(struct patch_plan *p, const struct rom_report *r, const struct span *s,
+			  int i, size_t first_edit)
+{
+	const struct rom_image *img = &r->images[i];
+	const struct rom_checksum *c = &img->checksum;
+	const struct rom_image *other;
+	uint8_t sum, oldb, newb;
+	bool edited = false;
+	char where[96];
+	struct patch_edit *e;
+	if (!c->present)
+		return;
+	if (!c->complete || c->length == 0 || !span_sum8(s, img->offset, c->length, &sum)) {
+		cannot(p, "image %d at 0x%zx: checksum region of 0x%zx bytes runs past the end of "
+			  "the file (0x%zx bytes)",
+		       i, img->offset, c->length, s->len);
+		return;
+	}
+	/* The sum as it will be after this image's other edits. */
+	for (size_t k = first_edit; k < p->n_edits; k++) {
+		const struct patch_edit *pe = &p->edits[k];
+		for (size_t b = 0; b < pe->length; b++) {
+			if (pe->offset + b == c->fix_offset) {
+				cannot(p, "image %d: checksum byte 0x%zx is also the %s field", i,
+				       c->fix_offset, patch_edit_kind_name(pe->kind));
+				return;
+			}
+			if (in_range(pe->offset + b, img->offset, c->length)) {
+				sum = (uint8_t)(sum - pe->old_bytes[b] + pe->new_bytes[b]);
+				edited = true;
+			}
+		}
+	}
+	if (sum == 0)
+		return;
+	if (!in_range(c->fix_offset, img->offset, c->length) || c->fix_offset < p->keep_start ||
+	    c->fix_offset >= p->keep_end) {
+		cannot(p, "image %d at 0x%zx: the %s producer's checksum byte 0x%zx lies outside "
+			  "the image's summed range [0x%zx, 0x%zx)",
+		       i, img->offset, pci_producer_name((enum pci_producer)img->producer),
+		       c->fix_offset, img->offset, img->offset + c->length);
+		return;
+	}
+	other = other_image_at(r, img->offset, c->fix_offset);
+	if (other) {
+		cannot(p, "image %d at 0x%zx: the checksum byte 0x%zx lies inside another image "
+			  "(at 0x%zx); refusing to change it",
+		       i, img->offset, c->fix_offset, other->offset);
+		return;
+	}
+	if (!span_u8(s, c->fix_offset, &oldb))
+		return;
+	newb = (uint8_t)(oldb - sum);
+	e = add_edit(p, PATCH_EDIT_CHECKSUM, i, c->fix_offset, 1, &oldb, &newb);
+	if (!e)
+		return;
+	set_text(e->reason,
+		 "image %d at 0x%zx (%s): 8-bit sum of 0x%zx bytes %s 0x%02x, expected 0x00; "
+		 "balanced at the %s",
+		 i, img->offset, pci_producer_name((enum pci_producer)img->producer), c->length,
+		 edited ? (c->ok ? "would become" : "is, after the edits above,") : "is", sum,
+		 fix_byte_name(img, c->fix_offset - img->offset, where, sizeof(where)));
+	if (img->npde.present && img->npde.subimage_blocks != 0 &&
+	    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < c->length)
+		note(p,
+		     "image %d: the size byte covers 0x%zx bytes, past its NPDE x86 sub-image of "
+		     "0x%zx (NVIDIA private images inside): the balancing byte stays inside the "
+		     "x86 sub-image",
+		     i, c->length, (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK);
+}
+
+static void plan_image(struct patch_plan *p, const struct rom_report *r, const struct span *s,
+		       const struct patch_options *opt, int i)
+{
+	const struct rom_image *img = &r->images[i];
+	size_t pcir = img->offset + img->pcir_offset;
+	size_t first = p->n_edits;
+	if (opt->set_id) {
+		edit_u16(p, s, PATCH_EDIT_VENDOR_ID, i, pcir + PCIR_VENDOR_OFF, opt->vendor,
+			 "vendor id");
+		edit_u16(p, s, PATCH_EDIT_DEVICE_ID, i, pcir + PCIR_DEVICE_OFF, opt->device,
+			 "device id");
+	}
+	if ((size_t)i + 1 == r->n_images && !img->last) {
+		const struct finding *f = report_find(r, "last-image-missing");
+		uint8_t oldb, newb;
+		struct patch_edit *e;
+		if (f && f->image == i && span_u8(s, pcir + PCIR_INDICATOR_OFF, &oldb)) {
+			newb = (uint8_t)(oldb | PCIR_LAST_IMAGE);
+			e = add_edit(p, PATCH_EDIT_LAST_FLAG, i, pcir + PCIR_INDICATOR_OFF, 1,
+				     &oldb, &newb);
+			if (e)
+				set_text(e->reason,
+					 "image %d at 0x%zx ends the chain (no image at 0x%zx) but "
+					 "its indicator is 0x%02x: set bit 7 (last image)",
+					 i, img->offset, img->offset + img->length, oldb);
+		}
+	}
+	plan_checksum(p, r, s, i, first);
+}
+
+static void plan_strip(struct patch_plan *p, const struct rom_report *r)
+{
+	const struct rom_container *c = &r->container;
+	p->strip.offset = 0;
+	p->strip.length = r->rom_offset;
+	if (r->rom_offset == 0)
+		return;
+	if (c->present && c->kind && strcmp(c->kind, "nvgi") == 0)
+		set_text(p->strip.reason,
+			 "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s",
+			 r->locate_reason);
+	else if (c->present && c->kind && strcmp(c->kind, "amd-efs") == 0)
+		set_text(p->strip.reason,
+			 "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s",
+			 r->locate_reason);
+	else
+		set_text(p->strip.reason, "unrecognised data before the ROM; ROM start chosen as %s",
+			 r->locate_reason);
+	if (r->candidates > 1)
+		note(p,
+		     "%u places in the file hold a valid first image; the ROM is taken at 0x%zx: "
+		     "%s",
+		     r->candidates, r->rom_offset, r->locate_reason);
+}
+
+static void plan_tail(struct patch_plan *p, const struct rom_report *r,
+		      const struct patch_options *opt, size_t len)
+{
+	size_t tail = r->chain_end < len ? len - r->chain_end : 0;
+	if (tail == 0)
+		return;
+	if (!opt->trim) {
+		note(p,
+		     "kept 0x%zx bytes after the standard chain (ends at 0x%zx: %s%s); --trim cuts "
+		     "them",
+		     tail, r->chain_end, report_trailing_name(r->trailing),
+		     r->n_other ? ", with NVIDIA private images or a backup copy" : "");
+		return;
+	}
+	p->keep_end = r->chain_end;
+	p->trim.offset = r->chain_end;
+	p->trim.length = tail;
+	set_text(p->trim.reason, "--trim: 0x%zx bytes after the standard chain's last image (%s%s)",
+		 tail, report_trailing_name(r->trailing),
+		 r->n_other ? ", holding NVIDIA private images or a backup copy" : "");
+}
+
+/* The first error no edit repairs, or NULL. */
+static const struct finding *blocking_finding(const struct rom_report *r)
+{
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].severity == SEVERITY_ERROR && !r->findings[i].fixable)
+			return &r->findings[i];
+	return NULL;
+}
+
+void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len,
+		     const struct patch_options *opt, struct patch_plan *p)
+{
+	struct span s = span_make(data, len);
+	const struct finding *f;
+	const char *family;
+	memset(p, 0, sizeof(*p));
+	p->in_size = len;
+	p->status = PATCH_PLAN_OK;
+	f = blocking_finding(r);
+	if (!r->has_rom || r->n_images == 0) {
+		cannot(p, "no ROM found: %s", f ? f->message : "no 55AA image with a PCI data structure");
+		return;
+	}
+	if (f) {
+		if (f->has_offset)
+			cannot(p, "%s at 0x%llx: %s", f->id, (unsigned long long)f->offset,
+			       f->message);
+		else
+			cannot(p, "%s: %s", f->id, f->message);
+		return;
+	}
+	if (r->rom_offset >= len || r->chain_end > len || r->chain_end <= r->rom_offset) {
+		cannot(p, "inconsistent report: ROM at 0x%zx, chain end 0x%zx, file 0x%zx bytes",
+		       r->rom_offset, r->chain_end, len);
+		return;
+	}
+	p->keep_start = r->rom_offset;
+	p->keep_end = len;
+	plan_strip(p, r);
+	plan_tail(p, r, opt, len);
+	for (size_t i = 0; i < r->n_images && p->status == PATCH_PLAN_OK; i++)
+		plan_image(p, r, &s, opt, (int)i);
+	if (p->status != PATCH_PLAN_OK)
+		return;
+	family = signed_family(r);
+	if (family && p->n_edits > 0)
+		note(p,
+		     "warning: this is an %s ROM, whose image bytes are signed; the edits "
+		     "invalidate the signature (fine for a VM romfile, never flash it)",
+		     family);
+}

@@ -1,0 +1,278 @@
+#include "patcher/write.h"
+
+#include "analyzer/analyze.h"
+#include "analyzer/load.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct patch_io_hooks hooks;
+
+void patch_set_io_hooks(const struct patch_io_hooks *h)
+{
+	if (h)
+		hooks = *h;
+	else
+		memset(&hooks, 0, sizeof(hooks));
+}
+
+static int do_fsync(int fd)
+{
+	return hooks.fsync_fn ? hooks.fsync_fn(fd) : fsync(fd);
+}
+
+static int do_rename(const char *from, const char *to)
+{
+	return hooks.rename_fn ? hooks.rename_fn(from, to) : rename(from, to);
+}
+
+static int do_link(const char *from, const char *to)
+{
+	return hooks.link_fn ? hooks.link_fn(from, to) : link(from, to);
+}
+
+static void say(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void say(char *err, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	if (!err || !cap)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, cap, fmt, ap);
+	va_end(ap);
+}
+
+/* Splits path into its folder ("." when none) and its last component. */
+static bool split_path(const char *path, char *dir, size_t dcap, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n;
+	if (!slash) {
+		*base = path;
+		return snprintf(dir, dcap, ".") < (int)dcap;
+	}
+	*base = slash + 1;
+	n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1; /* "/name": the root folder */
+	if (n >= dcap)
+		return false;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	return true;
+}
+
+bool patch_default_output(const char *in, char *out, size_t cap)
+{
+	const char *slash = strrchr(in, '/');
+	const char *base = slash ? slash + 1 : in;
+	const char *dot = strrchr(base, '.');
+	int n;
+	if (*base == '\0')
+		return false;
+	if (!dot || dot == base) /* no extension, or a dot file such as ".rom" */
+		n = snprintf(out, cap, "%s.fixed", in);
+	else
+		n = snprintf(out, cap, "%.*s.fixed%s", (int)(dot - in), in, dot);
+	return n > 0 && (size_t)n < cap;
+}
+
+static bool write_all(int fd, const uint8_t *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return true;
+}
+
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY);
+	if (fd < 0)
+		return;
+	(void)do_fsync(fd); /* best effort: some file systems refuse it */
+	(void)close(fd);
+}
+
+/* Re-reads tmp and checks it against what was meant to be written. */
+static enum patch_write_status verify(const char *path, const char *tmp, const uint8_t *data,
+				      size_t len, bool require_ready, char *err, size_t cap)
+{
+	uint8_t *back = NULL;
+	size_t blen = 0;
+	char lerr[512];
+	struct rom_report *r;
+	enum patch_write_status st = PATCH_WRITE_OK;
+	if (rom_load_file(tmp, &back, &blen, lerr, sizeof(lerr)) != LOAD_OK) {
+		say(err, cap, "%s: re-reading the temporary file failed: %s", path, lerr);
+		return PATCH_WRITE_VERIFY;
+	}
+	if (blen != len || memcmp(back, data, len) != 0) {
+		say(err, cap, "%s: the temporary file reads back %zu bytes that differ from the %zu "
+			      "written",
+		    path, blen, len);
+		free(back);
+		return PATCH_WRITE_VERIFY;
+	}
+	if (require_ready) {
+		r = malloc(sizeof(*r));
+		if (!r) {
+			free(back);
+			say(err, cap, "%s: out of memory while re-analyzing", path);
+			return PATCH_WRITE_IO;
+		}
+		rom_analyze(back, blen, path, r);
+		if (r->verdict != VERDICT_READY) {
+			const struct finding *f = NULL;
+			for (size_t i = 0; i < r->n_findings && !f; i++)
+				if (r->findings[i].severity != SEVERITY_INFO)
+					f = &r->findings[i];
+			say(err, cap, "%s: the written ROM re-analyzes as %s, not ready%s%s", path,
+			    report_verdict_name(r->verdict), f ? ": " : "", f ? f->message : "");
+			st = PATCH_WRITE_NOT_READY;
+		}
+		free(r);
+	}
+	free(back);
+	return st;
+}
+
+static mode_t file_mode(void)
+{
+	mode_t m = umask(0);
+	(void)umask(m);
+	return (mode_t)(0666 & ~m);
+}
+
+enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
+					 const struct patch_write_opts *o, char *err,
+					 size_t errcap)
+{
+	char dir[4096], tmp[4200];
+	const char *base;
+	struct stat st;
+	enum patch_write_status ws;
+	int fd, e;
+	if (err && errcap)
+		err[0] = '\0';
+	if (!split_path(path, dir, sizeof(dir), &base) || *base == '\0') {
+		say(err, errcap, "%s: not a file name", path);
+		return PATCH_WRITE_DIR;
+	}
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		say(err, errcap, "%s: the folder %s does not exist", path, dir);
+		return PATCH_WRITE_DIR;
+	}
+	if (!o->force && lstat(path, &st) == 0) {
+		say(err, errcap, "%s: already exists; use --force to replace it", path);
+		return PATCH_WRITE_EXISTS;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base) >= (int)sizeof(tmp)) {
+		say(err, errcap, "%s: path too long", path);
+		return PATCH_WRITE_DIR;
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		e = errno;
+		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, dir,
+		    strerror(e));
+		return PATCH_WRITE_DIR;
+	}
+	(void)fchmod(fd, file_mode());
+	if (!write_all(fd, data, len)) {
+		e = errno;
+		(void)close(fd);
+		(void)unlink(tmp);
+		say(err, errcap, "%s: writing %zu bytes failed: %s", path, len, strerror(e));
+		return PATCH_WRITE_IO;
+	}
+	if (do_fsync(fd) != 0) {
+		e = errno;
+		(void)close(fd);
+		(void)unlink(tmp);
+		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path, strerror(e));
+		return PATCH_WRITE_IO;
+	}
+	if (close(fd) != 0) {
+		e = errno;
+		(void)unlink(tmp);
+		say(err, errcap, "%s: close failed: %s; nothing was replaced", path, strerror(e));
+		return PATCH_WRITE_IO;
+	}
+	ws = verify(path, tmp, data, len, o->require_ready, err, errcap);
+	if (ws != PATCH_WRITE_OK) {
+		(void)unlink(tmp);
+		return ws;
+	}
+	if (o->force) {
+		if (do_rename(tmp, path) != 0) {
+			e = errno;
+			(void)unlink(tmp);
+			say(err, errcap, "%s: rename from the temporary file failed: %s; nothing "
+					 "was replaced",
+			    path, strerror(e));
+			return PATCH_WRITE_IO;
+		}
+	} else if (do_link(tmp, path) != 0) {
+		e = errno;
+		if (e == EEXIST) {
+			(void)unlink(tmp);
+			say(err, errcap, "%s: already exists; use --force to replace it", path);
+			return PATCH_WRITE_EXISTS;
+		}
+		/* No hard links on this file system (vfat, some FUSE): the
+		 * existence check above has to do; rename publishes. */
+		if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == EMLINK) {
+			if (lstat(path, &st) == 0) {
+				(void)unlink(tmp);
+				say(err, errcap, "%s: already exists; use --force to replace it",
+				    path);
+				return PATCH_WRITE_EXISTS;
+			}
+			if (do_rename(tmp, path) == 0)
+				goto published;
+			e = errno;
+		}
+		(void)unlink(tmp);
+		say(err, errcap, "%s: publishing the temporary file failed: %s; nothing was "
+				 "written",
+		    path, strerror(e));
+		return PATCH_WRITE_IO;
+	} else {
+		(void)unlink(tmp);
+	}
+published:
+	sync_dir(dir);
+	return PATCH_WRITE_OK;
+}
+
+enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig,
+					     size_t orig_len, const uint8_t *data, size_t len,
+					     bool force, char *err, size_t errcap)
+{
+	char bak[4200];
+	struct patch_write_opts bo = {force, false};
+	struct patch_write_opts fo = {true, true};
+	enum patch_write_status st;
+	if (snprintf(bak, sizeof(bak), "%s.bak", path) >= (int)sizeof(bak)) {
+		say(err, errcap, "%s: path too long", path);
+		return PATCH_WRITE_DIR;
+	}
+	st = patch_write_file(bak, orig, orig_len, &bo, err, errcap);
+	if (st != PATCH_WRITE_OK)
+		return st;
+	return patch_write_file(path, data, len, &fo, err, errcap);
+}

@@ -1,0 +1,267 @@
+/* Writes the fuzz seed corpora from the synthetic ROM builder: no vendor
+ * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
+ * DIR/fix, DIR/efi_decompress and DIR/pe. Criterion-free, so it builds
+ * in the fuzz tree. */
+#include "tests/support/efi_encode.h"
+#include "tests/support/rom_builder.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static int failures;
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static void write_seed(const char *dir, const char *sub, const char *name, const uint8_t *p,
+		       size_t n)
+{
+	char path[4096];
+	FILE *f;
+	(void)snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0) {
+		fprintf(stderr, "make_seeds: %s: %s\n", path, strerror(errno));
+		failures++;
+	}
+}
+
+/* A ROM seed goes to both analyzer-level corpora. */
+static void rom_seed(const char *dir, const char *name, const struct rb *b)
+{
+	write_seed(dir, "analyze", name, b->data, b->len);
+	write_seed(dir, "fix", name, b->data, b->len);
+}
+
+/* Minimal PE32+ (or PE32) EFI boot-service driver: MZ, PE header at 0x40,
+ * standard optional header, one .text section, and a GOP-like name string
+ * in UTF-16LE. Returns its length (buf holds at least 0x400 bytes). */
+static size_t make_pe(uint8_t *b, bool plus)
+{
+	const size_t lfanew = 0x40, coff = lfanew + 4, opt = coff + 20;
+	const uint16_t soh = plus ? 0xF0 : 0xE0;
+	const size_t sec = opt + soh;
+	static const char name[] = "AMD GOP X64 Release Driver Rev.2.10.0.0.0";
+	memset(b, 0, 0x400);
+	b[0] = 'M';
+	b[1] = 'Z';
+	put32(b + 0x3C, (uint32_t)lfanew);
+	memcpy(b + lfanew, "PE\0\0", 4);
+	put16(b + coff, plus ? 0x8664 : 0x014C);
+	put16(b + coff + 2, 1);
+	put16(b + coff + 16, soh);
+	put16(b + coff + 18, 0x2022);
+	put16(b + opt, plus ? 0x20B : 0x10B);
+	put32(b + opt + 16, 0x200);
+	put32(b + opt + 32, 0x20);
+	put32(b + opt + 36, 0x20);
+	put32(b + opt + 56, 0x400);
+	put32(b + opt + 60, 0x200);
+	put16(b + opt + 68, 11);
+	put32(b + opt + (plus ? 108 : 92), 16);
+	memcpy(b + sec, ".text", 5);
+	put32(b + sec + 8, 0x200);
+	put32(b + sec + 12, 0x200);
+	put32(b + sec + 16, 0x200);
+	put32(b + sec + 20, 0x200);
+	put32(b + sec + 36, 0x60000020);
+	for (size_t i = 0; i < sizeof(name) - 1; i++)
+		b[0x280 + 2 * i] = (uint8_t)name[i];
+	return 0x400;
+}
+
+/* Minimal TE header ("VZ"). */
+static size_t make_te(uint8_t *b)
+{
+	memset(b, 0, 0x80);
+	b[0] = 'V';
+	b[1] = 'Z';
+	put16(b + 2, 0x8664);
+	b[4] = 1;
+	b[5] = 11;
+	put16(b + 6, 0x1B8);
+	put32(b + 8, 0x240);
+	return 0x80;
+}
+
+static void decompress_seeds(const char *dir, const uint8_t *pe, size_t n)
+{
+	size_t cap = efi_encode_bound(n);
+	uint8_t *out = malloc(cap);
+	static const struct efi_token tokens[] = {
+	    {0, 'A', 0}, {0, 'B', 0}, {0, 'C', 0}, {10, 0, 2}, {0, 'D', 0}, {256, 0, 0},
+	};
+	size_t m;
+	if (!out) {
+		failures++;
+		return;
+	}
+	for (unsigned pbit = 4; pbit <= 5; pbit++) {
+		char name[64];
+		m = efi_encode_literal(pe, n, pbit, out, cap);
+		(void)snprintf(name, sizeof(name), "literal-pbit%u.bin", pbit);
+		if (m)
+			write_seed(dir, "efi_decompress", name, out, m);
+		m = efi_encode_lz(pe, n, pbit, out, cap);
+		(void)snprintf(name, sizeof(name), "lz-pe-pbit%u.bin", pbit);
+		if (m)
+			write_seed(dir, "efi_decompress", name, out, m);
+		m = efi_encode_tokens(tokens, sizeof(tokens) / sizeof(tokens[0]), pbit, 270, out,
+				      cap);
+		(void)snprintf(name, sizeof(name), "tokens-pbit%u.bin", pbit);
+		if (m)
+			write_seed(dir, "efi_decompress", name, out, m);
+	}
+	/* OrigSize 0 and a header that lies about CompSize. */
+	memset(out, 0, 16);
+	write_seed(dir, "efi_decompress", "empty.bin", out, 8);
+	put32(out, 0xFFFFFFF9u);
+	put32(out + 4, 64);
+	write_seed(dir, "efi_decompress", "compsize-lies.bin", out, 16);
+	free(out);
+}
+
+/* An EFI image whose payload (at 0x50) is the compressed PE32+ driver. */
+static void add_compressed_efi(struct rb *b, const uint8_t *pe, size_t n, bool last)
+{
+	struct rb_image_opts o = {0};
+	size_t cap = efi_encode_bound(n), m, off;
+	uint8_t *z = malloc(cap);
+	if (!z) {
+		failures++;
+		return;
+	}
+	m = efi_encode_lz(pe, n, 4, z, cap);
+	o.code_type = 3;
+	o.vendor = 0x1002;
+	o.device = 0x67DF;
+	o.blocks = (0x50 + m + 511) / 512;
+	o.last = last;
+	o.pcir_revision = 3;
+	o.efi_compression = 1;
+	off = rb_add_image(b, &o);
+	if (m && off + 0x50 + m <= b->len)
+		memcpy(b->data + off + 0x50, z, m);
+	free(z);
+}
+
+static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
+{
+	struct rb b;
+	struct rb_image_opts o;
+
+	/* Two images: x86 then EFI (the iPXE efi-*.rom shape). */
+	rb_init(&b);
+	rb_add_x86(&b, 0x8086, 0x100E, 4, false);
+	rb_add_efi(&b, 0x8086, 0x100E, 4, true);
+	rom_seed(dir, "two-image.rom", &b);
+
+	/* ... truncated inside the second image, and after the first. */
+	b.len = 0x800 + 0x100;
+	rom_seed(dir, "two-image-truncated.rom", &b);
+	b.len = 0x800;
+	rom_seed(dir, "two-image-cut-at-boundary.rom", &b);
+	rb_free(&b);
+
+	/* NVGI containers v1, v2, v3 in front of an NVIDIA-like ROM: x86
+	 * image with NPDE, a 'VN' private image, an EFI image. */
+	for (unsigned v = 1; v <= 3; v++) {
+		char name[64];
+		rb_init(&b);
+		memset(&o, 0, sizeof(o));
+		o.code_type = 0;
+		o.vendor = 0x10DE;
+		o.device = 0x1B80;
+		o.blocks = 4;
+		o.pcir_revision = 3;
+		o.npde = true;
+		rb_add_image(&b, &o);
+		memset(&o, 0, sizeof(o));
+		o.code_type = 0xE0;
+		o.vendor = 0x10DE;
+		o.device = 0x1B80;
+		o.blocks = 2;
+		o.nvidia_private = true;
+		o.npde = true;
+		rb_add_image(&b, &o);
+		rb_add_efi(&b, 0x10DE, 0x1B80, 2, true);
+		rb_prepend_nvgi(&b, v, v == 3 ? 0x1200 : 0x400);
+		(void)snprintf(name, sizeof(name), "nvgi-v%u.rom", v);
+		rom_seed(dir, name, &b);
+		rb_free(&b);
+	}
+
+	/* ISA-style ROM: 55AA, size byte, checksum, no PCIR (pointer 0). */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 2, true);
+	rb_put16(&b, 0x18, 0);
+	rb_balance(&b, 0, 6);
+	rom_seed(dir, "isa.rom", &b);
+	rb_free(&b);
+
+	/* A prefix of 0x17 bytes before a ROM, and padding after it. */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 2, true);
+	rb_append_fill(&b, 0x200, 0xFF);
+	rb_prepend_pattern(&b, 0x17, 7);
+	rom_seed(dir, "prefix17-padded.rom", &b);
+	rb_free(&b);
+
+	/* x86 + EFI image whose payload is a compressed PE32+ driver. */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1002, 0x67DF, 2, false);
+	add_compressed_efi(&b, pe, pe_len, true);
+	rom_seed(dir, "efi-compressed.rom", &b);
+	rb_free(&b);
+
+	/* PCIR pointer 0xFFFF, image length 0. */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 2, true);
+	rb_put16(&b, 0x18, 0xFFFF);
+	rom_seed(dir, "pcir-ffff.rom", &b);
+	rb_put16(&b, 0x18, 0x1C);
+	rb_put16(&b, 0x1C + 0x10, 0);
+	rom_seed(dir, "image-length-0.rom", &b);
+	rb_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const subs[] = {"analyze", "fix", "efi_decompress", "pe"};
+	uint8_t pe[0x400];
+	size_t n;
+	char path[4096];
+	if (argc != 2) {
+		fprintf(stderr, "usage: make_seeds DIR\n");
+		return 2;
+	}
+	(void)mkdir(argv[1], 0755);
+	for (size_t i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", argv[1], subs[i]);
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "make_seeds: %s: %s\n", path, strerror(errno));
+			return 1;
+		}
+	}
+	n = make_pe(pe, false);
+	write_seed(argv[1], "pe", "pe32.efi", pe, n);
+	n = make_te(pe);
+	write_seed(argv[1], "pe", "te.efi", pe, n);
+	n = make_pe(pe, true);
+	write_seed(argv[1], "pe", "pe32plus.efi", pe, n);
+	decompress_seeds(argv[1], pe, n);
+	rom_seeds(argv[1], pe, n);
+	return failures ? 1 : 0;
+}
