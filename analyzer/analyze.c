@@ -20,8 +20,8 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	if (!EVP_Digest(len ? data : (const uint8_t *)"", len, md, &mdlen, EVP_sha256(), NULL))
 		return;
 	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
-		out[2 * i] = hex[md[i] >> 4];
-		out[2 * i + 1] = hex[md[i] & 0xF];
+		out[(size_t)2 * i] = hex[md[i] >> 4];
+		out[(size_t)2 * i + 1] = hex[md[i] & 0xF];
 	}
 	out[64] = '\0';
 }
@@ -42,7 +42,7 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 	rom_sha256_hex(data, len, r->sha256);
 	if (!w) {
 		report_add(r, "internal-error", SEVERITY_ERROR, false, -1, false, 0,
-			   "out of memory while analyzing");
+		           "out of memory while analyzing");
 		report_set_verdict(r);
 		return;
 	}

@@ -10,7 +10,7 @@
 /* Which byte balances an x86 image's checksum depends on who built it
  * (formats-pci-amd-efi.md section 5). */
 static enum pci_producer detect_producer(const struct span *s, size_t off, size_t len,
-					 const struct rom_image *img, char *version, size_t cap)
+                                         const struct rom_image *img, char *version, size_t cap)
 {
 	struct atom_info atom;
 	uint16_t ipxe_ptr;
@@ -118,8 +118,8 @@ void chain_fill_image(const struct span *s, size_t off, bool nvidia_view, struct
 	}
 	if (img->code_type == PCI_CODE_X86 && img->signature == PCI_ROM_SIG) {
 		size_t len = img->length ? img->length : (size_t)img->size_byte * PCI_ROM_BLOCK;
-		img->producer = (int)detect_producer(s, off, len, img, img->version,
-						     sizeof(img->version));
+		img->producer =
+		    (int)detect_producer(s, off, len, img, img->version, sizeof(img->version));
 	}
 	fill_checksum(s, img);
 }
@@ -146,7 +146,7 @@ static void walk(const struct span *s, size_t start, bool nvidia, struct chain_w
 			if (w->n == 0)
 				w->stop = CHAIN_STOP_NO_FIRST;
 			else if (st == PCI_BAD_SIGNATURE && hdr.signature != PCI_ROM_SIG &&
-				 !(nvidia && hdr.signature == PCI_ROM_SIG_NV))
+			         !(nvidia && hdr.signature == PCI_ROM_SIG_NV))
 				w->stop = CHAIN_STOP_NOT_IMAGE;
 			else if (st == PCI_TRUNCATED && !span_has(s, off, 2))
 				w->stop = CHAIN_STOP_EOF;
@@ -208,8 +208,8 @@ void chain_walk_nvidia(const struct span *s, size_t start, struct chain_walk *w)
 	walk(s, start, true, w);
 }
 
-size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from,
-			struct rom_image *out, size_t cap)
+size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from, struct rom_image *out,
+                        size_t cap)
 {
 	size_t n = 0;
 	size_t rel = from > rom_offset ? from - rom_offset : 0;

@@ -9,14 +9,14 @@
 #include "formats/span.h"
 
 enum chain_stop {
-	CHAIN_STOP_LAST = 0,      /* an image carried the last-image bit */
-	CHAIN_STOP_EOF,           /* a non-last image ends exactly at the end of the file */
-	CHAIN_STOP_TRUNCATED,     /* the file ends inside an image */
-	CHAIN_STOP_NOT_IMAGE,     /* the next offset holds no 55AA (chain ends without last bit) */
-	CHAIN_STOP_BAD_PCIR,      /* 55AA at the next offset but its PCIR is unusable */
-	CHAIN_STOP_ZERO_LENGTH,   /* PCIR image length 0 (would loop forever) */
-	CHAIN_STOP_CAP,           /* more than REPORT_MAX_IMAGES images */
-	CHAIN_STOP_NO_FIRST,      /* no valid image at the start offset */
+	CHAIN_STOP_LAST = 0,    /* an image carried the last-image bit */
+	CHAIN_STOP_EOF,         /* a non-last image ends exactly at the end of the file */
+	CHAIN_STOP_TRUNCATED,   /* the file ends inside an image */
+	CHAIN_STOP_NOT_IMAGE,   /* the next offset holds no 55AA (chain ends without last bit) */
+	CHAIN_STOP_BAD_PCIR,    /* 55AA at the next offset but its PCIR is unusable */
+	CHAIN_STOP_ZERO_LENGTH, /* PCIR image length 0 (would loop forever) */
+	CHAIN_STOP_CAP,         /* more than REPORT_MAX_IMAGES images */
+	CHAIN_STOP_NO_FIRST,    /* no valid image at the start offset */
 };
 
 struct chain_walk {
@@ -40,7 +40,7 @@ void chain_walk_nvidia(const struct span *s, size_t start, struct chain_walk *w)
 
 /* Valid images at 512-byte steps (relative to rom_offset) from `from` to
  * the end of the file, skipping over each image found. */
-size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from,
-			struct rom_image *out, size_t cap);
+size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from, struct rom_image *out,
+                        size_t cap);
 
 #endif

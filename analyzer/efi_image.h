@@ -13,6 +13,6 @@ void efi_image_inspect(const struct span *s, struct rom_report *r, size_t index)
  * uncompressed, else a new decompressed buffer (free() it). Returns false
  * (and *out NULL) when there is none. Used by `optrom extract`. */
 bool efi_image_driver(const struct span *s, const struct rom_image *img, uint8_t **out,
-		      size_t *len);
+                      size_t *len);
 
 #endif

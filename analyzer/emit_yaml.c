@@ -105,9 +105,10 @@ static void image(struct yw *w, const struct rom_image *img, size_t index, bool 
 	yw_kbool(w, "last", img->last);
 	yw_kbool(w, "truncated", img->truncated);
 	yw_kstr(w, "signature", img->signature == PCI_ROM_SIG ? "55aa" : "nvidia");
-	yw_kstr(w, "pcir_signature", img->pcir_signature == PCIR_SIG_PCIR   ? "PCIR"
-				     : img->pcir_signature == PCIR_SIG_NPDS ? "NPDS"
-									    : "RGIS");
+	yw_kstr(w, "pcir_signature",
+	        img->pcir_signature == PCIR_SIG_PCIR   ? "PCIR"
+	        : img->pcir_signature == PCIR_SIG_NPDS ? "NPDS"
+	                                               : "RGIS");
 	if (full) {
 		yw_khex(w, "indicator", img->indicator);
 		yw_key(w, "pcir");
@@ -144,7 +145,7 @@ static void image(struct yw *w, const struct rom_image *img, size_t index, bool 
 }
 
 static void image_list(struct yw *w, const char *key, const struct rom_image *imgs, size_t n,
-		       bool full)
+                       bool full)
 {
 	yw_key(w, key);
 	yw_seq_start(w);
@@ -172,7 +173,7 @@ static void container(struct yw *w, const struct rom_container *c)
 		yw_khex(w, "fixed_data_size", c->nvgi_fixed_data_size);
 		yw_khex(w, "total_data_size", c->nvgi_total_data_size);
 		(void)snprintf(ssid, sizeof(ssid), "%04x:%04x", c->nvgi_subsystem_vendor,
-			       c->nvgi_subsystem_device);
+		               c->nvgi_subsystem_device);
 		yw_kstr(w, "subsystem", ssid);
 		yw_khex(w, "rom_offset", c->nvgi_rom_offset);
 		if (c->nvgi_version == 3)

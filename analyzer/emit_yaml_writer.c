@@ -77,8 +77,8 @@ static void scalar(struct yw *w, const char *v, yaml_scalar_style_t style)
 	yaml_event_t ev;
 	emit(w, &ev,
 	     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)v,
-					  (int)strlen(v), style == YAML_PLAIN_SCALAR_STYLE,
-					  style != YAML_PLAIN_SCALAR_STYLE, style));
+	                                  (int)strlen(v), style == YAML_PLAIN_SCALAR_STYLE,
+	                                  style != YAML_PLAIN_SCALAR_STYLE, style));
 }
 
 void yw_str(struct yw *w, const char *v)

@@ -22,11 +22,11 @@ void yw_map_start(struct yw *w);
 void yw_map_end(struct yw *w);
 void yw_seq_start(struct yw *w);
 void yw_seq_end(struct yw *w);
-void yw_str(struct yw *w, const char *v);     /* quoted when YAML would misread it */
-void yw_plain(struct yw *w, const char *v);   /* plain scalar: numbers, booleans */
+void yw_str(struct yw *w, const char *v);   /* quoted when YAML would misread it */
+void yw_plain(struct yw *w, const char *v); /* plain scalar: numbers, booleans */
 void yw_null(struct yw *w);
-void yw_uint(struct yw *w, uint64_t v);       /* decimal */
-void yw_hex(struct yw *w, uint64_t v);        /* 0x-hex, e.g. offsets */
+void yw_uint(struct yw *w, uint64_t v); /* decimal */
+void yw_hex(struct yw *w, uint64_t v);  /* 0x-hex, e.g. offsets */
 void yw_bool(struct yw *w, bool v);
 /* key: value helpers */
 void yw_kstr(struct yw *w, const char *k, const char *v);

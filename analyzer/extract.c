@@ -17,7 +17,7 @@ static struct extract_item *next(struct extract_item *items, size_t *n, size_t c
 }
 
 size_t extract_items(const struct span *s, const struct rom_report *r, struct extract_item *items,
-		     size_t cap)
+                     size_t cap)
 {
 	size_t n = 0;
 	struct extract_item *it;
@@ -40,7 +40,7 @@ size_t extract_items(const struct span *s, const struct rom_report *r, struct ex
 		if ((it = next(items, &n, cap)) == NULL)
 			break;
 		snprintf(it->name, sizeof(it->name), "image%02zu-%s-%04x-%04x.rom", i,
-			 pci_code_type_name(img->code_type), img->vendor_id, img->device_id);
+		         pci_code_type_name(img->code_type), img->vendor_id, img->device_id);
 		it->kind = "image";
 		it->image = (int)i;
 		it->offset = img->offset;
@@ -50,7 +50,7 @@ size_t extract_items(const struct span *s, const struct rom_report *r, struct ex
 		if (img->code_type != PCI_CODE_EFI || (it = next(items, &n, cap)) == NULL)
 			continue;
 		snprintf(it->name, sizeof(it->name), "image%02zu-efi-%04x-%04x.efi", i,
-			 img->vendor_id, img->device_id);
+		         img->vendor_id, img->device_id);
 		it->kind = "efi-driver";
 		it->image = (int)i;
 		it->offset = img->efi.payload_offset;
@@ -60,8 +60,8 @@ size_t extract_items(const struct span *s, const struct rom_report *r, struct ex
 		} else {
 			/* keep the entry so the index says why there is no file */
 			snprintf(it->note, sizeof(it->note), "%s",
-				 img->efi.decompress_error[0] ? img->efi.decompress_error
-							      : "no driver payload");
+			         img->efi.decompress_error[0] ? img->efi.decompress_error
+			                                      : "no driver payload");
 			it->data = NULL;
 			it->data_len = 0;
 		}

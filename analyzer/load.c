@@ -9,14 +9,14 @@
 #include <unistd.h>
 
 static enum load_status fail(enum load_status st, char *err, size_t cap, const char *path,
-			     const char *why)
+                             const char *why)
 {
 	(void)snprintf(err, cap, "%s: %s", path, why);
 	return st;
 }
 
 enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
-			       size_t errcap)
+                               size_t errcap)
 {
 	struct stat st;
 	uint8_t *buf;
@@ -46,8 +46,8 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
 		return fail(LOAD_NOT_REGULAR, err, errcap, path,
-			    "not a regular file (FIFO, device or socket); save the ROM to a file "
-			    "first");
+		            "not a regular file (FIFO, device or socket); save the ROM to a file "
+		            "first");
 	}
 	if (st.st_size == 0) {
 		close(fd);
@@ -56,8 +56,8 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 	if ((uint64_t)st.st_size > ROM_LOAD_MAX) {
 		char why[128];
 		(void)snprintf(why, sizeof(why),
-			       "%lld bytes: expected at most %u (64 MiB) for an option ROM",
-			       (long long)st.st_size, ROM_LOAD_MAX);
+		               "%lld bytes: expected at most %zu (64 MiB) for an option ROM",
+		               (long long)st.st_size, ROM_LOAD_MAX);
 		close(fd);
 		return fail(LOAD_TOO_LARGE, err, errcap, path, why);
 	}
@@ -87,9 +87,9 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 	if (got != want) {
 		char why[160];
 		(void)snprintf(why, sizeof(why),
-			       "the file changed size while it was read: expected %zu bytes, read "
-			       "%s%zu",
-			       want, got > want ? "more than " : "", got > want ? want : got);
+		               "the file changed size while it was read: expected %zu bytes, read "
+		               "%s%zu",
+		               want, got > want ? "more than " : "", got > want ? want : got);
 		free(buf);
 		return fail(LOAD_CHANGED, err, errcap, path, why);
 	}

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ROM_LOAD_MAX (64u * 1024u * 1024u) /* larger files are not option ROMs */
+#define ROM_LOAD_MAX ((size_t)64 * 1024 * 1024) /* larger files are not option ROMs */
 
 enum load_status {
 	LOAD_OK = 0,
@@ -24,6 +24,6 @@ enum load_status {
 /* Reads path into a new buffer (*data, free() it). On failure *data is NULL
  * and err holds one line naming the file and the reason. */
 enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
-			       size_t errcap);
+                               size_t errcap);
 
 #endif

@@ -68,7 +68,7 @@ struct candidate {
  * leads to a DWORD-aligned PCIR. A candidate that an earlier candidate's
  * chain reaches is one of its later images, not a ROM start. */
 static size_t collect_candidates(const struct span *s, struct candidate *c, size_t cap,
-				 struct chain_walk *w)
+                                 struct chain_walk *w)
 {
 	size_t n = 0;
 	for (size_t off = 0; off + 1 < s->len && n < cap; off++) {
@@ -117,9 +117,10 @@ void locate_rom(const struct span *s, struct rom_report *r)
 	/* 2. NVIDIA's IFR container says where the ROM is (OpenRM algorithm). */
 	if (nvgi_decode(s, &nv) == NVGI_OK && is_candidate(s, nv.rom_offset)) {
 		char why[REPORT_MSG_LEN];
-		(void)snprintf(why, sizeof(why),
-			       "NVGI (IFR v%u) container points to 0x%x, where a valid image starts",
-			       nv.version, nv.rom_offset);
+		(void)snprintf(
+		    why, sizeof(why),
+		    "NVGI (IFR v%u) container points to 0x%x, where a valid image starts",
+		    nv.version, nv.rom_offset);
 		r->candidates = 1;
 		choose(r, nv.rom_offset, why);
 		goto out;
@@ -134,9 +135,9 @@ void locate_rom(const struct span *s, struct rom_report *r)
 	if (pick != SIZE_MAX) {
 		char why[REPORT_MSG_LEN];
 		(void)snprintf(why, sizeof(why),
-			       "earliest of %zu candidate(s) whose chain of %zu image(s) ends on a "
-			       "last-image flag",
-			       n, c[pick].images);
+		               "earliest of %zu candidate(s) whose chain of %zu image(s) ends on a "
+		               "last-image flag",
+		               n, c[pick].images);
 		choose(r, c[pick].offset, why);
 		goto out;
 	}
@@ -148,9 +149,9 @@ void locate_rom(const struct span *s, struct rom_report *r)
 			pick = i;
 	if (pick != SIZE_MAX) {
 		char why[REPORT_MSG_LEN];
-		(void)snprintf(why, sizeof(why),
-			       "earliest of %zu candidate(s) (none has a whole chain)%s", n,
-			       c[pick].offset % PCI_ROM_BLOCK == 0 ? " on a 512-byte boundary" : "");
+		(void)snprintf(
+		    why, sizeof(why), "earliest of %zu candidate(s) (none has a whole chain)%s", n,
+		    c[pick].offset % PCI_ROM_BLOCK == 0 ? " on a 512-byte boundary" : "");
 		choose(r, c[pick].offset, why);
 	}
 out:

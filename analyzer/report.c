@@ -48,7 +48,7 @@ const char *report_trailing_name(enum trailing_kind t)
 }
 
 void report_add(struct rom_report *r, const char *id, enum finding_severity sev, bool fixable,
-		int image, bool has_offset, uint64_t offset, const char *fmt, ...)
+                int image, bool has_offset, uint64_t offset, const char *fmt, ...)
 {
 	struct finding *f;
 	va_list ap;

@@ -28,18 +28,18 @@ struct finding {
 };
 
 struct rom_checksum {
-	bool present;    /* x86 images only: EFI images carry none by spec */
-	bool ok;         /* sum over `length` bytes is 0 mod 256 */
-	uint8_t sum;     /* the 8-bit sum found */
-	size_t length;   /* bytes summed: size byte x 512, as SeaBIOS and iPXE check */
-	bool complete;   /* the summed range lies inside the file */
+	bool present;      /* x86 images only: EFI images carry none by spec */
+	bool ok;           /* sum over `length` bytes is 0 mod 256 */
+	uint8_t sum;       /* the 8-bit sum found */
+	size_t length;     /* bytes summed: size byte x 512, as SeaBIOS and iPXE check */
+	bool complete;     /* the summed range lies inside the file */
 	size_t fix_offset; /* file offset of the byte the image's producer balances */
 };
 
 struct rom_pe {
-	bool valid;       /* the driver parsed as PE32/PE32+ (or TE) */
-	char error[48];   /* why not, when !valid */
-	char kind[8];     /* "pe32", "pe32+", "te" */
+	bool valid;     /* the driver parsed as PE32/PE32+ (or TE) */
+	char error[48]; /* why not, when !valid */
+	char kind[8];   /* "pe32", "pe32+", "te" */
 	uint16_t machine;
 	uint16_t subsystem;
 	uint32_t entry_point;
@@ -62,7 +62,7 @@ struct rom_efi {
 	uint32_t compressed_size; /* compression 1: the stream header's sizes */
 	uint32_t decompressed_size;
 	bool decompress_ok;
-	char decompress_error[48];
+	char decompress_error[64];
 	char variant[12]; /* "efi", "tiano", "ambiguous" or "none" (diagnostic) */
 	struct rom_pe pe;
 	char gop_version[96]; /* AMD: PE string; NVIDIA: NPDE+0x0C as 0x-hex */
@@ -79,10 +79,10 @@ struct rom_npde {
 };
 
 struct rom_image {
-	size_t offset;       /* file offset of the image */
-	size_t length;       /* PCIR image length x 512 */
-	bool truncated;      /* the file ends before offset + length */
-	uint16_t signature;  /* 0xAA55, or NVIDIA's 0x4E56 / 0xBB77 */
+	size_t offset;        /* file offset of the image */
+	size_t length;        /* PCIR image length x 512 */
+	bool truncated;       /* the file ends before offset + length */
+	uint16_t signature;   /* 0xAA55, or NVIDIA's 0x4E56 / 0xBB77 */
 	uint16_t pcir_offset; /* relative to the image */
 	uint32_t pcir_signature;
 	uint8_t pcir_revision;
@@ -167,7 +167,7 @@ const char *report_trailing_name(enum trailing_kind t);
 
 /* Adds a finding (printf-style message); silently counts overflow. */
 void report_add(struct rom_report *r, const char *id, enum finding_severity sev, bool fixable,
-		int image, bool has_offset, uint64_t offset, const char *fmt, ...)
+                int image, bool has_offset, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
 /* The first finding with this id, or NULL. */

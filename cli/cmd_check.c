@@ -8,22 +8,22 @@
 static void check_usage(FILE *out)
 {
 	fprintf(out, "usage: optrom check FILE... [--format text|yaml]\n"
-		     "\n"
-		     "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
-		     "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
-		     "reports as a YAML stream (one document per file).\n"
-		     "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
-		     "3 the worst is broken, 2 usage error or a file that could not be read.\n"
-		     "\n"
-		     "  -f, --format FMT  text (default) or yaml\n"
-		     "  -h, --help        this help\n");
+	             "\n"
+	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
+	             "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
+	             "reports as a YAML stream (one document per file).\n"
+	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
+	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
+	             "\n"
+	             "  -f, --format FMT  text (default) or yaml\n"
+	             "  -h, --help        this help\n");
 }
 
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
 	struct rom_report *r;
 	int c, worst = EXIT_READY;

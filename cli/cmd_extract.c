@@ -16,19 +16,19 @@
 static void extract_usage(FILE *out)
 {
 	fprintf(out, "usage: optrom extract FILE [-d DIR] [--force]\n"
-		     "\n"
-		     "Write every image of the ROM's standard chain to its own file, each EFI\n"
-		     "driver decompressed as a .efi (PE32+), and any prefix container (NVGI...)\n"
-		     "as its own file, with an index.yaml of what was written. Names say index,\n"
-		     "type and ids: image01-efi-10de-1c02.efi. Existing files are not\n"
-		     "overwritten without --force. The input is only read.\n"
-		     "\n"
-		     "  -d, --dir DIR  destination folder (default: FILE's name + .extracted)\n"
-		     "  -f, --force    replace existing files\n"
-		     "  -h, --help     this help\n"
-		     "\n"
-		     "Exit status: 0 written, 3 no ROM in the file (nothing written),\n"
-		     "2 usage or I/O error (nothing written when a file already exists).\n");
+	             "\n"
+	             "Write every image of the ROM's standard chain to its own file, each EFI\n"
+	             "driver decompressed as a .efi (PE32+), and any prefix container (NVGI...)\n"
+	             "as its own file, with an index.yaml of what was written. Names say index,\n"
+	             "type and ids: image01-efi-10de-1c02.efi. Existing files are not\n"
+	             "overwritten without --force. The input is only read.\n"
+	             "\n"
+	             "  -d, --dir DIR  destination folder (default: FILE's name + .extracted)\n"
+	             "  -f, --force    replace existing files\n"
+	             "  -h, --help     this help\n"
+	             "\n"
+	             "Exit status: 0 written, 3 no ROM in the file (nothing written),\n"
+	             "2 usage or I/O error (nothing written when a file already exists).\n");
 }
 
 static void default_dir(const char *in, char *out, size_t cap)
@@ -37,13 +37,13 @@ static void default_dir(const char *in, char *out, size_t cap)
 	const char *dot;
 	base = base ? base + 1 : in;
 	dot = strrchr(base, '.');
-	snprintf(out, cap, "%.*s.extracted", (int)(dot && dot != base ? dot - base : (long)strlen(base)),
-		 base);
+	snprintf(out, cap, "%.*s.extracted",
+	         (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
 }
 
 /* The index as a YAML document in memory. */
 static char *index_yaml(const struct rom_report *r, const struct extract_item *items, size_t n,
-			size_t *len)
+                        size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -110,8 +110,8 @@ static bool prepare_dir(const char *dir)
 	return true;
 }
 
-static int write_all(const char *dir, const struct extract_item *items, size_t n,
-		     const char *index, size_t index_len, bool force)
+static int write_all(const char *dir, const struct extract_item *items, size_t n, const char *index,
+                     size_t index_len, bool force)
 {
 	struct patch_write_opts o = {.force = force, .require_ready = false};
 	char path[4096], err[512];
@@ -123,7 +123,7 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 		snprintf(path, sizeof(path), "%s/%s", dir, name);
 		if (access(path, F_OK) == 0) {
 			fprintf(stderr, "optrom: %s: already exists (use --force to replace it)\n",
-				path);
+			        path);
 			return EXIT_USAGE;
 		}
 	}
@@ -132,7 +132,7 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, items[i].name);
 		if (patch_write_file(path, items[i].data, items[i].data_len, &o, err,
-				     sizeof(err)) != PATCH_WRITE_OK) {
+		                     sizeof(err)) != PATCH_WRITE_OK) {
 			fprintf(stderr, "optrom: %s\n", err);
 			return EXIT_USAGE;
 		}
@@ -151,9 +151,9 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
-					     {"force", no_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"force", no_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	char dir[4096] = "";
 	bool force = false;
 	struct rom_report *r;
@@ -181,7 +181,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "optrom extract: expected exactly one FILE, found %d\n",
-			argc - optind);
+		        argc - optind);
 		extract_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -196,7 +196,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (!r->has_rom) {
 		fprintf(stderr, "optrom: %s: no PCI ROM in the file, nothing to extract (%s)\n",
-			argv[optind], r->n_findings ? r->findings[0].message : "no image");
+		        argv[optind], r->n_findings ? r->findings[0].message : "no image");
 		free(data);
 		free(r);
 		free(items);
@@ -218,7 +218,7 @@ int cmd_extract(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		if (!items[i].data)
 			fprintf(stderr, "optrom: %s: image %d: EFI driver not extracted: %s\n",
-				argv[optind], items[i].image, items[i].note);
+			        argv[optind], items[i].image, items[i].note);
 	free(index);
 	extract_free(items, n);
 	free(items);

@@ -15,37 +15,38 @@
 
 static void fix_usage(FILE *out)
 {
-	fprintf(out,
-		"usage: optrom fix IN [-o OUT] [--trim] [--dry-run] [--format text|yaml] [--force]\n"
-		"                     [--in-place] [--set-id VVVV:DDDD]\n"
-		"\n"
-		"Make a downloaded or nvflash-saved ROM usable as a VM romfile: strip what precedes\n"
-		"the ROM (NVIDIA NVGI container v1-v3, AMD embedded-firmware header, any unknown\n"
-		"prefix), repair each x86 image's checksum at its producer's byte (0x21 ATOMBIOS,\n"
-		"0x06 iPXE/SeaBIOS, else the image's last byte), and set a missing last-image flag.\n"
-		"Every edit is listed with its offset, old and new bytes and the reason. IN is only\n"
-		"read. The output is written to a temporary file in OUT's folder, fsynced, re-read\n"
-		"and re-analyzed, and renamed into place only when it is ready.\n"
-		"\n"
-		"  -o, --output OUT   where to write (default: beside IN, card.rom -> card.fixed.rom)\n"
-		"      --trim         cut right after the last image of the standard chain (drops\n"
-		"                     NVIDIA private images, backup copies and padding)\n"
-		"      --set-id V:D   rewrite vendor:device (hex) in every image's PCIR, and the\n"
-		"                     checksums\n"
-		"  -n, --dry-run      print the plan, write nothing\n"
-		"      --force        replace an existing OUT (or IN.bak with --in-place)\n"
-		"      --in-place     replace IN, after saving the original as IN.bak\n"
-		"  -f, --format FMT   text (default) or yaml\n"
-		"  -h, --help         this help\n"
-		"\n"
-		"Exit status:\n"
-		"  0  the output was written and is ready; or the ROM needed nothing (the output is\n"
-		"     a byte-identical copy; with --in-place nothing is written); or --dry-run\n"
-		"     printed a plan that makes the ROM ready\n"
-		"  2  usage or I/O error: bad arguments, unreadable IN, OUT exists without --force,\n"
-		"     missing or read-only output folder, a failed write (nothing is replaced)\n"
-		"  3  the ROM cannot be made ready (no ROM found, truncated image, ...): nothing\n"
-		"     written\n");
+	fprintf(
+	    out,
+	    "usage: optrom fix IN [-o OUT] [--trim] [--dry-run] [--format text|yaml] [--force]\n"
+	    "                     [--in-place] [--set-id VVVV:DDDD]\n"
+	    "\n"
+	    "Make a downloaded or nvflash-saved ROM usable as a VM romfile: strip what precedes\n"
+	    "the ROM (NVIDIA NVGI container v1-v3, AMD embedded-firmware header, any unknown\n"
+	    "prefix), repair each x86 image's checksum at its producer's byte (0x21 ATOMBIOS,\n"
+	    "0x06 iPXE/SeaBIOS, else the image's last byte), and set a missing last-image flag.\n"
+	    "Every edit is listed with its offset, old and new bytes and the reason. IN is only\n"
+	    "read. The output is written to a temporary file in OUT's folder, fsynced, re-read\n"
+	    "and re-analyzed, and renamed into place only when it is ready.\n"
+	    "\n"
+	    "  -o, --output OUT   where to write (default: beside IN, card.rom -> card.fixed.rom)\n"
+	    "      --trim         cut right after the last image of the standard chain (drops\n"
+	    "                     NVIDIA private images, backup copies and padding)\n"
+	    "      --set-id V:D   rewrite vendor:device (hex) in every image's PCIR, and the\n"
+	    "                     checksums\n"
+	    "  -n, --dry-run      print the plan, write nothing\n"
+	    "      --force        replace an existing OUT (or IN.bak with --in-place)\n"
+	    "      --in-place     replace IN, after saving the original as IN.bak\n"
+	    "  -f, --format FMT   text (default) or yaml\n"
+	    "  -h, --help         this help\n"
+	    "\n"
+	    "Exit status:\n"
+	    "  0  the output was written and is ready; or the ROM needed nothing (the output is\n"
+	    "     a byte-identical copy; with --in-place nothing is written); or --dry-run\n"
+	    "     printed a plan that makes the ROM ready\n"
+	    "  2  usage or I/O error: bad arguments, unreadable IN, OUT exists without --force,\n"
+	    "     missing or read-only output folder, a failed write (nothing is replaced)\n"
+	    "  3  the ROM cannot be made ready (no ROM found, truncated image, ...): nothing\n"
+	    "     written\n");
 }
 
 struct fix_args {
@@ -62,14 +63,14 @@ enum { OPT_TRIM = 256, OPT_FORCE, OPT_IN_PLACE, OPT_SET_ID };
 static int parse_args(int argc, char **argv, struct fix_args *a)
 {
 	static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-					     {"trim", no_argument, NULL, OPT_TRIM},
-					     {"dry-run", no_argument, NULL, 'n'},
-					     {"format", required_argument, NULL, 'f'},
-					     {"force", no_argument, NULL, OPT_FORCE},
-					     {"in-place", no_argument, NULL, OPT_IN_PLACE},
-					     {"set-id", required_argument, NULL, OPT_SET_ID},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"trim", no_argument, NULL, OPT_TRIM},
+	                                     {"dry-run", no_argument, NULL, 'n'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"force", no_argument, NULL, OPT_FORCE},
+	                                     {"in-place", no_argument, NULL, OPT_IN_PLACE},
+	                                     {"set-id", required_argument, NULL, OPT_SET_ID},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	int c;
 	memset(a, 0, sizeof(*a));
 	a->fmt = FORMAT_TEXT;
@@ -98,9 +99,9 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 		case OPT_SET_ID:
 			if (!patch_parse_id(optarg, &a->opt.vendor, &a->opt.device)) {
 				fprintf(stderr,
-					"optrom fix: --set-id: expected VVVV:DDDD in hex, found "
-					"'%s'\n",
-					optarg);
+				        "optrom fix: --set-id: expected VVVV:DDDD in hex, found "
+				        "'%s'\n",
+				        optarg);
 				return EXIT_USAGE;
 			}
 			a->opt.set_id = true;
@@ -115,7 +116,7 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 	}
 	if (argc - optind != 1) {
 		fprintf(stderr, "optrom fix: expected exactly one input FILE, found %d\n",
-			argc - optind);
+		        argc - optind);
 		fix_usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -127,8 +128,8 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 	return -1;
 }
 
-static void emit(const struct fix_args *a, const struct rom_report *r,
-		 const struct patch_plan *p, const struct patch_result *res)
+static void emit(const struct fix_args *a, const struct rom_report *r, const struct patch_plan *p,
+                 const struct patch_result *res)
 {
 	if (a->fmt == FORMAT_YAML) {
 		if (!patch_emit_yaml(stdout, r, p, res))
@@ -183,11 +184,11 @@ static int run(struct fix_state *st)
 		if (a->fmt == FORMAT_YAML)
 			emit(a, st->in_r, st->plan, &res);
 		fprintf(stderr, "optrom fix: %s: cannot be made ready: %s; nothing written\n",
-			a->in, st->plan->error);
+		        a->in, st->plan->error);
 		return EXIT_BROKEN;
 	}
-	if (patch_apply(st->plan, st->data, st->len, &st->out, &st->out_len, err,
-			sizeof(err)) != PATCH_APPLY_OK) {
+	if (patch_apply(st->plan, st->data, st->len, &st->out, &st->out_len, err, sizeof(err)) !=
+	    PATCH_APPLY_OK) {
 		fprintf(stderr, "optrom fix: %s: %s; nothing written\n", a->in, err);
 		return EXIT_BROKEN;
 	}
@@ -196,9 +197,9 @@ static int run(struct fix_state *st)
 	if (st->out_r->verdict != VERDICT_READY) {
 		const struct finding *f = first_problem(st->out_r);
 		fprintf(stderr,
-			"optrom fix: %s: the fixed ROM would still be %s%s%s; nothing written\n",
-			a->in, report_verdict_name(st->out_r->verdict), f ? ": " : "",
-			f ? f->message : "");
+		        "optrom fix: %s: the fixed ROM would still be %s%s%s; nothing written\n",
+		        a->in, report_verdict_name(st->out_r->verdict), f ? ": " : "",
+		        f ? f->message : "");
 		return EXIT_BROKEN;
 	}
 	if (a->dry_run) {
@@ -215,14 +216,14 @@ static int run(struct fix_state *st)
 		}
 		if (same_file(a->in, dest)) {
 			fprintf(stderr,
-				"optrom fix: %s: OUT is the input file; use --in-place to replace "
-				"it (a .bak is kept)\n",
-				dest);
+			        "optrom fix: %s: OUT is the input file; use --in-place to replace "
+			        "it (a .bak is kept)\n",
+			        dest);
 			return EXIT_USAGE;
 		}
 	} else if (!patch_default_output(a->in, dest, sizeof(dest))) {
 		fprintf(stderr, "optrom fix: %s: cannot derive an output name; use -o OUT\n",
-			a->in);
+		        a->in);
 		return EXIT_USAGE;
 	}
 
@@ -234,7 +235,7 @@ static int run(struct fix_state *st)
 	if (a->in_place) {
 		(void)snprintf(bak, sizeof(bak), "%s.bak", dest);
 		ws = patch_write_in_place(dest, st->data, st->len, st->out, st->out_len, a->force,
-					  err, sizeof(err));
+		                          err, sizeof(err));
 	} else {
 		struct patch_write_opts wo = {a->force, true};
 		ws = patch_write_file(dest, st->out, st->out_len, &wo, err, sizeof(err));

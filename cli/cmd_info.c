@@ -8,20 +8,20 @@
 static void info_usage(FILE *out)
 {
 	fprintf(out, "usage: optrom info FILE [--format text|yaml]\n"
-		     "\n"
-		     "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
-		     "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
-		     "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
-		     "\n"
-		     "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
-		     "  -h, --help        this help\n");
+	             "\n"
+	             "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
+	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
+	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
+	             "\n"
+	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
+	             "  -h, --help        this help\n");
 }
 
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
 	struct rom_report *r;
 	int c, rc;
@@ -41,7 +41,8 @@ int cmd_info(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "optrom info: expected exactly one FILE, found %d\n", argc - optind);
+		fprintf(stderr, "optrom info: expected exactly one FILE, found %d\n",
+		        argc - optind);
 		info_usage(stderr);
 		return EXIT_USAGE;
 	}

@@ -24,7 +24,7 @@ static void usage(FILE *out)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nExit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O error.\n"
-		     "  --version  print the version\n");
+	             "  --version  print the version\n");
 }
 
 int main(int argc, char **argv)

@@ -31,7 +31,7 @@ bool atom_detect(const struct span *s, size_t img, size_t len, struct atom_info 
 		/* Unlike amdgpu's check_atom_bios, require all four signature
 		 * bytes to be inside the image (formats 4.6 off-by-one note). */
 		out->rom_header_ok = span_eq(&image, (size_t)out->rom_header + 4, "ATOM", 4) ||
-				     span_eq(&image, (size_t)out->rom_header + 4, "MOTA", 4);
+		                     span_eq(&image, (size_t)out->rom_header + 4, "MOTA", 4);
 		(void)span_u8(&image, (size_t)out->rom_header + 2, &out->table_format_rev);
 		(void)span_u8(&image, (size_t)out->rom_header + 3, &out->table_content_rev);
 		(void)span_u16le(&image, (size_t)out->rom_header + 0x18, &out->subsystem_vendor);

@@ -10,11 +10,11 @@
 
 #include "formats/span.h"
 
-#define ATOM_MAGIC_OFF       0x30u /* " 761295520", leading space included */
-#define ATOM_CHECKSUM_OFF    0x21u
-#define ATOM_ROM_HEADER_PTR  0x48u
-#define ATOM_STRING_COUNT    0x2Fu
-#define ATOM_STRING_PTR      0x6Eu
+#define ATOM_MAGIC_OFF      0x30u /* " 761295520", leading space included */
+#define ATOM_CHECKSUM_OFF   0x21u
+#define ATOM_ROM_HEADER_PTR 0x48u
+#define ATOM_STRING_COUNT   0x2Fu
+#define ATOM_STRING_PTR     0x6Eu
 
 struct atom_info {
 	bool magic_ok;            /* " 761295520" at 0x30 */

@@ -1,9 +1,10 @@
 #include "formats/efi_rom.h"
 
 const struct fmt_field efi_rom_fields[] = {
-    {"signature", 0x00, 2},   {"initialization_size", 0x02, 2}, {"efi_signature", 0x04, 4},
-    {"subsystem", 0x08, 2},   {"machine", 0x0A, 2},             {"compression", 0x0C, 2},
-    {"image_offset", 0x16, 2}, {"pcir_offset", 0x18, 2},
+    {"signature", 0x00, 2},     {"initialization_size", 0x02, 2},
+    {"efi_signature", 0x04, 4}, {"subsystem", 0x08, 2},
+    {"machine", 0x0A, 2},       {"compression", 0x0C, 2},
+    {"image_offset", 0x16, 2},  {"pcir_offset", 0x18, 2},
 };
 const size_t efi_rom_field_count = sizeof(efi_rom_fields) / sizeof(efi_rom_fields[0]);
 

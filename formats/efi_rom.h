@@ -10,8 +10,8 @@
 #include "formats/field.h"
 #include "formats/span.h"
 
-#define EFI_ROM_SIGNATURE   0x0EF1u
-#define EFI_ROM_HDR_LEN     0x1Au
+#define EFI_ROM_SIGNATURE    0x0EF1u
+#define EFI_ROM_HDR_LEN      0x1Au
 #define EFI_COMPRESSION_NONE 0u
 #define EFI_COMPRESSION_EFI  1u /* EFI 1.1 / UEFI algorithm (pbit 4) */
 

@@ -74,13 +74,13 @@ enum nvgi_status nvgi_decode(const struct span *s, struct nvgi_header *out)
 }
 
 const struct fmt_field npde_fields[] = {
-    {"signature", 0x00, 4},      {"revision", 0x04, 2},       {"length", 0x06, 2},
+    {"signature", 0x00, 4},       {"revision", 0x04, 2},        {"length", 0x06, 2},
     {"subimage_length", 0x08, 2}, {"priv_last_image", 0x0A, 1}, {"flags", 0x0B, 1},
 };
 const size_t npde_field_count = sizeof(npde_fields) / sizeof(npde_fields[0]);
 
 bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_t pcir_length,
-		 struct npde *out)
+                 struct npde *out)
 {
 	size_t rel = ((size_t)pcir_offset + pcir_length + 0xFu) & ~(size_t)0xFu;
 	size_t abs;
@@ -140,8 +140,8 @@ bool nv_bios_version(const struct span *s, size_t img, size_t len, char *out, si
 		if (!span_u32le(&image, ptr, &ver) || !span_u8(&image, (size_t)ptr + 4, &oem))
 			return false;
 		(void)snprintf(out, cap, "%02X.%02X.%02X.%02X.%02X", (unsigned)(ver >> 24) & 0xFF,
-			       (unsigned)(ver >> 16) & 0xFF, (unsigned)(ver >> 8) & 0xFF,
-			       (unsigned)ver & 0xFF, (unsigned)oem);
+		               (unsigned)(ver >> 16) & 0xFF, (unsigned)(ver >> 8) & 0xFF,
+		               (unsigned)ver & 0xFF, (unsigned)oem);
 		return true;
 	}
 	return false;

@@ -34,9 +34,9 @@ const char *nvgi_status_str(enum nvgi_status st);
 struct nvgi_header {
 	uint32_t fixed1;
 	uint32_t fixed2;
-	uint8_t version;          /* FIXED1 bits 15:8 */
-	uint16_t fixed_data_size; /* FIXED1 bits 30:16: start of the extended section */
-	uint32_t total_data_size; /* FIXED2 bits 19:0 */
+	uint8_t version;           /* FIXED1 bits 15:8 */
+	uint16_t fixed_data_size;  /* FIXED1 bits 30:16: start of the extended section */
+	uint32_t total_data_size;  /* FIXED2 bits 19:0 */
 	uint16_t subsystem_vendor; /* +0x0C, observed to be the board's SSID */
 	uint16_t subsystem_device;
 	uint32_t rom_offset; /* file offset of the PCI ROM, 0 when unknown */
@@ -75,7 +75,7 @@ extern const size_t npde_field_count;
  * align16(pcir_offset + pcir_length), relative to the image. Returns false
  * when there is none (or it runs past the bytes). */
 bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_t pcir_length,
-		 struct npde *out);
+                 struct npde *out);
 
 /* The NVIDIA BIOS version from the BIT table of an x86 image: token 'B'
  * (BIOSDATA) +0 u32 and +4 OEM byte, printed "86.04.3D.00.88". Returns

@@ -22,11 +22,11 @@ const char *pci_status_str(enum pci_status st)
 /* PCI Firmware 3.0 table 5-2 via EDK2 PCI_3_0_DATA_STRUCTURE; the last three
  * exist only when the structure length is at least 0x1C. */
 const struct fmt_field pci_pcir_fields[] = {
-    {"signature", 0x00, 4},     {"vendor_id", 0x04, 2},     {"device_id", 0x06, 2},
-    {"device_list", 0x08, 2},   {"length", 0x0A, 2},        {"revision", 0x0C, 1},
-    {"prog_if", 0x0D, 1},       {"sub_class", 0x0E, 1},     {"base_class", 0x0F, 1},
-    {"image_length", 0x10, 2},  {"code_revision", 0x12, 2}, {"code_type", 0x14, 1},
-    {"indicator", 0x15, 1},     {"max_runtime", 0x16, 2},   {"config_utility", 0x18, 2},
+    {"signature", 0x00, 4},    {"vendor_id", 0x04, 2},     {"device_id", 0x06, 2},
+    {"device_list", 0x08, 2},  {"length", 0x0A, 2},        {"revision", 0x0C, 1},
+    {"prog_if", 0x0D, 1},      {"sub_class", 0x0E, 1},     {"base_class", 0x0F, 1},
+    {"image_length", 0x10, 2}, {"code_revision", 0x12, 2}, {"code_type", 0x14, 1},
+    {"indicator", 0x15, 1},    {"max_runtime", 0x16, 2},   {"config_utility", 0x18, 2},
     {"dmtf_clp", 0x1A, 2},
 };
 const size_t pci_pcir_field_count = sizeof(pci_pcir_fields) / sizeof(pci_pcir_fields[0]);
@@ -37,7 +37,7 @@ static bool is_nvidia_rom_sig(uint16_t sig)
 }
 
 enum pci_status pci_rom_header_decode(const struct span *s, size_t img, bool allow_nvidia,
-				      struct pci_rom_header *out)
+                                      struct pci_rom_header *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!span_u16le(s, img, &out->signature))
@@ -61,7 +61,7 @@ static uint32_t field_or_zero(const struct span *s, size_t base, const char *nam
 }
 
 enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allow_nvidia,
-				struct pci_pcir *out)
+                                struct pci_pcir *out)
 {
 	memset(out, 0, sizeof(*out));
 	if (!span_has(s, pcir_abs, PCIR_MIN_LEN))
@@ -83,8 +83,8 @@ enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allo
 	out->length = (uint16_t)field_or_zero(s, pcir_abs, "length");
 	out->revision = (uint8_t)field_or_zero(s, pcir_abs, "revision");
 	out->class_code = field_or_zero(s, pcir_abs, "base_class") << 16 |
-			  field_or_zero(s, pcir_abs, "sub_class") << 8 |
-			  field_or_zero(s, pcir_abs, "prog_if");
+	                  field_or_zero(s, pcir_abs, "sub_class") << 8 |
+	                  field_or_zero(s, pcir_abs, "prog_if");
 	out->image_blocks = (uint16_t)field_or_zero(s, pcir_abs, "image_length");
 	out->code_revision = (uint16_t)field_or_zero(s, pcir_abs, "code_revision");
 	out->code_type = (uint8_t)field_or_zero(s, pcir_abs, "code_type");
@@ -106,7 +106,7 @@ enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allo
 }
 
 enum pci_status pci_image_probe(const struct span *s, size_t img, bool allow_nvidia,
-				struct pci_rom_header *hdr, struct pci_pcir *pcir)
+                                struct pci_rom_header *hdr, struct pci_pcir *pcir)
 {
 	size_t pcir_abs;
 	enum pci_status st = pci_rom_header_decode(s, img, allow_nvidia, hdr);

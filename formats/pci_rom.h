@@ -19,13 +19,13 @@
 #define PCI_ROM_HDR_SIZE_OFF  0x02u   /* legacy: image size in 512-byte blocks */
 #define PCI_ROM_HDR_PCIR_PTR  0x18u
 #define PCI_ROM_HDR_PNP_PTR   0x1Au
-#define PCI_ROM_HDR_MIN_LEN   0x1Au   /* bytes needed to reach the PCIR pointer */
+#define PCI_ROM_HDR_MIN_LEN   0x1Au       /* bytes needed to reach the PCIR pointer */
 #define PCIR_SIG_PCIR         0x52494350u /* "PCIR" */
 #define PCIR_SIG_NPDS         0x5344504Eu /* "NPDS" (NVIDIA private images) */
 #define PCIR_SIG_RGIS         0x53494752u /* "RGIS" (OpenRM, not seen in dumps) */
-#define PCIR_MIN_LEN          0x18u   /* revision 0 (PCI 2.2/2.3) structure */
-#define PCIR_REV3_LEN         0x1Cu   /* revision 3 (PCI Firmware 3.0) structure */
-#define PCIR_LAST_IMAGE       0x80u   /* indicator bit 7; bits 0-6 are reserved */
+#define PCIR_MIN_LEN          0x18u       /* revision 0 (PCI 2.2/2.3) structure */
+#define PCIR_REV3_LEN         0x1Cu       /* revision 3 (PCI Firmware 3.0) structure */
+#define PCIR_LAST_IMAGE       0x80u       /* indicator bit 7; bits 0-6 are reserved */
 #define PCI_CODE_X86          0x00u
 #define PCI_CODE_OPENFIRMWARE 0x01u
 #define PCI_CODE_HPPA         0x02u
@@ -47,7 +47,8 @@ const char *pci_status_str(enum pci_status st);
 
 struct pci_rom_header {
 	uint16_t signature;
-	uint8_t size_blocks;  /* legacy byte 0x02; for EFI images the low byte of InitializationSize */
+	uint8_t
+	    size_blocks; /* legacy byte 0x02; for EFI images the low byte of InitializationSize */
 	uint16_t pcir_offset; /* relative to the image */
 	uint16_t pnp_offset;  /* legacy $PnP pointer (0 = none or not present) */
 	bool has_pnp_field;   /* the image is long enough to hold 0x1A..0x1B */
@@ -56,7 +57,7 @@ struct pci_rom_header {
 /* Decodes the header of the image at img. Accepts 55AA always, and the
  * NVIDIA signatures when allow_nvidia is set. */
 enum pci_status pci_rom_header_decode(const struct span *s, size_t img, bool allow_nvidia,
-				      struct pci_rom_header *out);
+                                      struct pci_rom_header *out);
 
 enum pcir_kind { PCIR_KIND_PCIR, PCIR_KIND_NPDS, PCIR_KIND_RGIS };
 
@@ -89,13 +90,13 @@ extern const size_t pci_pcir_field_count;
  * x86 images keep code there). A bad length field is reported as
  * PCI_BAD_LENGTH but *out is still filled. */
 enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allow_nvidia,
-				struct pci_pcir *out);
+                                struct pci_pcir *out);
 
 /* Candidate check for an image starting at img: signature, PCIR pointer
  * non-zero, DWORD aligned and inside the bytes, PCIR signature. On success
  * fills the header and PCIR. */
 enum pci_status pci_image_probe(const struct span *s, size_t img, bool allow_nvidia,
-				struct pci_rom_header *hdr, struct pci_pcir *pcir);
+                                struct pci_rom_header *hdr, struct pci_pcir *pcir);
 
 /* "x86", "openfirmware", "hppa", "efi", "nvidia-private" or "other". */
 const char *pci_code_type_name(uint8_t code_type);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum patch_apply_status patch_apply(const struct patch_plan *p, const uint8_t *data, size_t len,
-				    uint8_t **out, size_t *out_len, char *err, size_t errcap)
+                                    uint8_t **out, size_t *out_len, char *err, size_t errcap)
 {
 	struct span in = span_make(data, len);
 	struct span kept;
@@ -26,8 +26,8 @@ enum patch_apply_status patch_apply(const struct patch_plan *p, const uint8_t *d
 	    !span_sub(&in, p->keep_start, p->keep_end - p->keep_start, &kept)) {
 		if (err)
 			(void)snprintf(err, errcap,
-				       "kept range [0x%zx, 0x%zx) lies outside the %zu-byte input",
-				       p->keep_start, p->keep_end, len);
+			               "kept range [0x%zx, 0x%zx) lies outside the %zu-byte input",
+			               p->keep_start, p->keep_end, len);
 		return PATCH_APPLY_RANGE;
 	}
 	n = kept.len;
@@ -47,9 +47,9 @@ enum patch_apply_status patch_apply(const struct patch_plan *p, const uint8_t *d
 		    !size_add(e->out_offset, e->length, &end) || end > n) {
 			if (err)
 				(void)snprintf(err, errcap,
-					       "edit %zu at 0x%zx (%zu bytes) lies outside the "
-					       "output [0x%zx, 0x%zx)",
-					       i, e->offset, e->length, p->keep_start, p->keep_end);
+				               "edit %zu at 0x%zx (%zu bytes) lies outside the "
+				               "output [0x%zx, 0x%zx)",
+				               i, e->offset, e->length, p->keep_start, p->keep_end);
 			free(buf);
 			return PATCH_APPLY_RANGE;
 		}
@@ -58,9 +58,9 @@ enum patch_apply_status patch_apply(const struct patch_plan *p, const uint8_t *d
 		if (memcmp(buf + e->out_offset, e->old_bytes, e->length) != 0) {
 			if (err)
 				(void)snprintf(err, errcap,
-					       "edit %zu at 0x%zx: expected old byte(s) 0x%02x.., "
-					       "found 0x%02x..",
-					       i, e->offset, e->old_bytes[0], buf[e->out_offset]);
+				               "edit %zu at 0x%zx: expected old byte(s) 0x%02x.., "
+				               "found 0x%02x..",
+				               i, e->offset, e->old_bytes[0], buf[e->out_offset]);
 			free(buf);
 			return PATCH_APPLY_MISMATCH;
 		}

@@ -21,6 +21,6 @@ enum patch_apply_status {
  * (free() it) of *out_len bytes. On failure *out is NULL and err (may be
  * NULL) holds one line. */
 enum patch_apply_status patch_apply(const struct patch_plan *p, const uint8_t *data, size_t len,
-				    uint8_t **out, size_t *out_len, char *err, size_t errcap);
+                                    uint8_t **out, size_t *out_len, char *err, size_t errcap);
 
 #endif

@@ -60,7 +60,7 @@ static void xml_attr(const char *path, char *out, size_t cap)
 static void proxmox_line(const char *output, char *out, size_t cap)
 {
 	(void)snprintf(out, cap, "hostpci0: 0000:01:00.0,pcie=1,x-vga=1,romfile=%s",
-		       base_name(output));
+	               base_name(output));
 }
 
 static void libvirt_line(const char *output, char *out, size_t cap)
@@ -75,16 +75,16 @@ static void text_range(FILE *out, const char *what, const struct patch_range *g)
 	if (g->length == 0)
 		return;
 	fprintf(out, "  %-6s 0x%zx..0x%zx (0x%zx bytes): %s\n", what, g->offset,
-		g->offset + g->length, g->length, g->reason);
+	        g->offset + g->length, g->length, g->reason);
 }
 
 void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_plan *p,
-		     const struct patch_result *res)
+                     const struct patch_result *res)
 {
 	char oldb[16], newb[16], line[8400];
 	fprintf(out, "%s\n", res->input);
 	fprintf(out, "  input  %llu bytes, %s", (unsigned long long)r->size,
-		report_verdict_name(r->verdict));
+	        report_verdict_name(r->verdict));
 	if (r->has_rom)
 		fprintf(out, ", ROM at 0x%zx (%s)", r->rom_offset, r->locate_reason);
 	fputc('\n', out);
@@ -103,8 +103,8 @@ void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_p
 			bytes_hex(e->old_bytes, e->length, oldb, sizeof(oldb));
 			bytes_hex(e->new_bytes, e->length, newb, sizeof(newb));
 			fprintf(out, "  edit   0x%zx (output 0x%zx) %s: %s -> %s: %s\n", e->offset,
-				e->out_offset, patch_edit_kind_name(e->kind), oldb, newb,
-				e->reason);
+			        e->out_offset, patch_edit_kind_name(e->kind), oldb, newb,
+			        e->reason);
 		}
 	}
 	for (size_t i = 0; i < p->n_notes; i++)
@@ -118,13 +118,13 @@ void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_p
 	if (res->backup)
 		fprintf(out, "Backup: %s\n", res->backup);
 	fprintf(out, "Wrote %s\n  %llu bytes, %s, sha256 %s%s\n", res->output,
-		(unsigned long long)res->out_size, res->out_verdict ? res->out_verdict : "?",
-		res->out_sha256,
-		patch_plan_is_empty(p) ? "\n  (byte-identical to the input: nothing needed fixing)"
-				       : "");
+	        (unsigned long long)res->out_size, res->out_verdict ? res->out_verdict : "?",
+	        res->out_sha256,
+	        patch_plan_is_empty(p) ? "\n  (byte-identical to the input: nothing needed fixing)"
+	                               : "");
 	fprintf(out, "Next steps:\n");
 	fprintf(out, "  Proxmox: copy the file to " PROXMOX_ROM_DIR
-		     " (Proxmox looks for romfile= names there)\n");
+	             " (Proxmox looks for romfile= names there)\n");
 	fprintf(out, "    cp '%s' " PROXMOX_ROM_DIR "%s\n", res->output, base_name(res->output));
 	proxmox_line(res->output, line, sizeof(line));
 	fprintf(out, "    then in /etc/pve/qemu-server/VMID.conf:  %s\n", line);
@@ -148,7 +148,7 @@ static void yaml_range(struct yw *w, const char *k, const struct patch_range *g)
 }
 
 bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_plan *p,
-		     const struct patch_result *res)
+                     const struct patch_result *res)
 {
 	struct yw w;
 	char oldb[16], newb[16], line[8400];
@@ -170,9 +170,9 @@ bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_p
 	} else {
 		yw_knull(&w, "rom_offset");
 	}
-	yw_kstr(&w, "status", p->status == PATCH_PLAN_OK
-				  ? (patch_plan_is_empty(p) ? "nothing-to-do" : "planned")
-				  : "cannot");
+	yw_kstr(&w, "status",
+	        p->status == PATCH_PLAN_OK ? (patch_plan_is_empty(p) ? "nothing-to-do" : "planned")
+	                                   : "cannot");
 	if (p->status != PATCH_PLAN_OK) {
 		yw_kstr(&w, "error", p->error);
 	} else {
@@ -214,13 +214,13 @@ bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_p
 		yw_key(&w, "next_steps");
 		yw_map_start(&w);
 		(void)snprintf(line, sizeof(line), "cp '%s' " PROXMOX_ROM_DIR "%s", res->output,
-			       base_name(res->output));
+		               base_name(res->output));
 		yw_kstr(&w, "proxmox_copy", line);
 		proxmox_line(res->output, line, sizeof(line));
 		yw_kstr(&w, "proxmox", line);
 		yw_kstr(&w, "proxmox_note",
-			"Proxmox looks for the romfile name under " PROXMOX_ROM_DIR
-			"; 0000:01:00.0 is an example address (lspci -D)");
+		        "Proxmox looks for the romfile name under " PROXMOX_ROM_DIR
+		        "; 0000:01:00.0 is an example address (lspci -D)");
 		libvirt_line(res->output, line, sizeof(line));
 		yw_kstr(&w, "libvirt", line);
 		yw_map_end(&w);

@@ -13,11 +13,11 @@
 
 /* What became of the plan. */
 struct patch_result {
-	const char *input;      /* the input path as given */
-	const char *output;     /* absolute output path, NULL when there is none */
-	const char *backup;     /* IN.bak with --in-place, else NULL */
-	bool dry_run;           /* the plan was only printed */
-	bool written;           /* output was written (and re-analyzed ready) */
+	const char *input;  /* the input path as given */
+	const char *output; /* absolute output path, NULL when there is none */
+	const char *backup; /* IN.bak with --in-place, else NULL */
+	bool dry_run;       /* the plan was only printed */
+	bool written;       /* output was written (and re-analyzed ready) */
 	uint64_t out_size;
 	char out_sha256[65];
 	const char *out_verdict; /* "ready" after a write, else NULL */
@@ -27,10 +27,10 @@ struct patch_result {
  * notes), then the outcome and, after a write, the next steps (absolute
  * path, Proxmox hostpci line, libvirt <rom> element). */
 void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_plan *p,
-		     const struct patch_result *res);
+                     const struct patch_result *res);
 
 /* The same as one YAML document (`optrom: 1`, then `fix:`). */
 bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_plan *p,
-		     const struct patch_result *res);
+                     const struct patch_result *res);
 
 #endif

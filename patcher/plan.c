@@ -77,7 +77,8 @@ static void set_text(char *dst, const char *fmt, ...)
 	va_end(ap);
 }
 
-static void cannot(struct patch_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void cannot(struct patch_plan *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void cannot(struct patch_plan *p, const char *fmt, ...)
 {
 	va_list ap;
@@ -113,15 +114,14 @@ static const char *signed_family(const struct rom_report *r)
 		return "NVIDIA Turing or later";
 	if (img0->vendor_id == 0x1002 && img0->device_id >= 0x7310 && img0->device_id <= 0x7FFF)
 		return "AMD Navi (RDNA) or later";
-	if (r->container.present && r->container.kind &&
-	    strcmp(r->container.kind, "amd-efs") == 0)
+	if (r->container.present && r->container.kind && strcmp(r->container.kind, "amd-efs") == 0)
 		return "AMD Navi (RDNA) or later";
 	return NULL;
 }
 
 static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind kind, int image,
-				   size_t off, size_t n, const uint8_t *old_bytes,
-				   const uint8_t *new_bytes)
+                                   size_t off, size_t n, const uint8_t *old_bytes,
+                                   const uint8_t *new_bytes)
 {
 	struct patch_edit *e;
 	if (p->n_edits >= PATCH_MAX_EDITS || n == 0 || n > PATCH_MAX_BYTES) {
@@ -142,7 +142,7 @@ static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind ki
 
 /* A 16-bit PCIR field edit when the value differs. */
 static void edit_u16(struct patch_plan *p, const struct span *s, enum patch_edit_kind kind,
-		     int image, size_t off, uint16_t want, const char *what)
+                     int image, size_t off, uint16_t want, const char *what)
 {
 	uint16_t have;
 	uint8_t oldb[2], newb[2];
@@ -161,7 +161,7 @@ static void edit_u16(struct patch_plan *p, const struct span *s, enum patch_edit
 	e = add_edit(p, kind, image, off, 2, oldb, newb);
 	if (e)
 		set_text(e->reason, "image %d: PCIR %s 0x%04x -> 0x%04x (--set-id)", image, what,
-			 have, want);
+		         have, want);
 }
 
 static bool in_range(size_t x, size_t off, size_t len)
@@ -199,12 +199,13 @@ static const char *fix_byte_name(const struct rom_image *img, size_t rel, char *
 	case PCI_PRODUCER_IPXE:
 	case PCI_PRODUCER_SEABIOS:
 		(void)snprintf(buf, cap, "%s checksum byte +0x%zx",
-			       pci_producer_name((enum pci_producer)img->producer), rel);
+		               pci_producer_name((enum pci_producer)img->producer), rel);
 		break;
 	default:
 		if (img->npde.present && img->npde.subimage_blocks != 0 &&
 		    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < img->checksum.length)
-			(void)snprintf(buf, cap, "last byte of the NPDE x86 sub-image, +0x%zx", rel);
+			(void)snprintf(buf, cap, "last byte of the NPDE x86 sub-image, +0x%zx",
+			               rel);
 		else
 			(void)snprintf(buf, cap, "image's last byte, +0x%zx", rel);
 		break;
@@ -215,7 +216,7 @@ static const char *fix_byte_name(const struct rom_image *img, size_t rel, char *
 /* Plans the checksum byte of one x86 image after the edits already listed
  * for it (ids, last flag). */
 static void plan_checksum(struct patch_plan *p, const struct rom_report *r, const struct span *s,
-			  int i, size_t first_edit)
+                          int i, size_t first_edit)
 {
 	const struct rom_image *img = &r->images[i];
 	const struct rom_checksum *c = &img->checksum;
@@ -227,8 +228,9 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 	if (!c->present)
 		return;
 	if (!c->complete || c->length == 0 || !span_sum8(s, img->offset, c->length, &sum)) {
-		cannot(p, "image %d at 0x%zx: checksum region of 0x%zx bytes runs past the end of "
-			  "the file (0x%zx bytes)",
+		cannot(p,
+		       "image %d at 0x%zx: checksum region of 0x%zx bytes runs past the end of "
+		       "the file (0x%zx bytes)",
 		       i, img->offset, c->length, s->len);
 		return;
 	}
@@ -251,16 +253,18 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 		return;
 	if (!in_range(c->fix_offset, img->offset, c->length) || c->fix_offset < p->keep_start ||
 	    c->fix_offset >= p->keep_end) {
-		cannot(p, "image %d at 0x%zx: the %s producer's checksum byte 0x%zx lies outside "
-			  "the image's summed range [0x%zx, 0x%zx)",
+		cannot(p,
+		       "image %d at 0x%zx: the %s producer's checksum byte 0x%zx lies outside "
+		       "the image's summed range [0x%zx, 0x%zx)",
 		       i, img->offset, pci_producer_name((enum pci_producer)img->producer),
 		       c->fix_offset, img->offset, img->offset + c->length);
 		return;
 	}
 	other = other_image_at(r, img->offset, c->fix_offset);
 	if (other) {
-		cannot(p, "image %d at 0x%zx: the checksum byte 0x%zx lies inside another image "
-			  "(at 0x%zx); refusing to change it",
+		cannot(p,
+		       "image %d at 0x%zx: the checksum byte 0x%zx lies inside another image "
+		       "(at 0x%zx); refusing to change it",
 		       i, img->offset, c->fix_offset, other->offset);
 		return;
 	}
@@ -271,11 +275,11 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 	if (!e)
 		return;
 	set_text(e->reason,
-		 "image %d at 0x%zx (%s): 8-bit sum of 0x%zx bytes %s 0x%02x, expected 0x00; "
-		 "balanced at the %s",
-		 i, img->offset, pci_producer_name((enum pci_producer)img->producer), c->length,
-		 edited ? (c->ok ? "would become" : "is, after the edits above,") : "is", sum,
-		 fix_byte_name(img, c->fix_offset - img->offset, where, sizeof(where)));
+	         "image %d at 0x%zx (%s): 8-bit sum of 0x%zx bytes %s 0x%02x, expected 0x00; "
+	         "balanced at the %s",
+	         i, img->offset, pci_producer_name((enum pci_producer)img->producer), c->length,
+	         edited ? (c->ok ? "would become" : "is, after the edits above,") : "is", sum,
+	         fix_byte_name(img, c->fix_offset - img->offset, where, sizeof(where)));
 	if (img->npde.present && img->npde.subimage_blocks != 0 &&
 	    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < c->length)
 		note(p,
@@ -286,16 +290,16 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 }
 
 static void plan_image(struct patch_plan *p, const struct rom_report *r, const struct span *s,
-		       const struct patch_options *opt, int i)
+                       const struct patch_options *opt, int i)
 {
 	const struct rom_image *img = &r->images[i];
 	size_t pcir = img->offset + img->pcir_offset;
 	size_t first = p->n_edits;
 	if (opt->set_id) {
 		edit_u16(p, s, PATCH_EDIT_VENDOR_ID, i, pcir + PCIR_VENDOR_OFF, opt->vendor,
-			 "vendor id");
+		         "vendor id");
 		edit_u16(p, s, PATCH_EDIT_DEVICE_ID, i, pcir + PCIR_DEVICE_OFF, opt->device,
-			 "device id");
+		         "device id");
 	}
 	if ((size_t)i + 1 == r->n_images && !img->last) {
 		const struct finding *f = report_find(r, "last-image-missing");
@@ -304,12 +308,12 @@ static void plan_image(struct patch_plan *p, const struct rom_report *r, const s
 		if (f && f->image == i && span_u8(s, pcir + PCIR_INDICATOR_OFF, &oldb)) {
 			newb = (uint8_t)(oldb | PCIR_LAST_IMAGE);
 			e = add_edit(p, PATCH_EDIT_LAST_FLAG, i, pcir + PCIR_INDICATOR_OFF, 1,
-				     &oldb, &newb);
+			             &oldb, &newb);
 			if (e)
 				set_text(e->reason,
-					 "image %d at 0x%zx ends the chain (no image at 0x%zx) but "
-					 "its indicator is 0x%02x: set bit 7 (last image)",
-					 i, img->offset, img->offset + img->length, oldb);
+				         "image %d at 0x%zx ends the chain (no image at 0x%zx) but "
+				         "its indicator is 0x%02x: set bit 7 (last image)",
+				         i, img->offset, img->offset + img->length, oldb);
 		}
 	}
 	plan_checksum(p, r, s, i, first);
@@ -324,15 +328,16 @@ static void plan_strip(struct patch_plan *p, const struct rom_report *r)
 		return;
 	if (c->present && c->kind && strcmp(c->kind, "nvgi") == 0)
 		set_text(p->strip.reason,
-			 "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s",
-			 r->locate_reason);
+		         "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s",
+		         r->locate_reason);
 	else if (c->present && c->kind && strcmp(c->kind, "amd-efs") == 0)
 		set_text(p->strip.reason,
-			 "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s",
-			 r->locate_reason);
+		         "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s",
+		         r->locate_reason);
 	else
-		set_text(p->strip.reason, "unrecognised data before the ROM; ROM start chosen as %s",
-			 r->locate_reason);
+		set_text(p->strip.reason,
+		         "unrecognised data before the ROM; ROM start chosen as %s",
+		         r->locate_reason);
 	if (r->candidates > 1)
 		note(p,
 		     "%u places in the file hold a valid first image; the ROM is taken at 0x%zx: "
@@ -341,7 +346,7 @@ static void plan_strip(struct patch_plan *p, const struct rom_report *r)
 }
 
 static void plan_tail(struct patch_plan *p, const struct rom_report *r,
-		      const struct patch_options *opt, size_t len)
+                      const struct patch_options *opt, size_t len)
 {
 	size_t tail = r->chain_end < len ? len - r->chain_end : 0;
 	if (tail == 0)
@@ -358,8 +363,8 @@ static void plan_tail(struct patch_plan *p, const struct rom_report *r,
 	p->trim.offset = r->chain_end;
 	p->trim.length = tail;
 	set_text(p->trim.reason, "--trim: 0x%zx bytes after the standard chain's last image (%s%s)",
-		 tail, report_trailing_name(r->trailing),
-		 r->n_other ? ", holding NVIDIA private images or a backup copy" : "");
+	         tail, report_trailing_name(r->trailing),
+	         r->n_other ? ", holding NVIDIA private images or a backup copy" : "");
 }
 
 /* The first error no edit repairs, or NULL. */
@@ -372,7 +377,7 @@ static const struct finding *blocking_finding(const struct rom_report *r)
 }
 
 void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len,
-		     const struct patch_options *opt, struct patch_plan *p)
+                     const struct patch_options *opt, struct patch_plan *p)
 {
 	struct span s = span_make(data, len);
 	const struct finding *f;
@@ -382,7 +387,8 @@ void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len
 	p->status = PATCH_PLAN_OK;
 	f = blocking_finding(r);
 	if (!r->has_rom || r->n_images == 0) {
-		cannot(p, "no ROM found: %s", f ? f->message : "no 55AA image with a PCI data structure");
+		cannot(p, "no ROM found: %s",
+		       f ? f->message : "no 55AA image with a PCI data structure");
 		return;
 	}
 	if (f) {

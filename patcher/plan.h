@@ -17,14 +17,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATCH_MAX_EDITS   (4 * REPORT_MAX_IMAGES) /* vendor, device, flag, checksum */
-#define PATCH_MAX_NOTES   8
-#define PATCH_MAX_BYTES   4
-#define PATCH_REASON_LEN  REPORT_MSG_LEN
+#define PATCH_MAX_EDITS  (4 * REPORT_MAX_IMAGES) /* vendor, device, flag, checksum */
+#define PATCH_MAX_NOTES  8
+#define PATCH_MAX_BYTES  4
+#define PATCH_REASON_LEN REPORT_MSG_LEN
 
 struct patch_options {
-	bool trim;        /* cut right after the last image of the standard chain */
-	bool set_id;      /* rewrite vendor and device id in every image's PCIR */
+	bool trim;   /* cut right after the last image of the standard chain */
+	bool set_id; /* rewrite vendor and device id in every image's PCIR */
 	uint16_t vendor;
 	uint16_t device;
 };
@@ -38,10 +38,10 @@ enum patch_edit_kind {
 
 struct patch_edit {
 	enum patch_edit_kind kind;
-	int image;          /* index in report->images[] */
-	size_t offset;      /* input file offset */
-	size_t out_offset;  /* offset in the output file */
-	size_t length;      /* 1..PATCH_MAX_BYTES */
+	int image;         /* index in report->images[] */
+	size_t offset;     /* input file offset */
+	size_t out_offset; /* offset in the output file */
+	size_t length;     /* 1..PATCH_MAX_BYTES */
 	uint8_t old_bytes[PATCH_MAX_BYTES];
 	uint8_t new_bytes[PATCH_MAX_BYTES];
 	char reason[PATCH_REASON_LEN];
@@ -80,7 +80,7 @@ bool patch_plan_is_empty(const struct patch_plan *p);
  * rom_analyze over the same bytes). Never fails outright: a ROM that cannot
  * be made ready gives status PATCH_PLAN_CANNOT and a one-line error. */
 void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len,
-		     const struct patch_options *opt, struct patch_plan *p);
+                     const struct patch_options *opt, struct patch_plan *p);
 
 /* "vendor-id", "device-id", "last-image-flag", "checksum". */
 const char *patch_edit_kind_name(enum patch_edit_kind k);

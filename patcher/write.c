@@ -4,8 +4,8 @@
 #include "analyzer/load.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,7 +109,7 @@ static void sync_dir(const char *dir)
 
 /* Re-reads tmp and checks it against what was meant to be written. */
 static enum patch_write_status verify(const char *path, const char *tmp, const uint8_t *data,
-				      size_t len, bool require_ready, char *err, size_t cap)
+                                      size_t len, bool require_ready, char *err, size_t cap)
 {
 	uint8_t *back = NULL;
 	size_t blen = 0;
@@ -121,8 +121,9 @@ static enum patch_write_status verify(const char *path, const char *tmp, const u
 		return PATCH_WRITE_VERIFY;
 	}
 	if (blen != len || memcmp(back, data, len) != 0) {
-		say(err, cap, "%s: the temporary file reads back %zu bytes that differ from the %zu "
-			      "written",
+		say(err, cap,
+		    "%s: the temporary file reads back %zu bytes that differ from the %zu "
+		    "written",
 		    path, blen, len);
 		free(back);
 		return PATCH_WRITE_VERIFY;
@@ -158,8 +159,7 @@ static mode_t file_mode(void)
 }
 
 enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
-					 const struct patch_write_opts *o, char *err,
-					 size_t errcap)
+                                         const struct patch_write_opts *o, char *err, size_t errcap)
 {
 	char dir[4096], tmp[4200];
 	const char *base;
@@ -221,8 +221,9 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		if (do_rename(tmp, path) != 0) {
 			e = errno;
 			(void)unlink(tmp);
-			say(err, errcap, "%s: rename from the temporary file failed: %s; nothing "
-					 "was replaced",
+			say(err, errcap,
+			    "%s: rename from the temporary file failed: %s; nothing "
+			    "was replaced",
 			    path, strerror(e));
 			return PATCH_WRITE_IO;
 		}
@@ -247,8 +248,9 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 			e = errno;
 		}
 		(void)unlink(tmp);
-		say(err, errcap, "%s: publishing the temporary file failed: %s; nothing was "
-				 "written",
+		say(err, errcap,
+		    "%s: publishing the temporary file failed: %s; nothing was "
+		    "written",
 		    path, strerror(e));
 		return PATCH_WRITE_IO;
 	} else {
@@ -259,9 +261,9 @@ published:
 	return PATCH_WRITE_OK;
 }
 
-enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig,
-					     size_t orig_len, const uint8_t *data, size_t len,
-					     bool force, char *err, size_t errcap)
+enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
+                                             const uint8_t *data, size_t len, bool force, char *err,
+                                             size_t errcap)
 {
 	char bak[4200];
 	struct patch_write_opts bo = {force, false};

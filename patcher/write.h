@@ -35,16 +35,16 @@ struct patch_write_opts {
 /* Writes len bytes to path the safe way above. err (one line naming the
  * file and the reason) is set on failure. */
 enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
-					 const struct patch_write_opts *o, char *err,
-					 size_t errcap);
+                                         const struct patch_write_opts *o, char *err,
+                                         size_t errcap);
 
 /* --in-place: first stores the original bytes as PATH.bak (the same safe
  * way; an existing .bak is replaced only with force), then replaces path
  * with data (required to be ready). When the backup fails, path is not
  * touched. */
-enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig,
-					     size_t orig_len, const uint8_t *data, size_t len,
-					     bool force, char *err, size_t errcap);
+enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
+                                             const uint8_t *data, size_t len, bool force, char *err,
+                                             size_t errcap);
 
 /* The default output name beside the input: "dir/card.rom" ->
  * "dir/card.fixed.rom", "card" -> "card.fixed". False when it does not fit. */

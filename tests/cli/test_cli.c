@@ -63,7 +63,7 @@ static void write_fixtures(void)
 static void expect_run(int want, const char *what, struct run_result *res)
 {
 	cr_expect_eq(res->status, want, "%s: exit %d, expected %d; stderr: %s", what, res->status,
-		     want, res->err ? res->err : "");
+	             want, res->err ? res->err : "");
 }
 
 Test(cli, version_and_help)
@@ -79,7 +79,7 @@ Test(cli, version_and_help)
 		expect_run(0, cmds[i], &res);
 		cr_expect_not_null(strstr(res.out, "usage: optrom"), "%s --help", cmds[i]);
 		cr_expect_not_null(strstr(res.out, "Exit status"), "%s --help has no exit codes",
-				   cmds[i]);
+		                   cmds[i]);
 		run_free(&res);
 	}
 	cr_assert(run_optrom(&res, "--help", NULL));
@@ -138,7 +138,7 @@ Test(cli, io_errors_are_one_line_and_exit_2)
 		expect_run(2, inputs[i], &res);
 		cr_expect_eq(run_count_lines(res.err), 1, "stderr: %s", res.err);
 		cr_expect_not_null(strstr(res.err, inputs[i]), "stderr does not name the file: %s",
-				   res.err);
+		                   res.err);
 		cr_expect_eq(res.out_len, 0);
 		run_free(&res);
 	}
@@ -165,7 +165,7 @@ Test(cli, check_exit_code_is_the_worst)
 	expect_run(2, "fixable+missing", &res);
 	run_free(&res);
 	cr_assert(run_optrom(&res, "check", tmp_path("missing.rom"), tmp_path("truncated.rom"),
-			     tmp_path("ready.rom"), NULL));
+	                     tmp_path("ready.rom"), NULL));
 	expect_run(3, "missing+broken+ready", &res);
 	cr_expect_not_null(strstr(res.out, "image-truncated"), "%s", res.out);
 	run_free(&res);
@@ -184,7 +184,7 @@ Test(cli, check_yaml_is_one_document_per_file)
 	struct ydocs d;
 	write_fixtures();
 	cr_assert(run_optrom(&res, "check", "--format", "yaml", tmp_path("ready.rom"),
-			     tmp_path("nvgi.rom"), tmp_path("truncated.rom"), NULL));
+	                     tmp_path("nvgi.rom"), tmp_path("truncated.rom"), NULL));
 	expect_run(3, "check yaml", &res);
 	cr_assert(ydocs_parse(res.out, res.out_len, &d), "YAML does not parse:\n%s", res.out);
 	cr_assert_eq(d.n, 3);
@@ -220,7 +220,7 @@ static void compare_yaml(const struct expect_row *e, yaml_document_t *doc)
 	cr_expect_str_eq(ydoc_str(ydoc_get(doc, root, "verdict")), e->verdict, "%s", e->name);
 	if (e->has_rom)
 		cr_expect(ydoc_uint(ro, &v) && v == e->rom_offset, "%s: rom_offset %s", e->name,
-			  ydoc_str(ro));
+		          ydoc_str(ro));
 	else
 		cr_expect(ydoc_is_null(ro), "%s: rom_offset should be null", e->name);
 	cr_expect_eq(ydoc_len(imgs), e->n_images, "%s: images", e->name);
@@ -229,26 +229,26 @@ static void compare_yaml(const struct expect_row *e, yaml_document_t *doc)
 		const struct expect_image *x = &e->images[i];
 		cr_expect(ydoc_uint(ydoc_get(doc, im, "index"), &v) && v == i);
 		cr_expect(ydoc_uint(ydoc_get(doc, im, "offset"), &v) && v == x->offset,
-			  "%s image %zu offset", e->name, i);
+		          "%s image %zu offset", e->name, i);
 		cr_expect(ydoc_uint(ydoc_get(doc, im, "length"), &v) && v == x->length,
-			  "%s image %zu length", e->name, i);
+		          "%s image %zu length", e->name, i);
 		cr_expect(ydoc_uint(ydoc_get(doc, im, "code_type"), &v) && v == x->code_type,
-			  "%s image %zu code type", e->name, i);
+		          "%s image %zu code type", e->name, i);
 		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "vendor")), x->vendor, "%s", e->name);
 		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "device")), x->device, "%s", e->name);
 		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "class")), x->class_code, "%s",
-				 e->name);
+		                 e->name);
 		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "last")), x->last ? "true" : "false",
-				 "%s image %zu last", e->name, i);
+		                 "%s image %zu last", e->name, i);
 		if (x->code_type == 0) {
 			yaml_node_t *ck = ydoc_get(doc, im, "checksum");
 			cr_expect_str_eq(ydoc_str(ydoc_get(doc, ck, "ok")),
-					 strcmp(x->cksum, "ok") == 0 ? "true" : "false",
-					 "%s image %zu checksum", e->name, i);
+			                 strcmp(x->cksum, "ok") == 0 ? "true" : "false",
+			                 "%s image %zu checksum", e->name, i);
 		}
 		if (x->code_type == 3)
 			cr_expect_not_null(ydoc_get(doc, ydoc_get(doc, im, "efi"), "machine"),
-					   "%s image %zu has no efi block", e->name, i);
+			                   "%s image %zu has no efi block", e->name, i);
 	}
 }
 
@@ -264,15 +264,15 @@ Test(cli, info_yaml_matches_the_independent_reading)
 		struct run_result res;
 		struct ydocs d;
 		int want = strcmp(rows[k].verdict, "ready") == 0     ? 0
-			   : strcmp(rows[k].verdict, "fixable") == 0 ? 1
-								     : 3;
+		           : strcmp(rows[k].verdict, "fixable") == 0 ? 1
+		                                                     : 3;
 		if (!rows[k].present)
 			continue;
 		checked++;
 		cr_assert(run_optrom(&res, "info", "--format", "yaml", rows[k].path, NULL));
 		expect_run(want, rows[k].name, &res);
 		cr_assert(ydocs_parse(res.out, res.out_len, &d), "%s: YAML does not parse",
-			  rows[k].name);
+		          rows[k].name);
 		cr_assert_eq(d.n, 1);
 		compare_yaml(&rows[k], &d.docs[0]);
 		ydocs_free(&d);

@@ -24,7 +24,8 @@ static void load_rows(void)
 	cr_assert_not_null(rows, "corpus/expected.tsv is missing or unreadable");
 	cr_assert_gt(nrows, 90, "expected.tsv has only %zu rows", nrows);
 	if (stat(expect_corpus_dir(), &st) != 0)
-		cr_log_warn("corpus folder %s is absent: its files are skipped", expect_corpus_dir());
+		cr_log_warn("corpus folder %s is absent: its files are skipped",
+		            expect_corpus_dir());
 }
 
 static void free_rows(void)
@@ -47,33 +48,33 @@ static bool analyze_row(const struct expect_row *e, struct rom_report *r)
 }
 
 static void compare_image(const char *name, size_t i, const struct expect_image *x,
-			  const struct rom_image *g)
+                          const struct rom_image *g)
 {
 	char buf[8];
 	cr_expect_eq(g->offset, x->offset, "%s image %zu: offset 0x%zx, expected 0x%zx", name, i,
-		     g->offset, x->offset);
+	             g->offset, x->offset);
 	cr_expect_eq(g->length, x->length, "%s image %zu: length 0x%zx, expected 0x%zx", name, i,
-		     g->length, x->length);
-	cr_expect_eq(g->code_type, x->code_type, "%s image %zu: code type %u, expected %u", name,
-		     i, g->code_type, x->code_type);
+	             g->length, x->length);
+	cr_expect_eq(g->code_type, x->code_type, "%s image %zu: code type %u, expected %u", name, i,
+	             g->code_type, x->code_type);
 	snprintf(buf, sizeof(buf), "%04x", g->vendor_id);
 	cr_expect_str_eq(buf, x->vendor, "%s image %zu: vendor %s, expected %s", name, i, buf,
-			 x->vendor);
+	                 x->vendor);
 	snprintf(buf, sizeof(buf), "%04x", g->device_id);
 	cr_expect_str_eq(buf, x->device, "%s image %zu: device %s, expected %s", name, i, buf,
-			 x->device);
+	                 x->device);
 	snprintf(buf, sizeof(buf), "%06x", g->class_code);
 	cr_expect_str_eq(buf, x->class_code, "%s image %zu: class %s, expected %s", name, i, buf,
-			 x->class_code);
+	                 x->class_code);
 	cr_expect_eq(g->last, x->last, "%s image %zu: last %d, expected %d", name, i, g->last,
-		     x->last);
+	             x->last);
 	if (strcmp(x->cksum, "na") == 0)
-		cr_expect_not(g->checksum.present, "%s image %zu: checksum on a non-x86 image", name,
-			      i);
+		cr_expect_not(g->checksum.present, "%s image %zu: checksum on a non-x86 image",
+		              name, i);
 	else
 		cr_expect_eq(g->checksum.ok, strcmp(x->cksum, "ok") == 0,
-			     "%s image %zu: checksum ok=%d, expected %s (sum 0x%02x)", name, i,
-			     g->checksum.ok, x->cksum, g->checksum.sum);
+		             "%s image %zu: checksum ok=%d, expected %s (sum 0x%02x)", name, i,
+		             g->checksum.ok, x->cksum, g->checksum.sum);
 }
 
 Test(corpus, every_file_matches_the_independent_reading)
@@ -92,26 +93,27 @@ Test(corpus, every_file_matches_the_independent_reading)
 		cr_expect_str_eq(r->sha256, e->sha256, "%s: sha256", e->name);
 		cr_expect_eq(r->size, e->size, "%s: size", e->name);
 		cr_expect_eq(r->has_rom, e->has_rom, "%s: has_rom %d, expected %d", e->name,
-			     r->has_rom, e->has_rom);
+		             r->has_rom, e->has_rom);
 		if (e->has_rom)
 			cr_expect_eq(r->rom_offset, e->rom_offset,
-				     "%s: rom_offset 0x%zx, expected 0x%zx", e->name, r->rom_offset,
-				     e->rom_offset);
-		cr_expect_str_eq(report_verdict_name(r->verdict), e->verdict, "%s: verdict %s, expected %s",
-				 e->name, report_verdict_name(r->verdict), e->verdict);
+			             "%s: rom_offset 0x%zx, expected 0x%zx", e->name, r->rom_offset,
+			             e->rom_offset);
+		cr_expect_str_eq(report_verdict_name(r->verdict), e->verdict,
+		                 "%s: verdict %s, expected %s", e->name,
+		                 report_verdict_name(r->verdict), e->verdict);
 		cr_expect_eq(r->n_images, e->n_images, "%s: %zu images, expected %zu", e->name,
-			     r->n_images, e->n_images);
+		             r->n_images, e->n_images);
 		for (size_t i = 0; i < r->n_images && i < e->n_images; i++)
 			compare_image(e->name, i, &e->images[i], &r->images[i]);
 		if (e->has_rom)
 			cr_expect_str_eq(report_trailing_name(r->trailing), e->trailing,
-					 "%s: trailing %s, expected %s", e->name,
-					 report_trailing_name(r->trailing), e->trailing);
+			                 "%s: trailing %s, expected %s", e->name,
+			                 report_trailing_name(r->trailing), e->trailing);
 	}
 	if (absent)
 		cr_log_warn("%zu of %zu expected files are absent here (corpus or Debian ROMs): "
-			    "skipped",
-			    absent, nrows);
+		            "skipped",
+		            absent, nrows);
 	if (checked == 0)
 		cr_skip_test("no corpus file and no Debian ROM present: nothing to check");
 	free(r);
@@ -132,20 +134,21 @@ Test(corpus, images_after_the_chain_match)
 		cr_assert(analyze_row(e, r));
 		checked++;
 		cr_expect_eq(r->n_other > 0, e->n_other > 0, "%s: %zu other images, expected %zu",
-			     e->name, r->n_other, e->n_other);
+		             e->name, r->n_other, e->n_other);
 		if (r->n_other && e->n_other)
 			cr_expect_eq(r->other_images[0].offset, e->other_offsets[0],
-				     "%s: first other image at 0x%zx, expected 0x%zx", e->name,
-				     r->other_images[0].offset, e->other_offsets[0]);
+			             "%s: first other image at 0x%zx, expected 0x%zx", e->name,
+			             r->other_images[0].offset, e->other_offsets[0]);
 		for (size_t i = 0; i < r->n_other; i++) {
 			while (j < e->n_other && e->other_offsets[j] != r->other_images[i].offset)
 				j++;
-			cr_expect_lt(j, e->n_other, "%s: other image at 0x%zx not in the oracle's list",
-				     e->name, r->other_images[i].offset);
+			cr_expect_lt(j, e->n_other,
+			             "%s: other image at 0x%zx not in the oracle's list", e->name,
+			             r->other_images[i].offset);
 			if (j < e->n_other)
 				cr_expect_eq(r->other_images[i].code_type, e->other_types[j],
-					     "%s: other image at 0x%zx type", e->name,
-					     r->other_images[i].offset);
+				             "%s: other image at 0x%zx type", e->name,
+				             r->other_images[i].offset);
 		}
 	}
 	if (checked == 0)
@@ -193,7 +196,8 @@ Test(corpus, nvgi_files_are_fixable_with_the_container_named)
 		f = report_find(r, "data-before-rom");
 		cr_expect_not_null(f, "%s: no data-before-rom finding", e->name);
 		if (f)
-			cr_expect_not_null(strstr(f->message, "NVGI"), "%s: %s", e->name, f->message);
+			cr_expect_not_null(strstr(f->message, "NVGI"), "%s: %s", e->name,
+			                   f->message);
 	}
 	if (seen == 0)
 		cr_skip_test("corpus absent");
@@ -218,5 +222,58 @@ Test(corpus, p3000m_checksum_is_bad_over_the_size_byte_region)
 	cr_assert_not_null(f);
 	cr_expect(f->fixable);
 	cr_expect_eq(f->image, 0);
+	free(r);
+}
+
+/* Issue 4: every EFI image of every chain decompresses (when compressed)
+ * and is a valid PE for the machine its ROM header declares; AMD GOPs
+ * name their version in the driver, NVIDIA GOPs in the NPDE. */
+Test(corpus, every_efi_image_is_a_valid_driver)
+{
+	struct rom_report *r = malloc(sizeof(*r));
+	size_t efi = 0, amd = 0, nv = 0;
+	for (size_t k = 0; k < nrows; k++) {
+		const struct expect_row *e = &rows[k];
+		if (!e->present || !e->has_rom)
+			continue;
+		cr_assert(analyze_row(e, r));
+		for (size_t i = 0; i < r->n_images; i++) {
+			const struct rom_image *im = &r->images[i];
+			if (im->code_type != PCI_CODE_EFI)
+				continue;
+			efi++;
+			cr_expect(im->efi.inspected, "%s image %zu", e->name, i);
+			if (im->efi.compression == 1) {
+				cr_expect(im->efi.decompress_ok, "%s image %zu: %s", e->name, i,
+				          im->efi.decompress_error);
+				cr_expect_gt(im->efi.decompressed_size, im->efi.compressed_size,
+				             "%s image %zu", e->name, i);
+			}
+			cr_expect(im->efi.pe.valid, "%s image %zu: %s", e->name, i,
+			          im->efi.pe.error);
+			cr_expect_eq(im->efi.pe.machine, im->efi.machine, "%s image %zu", e->name,
+			             i);
+			cr_expect_str_eq(im->efi.pe.kind, "pe32+", "%s image %zu", e->name, i);
+			if (im->vendor_id == 0x1002) {
+				amd++;
+				cr_expect_eq(strncmp(im->efi.gop_version, "AMD GOP", 7), 0,
+				             "%s: GOP version '%s'", e->name, im->efi.gop_version);
+			}
+			if (im->npde.present && im->npde.length >= 0x10) {
+				nv++;
+				cr_expect_eq(strncmp(im->efi.gop_version, "0x", 2), 0,
+				             "%s: GOP version '%s'", e->name, im->efi.gop_version);
+			}
+		}
+		for (size_t f = 0; f < r->n_findings; f++)
+			cr_expect(strncmp(r->findings[f].id, "efi-", 4) != 0 &&
+			              strcmp(r->findings[f].id, "pe-invalid") != 0 &&
+			              strcmp(r->findings[f].id, "init-size-exceeds-image") != 0,
+			          "%s: %s", e->name, r->findings[f].message);
+	}
+	if (efi == 0)
+		cr_skip_test("no EFI image present (corpus and Debian ROMs absent)");
+	cr_log_info("%zu EFI images, %zu AMD GOPs, %zu NVIDIA GOPs with an NPDE version", efi, amd,
+	            nv);
 	free(r);
 }

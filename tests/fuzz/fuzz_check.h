@@ -13,12 +13,12 @@
 
 static inline void fuzz_fail(const char *what, const struct rom_report *r)
 {
-	fprintf(stderr, "fuzz invariant violated: %s (size %llu, verdict %d, %zu findings)\n",
-		what, (unsigned long long)r->size, (int)r->verdict, r->n_findings);
+	fprintf(stderr, "fuzz invariant violated: %s (size %llu, verdict %d, %zu findings)\n", what,
+	        (unsigned long long)r->size, (int)r->verdict, r->n_findings);
 	for (size_t i = 0; i < r->n_findings; i++)
 		fprintf(stderr, "  %s @%s0x%llx: %s\n", r->findings[i].id,
-			r->findings[i].has_offset ? "" : "(none)",
-			(unsigned long long)r->findings[i].offset, r->findings[i].message);
+		        r->findings[i].has_offset ? "" : "(none)",
+		        (unsigned long long)r->findings[i].offset, r->findings[i].message);
 	abort();
 }
 

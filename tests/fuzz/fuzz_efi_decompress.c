@@ -15,7 +15,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void run(const uint8_t *data, size_t size, enum efi_decomp_variant v, size_t cap,
-		uint32_t orig)
+                uint32_t orig)
 {
 	/* malloc(0) may return NULL; keep one byte so dst is a real block. */
 	uint8_t *dst = malloc(cap ? cap : 1);

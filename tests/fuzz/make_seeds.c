@@ -26,7 +26,7 @@ static void put32(uint8_t *p, uint32_t v)
 }
 
 static void write_seed(const char *dir, const char *sub, const char *name, const uint8_t *p,
-		       size_t n)
+                       size_t n)
 {
 	char path[4096];
 	FILE *f;
@@ -119,7 +119,7 @@ static void decompress_seeds(const char *dir, const uint8_t *pe, size_t n)
 		if (m)
 			write_seed(dir, "efi_decompress", name, out, m);
 		m = efi_encode_tokens(tokens, sizeof(tokens) / sizeof(tokens[0]), pbit, 270, out,
-				      cap);
+		                      cap);
 		(void)snprintf(name, sizeof(name), "tokens-pbit%u.bin", pbit);
 		if (m)
 			write_seed(dir, "efi_decompress", name, out, m);

@@ -40,8 +40,8 @@ static void parse_images(char *field, struct expect_row *r)
 		struct expect_image *im = &r->images[r->n_images];
 		int last = 0;
 		if (sscanf(tok, "%zu:%zu:%u:%4[0-9a-f]:%4[0-9a-f]:%6[0-9a-f]:%d:%2s", &im->offset,
-			   &im->length, &im->code_type, im->vendor, im->device, im->class_code,
-			   &last, im->cksum) == 8) {
+		           &im->length, &im->code_type, im->vendor, im->device, im->class_code,
+		           &last, im->cksum) == 8) {
 			im->last = last != 0;
 			r->n_images++;
 		}
@@ -56,7 +56,7 @@ static void parse_other(char *field, struct expect_row *r)
 	for (char *tok = strtok_r(field, ";", &save); tok && r->n_other < EXPECT_MAX_OTHER;
 	     tok = strtok_r(NULL, ";", &save))
 		if (sscanf(tok, "%zu:%u", &r->other_offsets[r->n_other],
-			   &r->other_types[r->n_other]) == 2)
+		           &r->other_types[r->n_other]) == 2)
 			r->n_other++;
 }
 
@@ -67,7 +67,8 @@ static bool parse_row(char *line, struct expect_row *r)
 	int n = 0;
 	memset(r, 0, sizeof(*r));
 	line[strcspn(line, "\r\n")] = '\0';
-	for (char *tok = strtok_r(line, "\t", &save); tok && n < 8; tok = strtok_r(NULL, "\t", &save))
+	for (char *tok = strtok_r(line, "\t", &save); tok && n < 8;
+	     tok = strtok_r(NULL, "\t", &save))
 		cols[n++] = tok;
 	if (n != 8)
 		return false;

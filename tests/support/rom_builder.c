@@ -1,5 +1,7 @@
 #include "tests/support/rom_builder.h"
 
+#include "tests/support/efi_encode.h"
+
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,48 @@ void rb_balance(struct rb *b, size_t off, size_t rel)
 	b->data[off + rel] = (uint8_t)(0x100u - s);
 }
 
+/* A minimal PE32+ driver: "MZ", e_lfanew 0x40, "PE\0\0", a COFF header
+ * and a 0xF0-byte optional header (magic 0x20B, subsystem), no sections.
+ * Enough for the analyzer's PE checks (formats-pci-amd-efi.md 2.3). */
+size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem)
+{
+	const size_t len = 0x40 + 4 + 20 + 0xF0;
+	if (cap < len)
+		return 0;
+	memset(out, 0, len);
+	out[0] = 'M';
+	out[1] = 'Z';
+	out[0x3C] = 0x40;
+	memcpy(out + 0x40, "PE\0\0", 4);
+	out[0x44] = (uint8_t)machine;
+	out[0x45] = (uint8_t)(machine >> 8);
+	out[0x54] = 0xF0; /* SizeOfOptionalHeader */
+	out[0x56] = 0x22; /* executable, large-address aware */
+	out[0x58] = 0x0B; /* magic 0x20B */
+	out[0x59] = 0x02;
+	out[0x58 + 56] = 0x00; /* SizeOfImage 0x1000 */
+	out[0x58 + 57] = 0x10;
+	out[0x58 + 68] = (uint8_t)subsystem;
+	out[0x58 + 108] = 16; /* NumberOfRvaAndSizes */
+	return len;
+}
+
+/* The driver payload of an EFI image at off + 0x50: the minimal PE, raw or
+ * EFI-compressed (literal-only stream, tests/support/efi_encode.h). */
+static void put_efi_payload(struct rb *b, size_t off, size_t len, const struct rb_image_opts *o)
+{
+	uint8_t pe[0x200], z[0x400];
+	size_t n = rb_make_pe(pe, sizeof(pe), o->efi_machine ? o->efi_machine : 0x8664,
+	                      o->efi_subsystem ? o->efi_subsystem : 11);
+	if (o->efi_compression == 1) {
+		size_t zn = efi_encode_literal(pe, n, 4, z, sizeof(z));
+		if (zn > 0 && 0x50 + zn <= len)
+			memcpy(b->data + off + 0x50, z, zn);
+	} else if (0x50 + n <= len) {
+		memcpy(b->data + off + 0x50, pe, n);
+	}
+}
+
 size_t rb_add_image(struct rb *b, const struct rb_image_opts *o)
 {
 	size_t off = b->len;
@@ -140,6 +184,7 @@ size_t rb_add_image(struct rb *b, const struct rb_image_opts *o)
 		rb_put16(b, off + 0x0A, o->efi_machine ? o->efi_machine : 0x8664);
 		rb_put16(b, off + 0x0C, o->efi_compression);
 		rb_put16(b, off + 0x16, 0x50); /* payload offset */
+		put_efi_payload(b, off, len, o);
 	} else {
 		b->data[off + 2] = (uint8_t)(o->blocks > 0xFF ? 0xFF : o->blocks);
 		b->data[off + 3] = 0xE9; /* near JMP, as legacy images start */
@@ -161,7 +206,7 @@ size_t rb_add_image(struct rb *b, const struct rb_image_opts *o)
 		rb_put16(b, off + npde + 4, 0x0101);
 		rb_put16(b, off + npde + 6, 0x14);
 		rb_put16(b, off + npde + 8,
-			 (uint16_t)(o->npde_blocks ? o->npde_blocks : o->blocks));
+		         (uint16_t)(o->npde_blocks ? o->npde_blocks : o->blocks));
 		b->data[off + npde + 0x0A] = o->npde_last ? 0x80 : 0x00;
 		b->data[off + npde + 0x0B] = 0x01;
 	}

@@ -15,20 +15,20 @@ struct rb {
 };
 
 struct rb_image_opts {
-	uint8_t code_type;    /* 0 x86, 3 EFI, 0xE0/0x70 NVIDIA private */
+	uint8_t code_type; /* 0 x86, 3 EFI, 0xE0/0x70 NVIDIA private */
 	uint16_t vendor;
 	uint16_t device;
-	size_t blocks;        /* image length in 512-byte units (PCIR and size byte) */
-	bool last;            /* indicator bit 7 */
+	size_t blocks;         /* image length in 512-byte units (PCIR and size byte) */
+	bool last;             /* indicator bit 7 */
 	uint8_t pcir_revision; /* 0 (length 0x18) or 3 (length 0x1C) */
-	bool nvidia_private;  /* 'VN' + "NPDS" instead of 55AA + "PCIR" */
-	bool npde;            /* add an NPDE after the PCIR */
-	size_t npde_blocks;   /* NPDE sub-image length (0: same as blocks) */
+	bool nvidia_private;   /* 'VN' + "NPDS" instead of 55AA + "PCIR" */
+	bool npde;             /* add an NPDE after the PCIR */
+	size_t npde_blocks;    /* NPDE sub-image length (0: same as blocks) */
 	bool npde_last;
-	uint16_t efi_machine; /* EFI images: machine (0 -> 0x8664) */
+	uint16_t efi_machine;   /* EFI images: machine (0 -> 0x8664) */
 	uint16_t efi_subsystem; /* EFI images: subsystem (0 -> 11) */
 	uint16_t efi_compression;
-	uint8_t fill;         /* pattern seed */
+	uint8_t fill; /* pattern seed */
 };
 
 void rb_init(struct rb *b);
@@ -66,6 +66,10 @@ uint8_t rb_sum(const struct rb *b, size_t off, size_t n);
 void rb_put8(struct rb *b, size_t off, uint8_t v);
 void rb_put16(struct rb *b, size_t off, uint16_t v);
 void rb_put32(struct rb *b, size_t off, uint32_t v);
+
+/* Writes a minimal valid PE32+ header (no sections) into out; returns its
+ * length. EFI images get one at +0x50, compressed when efi_compression is 1. */
+size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem);
 
 /* Writes b to a new file path (for CLI tests). */
 bool rb_write_file(const struct rb *b, const char *path);

@@ -17,7 +17,7 @@ static void put_header(uint8_t *p)
 	p[3] = 0x01;
 	p[4] = 0xF1; /* EfiSignature 0x00000EF1 */
 	p[5] = 0x0E;
-	p[8] = 0x0C; /* subsystem: runtime driver */
+	p[8] = 0x0C;    /* subsystem: runtime driver */
 	p[0x0A] = 0x64; /* machine 0xAA64 */
 	p[0x0B] = 0xAA;
 	p[0x0C] = 0x01; /* compressed */

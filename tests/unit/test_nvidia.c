@@ -189,8 +189,8 @@ Test(nvgi, v3_rfrd_missing_or_out_of_reach)
 
 Test(nvgi, rom_offset_misaligned_zero_past_end)
 {
-	static const uint32_t bad[] = {0, V12_ROM + 2, V12_ROM + 1, V12_ROM + 0x20,
-				       V12_ROM + 0x1F, 0xFFFFFFFCu};
+	static const uint32_t bad[] = {
+	    0, V12_ROM + 2, V12_ROM + 1, V12_ROM + 0x20, V12_ROM + 0x1F, 0xFFFFFFFCu};
 	for (int i = 0; i < 6; i++) {
 		static uint8_t p[NVGI_BUF];
 		size_t n = build_v12(p, 2, bad[i]);
@@ -239,11 +239,12 @@ Test(nvgi, v1_truncation_boundary)
 Test(nvgi, v3_truncation_boundary)
 {
 	static uint8_t full[NVGI_BUF];
-	static const size_t cuts[] = {0x0B, 0x0C, 0x43, 0x44, V3_DIR + 3, V3_DIR + 4,
-				      V3_DIR + 0x0B, V3_DIR + 0x0C, V3_ROM + 1, V3_ROM + 2};
+	static const size_t cuts[] = {0x0B,       0x0C,       0x43,          0x44,
+	                              V3_DIR + 3, V3_DIR + 4, V3_DIR + 0x0B, V3_DIR + 0x0C,
+	                              V3_ROM + 1, V3_ROM + 2};
 	static const enum nvgi_status want[] = {
-	    NVGI_TRUNCATED, NVGI_TRUNCATED,	 NVGI_TRUNCATED,      NVGI_TRUNCATED,
-	    NVGI_TRUNCATED, NVGI_TRUNCATED,	 NVGI_TRUNCATED,      NVGI_BAD_ROM_OFFSET,
+	    NVGI_TRUNCATED,      NVGI_TRUNCATED, NVGI_TRUNCATED, NVGI_TRUNCATED,
+	    NVGI_TRUNCATED,      NVGI_TRUNCATED, NVGI_TRUNCATED, NVGI_BAD_ROM_OFFSET,
 	    NVGI_BAD_ROM_OFFSET, NVGI_OK};
 	build_v3(full, V3_ROM);
 	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
@@ -278,7 +279,7 @@ Test(nvgi, status_strings)
 /* An image whose PCIR sits at pcir with length plen, and an NPDE at
  * align16(pcir + plen). */
 static size_t build_npde(uint8_t *p, uint16_t pcir, uint16_t plen, uint16_t rev, uint16_t nlen,
-			 uint16_t sub, uint8_t last, uint8_t flags)
+                         uint16_t sub, uint8_t last, uint8_t flags)
 {
 	size_t at = ((size_t)pcir + plen + 15u) & ~(size_t)15u;
 	memset(p, 0xA5, NPDE_IMG);
@@ -297,15 +298,15 @@ Test(npde, found_at_align16_of_pcir_end)
 		uint16_t pcir, plen;
 		size_t at;
 	} cases[] = {
-	    {0x1C, 0x18, 0x40}, {0x1C, 0x1C, 0x40}, {0x20, 0x20, 0x40},
+	    {0x1C, 0x18, 0x40}, {0x1C, 0x1C, 0x40},   {0x20, 0x20, 0x40},
 	    {0x20, 0x21, 0x50}, {0x170, 0x1C, 0x190}, {0x190, 0x18, 0x1B0},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t p[NPDE_IMG] = {0};
 		struct span s = span_make(p, sizeof(p));
 		struct npde n;
-		size_t at = build_npde(p, cases[i].pcir, cases[i].plen, 0x0101, 0x14, 0x79, 0x80,
-				       0x0B);
+		size_t at =
+		    build_npde(p, cases[i].pcir, cases[i].plen, 0x0101, 0x14, 0x79, 0x80, 0x0B);
 		cr_assert_eq(at, cases[i].at);
 		cr_assert(npde_decode(&s, 0, cases[i].pcir, cases[i].plen, &n), "case %zu", i);
 		cr_assert_eq(n.offset, cases[i].at);
@@ -390,6 +391,30 @@ Test(npde, truncation_boundary)
 			cr_assert_eq(d.subimage_blocks, 0);
 		}
 		free(p);
+	}
+}
+
+/* EFI NPDEs of 0x10 bytes or more carry the GOP version at +0x0C. */
+Test(npde, gop_version_needs_length_0x10_and_the_bytes)
+{
+	uint8_t full[NPDE_IMG] = {0};
+	build_npde(full, 0x1C, 0x18, 0x0100, 0x10, 0x10, 0x00, 0x00);
+	put32(full, 0x4C, 0x00010203u);
+	for (size_t n = 0x4C; n <= 0x50; n++) {
+		uint8_t *p = exact(full, n);
+		struct span s = span_make(p, n);
+		struct npde d;
+		cr_assert(npde_decode(&s, 0, 0x1C, 0x18, &d));
+		cr_assert_eq(d.has_gop_version, n >= 0x50, "length 0x%zx", n);
+		cr_assert_eq(d.gop_version, n >= 0x50 ? 0x00010203u : 0, "length 0x%zx", n);
+		free(p);
+	}
+	{
+		struct span s = span_make(full, sizeof(full));
+		struct npde d;
+		full[0x46] = 0x0C; /* Kepler-style 0x0C NPDE: no GOP version */
+		cr_assert(npde_decode(&s, 0, 0x1C, 0x18, &d));
+		cr_assert_not(d.has_gop_version);
 	}
 }
 

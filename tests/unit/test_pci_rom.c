@@ -225,7 +225,7 @@ Test(pci_rom, pcir_nvidia_signatures_only_when_allowed)
 		struct pci_pcir c;
 		build(p, 0x1C, 0, 0x18, sigs[i]);
 		cr_assert_eq(pci_pcir_decode(&s, 0x1C, false, &c), PCI_BAD_SIGNATURE, "%s",
-			     sigs[i]);
+		             sigs[i]);
 		cr_assert_eq(pci_pcir_decode(&s, 0x1C, true, &c), PCI_OK, "%s", sigs[i]);
 		cr_assert_eq(c.kind, kinds[i]);
 		cr_assert_eq(c.vendor_id, 0x1002);
@@ -332,7 +332,7 @@ Test(pci_rom, probe_truncation_boundary)
 		else
 			want = PCI_OK;
 		cr_assert_eq(st, want, "length 0x%zx: got %s, want %s", n, pci_status_str(st),
-			     pci_status_str(want));
+		             pci_status_str(want));
 		if (st != PCI_OK)
 			cr_assert_eq(c.image_blocks, 0, "length 0x%zx", n);
 		free(p);

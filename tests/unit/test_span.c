@@ -85,7 +85,7 @@ Test(span, each_width_fails_exactly_one_byte_short)
 			cr_assert_eq(ok, n >= w, "width %zu length %zu", w, n);
 			if (!ok)
 				cr_assert_eq(got, 0, "output not zeroed, width %zu length %zu", w,
-					     n);
+				             n);
 			else
 				cr_assert_eq(got & 0xFF, 0x11);
 			free(p);

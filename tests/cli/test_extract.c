@@ -1,0 +1,186 @@
+/* optrom extract end to end: the files, their names and bytes, the index,
+ * and the refusal to overwrite. */
+#include "tests/support/rom_builder.h"
+#include "tests/support/run.h"
+#include "tests/support/ydoc.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[256];
+
+static void make_tmp(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/optrom-extract-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_tmp(void)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	cr_expect_eq(system(cmd), 0);
+}
+
+TestSuite(extract, .init = make_tmp, .fini = remove_tmp);
+
+static char *path(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
+	return buf[k];
+}
+
+static uint8_t *read_all(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	uint8_t *buf;
+	long n;
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}
+
+/* NVGI v2 container (0xA00) + x86 10de:1c02 (8 blocks) + EFI (4 blocks,
+ * compressed driver). */
+static struct rb fixture(void)
+{
+	struct rb b;
+	struct rb_image_opts o = {0};
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 8, false);
+	o.code_type = 3;
+	o.vendor = 0x10de;
+	o.device = 0x1c02;
+	o.blocks = 4;
+	o.last = true;
+	o.pcir_revision = 3;
+	o.efi_compression = 1;
+	rb_add_image(&b, &o);
+	rb_prepend_nvgi(&b, 2, 0xA00);
+	return b;
+}
+
+Test(extract, writes_images_driver_prefix_and_index)
+{
+	struct rb b = fixture();
+	struct run_result res;
+	struct ydocs d;
+	uint8_t pe[0x200], *got;
+	size_t pe_len = rb_make_pe(pe, sizeof(pe), 0x8664, 11), len;
+	char out[512];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	cr_assert(rb_write_file(&b, path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_assert_eq(res.status, 0, "stderr: %s", res.err);
+	run_free(&res);
+
+	got = read_all(path("out/prefix-nvgi.bin"), &len);
+	cr_assert_not_null(got);
+	cr_expect_eq(len, 0xA00);
+	cr_expect_arr_eq(got, b.data, 0xA00);
+	free(got);
+	got = read_all(path("out/image00-x86-10de-1c02.rom"), &len);
+	cr_assert_not_null(got);
+	cr_expect_eq(len, 8 * 512);
+	cr_expect_arr_eq(got, b.data + 0xA00, 8 * 512);
+	free(got);
+	got = read_all(path("out/image01-efi-10de-1c02.rom"), &len);
+	cr_assert_not_null(got);
+	cr_expect_eq(len, 4 * 512);
+	cr_expect_arr_eq(got, b.data + 0xA00 + 8 * 512, 4 * 512);
+	free(got);
+	got = read_all(path("out/image01-efi-10de-1c02.efi"), &len);
+	cr_assert_not_null(got, "the decompressed driver was not written");
+	cr_expect_eq(len, pe_len);
+	cr_expect_arr_eq(got, pe, pe_len);
+	free(got);
+
+	got = read_all(path("out/index.yaml"), &len);
+	cr_assert_not_null(got);
+	cr_assert(ydocs_parse((char *)got, len, &d));
+	{
+		yaml_document_t *doc = &d.docs[0];
+		yaml_node_t *files = ydoc_get(doc, ydoc_root(doc), "files");
+		uint64_t v;
+		cr_assert_eq(ydoc_len(files), 4);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, ydoc_item(doc, files, 3), "kind")),
+		                 "efi-driver");
+		cr_expect(ydoc_uint(ydoc_get(doc, ydoc_item(doc, files, 3), "size"), &v) &&
+		          v == pe_len);
+		cr_expect(ydoc_uint(ydoc_get(doc, ydoc_root(doc), "rom_offset"), &v) && v == 0xA00);
+	}
+	ydocs_free(&d);
+	free(got);
+	rb_free(&b);
+}
+
+Test(extract, existing_files_are_kept_without_force)
+{
+	struct rb b = fixture();
+	struct run_result res;
+	struct stat st1, st2;
+	char out[512];
+	snprintf(out, sizeof(out), "%s/out", dir);
+	cr_assert(rb_write_file(&b, path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_assert_eq(res.status, 0);
+	run_free(&res);
+	/* make one existing file different, then extract again */
+	{
+		FILE *f = fopen(path("out/image00-x86-10de-1c02.rom"), "wb");
+		cr_assert_not_null(f);
+		fputs("mine", f);
+		fclose(f);
+	}
+	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st1), 0);
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_expect_eq(res.status, 2);
+	cr_expect_not_null(strstr(res.err, "already exists"), "%s", res.err);
+	cr_expect_eq(run_count_lines(res.err), 1);
+	run_free(&res);
+	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st2), 0);
+	cr_expect_eq(st2.st_size, 4, "the existing file was overwritten");
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, "--force", NULL));
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	run_free(&res);
+	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st2), 0);
+	cr_expect_eq(st2.st_size, 8 * 512);
+	rb_free(&b);
+}
+
+Test(extract, no_rom_writes_nothing_and_exits_3)
+{
+	struct rb b;
+	struct run_result res;
+	struct stat st;
+	rb_init(&b);
+	rb_append_fill(&b, 4096, 0xFF);
+	cr_assert(rb_write_file(&b, path("erased.rom")));
+	cr_assert(run_optrom(&res, "extract", path("erased.rom"), "-d", path("x"), NULL));
+	cr_expect_eq(res.status, 3);
+	cr_expect_neq(stat(path("x"), &st), 0, "a folder was created");
+	run_free(&res);
+	rb_free(&b);
+}
+
+Test(extract, help)
+{
+	struct run_result res;
+	cr_assert(run_optrom(&res, "extract", "--help", NULL));
+	cr_expect_eq(res.status, 0);
+	cr_expect_not_null(strstr(res.out, "Exit status"));
+	run_free(&res);
+}

@@ -1,0 +1,190 @@
+/* EFI images through the analyzer: payload, decompression, PE checks, GOP
+ * version, and the findings of issue 4, on synthetic ROMs. */
+#include "analyzer/analyze.h"
+#include "analyzer/efi_image.h"
+#include "tests/support/efi_encode.h"
+#include "tests/support/rom_builder.h"
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct rom_report *report;
+
+static void setup(void)
+{
+	report = malloc(sizeof(*report));
+	cr_assert_not_null(report);
+}
+
+static void teardown(void)
+{
+	free(report);
+}
+
+TestSuite(efi_image, .init = setup, .fini = teardown);
+
+/* x86 image (8 blocks) then an EFI image (4 blocks) with the given
+ * compression; returns the EFI image's offset. */
+static size_t build(struct rb *b, uint16_t compression)
+{
+	struct rb_image_opts o = {0};
+	rb_init(b);
+	rb_add_x86(b, 0x1002, 0x67df, 8, false);
+	o.code_type = 3;
+	o.vendor = 0x1002;
+	o.device = 0x67df;
+	o.blocks = 4;
+	o.last = true;
+	o.pcir_revision = 3;
+	o.efi_compression = compression;
+	return rb_add_image(b, &o);
+}
+
+static void analyze(struct rb *b)
+{
+	rom_analyze(b->data, b->len, "efi", report);
+}
+
+Test(efi_image, uncompressed_driver_is_a_valid_pe)
+{
+	struct rb b;
+	size_t efi = build(&b, 0);
+	analyze(&b);
+	cr_assert_eq(report->verdict, VERDICT_READY);
+	cr_assert(report->images[1].efi.inspected);
+	cr_expect_eq(report->images[1].efi.payload_offset, efi + 0x50);
+	cr_expect_eq(report->images[1].efi.payload_length, 4 * 512 - 0x50);
+	cr_expect(report->images[1].efi.pe.valid);
+	cr_expect_str_eq(report->images[1].efi.pe.kind, "pe32+");
+	cr_expect_eq(report->images[1].efi.pe.machine, 0x8664);
+	cr_expect_eq(report->images[1].efi.pe.subsystem, 11);
+	rb_free(&b);
+}
+
+Test(efi_image, compressed_driver_decompresses_to_the_declared_size)
+{
+	struct rb b;
+	uint8_t pe[0x200];
+	size_t pe_len = rb_make_pe(pe, sizeof(pe), 0x8664, 11);
+	size_t efi = build(&b, 1);
+	uint8_t *drv;
+	size_t drv_len;
+	analyze(&b);
+	cr_assert_eq(report->verdict, VERDICT_READY, "%s",
+	             report->n_findings ? report->findings[0].message : "");
+	cr_expect(report->images[1].efi.decompress_ok);
+	cr_expect_eq(report->images[1].efi.decompressed_size, pe_len);
+	cr_expect(report->images[1].efi.pe.valid);
+	/* a clean EFI 1.1 decode settles the variant */
+	cr_expect_str_eq(report->images[1].efi.variant, "efi");
+	{
+		struct span s = span_make(b.data, b.len);
+		cr_assert(efi_image_driver(&s, &report->images[1], &drv, &drv_len));
+		cr_expect_eq(drv_len, pe_len);
+		cr_expect_arr_eq(drv, pe, pe_len);
+		free(drv);
+	}
+	(void)efi;
+	rb_free(&b);
+}
+
+Test(efi_image, damaged_stream_is_broken)
+{
+	struct rb b;
+	size_t efi = build(&b, 1);
+	/* CompSize larger than the image: the stream header lies */
+	rb_put32(&b, efi + 0x50, 0x100000);
+	analyze(&b);
+	cr_expect_eq(report->verdict, VERDICT_BROKEN);
+	cr_expect_not_null(report_find(report, "efi-decompress-failed"));
+	cr_expect_not(report->images[1].efi.decompress_ok);
+	cr_expect_neq(report->images[1].efi.decompress_error[0], '\0');
+	rb_free(&b);
+}
+
+Test(efi_image, corrupted_tables_are_broken)
+{
+	struct rb b;
+	size_t efi = build(&b, 1);
+	/* the literal stream's T table: "5 bits 0, 5 bits 10"; make the
+	 * single T symbol 31 (>= NT = 19) */
+	b.data[efi + 0x50 + 8 + 2] = 0x07;
+	b.data[efi + 0x50 + 8 + 3] = 0xFF;
+	analyze(&b);
+	cr_expect_eq(report->verdict, VERDICT_BROKEN);
+	cr_expect_not_null(report_find(report, "efi-decompress-failed"));
+	rb_free(&b);
+}
+
+Test(efi_image, garbage_driver_is_pe_invalid)
+{
+	struct rb b;
+	size_t efi = build(&b, 0);
+	b.data[efi + 0x50] = 'X'; /* no "MZ" */
+	analyze(&b);
+	cr_expect_eq(report->verdict, VERDICT_BROKEN);
+	cr_expect_not_null(report_find(report, "pe-invalid"));
+	rb_free(&b);
+}
+
+Test(efi_image, machine_and_subsystem_mismatch)
+{
+	struct rb b;
+	size_t efi = build(&b, 0);
+	rb_put16(&b, efi + 0x0A, 0xAA64); /* the ROM header says AArch64 */
+	rb_put16(&b, efi + 0x08, 12);
+	analyze(&b);
+	cr_expect_not_null(report_find(report, "efi-machine-mismatch"));
+	cr_expect_not_null(report_find(report, "efi-subsystem-mismatch"));
+	rb_free(&b);
+}
+
+Test(efi_image, init_size_and_image_offset)
+{
+	struct rb b;
+	size_t efi = build(&b, 0);
+	rb_put16(&b, efi + 2, 5); /* InitializationSize 5 blocks > 4 */
+	analyze(&b);
+	cr_expect_eq(report->verdict, VERDICT_BROKEN);
+	cr_expect_not_null(report_find(report, "init-size-exceeds-image"));
+	rb_free(&b);
+
+	efi = build(&b, 0);
+	rb_put16(&b, efi + 0x16, 4 * 512); /* payload offset at InitSize */
+	analyze(&b);
+	cr_expect_not_null(report_find(report, "efi-image-offset-invalid"));
+	rb_free(&b);
+
+	efi = build(&b, 0);
+	rb_put16(&b, efi + 0x0C, 2); /* reserved compression type */
+	analyze(&b);
+	cr_expect_not_null(report_find(report, "efi-compression-unknown"));
+	rb_free(&b);
+}
+
+Test(efi_image, nvidia_gop_version_from_npde)
+{
+	struct rb b;
+	struct rb_image_opts o = {0};
+	size_t efi;
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 8, false);
+	o.code_type = 3;
+	o.vendor = 0x10de;
+	o.device = 0x1c02;
+	o.blocks = 4;
+	o.last = true;
+	o.pcir_revision = 3;
+	o.npde = true;
+	efi = rb_add_image(&b, &o);
+	/* NPDE at align16(0x1C + 0x1C) = 0x40; make it the 0x10-byte EFI
+	 * form with the GOP version at +0x0C, as NVIDIA GOP images carry. */
+	rb_put16(&b, efi + 0x40 + 4, 0x0100);
+	rb_put16(&b, efi + 0x40 + 6, 0x10);
+	rb_put32(&b, efi + 0x40 + 0x0C, 0x30005);
+	/* the payload starts at 0x50, after the NPDE: move the PE there */
+	analyze(&b);
+	cr_expect_str_eq(report->images[1].efi.gop_version, "0x30005");
+	rb_free(&b);
+}
