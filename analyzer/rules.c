@@ -238,7 +238,7 @@ void rules_chain(const struct span *s, const struct chain_walk *w, struct rom_re
 		break;
 	case CHAIN_STOP_NOT_IMAGE:
 		report_add(r, "last-image-missing", SEVERITY_WARNING, true, li, true,
-		           lastimg->offset + lastimg->pcir_offset + 0x15u,
+		           lastimg->offset + lastimg->pcir_offset + PCIR_INDICATOR_OFF,
 		           "image %d at 0x%zx is the end of the chain (no 55AA at 0x%zx) but its "
 		           "indicator is 0x%02x: expected bit 7 (last image) set",
 		           li, lastimg->offset, w->stop_offset, lastimg->indicator);

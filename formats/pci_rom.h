@@ -26,6 +26,10 @@
 #define PCIR_MIN_LEN          0x18u       /* revision 0 (PCI 2.2/2.3) structure */
 #define PCIR_REV3_LEN         0x1Cu       /* revision 3 (PCI Firmware 3.0) structure */
 #define PCIR_LAST_IMAGE       0x80u       /* indicator bit 7; bits 0-6 are reserved */
+#define PCIR_VENDOR_OFF       0x04u       /* PCI Firmware 3.0 table 5-2 */
+#define PCIR_DEVICE_OFF       0x06u
+#define PCIR_IMAGE_LEN_OFF    0x10u
+#define PCIR_INDICATOR_OFF    0x15u
 #define PCI_CODE_X86          0x00u
 #define PCI_CODE_OPENFIRMWARE 0x01u
 #define PCI_CODE_HPPA         0x02u

@@ -1,16 +1,12 @@
 #include "patcher/plan.h"
 
 #include "formats/pci_rom.h"
+#include "formats/signing.h"
 #include "formats/span.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-/* PCIR offsets of the fields fix may rewrite (PCI Firmware 3.0 table 5-2). */
-#define PCIR_VENDOR_OFF    0x04u
-#define PCIR_DEVICE_OFF    0x06u
-#define PCIR_INDICATOR_OFF 0x15u
 
 const char *patch_edit_kind_name(enum patch_edit_kind k)
 {
@@ -101,22 +97,14 @@ static void note(struct patch_plan *p, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* ROM families whose firmware checks a signature over the image, so any
- * changed image byte invalidates it (formats-nvidia.md 7: Turing+;
- * formats-pci-amd-efi.md 4.6: Navi/RDNA+). The report carries no
- * generation, so the PCI device id ranges decide: NVIDIA Turing starts at
- * 0x1E00 (TU102; Volta GV100 is 0x1DBx), AMD Navi at 0x7310 (Navi10; the
- * 0x71xx-0x72xx ids are R5xx). AMD's EFS container is Navi3x-only. */
+/* AMD's EFS container comes only with Navi3x full-flash dumps. */
 static const char *signed_family(const struct rom_report *r)
 {
-	const struct rom_image *img0 = &r->images[0];
-	if (img0->vendor_id == 0x10DE && img0->device_id >= 0x1E00)
-		return "NVIDIA Turing or later";
-	if (img0->vendor_id == 0x1002 && img0->device_id >= 0x7310 && img0->device_id <= 0x7FFF)
-		return "AMD Navi (RDNA) or later";
-	if (r->container.present && r->container.kind && strcmp(r->container.kind, "amd-efs") == 0)
-		return "AMD Navi (RDNA) or later";
-	return NULL;
+	const char *f = rom_signed_family(r->images[0].vendor_id, r->images[0].device_id);
+	if (!f && r->container.present && r->container.kind &&
+	    strcmp(r->container.kind, "amd-efs") == 0)
+		f = "AMD Navi (RDNA) or later";
+	return f;
 }
 
 static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind kind, int image,
