@@ -36,6 +36,7 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 {
 	struct span s = span_make(data, len);
 	struct chain_walk *w = malloc(sizeof(*w));
+	bool zero_length;
 	memset(r, 0, sizeof(*r));
 	(void)snprintf(r->file, sizeof(r->file), "%s", name ? name : "");
 	r->size = len;
@@ -60,6 +61,7 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 	copy_images(r->images, &r->n_images, w);
 	r->chain_end = w->end;
 	r->chain_complete = w->stop == CHAIN_STOP_LAST;
+	zero_length = w->stop == CHAIN_STOP_ZERO_LENGTH;
 	rules_chain(&s, w, r);
 	rules_images(&s, r);
 	for (size_t i = 0; i < r->n_images; i++)
@@ -70,8 +72,11 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 		chain_walk_nvidia(&s, r->rom_offset, w);
 		copy_images(r->nvidia, &r->n_nvidia, w);
 	}
-	r->n_other =
-	    chain_scan_after(&s, r->rom_offset, r->chain_end, r->other_images, REPORT_MAX_IMAGES);
+	/* A zero-length image "ends" where it starts: scan past it, or it
+	 * would be listed again as an image after the chain. */
+	r->n_other = chain_scan_after(&s, r->rom_offset,
+				      r->chain_end + (zero_length ? PCI_ROM_BLOCK : 0),
+				      r->other_images, REPORT_MAX_IMAGES);
 	rules_after_chain(&s, r);
 	report_set_verdict(r);
 	free(w);

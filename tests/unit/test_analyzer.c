@@ -468,6 +468,10 @@ Test(analyzer, image_length_zero)
 	cr_assert_eq(f->offset, 0x1C + 0x10);
 	cr_assert_eq(r->images[0].length, 0);
 	cr_assert_not(r->chain_complete);
+	/* the zero-length image is not listed again after the chain; the
+	 * EFI image behind it is */
+	for (size_t i = 0; i < r->n_other; i++)
+		cr_assert_neq(r->other_images[i].offset, 0, "image 0 listed after the chain");
 	free(r);
 	rb_free(&b);
 }
@@ -845,26 +849,14 @@ Test(analyzer, efi_signature_invalid)
 static void nvidia_rom(struct rb *b)
 {
 	struct rb sub;
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_x86_opts(0x10DE, 0x1BA1, 0x20, false);
 	rb_init(b);
-	o.code_type = 0;
-	o.vendor = 0x10DE;
-	o.device = 0x1BA1;
-	o.blocks = 0x20;
-	o.pcir_revision = 3;
 	o.npde = true;
 	o.npde_blocks = 0x10;
 	rb_add_image(b, &o);
 
 	rb_init(&sub);
-	memset(&o, 0, sizeof(o));
-	o.code_type = 0xE0;
-	o.vendor = 0x10DE;
-	o.device = 0x1B80;
-	o.blocks = 8;
-	o.nvidia_private = true;
-	o.npde = true;
-	rb_add_image(&sub, &o);
+	rb_add_nv_private(&sub, 0x1B80, 8);
 	memset(&o, 0, sizeof(o));
 	o.code_type = 0x70;
 	o.vendor = 0x10DE;
@@ -876,13 +868,7 @@ static void nvidia_rom(struct rb *b)
 	rb_free(&sub);
 	rb_balance(b, 0, 0x1FFF); /* the whole umbrella (size byte 0x20) sums to 0 */
 
-	memset(&o, 0, sizeof(o));
-	o.code_type = 3;
-	o.vendor = 0x10DE;
-	o.device = 0x1BA1;
-	o.blocks = 4;
-	o.last = true;
-	o.pcir_revision = 3;
+	o = rb_efi_opts(0x10DE, 0x1BA1, 4, true);
 	o.npde = true;
 	rb_add_image(b, &o);
 }
