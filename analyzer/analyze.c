@@ -74,9 +74,9 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 	}
 	/* A zero-length image "ends" where it starts: scan past it, or it
 	 * would be listed again as an image after the chain. */
-	r->n_other = chain_scan_after(&s, r->rom_offset,
-				      r->chain_end + (zero_length ? PCI_ROM_BLOCK : 0),
-				      r->other_images, REPORT_MAX_IMAGES);
+	r->n_other =
+	    chain_scan_after(&s, r->rom_offset, r->chain_end + (zero_length ? PCI_ROM_BLOCK : 0),
+	                     r->other_images, REPORT_MAX_IMAGES);
 	rules_after_chain(&s, r);
 	report_set_verdict(r);
 	free(w);

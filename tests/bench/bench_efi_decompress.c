@@ -8,6 +8,7 @@
 
 #include "formats/efi_decompress.h"
 #include "formats/span.h"
+#include "tests/support/bytes.h"
 
 struct payload {
 	const uint8_t *data;
@@ -50,25 +51,6 @@ static size_t find_payloads(const struct span *f, struct payload *out, size_t ca
 	return n;
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *b = NULL;
-	long n;
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0) {
-		b = malloc((size_t)n);
-		if (b && fread(b, 1, (size_t)n, fp) != (size_t)n) {
-			free(b);
-			b = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(fp);
-	return b;
-}
-
 int main(int argc, char **argv)
 {
 	enum { MAXP = 4096 };
@@ -83,7 +65,7 @@ int main(int argc, char **argv)
 		return 2;
 	for (int i = 1; i < argc; i++) {
 		size_t len = 0;
-		uint8_t *b = slurp(argv[i], &len);
+		uint8_t *b = tb_read_file(argv[i], &len);
 		struct span f;
 		if (!b)
 			continue;

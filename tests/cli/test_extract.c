@@ -58,15 +58,9 @@ static uint8_t *read_all(const char *p, size_t *len)
 static struct rb fixture(void)
 {
 	struct rb b;
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_efi_opts(0x10de, 0x1c02, 4, true);
 	rb_init(&b);
 	rb_add_x86(&b, 0x10de, 0x1c02, 8, false);
-	o.code_type = 3;
-	o.vendor = 0x10de;
-	o.device = 0x1c02;
-	o.blocks = 4;
-	o.last = true;
-	o.pcir_revision = 3;
 	o.efi_compression = 1;
 	rb_add_image(&b, &o);
 	rb_prepend_nvgi(&b, 2, 0xA00);

@@ -2,6 +2,7 @@
  * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
  * DIR/fix, DIR/efi_decompress and DIR/pe. Criterion-free, so it builds
  * in the fuzz tree. */
+#include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 
@@ -12,18 +13,6 @@
 #include <sys/stat.h>
 
 static int failures;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
 
 static void write_seed(const char *dir, const char *sub, const char *name, const uint8_t *p,
                        size_t n)
@@ -45,54 +34,23 @@ static void rom_seed(const char *dir, const char *name, const struct rb *b)
 	write_seed(dir, "fix", name, b->data, b->len);
 }
 
-/* Minimal PE32+ (or PE32) EFI boot-service driver: MZ, PE header at 0x40,
- * standard optional header, one .text section, and a GOP-like name string
- * in UTF-16LE. Returns its length (buf holds at least 0x400 bytes). */
+/* Minimal PE32+ (or PE32) EFI boot-service driver (tests/support/rom_builder.h)
+ * with a GOP-like name string in UTF-16LE. Returns its length (buf holds at
+ * least RB_PE_DRIVER_LEN bytes). */
 static size_t make_pe(uint8_t *b, bool plus)
 {
-	const size_t lfanew = 0x40, coff = lfanew + 4, opt = coff + 20;
-	const uint16_t soh = plus ? 0xF0 : 0xE0;
-	const size_t sec = opt + soh;
 	static const char name[] = "AMD GOP X64 Release Driver Rev.2.10.0.0.0";
-	memset(b, 0, 0x400);
-	b[0] = 'M';
-	b[1] = 'Z';
-	put32(b + 0x3C, (uint32_t)lfanew);
-	memcpy(b + lfanew, "PE\0\0", 4);
-	put16(b + coff, plus ? 0x8664 : 0x014C);
-	put16(b + coff + 2, 1);
-	put16(b + coff + 16, soh);
-	put16(b + coff + 18, 0x2022);
-	put16(b + opt, plus ? 0x20B : 0x10B);
-	put32(b + opt + 16, 0x200);
-	put32(b + opt + 32, 0x20);
-	put32(b + opt + 36, 0x20);
-	put32(b + opt + 56, 0x400);
-	put32(b + opt + 60, 0x200);
-	put16(b + opt + 68, 11);
-	put32(b + opt + (plus ? 108 : 92), 16);
-	memcpy(b + sec, ".text", 5);
-	put32(b + sec + 8, 0x200);
-	put32(b + sec + 12, 0x200);
-	put32(b + sec + 16, 0x200);
-	put32(b + sec + 20, 0x200);
-	put32(b + sec + 36, 0x60000020);
+	size_t n = rb_make_pe_driver(b, plus);
 	for (size_t i = 0; i < sizeof(name) - 1; i++)
 		b[0x280 + 2 * i] = (uint8_t)name[i];
-	return 0x400;
+	return n;
 }
 
 /* Minimal TE header ("VZ"). */
 static size_t make_te(uint8_t *b)
 {
 	memset(b, 0, 0x80);
-	b[0] = 'V';
-	b[1] = 'Z';
-	put16(b + 2, 0x8664);
-	b[4] = 1;
-	b[5] = 11;
-	put16(b + 6, 0x1B8);
-	put32(b + 8, 0x240);
+	rb_make_te(b, 0x8664, 1, 11, 0x1B8, 0x240);
 	return 0x80;
 }
 
@@ -127,8 +85,8 @@ static void decompress_seeds(const char *dir, const uint8_t *pe, size_t n)
 	/* OrigSize 0 and a header that lies about CompSize. */
 	memset(out, 0, 16);
 	write_seed(dir, "efi_decompress", "empty.bin", out, 8);
-	put32(out, 0xFFFFFFF9u);
-	put32(out + 4, 64);
+	tb_put32(out, 0, 0xFFFFFFF9u);
+	tb_put32(out, 4, 64);
 	write_seed(dir, "efi_decompress", "compsize-lies.bin", out, 16);
 	free(out);
 }
@@ -136,7 +94,7 @@ static void decompress_seeds(const char *dir, const uint8_t *pe, size_t n)
 /* An EFI image whose payload (at 0x50) is the compressed PE32+ driver. */
 static void add_compressed_efi(struct rb *b, const uint8_t *pe, size_t n, bool last)
 {
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o;
 	size_t cap = efi_encode_bound(n), m, off;
 	uint8_t *z = malloc(cap);
 	if (!z) {
@@ -144,12 +102,7 @@ static void add_compressed_efi(struct rb *b, const uint8_t *pe, size_t n, bool l
 		return;
 	}
 	m = efi_encode_lz(pe, n, 4, z, cap);
-	o.code_type = 3;
-	o.vendor = 0x1002;
-	o.device = 0x67DF;
-	o.blocks = (0x50 + m + 511) / 512;
-	o.last = last;
-	o.pcir_revision = 3;
+	o = rb_efi_opts(0x1002, 0x67DF, (0x50 + m + 511) / 512, last);
 	o.efi_compression = 1;
 	off = rb_add_image(b, &o);
 	if (m && off + 0x50 + m <= b->len)
@@ -180,22 +133,10 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	for (unsigned v = 1; v <= 3; v++) {
 		char name[64];
 		rb_init(&b);
-		memset(&o, 0, sizeof(o));
-		o.code_type = 0;
-		o.vendor = 0x10DE;
-		o.device = 0x1B80;
-		o.blocks = 4;
-		o.pcir_revision = 3;
+		o = rb_x86_opts(0x10DE, 0x1B80, 4, false);
 		o.npde = true;
 		rb_add_image(&b, &o);
-		memset(&o, 0, sizeof(o));
-		o.code_type = 0xE0;
-		o.vendor = 0x10DE;
-		o.device = 0x1B80;
-		o.blocks = 2;
-		o.nvidia_private = true;
-		o.npde = true;
-		rb_add_image(&b, &o);
+		rb_add_nv_private(&b, 0x1B80, 2);
 		rb_add_efi(&b, 0x10DE, 0x1B80, 2, true);
 		rb_prepend_nvgi(&b, v, v == 3 ? 0x1200 : 0x400);
 		(void)snprintf(name, sizeof(name), "nvgi-v%u.rom", v);

@@ -3,6 +3,8 @@
  * decoder reads; the code choices here are ours, not EDK2's). */
 #include "tests/support/efi_encode.h"
 
+#include "tests/support/bytes.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,12 +41,6 @@ void efi_bw_put(struct efi_bw *w, unsigned nbits, uint32_t value)
 	}
 }
 
-static void put_u32le(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 size_t efi_bw_finish(struct efi_bw *w, uint32_t orig_size)
 {
 	size_t total;
@@ -54,8 +50,8 @@ size_t efi_bw_finish(struct efi_bw *w, uint32_t orig_size)
 	if (!w->ok)
 		return 0;
 	total = w->bits / 8;
-	put_u32le(w->buf, (uint32_t)(total - 8));
-	put_u32le(w->buf + 4, orig_size);
+	tb_put32(w->buf, 0, (uint32_t)(total - 8));
+	tb_put32(w->buf, 4, orig_size);
 	return total;
 }
 

@@ -1,5 +1,6 @@
 #include "tests/support/rom_builder.h"
 
+#include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 
 #include <assert.h>
@@ -144,6 +145,49 @@ size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem
 	return len;
 }
 
+size_t rb_make_pe_driver(uint8_t *b, bool plus)
+{
+	const size_t lfanew = 0x40, coff = lfanew + 4, opt = coff + 20;
+	const uint16_t soh = plus ? 0xF0 : 0xE0;
+	const size_t sec = opt + soh;
+	memset(b, 0, RB_PE_DRIVER_LEN);
+	b[0] = 'M';
+	b[1] = 'Z';
+	tb_put32(b, 0x3C, (uint32_t)lfanew);
+	memcpy(b + lfanew, "PE\0\0", 4);
+	tb_put16(b, coff, plus ? 0x8664 : 0x014C);
+	tb_put16(b, coff + 2, 1);
+	tb_put16(b, coff + 16, soh);
+	tb_put16(b, coff + 18, 0x2022);
+	tb_put16(b, opt, plus ? 0x20B : 0x10B);
+	tb_put32(b, opt + 16, 0x200);
+	tb_put32(b, opt + 32, 0x20);
+	tb_put32(b, opt + 36, 0x20);
+	tb_put32(b, opt + 56, 0x400);
+	tb_put32(b, opt + 60, 0x200);
+	tb_put16(b, opt + 68, 11);
+	tb_put32(b, opt + (plus ? 108 : 92), 16);
+	memcpy(b + sec, ".text", 5);
+	tb_put32(b, sec + 8, 0x200);
+	tb_put32(b, sec + 12, 0x200);
+	tb_put32(b, sec + 16, 0x200);
+	tb_put32(b, sec + 20, 0x200);
+	tb_put32(b, sec + 36, 0x60000020);
+	return RB_PE_DRIVER_LEN;
+}
+
+void rb_make_te(uint8_t *out, uint16_t machine, uint8_t sections, uint8_t subsystem,
+                uint16_t stripped, uint32_t entry)
+{
+	out[0] = 'V';
+	out[1] = 'Z';
+	tb_put16(out, 2, machine);
+	out[4] = sections;
+	out[5] = subsystem;
+	tb_put16(out, 6, stripped);
+	tb_put32(out, 8, entry);
+}
+
 /* The driver payload of an EFI image at off + 0x50: the minimal PE, raw or
  * EFI-compressed (literal-only stream, tests/support/efi_encode.h). */
 static void put_efi_payload(struct rb *b, size_t off, size_t len, const struct rb_image_opts *o)
@@ -215,27 +259,50 @@ size_t rb_add_image(struct rb *b, const struct rb_image_opts *o)
 	return off;
 }
 
-size_t rb_add_x86(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last)
+static struct rb_image_opts public_opts(uint8_t code_type, uint16_t vendor, uint16_t device,
+                                        size_t blocks, bool last)
 {
 	struct rb_image_opts o = {0};
-	o.code_type = 0;
+	o.code_type = code_type;
 	o.vendor = vendor;
 	o.device = device;
 	o.blocks = blocks;
 	o.last = last;
 	o.pcir_revision = 3;
+	return o;
+}
+
+struct rb_image_opts rb_x86_opts(uint16_t vendor, uint16_t device, size_t blocks, bool last)
+{
+	return public_opts(0, vendor, device, blocks, last);
+}
+
+struct rb_image_opts rb_efi_opts(uint16_t vendor, uint16_t device, size_t blocks, bool last)
+{
+	return public_opts(3, vendor, device, blocks, last);
+}
+
+size_t rb_add_x86(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last)
+{
+	struct rb_image_opts o = rb_x86_opts(vendor, device, blocks, last);
 	return rb_add_image(b, &o);
 }
 
 size_t rb_add_efi(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last)
 {
+	struct rb_image_opts o = rb_efi_opts(vendor, device, blocks, last);
+	return rb_add_image(b, &o);
+}
+
+size_t rb_add_nv_private(struct rb *b, uint16_t device, size_t blocks)
+{
 	struct rb_image_opts o = {0};
-	o.code_type = 3;
-	o.vendor = vendor;
+	o.code_type = 0xE0;
+	o.vendor = 0x10DE;
 	o.device = device;
 	o.blocks = blocks;
-	o.last = last;
-	o.pcir_revision = 3;
+	o.nvidia_private = true;
+	o.npde = true;
 	return rb_add_image(b, &o);
 }
 

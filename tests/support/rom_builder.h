@@ -37,9 +37,17 @@ void rb_free(struct rb *b);
 /* Appends an image; returns its offset in b. */
 size_t rb_add_image(struct rb *b, const struct rb_image_opts *o);
 
-/* Shorthands with sensible defaults. */
+/* Shorthands with sensible defaults: code type 0 (x86) or 3 (EFI), PCIR
+ * revision 3, everything else zero. The _opts forms return those options
+ * for a test to add to before rb_add_image. */
 size_t rb_add_x86(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last);
 size_t rb_add_efi(struct rb *b, uint16_t vendor, uint16_t device, size_t blocks, bool last);
+struct rb_image_opts rb_x86_opts(uint16_t vendor, uint16_t device, size_t blocks, bool last);
+struct rb_image_opts rb_efi_opts(uint16_t vendor, uint16_t device, size_t blocks, bool last);
+
+/* Appends an NVIDIA private image: 'VN' + "NPDS", code type 0xE0, vendor
+ * 0x10DE, PCIR revision 0, with an NPDE; returns its offset in b. */
+size_t rb_add_nv_private(struct rb *b, uint16_t device, size_t blocks);
 
 /* Appends n bytes of value v (padding) or of a pattern (seed). */
 void rb_append_fill(struct rb *b, size_t n, uint8_t v);
@@ -70,6 +78,18 @@ void rb_put32(struct rb *b, size_t off, uint32_t v);
 /* Writes a minimal valid PE32+ header (no sections) into out; returns its
  * length. EFI images get one at +0x50, compressed when efi_compression is 1. */
 size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem);
+
+/* Writes a minimal EFI boot-service driver of RB_PE_DRIVER_LEN bytes into out
+ * (PE32+ X64 when plus, else PE32 IA32): MZ, PE header at 0x40, an optional
+ * header of the standard size, one .text section (raw 0x200..0x400), zeros
+ * elsewhere. Returns RB_PE_DRIVER_LEN. */
+enum { RB_PE_DRIVER_LEN = 0x400 };
+size_t rb_make_pe_driver(uint8_t *out, bool plus);
+
+/* Writes the first 12 bytes of a TE header into out: "VZ", machine, number
+ * of sections, subsystem, stripped size and entry point. */
+void rb_make_te(uint8_t *out, uint16_t machine, uint8_t sections, uint8_t subsystem,
+                uint16_t stripped, uint32_t entry);
 
 /* Writes b to a new file path (for CLI tests). */
 bool rb_write_file(const struct rb *b, const char *path);

@@ -2,6 +2,7 @@
  * part-number string and the build date, on bytes built by hand from
  * formats-pci-amd-efi.md section 4. */
 #include "formats/atom.h"
+#include "tests/support/bytes.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -13,21 +14,6 @@
 #define PN   "113-D0090100-101"
 #define DATE "07/11/16 14:07"
 
-static uint8_t *exact(const uint8_t *src, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-	cr_assert(p);
-	if (n)
-		memcpy(p, src, n);
-	return p;
-}
-
-static void put16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
 static void build(uint8_t *p)
 {
 	memset(p, 0xFF, IMG);
@@ -37,15 +23,15 @@ static void build(uint8_t *p)
 	p[2] = 0x02;
 	memcpy(p + ATOM_MAGIC_OFF, " 761295520", 10);
 	p[ATOM_STRING_COUNT] = 4;
-	put16(p, ATOM_STRING_PTR, STRS);
+	tb_put16(p, ATOM_STRING_PTR, STRS);
 	memcpy(p + 0x50, DATE, sizeof(DATE)); /* with its NUL */
-	put16(p, ATOM_ROM_HEADER_PTR, HDR);
-	put16(p, HDR, 0x26);
+	tb_put16(p, ATOM_ROM_HEADER_PTR, HDR);
+	tb_put16(p, HDR, 0x26);
 	p[HDR + 2] = 1;
 	p[HDR + 3] = 1;
 	memcpy(p + HDR + 4, "ATOM", 4);
-	put16(p, HDR + 0x18, 0x1DA2);
-	put16(p, HDR + 0x1A, 0xE366);
+	tb_put16(p, HDR + 0x18, 0x1DA2);
+	tb_put16(p, HDR + 0x1A, 0xE366);
 	memcpy(p + STRS, PN, sizeof(PN)); /* with its NUL */
 }
 
@@ -89,7 +75,7 @@ Test(atom, magic_truncation_boundary)
 	uint8_t full[IMG] = {0};
 	build(full);
 	for (size_t n = 0; n <= 0x3B; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct atom_info a;
 		bool ok = atom_detect(&s, 0, n, &a);
@@ -131,15 +117,15 @@ Test(atom, header_pointer_zero_or_past_the_end)
 	struct atom_info a;
 	build(p);
 	memcpy(p + 4, "ATOM", 4); /* pointer 0 must not find this */
-	put16(p, ATOM_ROM_HEADER_PTR, 0);
+	tb_put16(p, ATOM_ROM_HEADER_PTR, 0);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_eq(a.rom_header, 0);
 	cr_assert_not(a.rom_header_ok);
 	cr_assert_eq(a.subsystem_vendor, 0);
-	put16(p, ATOM_ROM_HEADER_PTR, IMG);
+	tb_put16(p, ATOM_ROM_HEADER_PTR, IMG);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_not(a.rom_header_ok);
-	put16(p, ATOM_ROM_HEADER_PTR, 0xFFFF);
+	tb_put16(p, ATOM_ROM_HEADER_PTR, 0xFFFF);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_not(a.rom_header_ok);
 }
@@ -151,7 +137,7 @@ Test(atom, header_signature_straddling_the_end)
 	uint8_t full[IMG] = {0};
 	build(full);
 	for (size_t n = HDR + 4; n <= HDR + 8; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct atom_info a;
 		cr_assert(atom_detect(&s, 0, n, &a));
@@ -228,10 +214,10 @@ Test(atom, unterminated_strings_stop_at_the_end)
 {
 	uint8_t full[IMG] = {0};
 	build(full);
-	put16(full, ATOM_STRING_PTR, IMG - 5);
+	tb_put16(full, ATOM_STRING_PTR, IMG - 5);
 	memcpy(full + IMG - 5, "ABCDE", 5);
 	for (size_t n = IMG - 5; n <= IMG; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct atom_info a;
 		cr_assert(atom_detect(&s, 0, n, &a));
@@ -241,7 +227,7 @@ Test(atom, unterminated_strings_stop_at_the_end)
 	}
 	/* the build date cut in the middle */
 	{
-		uint8_t *p = exact(full, 0x50 + 5);
+		uint8_t *p = tb_exact_copy(full, 0x50 + 5);
 		struct span s = span_make(p, 0x50 + 5);
 		struct atom_info a;
 		cr_assert(atom_detect(&s, 0, 0x55, &a));
@@ -257,7 +243,7 @@ Test(atom, string_pointer_past_the_end)
 	struct span s = span_make(p, sizeof(p));
 	struct atom_info a;
 	build(p);
-	put16(p, ATOM_STRING_PTR, 0xFFF0);
+	tb_put16(p, ATOM_STRING_PTR, 0xFFF0);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_str_eq(a.part_number, "");
 	cr_assert(a.rom_header_ok);

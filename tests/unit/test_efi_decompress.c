@@ -11,6 +11,7 @@
 #include "formats/efi_decompress.h"
 #include "formats/pe.h"
 #include "formats/span.h"
+#include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 
 static const unsigned pbits[] = {EFI_DECOMP_EFI11, EFI_DECOMP_TIANO};
@@ -152,12 +153,6 @@ Test(efi_decompress, maximal_distance)
 /* ------------------------------------------------------------------ */
 /* Header checks.                                                     */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 Test(efi_decompress, truncated_header)
 {
 	uint8_t b[8] = {0};
@@ -174,19 +169,19 @@ Test(efi_decompress, comp_size_beyond_input)
 	uint8_t out[16];
 	uint32_t cs = 0, os = 0;
 
-	put32(b, 25); /* 25 + 8 = 33 > 32 */
-	put32(b + 4, 16);
+	tb_put32(b, 0, 25); /* 25 + 8 = 33 > 32 */
+	tb_put32(b, 4, 16);
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), &cs, &os), EFI_DECOMP_SIZE_OVERFLOW);
 	cr_assert_eq(cs, 25);
 	cr_assert_eq(os, 16);
 	/* 0xFFFFFFF9 + 8 wraps to 1 in 32 bits (the CVE-2017-573x class). */
-	put32(b, 0xFFFFFFF9u);
+	tb_put32(b, 0, 0xFFFFFFF9u);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 16, NULL),
 	             EFI_DECOMP_SIZE_OVERFLOW);
-	put32(b, 0xFFFFFFFFu);
+	tb_put32(b, 0, 0xFFFFFFFFu);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_TIANO, out, 16, NULL),
 	             EFI_DECOMP_SIZE_OVERFLOW);
-	put32(b, 24); /* exactly fits */
+	tb_put32(b, 0, 24); /* exactly fits */
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), NULL, NULL), EFI_DECOMP_OK);
 }
 
@@ -196,18 +191,18 @@ Test(efi_decompress, orig_size_zero_and_huge)
 	uint8_t out[4] = {0xEE, 0xEE, 0xEE, 0xEE};
 	size_t out_len = 99;
 
-	put32(b, 8);
-	put32(b + 4, 0);
+	tb_put32(b, 0, 8);
+	tb_put32(b, 4, 0);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 0, &out_len),
 	             EFI_DECOMP_OK);
 	cr_assert_eq(out_len, 0);
 	cr_assert_eq(out[0], 0xEE);
-	put32(b + 4, EFI_DECOMP_MAX_ORIG + 1);
+	tb_put32(b, 4, EFI_DECOMP_MAX_ORIG + 1);
 	cr_assert_eq(efi_decompress(b, sizeof(b), EFI_DECOMP_EFI11, out, 4, NULL),
 	             EFI_DECOMP_TOO_LARGE);
-	put32(b + 4, 0xFFFFFFFFu);
+	tb_put32(b, 4, 0xFFFFFFFFu);
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), NULL, NULL), EFI_DECOMP_TOO_LARGE);
-	put32(b + 4, EFI_DECOMP_MAX_ORIG);
+	tb_put32(b, 4, EFI_DECOMP_MAX_ORIG);
 	cr_assert_eq(efi_decomp_info(b, sizeof(b), NULL, NULL), EFI_DECOMP_OK);
 }
 
@@ -463,7 +458,7 @@ static void check_truncations(const uint8_t *c, size_t clen, unsigned pbit, uint
 		struct efi_decomp_result r;
 		enum efi_decomp_status st;
 		memcpy(t, c, cut);
-		put32(t, (uint32_t)(cut - 8));
+		tb_put32(t, 0, (uint32_t)(cut - 8));
 		memset(out + orig, 0xEE, 16);
 		st = efi_decompress_ex(t, cut, (enum efi_decomp_variant)pbit, out, orig, &r);
 		cr_assert_leq(r.out_len, orig);
@@ -505,8 +500,8 @@ Test(efi_decompress, random_streams_are_bounded)
 			x = x * 1103515245u + 12345u;
 			src[i] = (uint8_t)(x >> 24);
 		}
-		put32(src, (uint32_t)(len - 8));
-		put32(src + 4, orig);
+		tb_put32(src, 0, (uint32_t)(len - 8));
+		tb_put32(src, 4, orig);
 		out[orig] = 0xEE;
 		(void)efi_decompress(src, len, iter & 1 ? EFI_DECOMP_TIANO : EFI_DECOMP_EFI11, out,
 		                     orig, &out_len);
@@ -593,25 +588,6 @@ static bool efi_image_at(const struct span *f, size_t off, struct efi_image *img
 	return true;
 }
 
-static uint8_t *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(fp);
-	return buf;
-}
-
 struct corpus_stats {
 	int files, compressed, uncompressed, gop_amd;
 };
@@ -627,7 +603,7 @@ static void corrupt_real_stream(const struct span *p, uint32_t orig)
 		size_t cut = 8 + (size_t)(cs * cuts[i]);
 		struct efi_decomp_result r;
 		memcpy(t, p->data, cut);
-		put32(t, (uint32_t)(cut - 8));
+		tb_put32(t, 0, (uint32_t)(cut - 8));
 		out[orig] = 0xEE;
 		(void)efi_decompress_ex(t, cut, EFI_DECOMP_EFI11, out, orig, &r);
 		cr_assert_leq(r.out_len, orig);
@@ -702,7 +678,7 @@ static void check_image(const char *path, const struct efi_image *img, struct co
 static void walk_file(const char *path, struct corpus_stats *st)
 {
 	size_t len = 0;
-	uint8_t *buf = read_file(path, &len);
+	uint8_t *buf = tb_read_file(path, &len);
 	struct span f;
 	if (!buf)
 		return;

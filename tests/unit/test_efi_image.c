@@ -28,15 +28,9 @@ TestSuite(efi_image, .init = setup, .fini = teardown);
  * compression; returns the EFI image's offset. */
 static size_t build(struct rb *b, uint16_t compression)
 {
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_efi_opts(0x1002, 0x67df, 4, true);
 	rb_init(b);
 	rb_add_x86(b, 0x1002, 0x67df, 8, false);
-	o.code_type = 3;
-	o.vendor = 0x1002;
-	o.device = 0x67df;
-	o.blocks = 4;
-	o.last = true;
-	o.pcir_revision = 3;
 	o.efi_compression = compression;
 	return rb_add_image(b, &o);
 }
@@ -166,16 +160,10 @@ Test(efi_image, init_size_and_image_offset)
 Test(efi_image, nvidia_gop_version_from_npde)
 {
 	struct rb b;
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_efi_opts(0x10de, 0x1c02, 4, true);
 	size_t efi;
 	rb_init(&b);
 	rb_add_x86(&b, 0x10de, 0x1c02, 8, false);
-	o.code_type = 3;
-	o.vendor = 0x10de;
-	o.device = 0x1c02;
-	o.blocks = 4;
-	o.last = true;
-	o.pcir_revision = 3;
 	o.npde = true;
 	efi = rb_add_image(&b, &o);
 	/* NPDE at align16(0x1C + 0x1C) = 0x40; make it the 0x10-byte EFI

@@ -1,6 +1,7 @@
 /* formats/efi_rom.[ch]: the EFI PCI expansion ROM header (EFI 1.10 table
  * 12-17), built by hand here and by the ROM builder. */
 #include "formats/efi_rom.h"
+#include "tests/support/bytes.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
@@ -47,12 +48,10 @@ Test(efi_rom, truncation_boundary_at_every_length)
 	uint8_t full[EFI_ROM_HDR_LEN] = {0};
 	put_header(full);
 	for (size_t n = 0; n <= EFI_ROM_HDR_LEN; n++) {
-		uint8_t *p = malloc(n ? n : 1);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s;
 		struct efi_rom_header h;
 		bool ok;
-		cr_assert(p);
-		memcpy(p, full, n);
 		s = span_make(p, n);
 		memset(&h, 0xEE, sizeof(h));
 		ok = efi_rom_header_decode(&s, 0, &h);
@@ -84,14 +83,8 @@ Test(efi_rom, builder_image_reads_back)
 	struct rb b;
 	struct span s;
 	struct efi_rom_header h;
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_efi_opts(0x8086, 0x56a0, 6, true);
 	rb_init(&b);
-	o.code_type = 3;
-	o.vendor = 0x8086;
-	o.device = 0x56a0;
-	o.blocks = 6;
-	o.last = true;
-	o.pcir_revision = 3;
 	o.efi_machine = 0x014C;
 	o.efi_subsystem = 10;
 	o.efi_compression = 1;

@@ -3,6 +3,7 @@
 #include "formats/field.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
+#include "tests/support/bytes.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
@@ -46,13 +47,10 @@ Test(field, each_field_fails_one_byte_short)
 	for (size_t f = 0; f < 3; f++) {
 		size_t need = table[f].offset + table[f].width;
 		for (size_t n = 0; n <= sizeof(bytes); n++) {
-			uint8_t *p = malloc(n ? n : 1);
+			uint8_t *p = tb_exact_copy(bytes, n);
 			struct span s;
 			uint32_t v = 0xEEEEEEEE;
 			bool ok;
-			cr_assert(p);
-			if (n)
-				memcpy(p, bytes, n);
 			s = span_make(p, n);
 			ok = fmt_field_read(&s, 0, &table[f], &v);
 			cr_assert_eq(ok, n >= need, "field %s, %zu bytes", table[f].name, n);

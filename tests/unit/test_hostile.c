@@ -20,6 +20,7 @@
 #include <criterion/logging.h>
 
 #include "analyzer/analyze.h"
+#include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 
@@ -164,94 +165,28 @@ static void two_image(struct rb *b)
  * whose NPDE says last. */
 static void nvidia_rom(struct rb *b)
 {
-	struct rb_image_opts o;
+	struct rb_image_opts o = rb_x86_opts(0x10DE, 0x1B80, 4, false);
 	rb_init(b);
-	memset(&o, 0, sizeof(o));
-	o.code_type = 0;
-	o.vendor = 0x10DE;
-	o.device = 0x1B80;
-	o.blocks = 4;
-	o.pcir_revision = 3;
 	o.npde = true;
 	rb_add_image(b, &o);
-	memset(&o, 0, sizeof(o));
-	o.code_type = 0xE0;
-	o.vendor = 0x10DE;
-	o.device = 0x1B80;
-	o.blocks = 2;
-	o.nvidia_private = true;
-	o.npde = true;
-	rb_add_image(b, &o);
-	memset(&o, 0, sizeof(o));
-	o.code_type = 3;
-	o.vendor = 0x10DE;
-	o.device = 0x1B80;
-	o.blocks = 2;
-	o.last = true;
-	o.pcir_revision = 3;
+	rb_add_nv_private(b, 0x1B80, 2);
+	o = rb_efi_opts(0x10DE, 0x1B80, 2, true);
 	o.npde = true;
 	o.npde_last = true;
 	rb_add_image(b, &o);
-}
-
-static void put16le(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32le(uint8_t *p, uint32_t v)
-{
-	put16le(p, (uint16_t)v);
-	put16le(p + 2, (uint16_t)(v >> 16));
-}
-
-/* Minimal PE32+ EFI boot-service driver (0x400 bytes): MZ, PE header at
- * 0x40, standard optional header, one .text section. */
-static void make_pe32plus(uint8_t *b)
-{
-	const size_t coff = 0x44, opt = coff + 20, sec = opt + 0xF0;
-	memset(b, 0, 0x400);
-	memcpy(b, "MZ", 2);
-	put32le(b + 0x3C, 0x40);
-	memcpy(b + 0x40, "PE\0\0", 4);
-	put16le(b + coff, 0x8664);
-	put16le(b + coff + 2, 1);
-	put16le(b + coff + 16, 0xF0);
-	put16le(b + coff + 18, 0x2022);
-	put16le(b + opt, 0x20B);
-	put32le(b + opt + 16, 0x200);
-	put32le(b + opt + 32, 0x20);
-	put32le(b + opt + 36, 0x20);
-	put32le(b + opt + 56, 0x400);
-	put32le(b + opt + 60, 0x200);
-	put16le(b + opt + 68, 11);
-	put32le(b + opt + 108, 16);
-	memcpy(b + sec, ".text", 5);
-	put32le(b + sec + 8, 0x200);
-	put32le(b + sec + 12, 0x200);
-	put32le(b + sec + 16, 0x200);
-	put32le(b + sec + 20, 0x200);
-	put32le(b + sec + 36, 0x60000020);
 }
 
 /* x86 + EFI whose payload at 0x50 is an EFI 1.1-compressed stream. */
 static void compressed_efi_rom(struct rb *b, size_t *efi_off)
 {
 	uint8_t pe[0x400], z[0x800];
-	struct rb_image_opts o = {0};
+	struct rb_image_opts o = rb_efi_opts(0x1002, 0x67DF, 3, true);
 	size_t m;
-	make_pe32plus(pe);
+	rb_make_pe_driver(pe, true);
 	m = efi_encode_lz(pe, sizeof(pe), 4, z, sizeof(z));
 	cr_assert(m > 0 && m + 0x50 <= 0x600);
 	rb_init(b);
 	rb_add_x86(b, 0x1002, 0x67DF, 2, false);
-	o.code_type = 3;
-	o.vendor = 0x1002;
-	o.device = 0x67DF;
-	o.blocks = 3;
-	o.last = true;
-	o.pcir_revision = 3;
 	o.efi_compression = 1;
 	*efi_off = rb_add_image(b, &o);
 	memcpy(b->data + *efi_off + 0x50, z, m);
@@ -697,25 +632,6 @@ static void free_real(void)
 	n_real = 0;
 }
 
-static uint8_t *read_all(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	long n;
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
-		if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-			free(buf);
-			buf = NULL;
-		}
-		*len = (size_t)n;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* Analysis cost grows with the file size: the number of mutations per file
  * is a budget of bytes analyzed (HOSTILE_BUDGET per file per test, at least
  * 6 mutations), so a 2 MiB dump gets a sample and a 40 KiB iPXE ROM the
@@ -877,7 +793,7 @@ static void each_real(void (*fn)(const char *, uint8_t *, size_t))
 	}
 	for (size_t i = 0; i < n_real; i++) {
 		size_t len = 0;
-		uint8_t *data = read_all(real_paths[i], &len);
+		uint8_t *data = tb_read_file(real_paths[i], &len);
 		if (!data) {
 			cr_log_warn("%s: unreadable, skipped", real_paths[i]);
 			continue;

@@ -4,31 +4,11 @@
  * each prefix into a buffer of exactly that length so that the sanitizer
  * build catches any read past it. */
 #include "formats/nvidia.h"
+#include "tests/support/bytes.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint8_t *exact(const uint8_t *src, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-	cr_assert(p);
-	if (n)
-		memcpy(p, src, n);
-	return p;
-}
-
-static void put16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, size_t off, uint32_t v)
-{
-	put16(p, off, (uint16_t)v);
-	put16(p, off + 2, (uint16_t)(v >> 16));
-}
 
 /* ---- NVGI ---- */
 
@@ -44,11 +24,11 @@ static size_t build_v12(uint8_t *p, unsigned version, uint32_t rom)
 {
 	memset(p, 0xA5, NVGI_BUF);
 	memcpy(p, "NVGI", 4);
-	put32(p, 4, (0x10u << 16) | (version << 8) | 0x42u);
-	put32(p, 8, 0x354u);
-	put32(p, 0x0C, 0x06D91028u);
-	put32(p, 0x10, 0);
-	put32(p, 0x14, rom);
+	tb_put32(p, 4, (0x10u << 16) | (version << 8) | 0x42u);
+	tb_put32(p, 8, 0x354u);
+	tb_put32(p, 0x0C, 0x06D91028u);
+	tb_put32(p, 0x10, 0);
+	tb_put32(p, 0x14, rom);
 	p[V12_ROM] = 0x55;
 	p[V12_ROM + 1] = 0xAA;
 	return V12_ROM + 0x20;
@@ -60,14 +40,14 @@ static size_t build_v3(uint8_t *p, uint32_t rom)
 {
 	memset(p, 0xA5, NVGI_BUF);
 	memcpy(p, "NVGI", 4);
-	put32(p, 4, (0x24u << 16) | (3u << 8) | 0x65u);
-	put32(p, 8, 0x40u);
-	put32(p, 0x0C, 0x1F9910DEu);
-	put32(p, 0x40, V3_FSO);
+	tb_put32(p, 4, (0x24u << 16) | (3u << 8) | 0x65u);
+	tb_put32(p, 8, 0x40u);
+	tb_put32(p, 0x0C, 0x1F9910DEu);
+	tb_put32(p, 0x40, V3_FSO);
 	memcpy(p + V3_DIR, "RFRD", 4);
-	put16(p, V3_DIR + 4, 2);
-	put16(p, V3_DIR + 6, 0x20);
-	put32(p, V3_DIR + 8, rom);
+	tb_put16(p, V3_DIR + 4, 2);
+	tb_put16(p, V3_DIR + 6, 0x20);
+	tb_put32(p, V3_DIR + 8, rom);
 	p[V3_ROM] = 0x55;
 	p[V3_ROM + 1] = 0xAA;
 	return NVGI_BUF;
@@ -119,8 +99,8 @@ Test(nvgi, bit31_of_fixed1_and_fixed2_is_masked)
 	struct nvgi_header h;
 	size_t n = build_v12(p, 1, V12_ROM);
 	struct span s = span_make(p, n);
-	put32(p, 4, 0x80000000u | (0x10u << 16) | (1u << 8) | 0x42u);
-	put32(p, 8, 0x80000000u | 0x354u);
+	tb_put32(p, 4, 0x80000000u | (0x10u << 16) | (1u << 8) | 0x42u);
+	tb_put32(p, 8, 0x80000000u | 0x354u);
 	cr_assert_eq(nvgi_decode(&s, &h), NVGI_OK);
 	cr_assert_eq(h.fixed_data_size, 0x10);
 	cr_assert_eq(h.total_data_size, 0x354);
@@ -128,8 +108,8 @@ Test(nvgi, bit31_of_fixed1_and_fixed2_is_masked)
 
 	n = build_v3(p, V3_ROM);
 	s = span_make(p, n);
-	put32(p, 4, 0x80000000u | (0x24u << 16) | (3u << 8) | 0x65u);
-	put32(p, 8, 0x80000000u | 0x40u);
+	tb_put32(p, 4, 0x80000000u | (0x24u << 16) | (3u << 8) | 0x65u);
+	tb_put32(p, 8, 0x80000000u | 0x40u);
 	cr_assert_eq(nvgi_decode(&s, &h), NVGI_OK);
 	cr_assert_eq(h.version, 3);
 	cr_assert_eq(h.fixed_data_size, 0x24);
@@ -145,7 +125,7 @@ Test(nvgi, unknown_versions)
 		size_t n = build_v12(p, 1, V12_ROM);
 		struct span s = span_make(p, n);
 		struct nvgi_header h;
-		put32(p, 4, (0x10u << 16) | (versions[i] << 8) | 0x42u);
+		tb_put32(p, 4, (0x10u << 16) | (versions[i] << 8) | 0x42u);
 		cr_assert_eq(nvgi_decode(&s, &h), NVGI_UNSUPPORTED_VERSION, "v%u", versions[i]);
 		cr_assert_eq(h.version, versions[i]);
 		cr_assert_eq(h.rom_offset, 0);
@@ -178,12 +158,12 @@ Test(nvgi, v3_rfrd_missing_or_out_of_reach)
 	cr_assert_eq(h.rom_offset, 0);
 
 	build_v3(p, V3_ROM);
-	put32(p, 0x40, (uint32_t)n); /* flash status offset: the directory is past the end */
+	tb_put32(p, 0x40, (uint32_t)n); /* flash status offset: the directory is past the end */
 	cr_assert_eq(nvgi_decode(&s, &h), NVGI_TRUNCATED);
-	put32(p, 0x40, 0xFFFFFFFFu); /* + 4 KiB must not wrap (on 32-bit size_t) */
+	tb_put32(p, 0x40, 0xFFFFFFFFu); /* + 4 KiB must not wrap (on 32-bit size_t) */
 	cr_assert_eq(nvgi_decode(&s, &h), NVGI_TRUNCATED);
 	build_v3(p, V3_ROM);
-	put32(p, 8, (uint32_t)n - 2); /* the flash status offset itself straddles the end */
+	tb_put32(p, 8, (uint32_t)n - 2); /* the flash status offset itself straddles the end */
 	cr_assert_eq(nvgi_decode(&s, &h), NVGI_TRUNCATED);
 }
 
@@ -217,7 +197,7 @@ Test(nvgi, v1_truncation_boundary)
 	static uint8_t full[NVGI_BUF];
 	build_v12(full, 1, V12_ROM);
 	for (size_t n = 0; n <= V12_ROM + 2; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct nvgi_header h;
 		enum nvgi_status st = nvgi_decode(&s, &h), want;
@@ -248,7 +228,7 @@ Test(nvgi, v3_truncation_boundary)
 	    NVGI_BAD_ROM_OFFSET, NVGI_OK};
 	build_v3(full, V3_ROM);
 	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-		uint8_t *p = exact(full, cuts[i]);
+		uint8_t *p = tb_exact_copy(full, cuts[i]);
 		struct span s = span_make(p, cuts[i]);
 		struct nvgi_header h;
 		enum nvgi_status st = nvgi_decode(&s, &h);
@@ -257,7 +237,7 @@ Test(nvgi, v3_truncation_boundary)
 	}
 	/* and every length in between gives a monotone switch to OK at the end */
 	for (size_t n = 0x44; n < V3_ROM + 2; n += 0x3F) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct nvgi_header h;
 		cr_assert_neq(nvgi_decode(&s, &h), NVGI_OK, "length 0x%zx", n);
@@ -284,9 +264,9 @@ static size_t build_npde(uint8_t *p, uint16_t pcir, uint16_t plen, uint16_t rev,
 	size_t at = ((size_t)pcir + plen + 15u) & ~(size_t)15u;
 	memset(p, 0xA5, NPDE_IMG);
 	memcpy(p + at, "NPDE", 4);
-	put16(p, at + 4, rev);
-	put16(p, at + 6, nlen);
-	put16(p, at + 8, sub);
+	tb_put16(p, at + 4, rev);
+	tb_put16(p, at + 6, nlen);
+	tb_put16(p, at + 8, sub);
 	p[at + 0x0A] = last;
 	p[at + 0x0B] = flags;
 	return at;
@@ -377,7 +357,7 @@ Test(npde, truncation_boundary)
 	uint8_t full[NPDE_IMG] = {0};
 	build_npde(full, 0x1C, 0x18, 0x0101, 0x14, 0x10, 0x80, 0x03);
 	for (size_t n = 0x3F; n <= 0x4C; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct npde d;
 		bool ok = npde_decode(&s, 0, 0x1C, 0x18, &d);
@@ -399,9 +379,9 @@ Test(npde, gop_version_needs_length_0x10_and_the_bytes)
 {
 	uint8_t full[NPDE_IMG] = {0};
 	build_npde(full, 0x1C, 0x18, 0x0100, 0x10, 0x10, 0x00, 0x00);
-	put32(full, 0x4C, 0x00010203u);
+	tb_put32(full, 0x4C, 0x00010203u);
 	for (size_t n = 0x4C; n <= 0x50; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct npde d;
 		cr_assert(npde_decode(&s, 0, 0x1C, 0x18, &d));
@@ -442,24 +422,24 @@ static void build_bit(uint8_t *p, size_t len, uint8_t tok_size, uint16_t b_ptr, 
 	p[BIT_AT] = 0xFF;
 	p[BIT_AT + 1] = 0xB8;
 	memcpy(p + BIT_AT + 2, "BIT", 4); /* with its NUL */
-	put16(p, BIT_AT + 6, 0x0100);
+	tb_put16(p, BIT_AT + 6, 0x0100);
 	p[BIT_AT + 8] = 12;
 	p[BIT_AT + 9] = tok_size;
 	p[BIT_AT + 10] = 3;
 	p[BIT_AT + 11] = 0;
 	p[t0] = 'I';
 	p[t0 + 1] = 1;
-	put16(p, t0 + 2, 0x10);
-	put16(p, t0 + 4, 0x1C0);
+	tb_put16(p, t0 + 2, 0x10);
+	tb_put16(p, t0 + 4, 0x1C0);
 	p[t1] = 'B';
 	p[t1 + 1] = 2;
-	put16(p, t1 + 2, b_len);
-	put16(p, t1 + 4, b_ptr);
+	tb_put16(p, t1 + 2, b_len);
+	tb_put16(p, t1 + 4, b_ptr);
 	p[t1 + tok_size] = 'p';
 	p[t1 + tok_size + 1] = 1;
-	put16(p, t1 + tok_size + 2, 0);
-	put16(p, t1 + tok_size + 4, 0);
-	put32(p, BIOSDAT, 0x86043D00u);
+	tb_put16(p, t1 + tok_size + 2, 0);
+	tb_put16(p, t1 + tok_size + 4, 0);
+	tb_put32(p, BIOSDAT, 0x86043D00u);
 	p[BIOSDAT + 4] = 0x88;
 }
 
@@ -528,7 +508,7 @@ Test(bit, b_token_pointer_past_the_end_or_short)
 	build_bit(p, sizeof(p), 6, 0xFFFF, 0x20);
 	cr_assert_not(nv_bios_version(&s, 0, sizeof(p), v, sizeof(v)));
 	build_bit(p, sizeof(p), 6, 0x1FB, 0x20); /* exactly fits */
-	put32(p, 0x1FB, 0x01020304u);
+	tb_put32(p, 0x1FB, 0x01020304u);
 	p[0x1FF] = 0x05;
 	cr_assert(nv_bios_version(&s, 0, sizeof(p), v, sizeof(v)));
 	cr_assert_str_eq(v, "01.02.03.04.05");
@@ -543,7 +523,7 @@ Test(bit, truncation_boundary)
 	uint8_t full[0x200] = {0};
 	build_bit(full, sizeof(full), 6, BIOSDAT, 0x20);
 	for (size_t n = BIT_AT; n <= BIOSDAT + 5; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		char v[32];
 		bool ok = nv_bios_version(&s, 0, n, v, sizeof(v));

@@ -254,26 +254,14 @@ Test(patcher_plan, pascal_umbrella_is_balanced_inside_the_x86_sub_image)
 	/* x86 image whose size byte (8 blocks) covers its NPDE sub-image (4
 	 * blocks) and a private 'VN' image: the byte must stay in the x86 part. */
 	struct rb b, priv;
-	struct rb_image_opts o = {0};
-	struct rb_image_opts po = {0};
+	struct rb_image_opts o = rb_x86_opts(0x10de, 0x1bb8, 8, false);
 	struct fixed f;
 	rb_init(&b);
-	o.code_type = 0;
-	o.vendor = 0x10de;
-	o.device = 0x1bb8;
-	o.blocks = 8;
-	o.pcir_revision = 3;
 	o.npde = true;
 	o.npde_blocks = 4;
 	rb_add_image(&b, &o);
 	rb_init(&priv);
-	po.code_type = 0xE0;
-	po.vendor = 0x10de;
-	po.device = 0x1b80;
-	po.blocks = 4;
-	po.nvidia_private = true;
-	po.npde = true;
-	rb_add_image(&priv, &po);
+	rb_add_nv_private(&priv, 0x1b80, 4);
 	memcpy(b.data + 4 * 512, priv.data, priv.len);
 	rb_balance(&b, 0, 4 * 512 - 1);
 	rb_add_efi(&b, 0x10de, 0x1bb8, 4, true);

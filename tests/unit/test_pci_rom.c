@@ -3,27 +3,13 @@
  * built by hand. Boundary loops copy each prefix into a buffer of exactly
  * that length so that the sanitizer build catches any read past it. */
 #include "formats/pci_rom.h"
+#include "tests/support/bytes.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define IMG_LEN 0x100
-
-static uint8_t *exact(const uint8_t *src, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-	cr_assert(p);
-	if (n)
-		memcpy(p, src, n);
-	return p;
-}
-
-static void put16(uint8_t *p, size_t off, uint16_t v)
-{
-	p[off] = (uint8_t)v;
-	p[off + 1] = (uint8_t)(v >> 8);
-}
 
 /* Legacy header (size byte 8, JMP at 3, PCIR at pcir_ptr, PnP at 0x60) and
  * a PCIR of the given revision and length. Bytes 0x16..0x1B of the PCIR are
@@ -35,24 +21,24 @@ static void build(uint8_t *p, uint16_t pcir_ptr, uint8_t rev, uint16_t plen, con
 	p[1] = 0xAA;
 	p[2] = 0x08;
 	p[3] = 0xE9;
-	put16(p, 0x18, pcir_ptr);
-	put16(p, 0x1A, 0x0060);
+	tb_put16(p, 0x18, pcir_ptr);
+	tb_put16(p, 0x1A, 0x0060);
 	memcpy(p + pcir_ptr, sig, 4);
-	put16(p, pcir_ptr + 0x04, 0x1002);
-	put16(p, pcir_ptr + 0x06, 0x67DF);
-	put16(p, pcir_ptr + 0x08, 0x0000);
-	put16(p, pcir_ptr + 0x0A, plen);
+	tb_put16(p, pcir_ptr + 0x04, 0x1002);
+	tb_put16(p, pcir_ptr + 0x06, 0x67DF);
+	tb_put16(p, pcir_ptr + 0x08, 0x0000);
+	tb_put16(p, pcir_ptr + 0x0A, plen);
 	p[pcir_ptr + 0x0C] = rev;
 	p[pcir_ptr + 0x0D] = 0x01; /* prog-if */
 	p[pcir_ptr + 0x0E] = 0x80; /* sub-class */
 	p[pcir_ptr + 0x0F] = 0x03; /* base class */
-	put16(p, pcir_ptr + 0x10, 0x0008);
-	put16(p, pcir_ptr + 0x12, 0x0F32);
+	tb_put16(p, pcir_ptr + 0x10, 0x0008);
+	tb_put16(p, pcir_ptr + 0x12, 0x0F32);
 	p[pcir_ptr + 0x14] = 0x00;
 	p[pcir_ptr + 0x15] = 0x80;
-	put16(p, pcir_ptr + 0x16, 0x1111);
-	put16(p, pcir_ptr + 0x18, 0x2222);
-	put16(p, pcir_ptr + 0x1A, 0x3333);
+	tb_put16(p, pcir_ptr + 0x16, 0x1111);
+	tb_put16(p, pcir_ptr + 0x18, 0x2222);
+	tb_put16(p, pcir_ptr + 0x1A, 0x3333);
 }
 
 /* ---- header ---- */
@@ -77,8 +63,8 @@ Test(pci_rom, header_efi_form_reads_low_byte_of_init_size)
 	struct span s = span_make(p, sizeof(p));
 	struct pci_rom_header h;
 	build(p, 0x1C, 3, 0x1C, "PCIR");
-	put16(p, 2, 0x0134); /* EFI InitializationSize of 0x134 blocks */
-	put16(p, 4, 0x0EF1);
+	tb_put16(p, 2, 0x0134); /* EFI InitializationSize of 0x134 blocks */
+	tb_put16(p, 4, 0x0EF1);
 	cr_assert_eq(pci_rom_header_decode(&s, 0, false, &h), PCI_OK);
 	cr_assert_eq(h.size_blocks, 0x34);
 	cr_assert_eq(h.pcir_offset, 0x1C);
@@ -89,7 +75,7 @@ Test(pci_rom, header_truncation_boundary)
 	uint8_t full[IMG_LEN] = {0};
 	build(full, 0x1C, 3, 0x1C, "PCIR");
 	for (size_t n = 0; n <= 0x1C; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct pci_rom_header h;
 		enum pci_status st = pci_rom_header_decode(&s, 0, false, &h);
@@ -197,7 +183,7 @@ Test(pci_rom, pcir_truncation_boundary)
 	uint8_t full[IMG_LEN] = {0};
 	build(full, 0, 3, 0x1C, "PCIR"); /* PCIR at offset 0 of the buffer */
 	for (size_t n = 0; n <= 0x1C; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct pci_pcir c;
 		enum pci_status st = pci_pcir_decode(&s, 0, false, &c);
@@ -276,13 +262,13 @@ Test(pci_rom, probe_pointer_zero_past_end_and_misaligned)
 	cr_assert_eq(pci_image_probe(&s, 0, false, &h, &c), PCI_OK);
 	cr_assert_eq(c.vendor_id, 0x1002);
 
-	put16(p, 0x18, 0);
+	tb_put16(p, 0x18, 0);
 	cr_assert_eq(pci_image_probe(&s, 0, false, &h, &c), PCI_BAD_POINTER);
-	put16(p, 0x18, IMG_LEN);
+	tb_put16(p, 0x18, IMG_LEN);
 	cr_assert_eq(pci_image_probe(&s, 0, false, &h, &c), PCI_BAD_POINTER);
-	put16(p, 0x18, IMG_LEN - 3); /* signature would straddle the end */
+	tb_put16(p, 0x18, IMG_LEN - 3); /* signature would straddle the end */
 	cr_assert_eq(pci_image_probe(&s, 0, false, &h, &c), PCI_BAD_POINTER);
-	put16(p, 0x18, 0xFFFF);
+	tb_put16(p, 0x18, 0xFFFF);
 	cr_assert_eq(pci_image_probe(&s, 0, false, &h, &c), PCI_BAD_POINTER);
 
 	build(p, 0x1E, 3, 0x1C, "PCIR"); /* valid PCIR, but at a misaligned place */
@@ -317,7 +303,7 @@ Test(pci_rom, probe_truncation_boundary)
 	uint8_t full[IMG_LEN] = {0};
 	build(full, 0x1C, 0, 0x18, "PCIR");
 	for (size_t n = 0; n <= 0x1C + 0x18 + 1; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct pci_rom_header h;
 		struct pci_pcir c;
@@ -365,13 +351,13 @@ static void build_pnp(uint8_t *p)
 	memcpy(p + PNP_AT, "$PnP", 4);
 	p[PNP_AT + 4] = 0x01;
 	p[PNP_AT + 5] = 0x02; /* 2 x 16 bytes */
-	put16(p, PNP_AT + 6, 0x0000);
+	tb_put16(p, PNP_AT + 6, 0x0000);
 	p[PNP_AT + 0x0A] = 0x41;
 	p[PNP_AT + 0x0B] = 0xD0;
 	p[PNP_AT + 0x0C] = 0x0A;
 	p[PNP_AT + 0x0D] = 0x03;
-	put16(p, PNP_AT + 0x0E, 0x00A0);
-	put16(p, PNP_AT + 0x10, 0x00B0);
+	tb_put16(p, PNP_AT + 0x0E, 0x00A0);
+	tb_put16(p, PNP_AT + 0x10, 0x00B0);
 	for (int i = 0; i < 0x20; i++)
 		sum = (uint8_t)(sum + p[PNP_AT + i]);
 	p[PNP_AT + 9] = (uint8_t)(0x100 - sum);
@@ -423,7 +409,7 @@ Test(pci_rom, pnp_truncation_boundary)
 	uint8_t full[IMG_LEN] = {0};
 	build_pnp(full);
 	for (size_t n = PNP_AT; n <= PNP_AT + 0x20; n++) {
-		uint8_t *p = exact(full, n);
+		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct pci_pnp pnp;
 		enum pci_status st = pci_pnp_decode(&s, 0, PNP_AT, &pnp);
@@ -467,7 +453,7 @@ Test(pci_rom, rom_string_rules)
 Test(pci_rom, rom_string_unterminated_at_the_end)
 {
 	static const uint8_t tail[] = {'N', 'V', 'I', 'D'};
-	uint8_t *p = exact(tail, sizeof(tail));
+	uint8_t *p = tb_exact_copy(tail, sizeof(tail));
 	struct span s = span_make(p, sizeof(tail));
 	char out[16];
 	cr_assert(pci_rom_string(&s, 0, 1, out, sizeof(out)));

@@ -8,24 +8,8 @@
 
 #include "formats/pe.h"
 #include "formats/span.h"
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	put16(p, (uint16_t)v);
-	put16(p + 2, (uint16_t)(v >> 16));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
+#include "tests/support/bytes.h"
+#include "tests/support/rom_builder.h"
 
 enum { LFANEW = 0x80, IMG_SIZE = 0x400 };
 
@@ -41,33 +25,33 @@ static size_t build_pe(uint8_t *b, bool plus)
 	memset(b, 0, IMG_SIZE);
 	b[0] = 'M';
 	b[1] = 'Z';
-	put32(b + 0x3C, LFANEW);
+	tb_put32(b, 0x3C, LFANEW);
 	memcpy(b + LFANEW, "PE\0\0", 4);
-	put16(b + coff, 0x8664);
-	put16(b + coff + 2, 2);
-	put32(b + coff + 4, 0x5F000000);
-	put16(b + coff + 16, soh);
-	put16(b + coff + 18, 0x2022);
-	put16(b + opt, plus ? 0x20B : 0x10B);
-	put32(b + opt + 16, 0x1234);
+	tb_put16(b, coff, 0x8664);
+	tb_put16(b, coff + 2, 2);
+	tb_put32(b, coff + 4, 0x5F000000);
+	tb_put16(b, coff + 16, soh);
+	tb_put16(b, coff + 18, 0x2022);
+	tb_put16(b, opt, plus ? 0x20B : 0x10B);
+	tb_put32(b, opt + 16, 0x1234);
 	if (plus)
-		put64(b + opt + 24, 0x180000000ull);
+		tb_put64(b, opt + 24, 0x180000000ull);
 	else
-		put32(b + opt + 28, 0x10000);
-	put32(b + opt + 32, 0x1000);
-	put32(b + opt + 36, 0x200);
-	put32(b + opt + 56, 0x3000);
-	put32(b + opt + 60, 0x200);
-	put16(b + opt + 68, 11);
-	put32(b + opt + (plus ? 108 : 92), 16);
+		tb_put32(b, opt + 28, 0x10000);
+	tb_put32(b, opt + 32, 0x1000);
+	tb_put32(b, opt + 36, 0x200);
+	tb_put32(b, opt + 56, 0x3000);
+	tb_put32(b, opt + 60, 0x200);
+	tb_put16(b, opt + 68, 11);
+	tb_put32(b, opt + (plus ? 108 : 92), 16);
 	for (size_t i = 0; i < 2; i++) {
 		uint8_t *s = b + opt + soh + 40 * i;
 		memcpy(s, names[i], strlen(names[i]));
-		put32(s + 8, 0x100 * (uint32_t)(i + 1));
-		put32(s + 12, 0x1000 * (uint32_t)(i + 1));
-		put32(s + 16, 0x200);
-		put32(s + 20, 0x200 * (uint32_t)(i + 1));
-		put32(s + 36, i ? 0xC0000040u : 0x60000020u);
+		tb_put32(s, 8, 0x100 * (uint32_t)(i + 1));
+		tb_put32(s, 12, 0x1000 * (uint32_t)(i + 1));
+		tb_put32(s, 16, 0x200);
+		tb_put32(s, 20, 0x200 * (uint32_t)(i + 1));
+		tb_put32(s, 36, i ? 0xC0000040u : 0x60000020u);
 	}
 	return opt + soh;
 }
@@ -151,9 +135,9 @@ Test(pe, failure_sites)
 	shorter = span_make(b, 0x3C + 3);
 	cr_assert_eq(pe_parse(&shorter, &info), PE_ERR_DOS_TRUNCATED);
 
-	put32(b + 0x3C, IMG_SIZE - 20); /* PE sig fits, COFF does not */
+	tb_put32(b, 0x3C, IMG_SIZE - 20); /* PE sig fits, COFF does not */
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_LFANEW_RANGE);
-	put32(b + 0x3C, 0xFFFFFFF0u); /* would wrap in 32 bits */
+	tb_put32(b, 0x3C, 0xFFFFFFF0u); /* would wrap in 32 bits */
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_LFANEW_RANGE);
 
 	build_pe(b, true);
@@ -161,11 +145,11 @@ Test(pe, failure_sites)
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_NO_PE_SIG);
 
 	build_pe(b, true);
-	put16(b + LFANEW + 24, 0x107);
+	tb_put16(b, LFANEW + 24, 0x107);
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_BAD_MAGIC);
 
 	build_pe(b, true);
-	put16(b + LFANEW + 4 + 16, 0x60); /* too small for PE32+ (needs 112) */
+	tb_put16(b, LFANEW + 4 + 16, 0x60); /* too small for PE32+ (needs 112) */
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_OPT_TOO_SMALL);
 
 	build_pe(b, true);
@@ -175,15 +159,15 @@ Test(pe, failure_sites)
 	cr_assert_eq(pe_parse(&shorter, &info), PE_ERR_OPT_TRUNCATED);
 
 	sec = build_pe(b, true);
-	put16(b + LFANEW + 4 + 2, PE_MAX_SECTIONS + 1);
+	tb_put16(b, LFANEW + 4 + 2, PE_MAX_SECTIONS + 1);
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_TOO_MANY_SECTIONS);
-	put16(b + LFANEW + 4 + 2, 0xFFFF);
+	tb_put16(b, LFANEW + 4 + 2, 0xFFFF);
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_TOO_MANY_SECTIONS);
 
 	build_pe(b, true);
 	shorter = span_make(b, sec + 40 + 39);
 	cr_assert_eq(pe_parse(&shorter, &info), PE_ERR_SECTIONS_TRUNCATED);
-	put16(b + LFANEW + 4 + 2, PE_MAX_SECTIONS); /* 96 * 40 > image */
+	tb_put16(b, LFANEW + 4 + 2, PE_MAX_SECTIONS); /* 96 * 40 > image */
 	cr_assert_eq(pe_parse(&s, &info), PE_ERR_SECTIONS_TRUNCATED);
 	/* Fields read before the failure stay filled. */
 	cr_assert_eq(info.machine, 0x8664);
@@ -196,10 +180,9 @@ Test(pe, every_truncation_is_clean)
 	struct pe_info info;
 	size_t sec = build_pe(b, true);
 	for (size_t n = 0; n < IMG_SIZE; n++) {
-		uint8_t *copy = malloc(n ? n : 1); /* exact size so ASan sees overreads */
+		uint8_t *copy = tb_exact_copy(b, n); /* exact size so ASan sees overreads */
 		struct span s = span_make(copy, n);
 		enum pe_status st;
-		memcpy(copy, b, n);
 		st = pe_parse(&s, &info);
 		if (n < sec + 2 * 40)
 			cr_assert_neq(st, PE_OK, "n=%zu", n);
@@ -214,14 +197,8 @@ Test(pe, te_image_detected)
 	uint8_t b[64] = {0};
 	struct pe_info info;
 	struct span s = span_make(b, sizeof(b));
-	b[0] = 'V';
-	b[1] = 'Z';
-	put16(b + 2, 0xAA64);
-	b[4] = 3;
-	b[5] = 11;
-	put16(b + 6, 0x1E0);
-	put32(b + 8, 0x400);
-	put64(b + 16, 0x1000);
+	rb_make_te(b, 0xAA64, 3, 11, 0x1E0, 0x400);
+	tb_put64(b, 16, 0x1000);
 	cr_assert_eq(pe_parse(&s, &info), PE_TE_IMAGE);
 	cr_assert_eq(info.kind, PE_KIND_TE);
 	cr_assert_eq(info.machine, 0xAA64);

@@ -3,22 +3,13 @@
  * buffer is heap-allocated to its exact length so that the sanitizer build
  * catches any read past it. */
 #include "formats/span.h"
+#include "tests/support/bytes.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const uint8_t bytes[] = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA};
-
-/* A copy of the first n bytes in a buffer of exactly n bytes. */
-static uint8_t *exact(const uint8_t *src, size_t n)
-{
-	uint8_t *p = malloc(n ? n : 1);
-	cr_assert(p);
-	if (n)
-		memcpy(p, src, n);
-	return p;
-}
 
 Test(span, make_null_data_gives_empty_span)
 {
@@ -55,7 +46,7 @@ Test(span, each_width_fails_exactly_one_byte_short)
 	for (size_t wi = 0; wi < 4; wi++) {
 		size_t w = widths[wi];
 		for (size_t n = 0; n <= sizeof(bytes); n++) {
-			uint8_t *p = exact(bytes, n);
+			uint8_t *p = tb_exact_copy(bytes, n);
 			struct span s = span_make(p, n);
 			uint64_t got = 0xDEAD;
 			bool ok;
@@ -95,7 +86,7 @@ Test(span, each_width_fails_exactly_one_byte_short)
 
 Test(span, reads_at_the_end)
 {
-	uint8_t *p = exact(bytes, sizeof(bytes));
+	uint8_t *p = tb_exact_copy(bytes, sizeof(bytes));
 	struct span s = span_make(p, sizeof(bytes));
 	uint16_t v16;
 	uint32_t v32;
@@ -178,7 +169,7 @@ Test(span, sub_and_tail)
 
 Test(span, eq_is_bounded)
 {
-	uint8_t *p = exact(bytes, sizeof(bytes));
+	uint8_t *p = tb_exact_copy(bytes, sizeof(bytes));
 	struct span s = span_make(p, sizeof(bytes));
 	static const uint8_t tail[] = {0x99, 0xAA};
 	static const uint8_t tail_plus[] = {0x99, 0xAA, 0x00};
