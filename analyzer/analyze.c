@@ -5,6 +5,7 @@
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "formats/pci_rom.h"
+#include "formats/producer.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -68,7 +69,8 @@ void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_r
 		efi_image_inspect(&s, r, i);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
-	if (r->n_images > 0 && (r->images[0].vendor_id == 0x10DE || r->images[0].npde.present)) {
+	if (r->n_images > 0 &&
+	    (r->images[0].vendor_id == PCI_VENDOR_NVIDIA || r->images[0].npde.present)) {
 		chain_walk_nvidia(&s, r->rom_offset, w);
 		copy_images(r->nvidia, &r->n_nvidia, w);
 	}

@@ -1,47 +1,18 @@
 #include "analyzer/chain.h"
 
-#include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
+#include "formats/producer.h"
 
 #include <string.h>
-
-/* Which byte balances an x86 image's checksum depends on who built it
- * (formats-pci-amd-efi.md section 5). */
-static enum pci_producer detect_producer(const struct span *s, size_t off, size_t len,
-                                         const struct rom_image *img, char *version, size_t cap)
-{
-	struct atom_info atom;
-	uint16_t ipxe_ptr;
-	struct span image;
-	if (atom_detect(s, off, len, &atom)) {
-		(void)strncpy(version, atom.part_number, cap - 1);
-		version[cap - 1] = '\0';
-		return PCI_PRODUCER_ATOMBIOS;
-	}
-	/* iPXE: u16 at 0x10 points to an "iPXE" header (Option::ROM). */
-	if (span_u16le(s, off + 0x10, &ipxe_ptr) && ipxe_ptr != 0 &&
-	    span_eq(s, off + ipxe_ptr, "iPXE", 4))
-		return PCI_PRODUCER_IPXE;
-	if (img->vendor_id == 0x10DE) {
-		(void)nv_bios_version(s, off, len, version, cap);
-		return PCI_PRODUCER_NVIDIA;
-	}
-	/* SeaBIOS's VGA BIOS names itself in its banner string. */
-	if (!span_sub(s, off, len, &image))
-		image = span_tail(s, off);
-	for (size_t i = 0; i + 10 <= image.len; i++)
-		if (image.data[i] == 'S' && span_eq(&image, i, "SeaVGABIOS", 10))
-			return PCI_PRODUCER_SEABIOS;
-	return PCI_PRODUCER_UNKNOWN;
-}
 
 static void fill_checksum(const struct span *s, struct rom_image *img)
 {
 	struct rom_checksum *c = &img->checksum;
 	size_t len = (size_t)img->size_byte * PCI_ROM_BLOCK;
 	size_t avail = img->offset < s->len ? s->len - img->offset : 0;
+	size_t own = len, sub = (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK;
 	memset(c, 0, sizeof(*c));
 	if (img->code_type != PCI_CODE_X86 || img->signature != PCI_ROM_SIG)
 		return;
@@ -51,26 +22,11 @@ static void fill_checksum(const struct span *s, struct rom_image *img)
 	c->complete = len <= avail;
 	(void)span_sum8(s, img->offset, len < avail ? len : avail, &c->sum);
 	c->ok = c->complete && len != 0 && c->sum == 0;
-	switch (img->producer) {
-	case PCI_PRODUCER_ATOMBIOS:
-		c->fix_offset = img->offset + ATOM_CHECKSUM_OFF;
-		break;
-	case PCI_PRODUCER_IPXE:
-	case PCI_PRODUCER_SEABIOS:
-		c->fix_offset = img->offset + PCI_CHECKSUM_IPXE_OFF;
-		break;
-	default: {
-		/* The image's own last byte (envytools vbios_mgmt). On NVIDIA
-		 * Pascal the size byte also covers private images: keep the
-		 * edit inside the x86 sub-image that NPDE delimits. */
-		size_t own = len;
-		size_t sub = (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK;
-		if (img->npde.present && sub != 0 && sub < own)
-			own = sub;
-		c->fix_offset = own ? img->offset + own - 1 : img->offset;
-		break;
-	}
-	}
+	/* On NVIDIA Pascal the size byte also covers private images: keep the
+	 * edit inside the x86 sub-image that NPDE delimits. */
+	if (img->npde.present && sub != 0 && sub < own)
+		own = sub;
+	c->fix_offset = img->offset + pci_checksum_byte((enum pci_producer)img->producer, own);
 }
 
 void chain_fill_image(const struct span *s, size_t off, bool nvidia_view, struct rom_image *img)
@@ -118,8 +74,8 @@ void chain_fill_image(const struct span *s, size_t off, bool nvidia_view, struct
 	}
 	if (img->code_type == PCI_CODE_X86 && img->signature == PCI_ROM_SIG) {
 		size_t len = img->length ? img->length : (size_t)img->size_byte * PCI_ROM_BLOCK;
-		img->producer =
-		    (int)detect_producer(s, off, len, img, img->version, sizeof(img->version));
+		img->producer = (int)pci_detect_producer(s, off, len, img->vendor_id, img->version,
+		                                         sizeof(img->version));
 	}
 	fill_checksum(s, img);
 }

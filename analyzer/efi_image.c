@@ -5,29 +5,21 @@
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
 #include "formats/pe.h"
+#include "formats/producer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The payload is [image + EfiImageHeaderOffset, image + InitializationSize)
- * (EDK2 PciBus LocalLoadFile2), clipped to the file. */
+/* The driver bytes of an EFI image (formats/efi_rom.h efi_rom_payload). */
 static bool payload_range(const struct span *s, const struct rom_image *img, size_t *off,
                           size_t *len)
 {
-	size_t init = (size_t)img->efi.init_blocks * PCI_ROM_BLOCK;
-	size_t start, end;
-	if (init == 0 || init > img->length)
-		init = img->length; /* lenient, as formats-pci-amd-efi.md 2.2 */
-	if (img->efi.image_offset >= init ||
-	    !size_add(img->offset, img->efi.image_offset, &start) ||
-	    !size_add(img->offset, init, &end) || start >= s->len)
-		return false;
-	if (end > s->len)
-		end = s->len;
-	*off = start;
-	*len = end - start;
-	return true;
+	struct efi_rom_header h;
+	memset(&h, 0, sizeof(h));
+	h.init_blocks = img->efi.init_blocks;
+	h.image_offset = img->efi.image_offset;
+	return efi_rom_payload(s, img->offset, img->length, &h, off, len);
 }
 
 bool efi_image_driver(const struct span *s, const struct rom_image *img, uint8_t **out, size_t *len)
@@ -130,7 +122,7 @@ void efi_image_inspect(const struct span *s, struct rom_report *r, size_t index)
 	if (img->code_type != PCI_CODE_EFI || !img->is_efi || e->signature != EFI_ROM_SIGNATURE)
 		return;
 	e->inspected = true;
-	if (img->npde.present && img->npde.length >= 0x10 && img->vendor_id != 0x1002) {
+	if (img->npde.present && img->npde.length >= 0x10 && img->vendor_id != PCI_VENDOR_AMD) {
 		struct npde n;
 		if (npde_decode(s, img->offset, img->pcir_offset, img->pcir_length, &n) &&
 		    n.has_gop_version)

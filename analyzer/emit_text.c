@@ -36,7 +36,7 @@ static void text_image(FILE *out, const struct rom_image *img, size_t i)
 		        sub ? sub : "unknown subsystem", emit_machine_name(img->efi.machine),
 		        efi_compression_name(img->efi.compression), img->efi.image_offset,
 		        (size_t)img->efi.init_blocks * PCI_ROM_BLOCK,
-		        img->efi.signature == 0x0EF1u ? "" : "  (bad EFI signature)");
+		        img->efi.signature == EFI_ROM_SIGNATURE ? "" : "  (bad EFI signature)");
 		if (img->efi.inspected) {
 			const struct rom_efi *e = &img->efi;
 			fprintf(out, "        driver 0x%zx bytes at 0x%zx", e->payload_length,

@@ -1,6 +1,7 @@
 #include "analyzer/emit_yaml_writer.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void emit(struct yw *w, yaml_event_t *ev, int made)
@@ -81,11 +82,67 @@ static void scalar(struct yw *w, const char *v, yaml_scalar_style_t style)
 	                                  style != YAML_PLAIN_SCALAR_STYLE, style));
 }
 
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t utf8_seq(const unsigned char *p)
+{
+	unsigned char c = p[0];
+	size_t n;
+	uint32_t cp;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		cp = c & 0x1Fu;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		cp = c & 0x0Fu;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		cp = c & 0x07u;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80) /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3Fu);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+		return 0;
+	return n;
+}
+
 void yw_str(struct yw *w, const char *v)
 {
+	const unsigned char *p = (const unsigned char *)(v ? v : "");
+	size_t len = strlen((const char *)p), o = 0;
+	char *clean;
 	/* Double quotes for every string value: "10de" and "030000" must stay
-	 * strings for YAML 1.1 readers, and messages may contain ':'. */
-	scalar(w, v ? v : "", YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	 * strings for YAML 1.1 readers, and messages may contain ':'. libyaml
+	 * takes only UTF-8: a byte that is not (a file name from another
+	 * locale) becomes U+FFFD rather than failing the whole report. */
+	clean = malloc(len * 3 + 1);
+	if (!clean) {
+		w->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_seq(p + i);
+		if (n == 0) {
+			memcpy(clean + o, "\xEF\xBF\xBD", 3);
+			o += 3;
+			i++;
+		} else {
+			memcpy(clean + o, p + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	clean[o] = '\0';
+	scalar(w, clean, YAML_DOUBLE_QUOTED_SCALAR_STYLE);
+	free(clean);
 }
 
 void yw_plain(struct yw *w, const char *v)

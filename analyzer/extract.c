@@ -55,13 +55,16 @@ size_t extract_items(const struct span *s, const struct rom_report *r, struct ex
 		it->image = (int)i;
 		it->offset = img->efi.payload_offset;
 		it->length = img->efi.payload_length;
-		if (efi_image_driver(s, img, &it->owned, &it->data_len)) {
+		if (efi_image_driver(s, img, &it->owned, &it->data_len) && it->data_len > 0) {
 			it->data = it->owned;
 		} else {
+			free(it->owned);
+			it->owned = NULL;
 			/* keep the entry so the index says why there is no file */
 			snprintf(it->note, sizeof(it->note), "%s",
-			         img->efi.decompress_error[0] ? img->efi.decompress_error
-			                                      : "no driver payload");
+			         img->efi.decompress_error[0]
+			             ? img->efi.decompress_error
+			             : "no driver payload (or an empty one)");
 			it->data = NULL;
 			it->data_len = 0;
 		}

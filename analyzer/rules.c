@@ -1,7 +1,9 @@
 #include "analyzer/rules.h"
 
+#include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
+#include "formats/producer.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -295,7 +297,7 @@ static void rules_one_image(struct rom_report *r, int i)
 		           "image %d: size byte says 0x%zx bytes, PCIR length 0x%zx (normal on "
 		           "NVIDIA, whose PCIR length covers private images)",
 		           i, (size_t)img->size_byte * PCI_ROM_BLOCK, img->length);
-	if (img->code_type == PCI_CODE_EFI && img->efi.signature != 0x0EF1u)
+	if (img->code_type == PCI_CODE_EFI && img->efi.signature != EFI_ROM_SIGNATURE)
 		report_add(r, "efi-signature-invalid", SEVERITY_ERROR, false, i, true,
 		           img->offset + 4,
 		           "image %d at 0x%zx: code type 3 (EFI) but EFI signature is 0x%08x, "
@@ -304,7 +306,7 @@ static void rules_one_image(struct rom_report *r, int i)
 	if (i > 0 && (img->vendor_id != first->vendor_id || img->device_id != first->device_id)) {
 		/* NVIDIA Turing+ GOP images carry 0000:0000 (formats-nvidia 3.2). */
 		bool nv_zero = img->code_type == PCI_CODE_EFI && img->vendor_id == 0 &&
-		               img->device_id == 0 && first->vendor_id == 0x10DE;
+		               img->device_id == 0 && first->vendor_id == PCI_VENDOR_NVIDIA;
 		report_add(r, "id-mismatch", nv_zero ? SEVERITY_INFO : SEVERITY_WARNING, false, i,
 		           true, img->offset + img->pcir_offset + 4,
 		           "image %d has vendor:device %04x:%04x, image 0 has %04x:%04x%s", i,

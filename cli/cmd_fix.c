@@ -2,7 +2,6 @@
  * last-image flag, optionally trim or re-id, and write a new file safely. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
 #include "cli/cli.h"
 #include "patcher/patch.h"
 
@@ -174,11 +173,8 @@ static int run(struct fix_state *st)
 	res.input = a->in;
 	res.dry_run = a->dry_run;
 
-	if (rom_load_file(a->in, &st->data, &st->len, err, sizeof(err)) != LOAD_OK) {
-		fprintf(stderr, "optrom: %s\n", err);
+	if (!cli_analyze_file(a->in, st->in_r, &st->data, &st->len))
 		return EXIT_USAGE;
-	}
-	rom_analyze(st->data, st->len, a->in, st->in_r);
 	patch_plan_make(st->in_r, st->data, st->len, &a->opt, st->plan);
 	if (st->plan->status != PATCH_PLAN_OK) {
 		if (a->fmt == FORMAT_YAML)

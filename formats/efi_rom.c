@@ -23,6 +23,23 @@ bool efi_rom_header_decode(const struct span *s, size_t img, struct efi_rom_head
 	return true;
 }
 
+bool efi_rom_payload(const struct span *s, size_t img, size_t image_len,
+                     const struct efi_rom_header *h, size_t *off, size_t *len)
+{
+	size_t init = (size_t)h->init_blocks * 512u;
+	size_t start, end;
+	if (init == 0 || init > image_len)
+		init = image_len;
+	if (h->image_offset >= init || !size_add(img, h->image_offset, &start) ||
+	    !size_add(img, init, &end) || start >= s->len)
+		return false;
+	if (end > s->len)
+		end = s->len;
+	*off = start;
+	*len = end - start;
+	return true;
+}
+
 const char *efi_compression_name(uint16_t compression)
 {
 	switch (compression) {

@@ -31,6 +31,15 @@ extern const size_t efi_rom_field_count;
 /* False when the 0x1A header bytes are not all inside s. */
 bool efi_rom_header_decode(const struct span *s, size_t img, struct efi_rom_header *out);
 
+/* The driver payload of the EFI image at img whose PCIR says image_len
+ * bytes: [img + image_offset, img + InitializationSize), as EDK2 PciBus
+ * LocalLoadFile2 takes it, clipped to the bytes. An InitializationSize of 0
+ * or past the image length is read as the image length (lenient, see
+ * formats-pci-amd-efi.md 2.2; the analyzer reports it). False when the
+ * image offset is not inside that range or the bytes. */
+bool efi_rom_payload(const struct span *s, size_t img, size_t image_len,
+                     const struct efi_rom_header *h, size_t *off, size_t *len);
+
 /* "none", "efi" or "unknown". */
 const char *efi_compression_name(uint16_t compression);
 

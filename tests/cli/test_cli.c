@@ -283,3 +283,29 @@ Test(cli, info_yaml_matches_the_independent_reading)
 		cr_skip_test("neither the corpus nor the Debian ROMs are present");
 	cr_log_info("checked %zu files", checked);
 }
+
+/* libyaml takes only UTF-8: a file name in another encoding must not fail
+ * the report; its stray byte becomes U+FFFD, valid UTF-8 stays as it is. */
+Test(cli, yaml_survives_a_file_name_that_is_not_utf8)
+{
+	struct run_result res;
+	struct ydocs d;
+	struct rb b;
+	const char *bad = tmp_path("card\xff.rom");
+	const char *good = tmp_path("caf\xc3\xa9.rom");
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 8, true);
+	cr_assert(rb_write_file(&b, bad));
+	cr_assert(rb_write_file(&b, good));
+	rb_free(&b);
+	cr_assert(run_optrom(&res, "check", "--format", "yaml", bad, good, NULL));
+	expect_run(0, "non-UTF-8 name", &res);
+	cr_assert(ydocs_parse(res.out, res.out_len, &d), "YAML does not parse:\n%s", res.out);
+	cr_assert_eq(d.n, 2);
+	cr_expect_not_null(strstr(ydoc_str(ydoc_get(&d.docs[0], ydoc_root(&d.docs[0]), "file")),
+	                          "card\xef\xbf\xbd.rom"));
+	cr_expect_not_null(strstr(ydoc_str(ydoc_get(&d.docs[1], ydoc_root(&d.docs[1]), "file")),
+	                          "caf\xc3\xa9.rom"));
+	ydocs_free(&d);
+	run_free(&res);
+}

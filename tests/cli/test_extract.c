@@ -178,3 +178,26 @@ Test(extract, help)
 	cr_expect_not_null(strstr(res.out, "Exit status"));
 	run_free(&res);
 }
+
+/* A compressed driver whose OrigSize is 0 decompresses to nothing: the
+ * index says why there is no .efi, and the images are still written. */
+Test(extract, empty_driver_is_listed_not_written)
+{
+	struct rb b = fixture();
+	struct run_result res;
+	struct stat st;
+	char out[512];
+	/* the EFI image starts after the 0xA00 container and 8 x86 blocks;
+	 * its stream header is at +0x50: CompSize, OrigSize */
+	rb_put32(&b, 0xA00 + 8 * 512 + 0x54, 0);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	cr_assert(rb_write_file(&b, path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_expect_eq(res.status, 0, "%s", res.err);
+	cr_expect_not_null(strstr(res.err, "not extracted"), "%s", res.err);
+	run_free(&res);
+	cr_expect_eq(stat(path("out/image01-efi-10de-1c02.rom"), &st), 0);
+	cr_expect_neq(stat(path("out/image01-efi-10de-1c02.efi"), &st), 0);
+	cr_expect_eq(stat(path("out/index.yaml"), &st), 0);
+	rb_free(&b);
+}

@@ -110,3 +110,40 @@ Test(efi_rom, compression_names)
 	cr_assert_str_eq(efi_compression_name(2), "unknown");
 	cr_assert_str_eq(efi_compression_name(0xFFFF), "unknown");
 }
+
+/* The driver payload: [img + image_offset, img + init size), clipped to
+ * the bytes; every boundary of it. */
+Test(efi_rom, payload_range_and_its_boundaries)
+{
+	struct efi_rom_header h;
+	static uint8_t buf[0x2000];
+	struct span s = span_make(buf, sizeof(buf));
+	size_t off, len;
+	memset(&h, 0, sizeof(h));
+	h.init_blocks = 4;
+	h.image_offset = 0x50;
+	cr_assert(efi_rom_payload(&s, 0x400, 4 * 512, &h, &off, &len));
+	cr_assert_eq(off, 0x450);
+	cr_assert_eq(len, 4 * 512 - 0x50);
+	/* init size 0 or past the image: the image length */
+	h.init_blocks = 0;
+	cr_assert(efi_rom_payload(&s, 0x400, 2 * 512, &h, &off, &len));
+	cr_assert_eq(len, 2 * 512 - 0x50);
+	h.init_blocks = 9;
+	cr_assert(efi_rom_payload(&s, 0x400, 2 * 512, &h, &off, &len));
+	cr_assert_eq(len, 2 * 512 - 0x50);
+	/* image offset at the init size: no payload; one below: one byte */
+	h.init_blocks = 1;
+	h.image_offset = 512;
+	cr_assert_not(efi_rom_payload(&s, 0x400, 4 * 512, &h, &off, &len));
+	h.image_offset = 511;
+	cr_assert(efi_rom_payload(&s, 0x400, 4 * 512, &h, &off, &len));
+	cr_assert_eq(len, 1);
+	/* clipped at the end of the bytes; nothing when it starts past them */
+	h.init_blocks = 4;
+	h.image_offset = 0x50;
+	cr_assert(efi_rom_payload(&s, sizeof(buf) - 0x100, 4 * 512, &h, &off, &len));
+	cr_assert_eq(off + len, sizeof(buf));
+	cr_assert_not(efi_rom_payload(&s, sizeof(buf) - 0x50, 4 * 512, &h, &off, &len));
+	cr_assert_not(efi_rom_payload(&s, SIZE_MAX - 0x10, 4 * 512, &h, &off, &len));
+}
