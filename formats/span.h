@@ -95,7 +95,8 @@ static inline bool span_sub(const struct span *s, size_t off, size_t n, struct s
 	out->len = 0;
 	if (!span_has(s, off, n))
 		return false;
-	out->data = s->data + off;
+	/* An empty span may have no data at all: NULL + 0 is still UB in C. */
+	out->data = s->data ? s->data + off : NULL;
 	out->len = n;
 	return true;
 }
@@ -104,7 +105,7 @@ static inline bool span_sub(const struct span *s, size_t off, size_t n, struct s
 static inline struct span span_tail(const struct span *s, size_t off)
 {
 	struct span t = {NULL, 0};
-	if (off <= s->len) {
+	if (off <= s->len && s->data) {
 		t.data = s->data + off;
 		t.len = s->len - off;
 	}
@@ -114,7 +115,7 @@ static inline struct span span_tail(const struct span *s, size_t off)
 /* True when the n bytes at off equal want. */
 static inline bool span_eq(const struct span *s, size_t off, const void *want, size_t n)
 {
-	return span_has(s, off, n) && memcmp(s->data + off, want, n) == 0;
+	return span_has(s, off, n) && (n == 0 || memcmp(s->data + off, want, n) == 0);
 }
 
 /* 8-bit sum of [off, off + n); false when the range does not fit. */

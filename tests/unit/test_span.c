@@ -195,3 +195,20 @@ Test(span, sum8_wraps_and_is_bounded)
 	cr_assert_not(span_sum8(&s, 8, 3, &sum));
 	cr_assert_eq(sum, 0);
 }
+
+/* An empty span may carry no data pointer: sub-views and tails of it are
+ * empty, without arithmetic on NULL (UBSan flags NULL + 0). */
+Test(span, empty_span_without_data)
+{
+	struct span s = span_make(NULL, 0), t;
+	uint8_t v;
+	cr_assert_eq(s.len, 0);
+	cr_assert(span_sub(&s, 0, 0, &t));
+	cr_assert_null(t.data);
+	cr_assert_eq(t.len, 0);
+	cr_assert_not(span_sub(&s, 0, 1, &t));
+	t = span_tail(&s, 0);
+	cr_assert_eq(t.len, 0);
+	cr_assert_not(span_u8(&s, 0, &v));
+	cr_assert_not(span_eq(&s, 0, "x", 1));
+}
