@@ -1,10 +1,9 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
-#include "analyzer/efi_image.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
-#include "formats/pci_rom.h"
+#include "analyzer/tree_build.h"
 #include "formats/producer.h"
 
 #include <openssl/evp.h>
@@ -27,59 +26,64 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-static void copy_images(struct rom_image *dst, size_t *n, const struct chain_walk *w)
+/* The EFI drivers of the standard chain, each decoded once into its node. */
+static void decode_drivers(struct rom_analysis *a, const struct span *s)
 {
-	*n = w->n;
-	memcpy(dst, w->images, w->n * sizeof(w->images[0]));
+	for (size_t i = 0; i < a->chain.n; i++) {
+		struct rom_node *n = &a->nodes[a->chain.images[i].node];
+		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
+		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
+			continue;
+		if (!tree_decode_driver(n, s))
+			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
+			            "image %zu: out of memory while decoding its EFI driver", i);
+	}
 }
 
-void rom_analyze(const uint8_t *data, size_t len, const char *name, struct rom_report *r)
+static bool is_nvidia_rom(const struct rom_analysis *a)
+{
+	const struct rom_node *first = rom_chain_node(a, 0);
+	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
+}
+
+struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
 {
 	struct span s = span_make(data, len);
-	struct chain_walk *w = malloc(sizeof(*w));
+	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
-	memset(r, 0, sizeof(*r));
-	(void)snprintf(r->file, sizeof(r->file), "%s", name ? name : "");
-	r->size = len;
-	rom_sha256_hex(data, len, r->sha256);
-	if (!w) {
-		report_add(r, "internal-error", SEVERITY_ERROR, false, -1, false, 0,
-		           "out of memory while analyzing");
-		report_set_verdict(r);
-		return;
-	}
+	if (!a)
+		return NULL;
+	/* The name is what the user typed; a longer one is cut for display. */
+	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
+		a->file[0] = '\0';
+	a->size = len;
+	rom_sha256_hex(data, len, a->sha256);
+	a->nvgi_status = nvgi_decode(&s, &a->nvgi);
 
-	locate_rom(&s, r);
-	if (!r->has_rom) {
-		rules_no_rom(&s, r);
-		report_set_verdict(r);
-		free(w);
-		return;
+	locate_rom(a, &s);
+	if (!a->has_rom) {
+		rules_no_rom(a, &s);
+		rules_verdict(a);
+		return a;
 	}
-	rules_prefix(&s, r);
+	rules_prefix(a, &s);
 
-	chain_walk_standard(&s, r->rom_offset, w);
-	copy_images(r->images, &r->n_images, w);
-	r->chain_end = w->end;
-	r->chain_complete = w->stop == CHAIN_STOP_LAST;
-	zero_length = w->stop == CHAIN_STOP_ZERO_LENGTH;
-	rules_chain(&s, w, r);
-	rules_images(&s, r);
-	for (size_t i = 0; i < r->n_images; i++)
-		efi_image_inspect(&s, r, i);
+	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
+	rules_chain(a, &s);
+	rules_images(a);
+	decode_drivers(a, &s);
+	rules_efi(a);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
-	if (r->n_images > 0 &&
-	    (r->images[0].vendor_id == PCI_VENDOR_NVIDIA || r->images[0].npde.present)) {
-		chain_walk_nvidia(&s, r->rom_offset, w);
-		copy_images(r->nvidia, &r->n_nvidia, w);
-	}
+	if (is_nvidia_rom(a))
+		chain_walk_nvidia(a, &s, a->rom_offset, &a->nvidia);
 	/* A zero-length image "ends" where it starts: scan past it, or it
 	 * would be listed again as an image after the chain. */
-	r->n_other =
-	    chain_scan_after(&s, r->rom_offset, r->chain_end + (zero_length ? PCI_ROM_BLOCK : 0),
-	                     r->other_images, REPORT_MAX_IMAGES);
-	rules_after_chain(&s, r);
-	report_set_verdict(r);
-	free(w);
+	zero_length = a->chain.stop == CHAIN_STOP_ZERO_LENGTH;
+	a->n_other =
+	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
+	                     a->other_images, REPORT_MAX_IMAGES);
+	rules_after_chain(a, &s);
+	rules_verdict(a);
+	return a;
 }

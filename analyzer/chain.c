@@ -1,131 +1,76 @@
 #include "analyzer/chain.h"
 
-#include "formats/efi_rom.h"
-#include "formats/nvidia.h"
-#include "formats/pci_rom.h"
-#include "formats/producer.h"
+#include "analyzer/tree_build.h"
 
 #include <string.h>
 
-static void fill_checksum(const struct span *s, struct rom_image *img)
+/* How a walk that cannot go on at off stops, from the node there. */
+static void stop_at(struct rom_chain *w, const struct rom_node *n, bool nvidia, size_t off,
+                    const struct span *s)
 {
-	struct rom_checksum *c = &img->checksum;
-	size_t len = (size_t)img->size_byte * PCI_ROM_BLOCK;
-	size_t avail = img->offset < s->len ? s->len - img->offset : 0;
-	size_t own = len, sub = (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK;
-	memset(c, 0, sizeof(*c));
-	if (img->code_type != PCI_CODE_X86 || img->signature != PCI_ROM_SIG)
-		return;
-	/* SeaBIOS is_valid_rom and iPXE sum size_byte x 512 bytes. */
-	c->present = true;
-	c->length = len;
-	c->complete = len <= avail;
-	(void)span_sum8(s, img->offset, len < avail ? len : avail, &c->sum);
-	c->ok = c->complete && len != 0 && c->sum == 0;
-	/* On NVIDIA Pascal the size byte also covers private images: keep the
-	 * edit inside the x86 sub-image that NPDE delimits. */
-	if (img->npde.present && sub != 0 && sub < own)
-		own = sub;
-	c->fix_offset = img->offset + pci_checksum_byte((enum pci_producer)img->producer, own);
+	enum pci_status st = rom_node_status(n, nvidia);
+	w->stop_offset = off;
+	if (w->n == 0)
+		w->stop = CHAIN_STOP_NO_FIRST;
+	else if (st == PCI_BAD_SIGNATURE && n->hdr.signature != PCI_ROM_SIG &&
+	         !(nvidia && n->hdr.signature == PCI_ROM_SIG_NV))
+		w->stop = CHAIN_STOP_NOT_IMAGE;
+	else if (st == PCI_TRUNCATED && !span_has(s, off, 2))
+		w->stop = CHAIN_STOP_EOF;
+	else
+		w->stop = CHAIN_STOP_BAD_PCIR;
 }
 
-void chain_fill_image(const struct span *s, size_t off, bool nvidia_view, struct rom_image *img)
-{
-	struct pci_rom_header hdr;
-	struct pci_pcir pcir;
-	struct npde npde;
-	size_t end;
-	memset(img, 0, sizeof(*img));
-	(void)pci_image_probe(s, off, nvidia_view, &hdr, &pcir);
-	img->offset = off;
-	img->signature = hdr.signature;
-	img->size_byte = hdr.size_blocks;
-	img->pcir_offset = hdr.pcir_offset;
-	img->pcir_signature = pcir.signature;
-	img->pcir_revision = pcir.revision;
-	img->pcir_length = pcir.length;
-	img->vendor_id = pcir.vendor_id;
-	img->device_id = pcir.device_id;
-	img->class_code = pcir.class_code;
-	img->code_revision = pcir.code_revision;
-	img->code_type = pcir.code_type;
-	img->indicator = pcir.indicator;
-	img->last = (pcir.indicator & PCIR_LAST_IMAGE) != 0;
-	img->length = (size_t)pcir.image_blocks * PCI_ROM_BLOCK;
-	if (npde_decode(s, off, hdr.pcir_offset, pcir.length, &npde)) {
-		img->npde.present = true;
-		img->npde.offset = npde.offset;
-		img->npde.revision = npde.revision;
-		img->npde.length = npde.length;
-		img->npde.subimage_blocks = npde.subimage_blocks;
-		img->npde.last = (npde.priv_last & NPDE_LAST_IMAGE) != 0;
-		img->npde.flags = npde.flags;
-	}
-	img->truncated = !size_add(off, img->length, &end) || end > s->len;
-	if (img->code_type == PCI_CODE_EFI) {
-		struct efi_rom_header efi;
-		img->is_efi = efi_rom_header_decode(s, off, &efi);
-		img->efi.init_blocks = efi.init_blocks;
-		img->efi.signature = efi.efi_signature;
-		img->efi.subsystem = efi.subsystem;
-		img->efi.machine = efi.machine;
-		img->efi.compression = efi.compression;
-		img->efi.image_offset = efi.image_offset;
-	}
-	if (img->code_type == PCI_CODE_X86 && img->signature == PCI_ROM_SIG) {
-		size_t len = img->length ? img->length : (size_t)img->size_byte * PCI_ROM_BLOCK;
-		img->producer = (int)pci_detect_producer(s, off, len, img->vendor_id, img->version,
-		                                         sizeof(img->version));
-	}
-	fill_checksum(s, img);
-}
-
-static void walk(const struct span *s, size_t start, bool nvidia, struct chain_walk *w)
+static void walk(struct rom_analysis *a, const struct span *s, size_t start, bool nvidia,
+                 struct rom_chain *w)
 {
 	size_t off = start;
 	memset(w, 0, sizeof(*w));
 	w->end = start;
 	for (;;) {
-		struct pci_rom_header hdr;
-		struct pci_pcir pcir;
+		const struct rom_node *n;
 		struct rom_image *img;
 		size_t step, next;
-		enum pci_status st;
 		if (w->n >= REPORT_MAX_IMAGES) {
 			w->stop = CHAIN_STOP_CAP;
 			w->stop_offset = off;
 			return;
 		}
-		st = pci_image_probe(s, off, nvidia, &hdr, &pcir);
-		if (st != PCI_OK) {
+		if (off >= s->len) {
+			/* Nothing to probe: the walk can only have got here from
+			 * an image that ends at the end of the file. */
+			w->stop = w->n == 0 ? CHAIN_STOP_NO_FIRST : CHAIN_STOP_EOF;
 			w->stop_offset = off;
-			if (w->n == 0)
-				w->stop = CHAIN_STOP_NO_FIRST;
-			else if (st == PCI_BAD_SIGNATURE && hdr.signature != PCI_ROM_SIG &&
-			         !(nvidia && hdr.signature == PCI_ROM_SIG_NV))
-				w->stop = CHAIN_STOP_NOT_IMAGE;
-			else if (st == PCI_TRUNCATED && !span_has(s, off, 2))
-				w->stop = CHAIN_STOP_EOF;
-			else {
-				w->stop = CHAIN_STOP_BAD_PCIR;
-				w->bad_pcir = (int)st;
-			}
+			return;
+		}
+		n = tree_probe(a, s, off);
+		if (!n) {
+			w->stop = CHAIN_STOP_NO_NODE;
+			w->stop_offset = off;
+			return;
+		}
+		if (rom_node_status(n, nvidia) != PCI_OK) {
+			stop_at(w, n, nvidia, off, s);
 			return;
 		}
 		img = &w->images[w->n++];
-		chain_fill_image(s, off, nvidia, img);
+		img->node = tree_index(a, n);
+		img->offset = off;
+		img->length = n->length;
+		img->last = (n->pcir.indicator & PCIR_LAST_IMAGE) != 0;
+		img->truncated = n->truncated;
 		step = img->length;
-		if (nvidia && img->npde.present && img->npde.subimage_blocks != 0) {
+		if (nvidia && n->has_npde && n->npde.subimage_blocks != 0) {
 			/* NPDE overrides PCIR length and last bit (nouveau, OpenRM). */
-			step = (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK;
+			step = (size_t)n->npde.subimage_blocks * PCI_ROM_BLOCK;
 			img->length = step;
 			img->truncated = !size_add(off, step, &next) || next > s->len;
-			if (img->npde.length >= 0x0B)
-				img->last = img->npde.last;
-			else if (img->npde.subimage_blocks < pcir.image_blocks)
+			if (n->npde.has_last)
+				img->last = (n->npde.priv_last & NPDE_LAST_IMAGE) != 0;
+			else if (n->npde.subimage_blocks < n->pcir.image_blocks)
 				img->last = false;
 		}
-		if (nvidia && img->code_type == PCI_CODE_NV_NBSI)
+		if (nvidia && n->pcir.code_type == PCI_CODE_NV_NBSI)
 			img->last = true; /* nouveau treats NBSI as the end */
 		if (step == 0) {
 			w->stop = CHAIN_STOP_ZERO_LENGTH;
@@ -154,18 +99,29 @@ static void walk(const struct span *s, size_t start, bool nvidia, struct chain_w
 	}
 }
 
-void chain_walk_standard(const struct span *s, size_t start, struct chain_walk *w)
+void chain_walk_standard(struct rom_analysis *a, const struct span *s, size_t start,
+                         struct rom_chain *w)
 {
-	walk(s, start, false, w);
+	walk(a, s, start, false, w);
 }
 
-void chain_walk_nvidia(const struct span *s, size_t start, struct chain_walk *w)
+void chain_walk_nvidia(struct rom_analysis *a, const struct span *s, size_t start,
+                       struct rom_chain *w)
 {
-	walk(s, start, true, w);
+	walk(a, s, start, true, w);
 }
 
-size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from, struct rom_image *out,
-                        size_t cap)
+/* Could an image start at off? Its first bytes must be one of the image
+ * signatures before a probe is worth a node. */
+static bool has_image_signature(const struct span *s, size_t off)
+{
+	uint16_t sig;
+	return span_u16le(s, off, &sig) &&
+	       (sig == PCI_ROM_SIG || sig == PCI_ROM_SIG_NV || sig == PCI_ROM_SIG_NV2);
+}
+
+size_t chain_scan_after(struct rom_analysis *a, const struct span *s, size_t rom_offset,
+                        size_t from, struct rom_image *out, size_t cap)
 {
 	size_t n = 0;
 	size_t rel = from > rom_offset ? from - rom_offset : 0;
@@ -173,14 +129,18 @@ size_t chain_scan_after(const struct span *s, size_t rom_offset, size_t from, st
 	/* Stay on the ROM's 512-byte grid: images start on block boundaries. */
 	rel = (rel + PCI_ROM_BLOCK - 1) / PCI_ROM_BLOCK * PCI_ROM_BLOCK;
 	while (n < cap && size_add(rom_offset, rel, &off) && off < s->len) {
-		struct pci_rom_header hdr;
-		struct pci_pcir pcir;
 		size_t step = PCI_ROM_BLOCK;
-		if (pci_image_probe(s, off, true, &hdr, &pcir) == PCI_OK) {
+		const struct rom_node *node =
+		    has_image_signature(s, off) ? tree_probe(a, s, off) : NULL;
+		if (node && node->status == PCI_OK) {
 			struct rom_image *img = &out[n++];
-			chain_fill_image(s, off, true, img);
-			if (img->npde.present && img->npde.subimage_blocks != 0)
-				img->length = (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK;
+			img->node = tree_index(a, node);
+			img->offset = off;
+			img->length = node->length;
+			img->last = (node->pcir.indicator & PCIR_LAST_IMAGE) != 0;
+			img->truncated = node->truncated;
+			if (node->has_npde && node->npde.subimage_blocks != 0)
+				img->length = (size_t)node->npde.subimage_blocks * PCI_ROM_BLOCK;
 			if (img->length > step)
 				step = img->length;
 		}

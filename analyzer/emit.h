@@ -1,22 +1,22 @@
 /* Emitters: the only code below cli/ that writes text, and only to the
- * stream it is given. */
+ * stream it is given. Each reads the analysis tree and decodes nothing. */
 #ifndef OPTROM_EMIT_H
 #define OPTROM_EMIT_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 
 #include <stdio.h>
 
 /* The whole report as readable text. */
-void emit_text(FILE *out, const struct rom_report *r);
+void emit_text(FILE *out, const struct rom_analysis *a);
 
 /* One line: verdict, file, ROM offset, images, first problem. */
-void emit_check_line(FILE *out, const struct rom_report *r);
+void emit_check_line(FILE *out, const struct rom_analysis *a);
 
 /* The reports as a YAML stream, one document each (libyaml emitter). The
  * schema is documented in docs/yaml-schema.md. Returns false on an
  * emitter or write error. */
-bool emit_yaml(FILE *out, const struct rom_report *const *reports, size_t n);
+bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n);
 
 /* Short name of an EFI machine (from the PE constants), or "unknown". */
 const char *emit_machine_name(uint16_t machine);

@@ -1,10 +1,8 @@
 #include "analyzer/extract.h"
 
-#include "analyzer/efi_image.h"
 #include "formats/pci_rom.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 static struct extract_item *next(struct extract_item *items, size_t *n, size_t cap)
@@ -16,22 +14,46 @@ static struct extract_item *next(struct extract_item *items, size_t *n, size_t c
 	return &items[(*n)++];
 }
 
-size_t extract_items(const struct span *s, const struct rom_report *r, struct extract_item *items,
+/* The driver file of an EFI chain image, or the reason there is none. */
+static void driver_item(struct extract_item *it, const struct rom_node *n)
+{
+	const struct rom_driver *d = n->driver;
+	it->kind = "efi-driver";
+	if (d) {
+		it->offset = d->payload_offset;
+		it->length = d->payload_length;
+	}
+	if (d && d->state == DRIVER_OK && d->length > 0) {
+		it->data = d->bytes;
+		it->data_len = d->length;
+		return;
+	}
+	/* keep the entry so the index says why there is no file */
+	(void)snprintf(it->note, sizeof(it->note), "%s",
+	               d && d->state == DRIVER_DECOMPRESS_FAILED
+	                   ? d->decompress_error
+	                   : "no driver payload (or an empty one)");
+}
+
+size_t extract_items(const struct span *s, const struct rom_analysis *a, struct extract_item *items,
                      size_t cap)
 {
 	size_t n = 0;
 	struct extract_item *it;
-	if (r->container.present && r->container.length <= s->len &&
+	if (a->container != CONTAINER_NONE && a->container_length <= s->len &&
 	    (it = next(items, &n, cap)) != NULL) {
-		snprintf(it->name, sizeof(it->name), "prefix-%s.bin", r->container.kind);
+		(void)snprintf(it->name, sizeof(it->name), "prefix-%s.bin",
+		               report_container_name(a->container));
 		it->kind = "prefix";
 		it->offset = 0;
-		it->length = r->container.length;
+		it->length = a->container_length;
 		it->data = s->data;
-		it->data_len = r->container.length;
+		it->data_len = a->container_length;
 	}
-	for (size_t i = 0; i < r->n_images; i++) {
-		const struct rom_image *img = &r->images[i];
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_image *img = &a->chain.images[i];
+		const struct rom_node *node = rom_node_of(a, img);
+		const struct pci_pcir *p = &node->pcir;
 		size_t len = img->length;
 		if (img->offset >= s->len)
 			break;
@@ -39,43 +61,20 @@ size_t extract_items(const struct span *s, const struct rom_report *r, struct ex
 			len = s->len - img->offset; /* a truncated image: what there is */
 		if ((it = next(items, &n, cap)) == NULL)
 			break;
-		snprintf(it->name, sizeof(it->name), "image%02zu-%s-%04x-%04x.rom", i,
-		         pci_code_type_name(img->code_type), img->vendor_id, img->device_id);
+		(void)snprintf(it->name, sizeof(it->name), "image%02zu-%s-%04x-%04x.rom", i,
+		               pci_code_type_name(p->code_type), p->vendor_id, p->device_id);
 		it->kind = "image";
 		it->image = (int)i;
 		it->offset = img->offset;
 		it->length = len;
 		it->data = s->data + img->offset;
 		it->data_len = len;
-		if (img->code_type != PCI_CODE_EFI || (it = next(items, &n, cap)) == NULL)
+		if (p->code_type != PCI_CODE_EFI || (it = next(items, &n, cap)) == NULL)
 			continue;
-		snprintf(it->name, sizeof(it->name), "image%02zu-efi-%04x-%04x.efi", i,
-		         img->vendor_id, img->device_id);
-		it->kind = "efi-driver";
+		(void)snprintf(it->name, sizeof(it->name), "image%02zu-efi-%04x-%04x.efi", i,
+		               p->vendor_id, p->device_id);
 		it->image = (int)i;
-		it->offset = img->efi.payload_offset;
-		it->length = img->efi.payload_length;
-		if (efi_image_driver(s, img, &it->owned, &it->data_len) && it->data_len > 0) {
-			it->data = it->owned;
-		} else {
-			free(it->owned);
-			it->owned = NULL;
-			/* keep the entry so the index says why there is no file */
-			snprintf(it->note, sizeof(it->note), "%s",
-			         img->efi.decompress_error[0]
-			             ? img->efi.decompress_error
-			             : "no driver payload (or an empty one)");
-			it->data = NULL;
-			it->data_len = 0;
-		}
+		driver_item(it, node);
 	}
 	return n;
-}
-
-void extract_free(struct extract_item *items, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(items[i].owned);
-		items[i].owned = NULL;
-	}
 }

@@ -1,10 +1,11 @@
 /* What `optrom extract` writes: every image of the standard chain as its
- * own file, each EFI driver as a PE (.efi, decompressed), and the prefix
- * container. Names say index, type and ids. Writing is the caller's job. */
+ * own file, each EFI driver as a PE (.efi, the decompressed bytes its node
+ * holds: exactly what the report describes), and the prefix container.
+ * Names say index, type and ids. Writing is the caller's job. */
 #ifndef OPTROM_EXTRACT_H
 #define OPTROM_EXTRACT_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 #include "formats/span.h"
 
 #define EXTRACT_MAX_ITEMS (2 * REPORT_MAX_IMAGES + 1)
@@ -15,17 +16,14 @@ struct extract_item {
 	int image;           /* index in the chain, or -1 */
 	size_t offset;       /* file offset of the source bytes */
 	size_t length;       /* bytes in the source file */
-	const uint8_t *data; /* what to write */
+	const uint8_t *data; /* what to write: into s, or the analysis's driver bytes */
 	size_t data_len;
-	uint8_t *owned; /* a decompressed driver, freed by extract_free */
-	char note[96];  /* why a driver could not be extracted, when so */
+	char note[96]; /* why a driver could not be extracted, when so */
 };
 
-/* Fills items from the report and the bytes it was made from; returns how
- * many. Items point into s (or own a buffer). */
-size_t extract_items(const struct span *s, const struct rom_report *r, struct extract_item *items,
+/* Fills items from the analysis and the bytes it was made from; returns
+ * how many. Items point into s or into a's nodes: keep both alive. */
+size_t extract_items(const struct span *s, const struct rom_analysis *a, struct extract_item *items,
                      size_t cap);
-
-void extract_free(struct extract_item *items, size_t n);
 
 #endif

@@ -1,8 +1,8 @@
 #include "analyzer/rules.h"
 
-#include "formats/efi_rom.h"
-#include "formats/nvidia.h"
-#include "formats/pci_rom.h"
+#include "analyzer/offsets_shim.h"
+#include "analyzer/tree_build.h"
+#include "formats/amd_efs.h"
 #include "formats/producer.h"
 
 #include <stdio.h>
@@ -22,316 +22,423 @@ static int uniform_byte(const struct span *s, size_t off)
 
 /* 55AA at 0, no usable PCIR, and a checksum that balances over the size
  * byte: an ISA-style option ROM such as SeaBIOS's vgabios-isavga.bin. */
-static bool isa_rom(const struct span *s, struct rom_report *r)
+static bool isa_rom(struct rom_analysis *a, const struct span *s, const struct rom_node *n0)
 {
-	struct pci_rom_header hdr;
 	uint8_t sum;
 	size_t len;
 	uint32_t pcir_sig;
-	if (pci_rom_header_decode(s, 0, false, &hdr) != PCI_OK || hdr.size_blocks == 0)
+	if (!n0 || n0->hdr.signature != PCI_ROM_SIG || n0->status == PCI_TRUNCATED ||
+	    n0->hdr.size_blocks == 0)
 		return false;
 	/* A "PCIR" where the pointer leads (misaligned, say) makes it a PCI
 	 * ROM with a bad pointer, not one without a PCI data structure. */
-	if (hdr.pcir_offset != 0 && span_u32le(s, hdr.pcir_offset, &pcir_sig) &&
+	if (n0->hdr.pcir_offset != 0 && span_u32le(s, n0->hdr.pcir_offset, &pcir_sig) &&
 	    pcir_sig == PCIR_SIG_PCIR)
 		return false;
-	len = (size_t)hdr.size_blocks * PCI_ROM_BLOCK;
+	len = (size_t)n0->hdr.size_blocks * PCI_ROM_BLOCK;
 	if (!span_sum8(s, 0, len, &sum) || sum != 0)
 		return false;
-	r->isa_rom = true;
-	r->isa_length = len;
-	r->rom_offset = 0;
+	a->isa_rom = true;
+	a->isa_length = len;
+	a->rom_offset = 0;
 	return true;
 }
 
-static void report_bad_first_image(const struct span *s, struct rom_report *r)
+/* The first image (at offset 0) failed the probe: say why. */
+static void report_bad_first_image(struct rom_analysis *a, const struct span *s,
+                                   const struct rom_node *n)
 {
-	struct pci_rom_header hdr;
-	struct pci_pcir pcir;
-	enum pci_status st = pci_image_probe(s, 0, false, &hdr, &pcir);
-	switch (st) {
+	struct finding_list *l = &a->findings;
+	const struct pci_rom_header *hdr = &n->hdr;
+	switch (rom_node_status(n, false)) {
 	case PCI_BAD_POINTER:
 		/* "Past the end" means the 4 signature bytes do not all fit. */
-		if (hdr.pcir_offset != 0 && (size_t)hdr.pcir_offset + 4 > s->len &&
-		    (size_t)hdr.size_blocks * PCI_ROM_BLOCK > s->len) {
+		if (hdr->pcir_offset != 0 && (size_t)hdr->pcir_offset + 4 > s->len &&
+		    (size_t)hdr->size_blocks * PCI_ROM_BLOCK > s->len) {
 			/* The pointer is plausible for the image the size byte
 			 * promises: the dump was cut short (rom-parser #3). */
-			report_add(r, "image-truncated", SEVERITY_ERROR, false, -1, true, 0,
-			           "the file ends at 0x%zx, before the PCIR at 0x%04x and the "
-			           "image end at 0x%zx that the size byte promises",
-			           s->len, hdr.pcir_offset,
-			           (size_t)hdr.size_blocks * PCI_ROM_BLOCK);
+			finding_add(
+			    l, FINDING_IMAGE_TRUNCATED, -1, true, 0,
+			    "the file ends at 0x%zx, before the PCIR at 0x%04x and the image "
+			    "end at 0x%zx that the size byte promises",
+			    s->len, hdr->pcir_offset, (size_t)hdr->size_blocks * PCI_ROM_BLOCK);
 			break;
 		}
-		report_add(r, "pcir-out-of-range", SEVERITY_ERROR, false, -1, true,
-		           PCI_ROM_HDR_PCIR_PTR,
-		           "PCIR pointer at 0x18 is 0x%04x: expected a non-zero offset inside the "
-		           "%zu-byte file",
-		           hdr.pcir_offset, s->len);
+		finding_add(l, FINDING_PCIR_OUT_OF_RANGE, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
+		            "PCIR pointer at 0x18 is 0x%04x: expected a non-zero offset inside the "
+		            "%zu-byte file",
+		            hdr->pcir_offset, s->len);
 		break;
 	case PCI_MISALIGNED:
-		report_add(r, "pcir-misaligned", SEVERITY_ERROR, false, -1, true,
-		           PCI_ROM_HDR_PCIR_PTR,
-		           "PCIR pointer at 0x18 is 0x%04x: expected a multiple of 4 (PCI 2.2; "
-		           "EDK2 rejects the image)",
-		           hdr.pcir_offset);
+		finding_add(l, FINDING_PCIR_MISALIGNED, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
+		            "PCIR pointer at 0x18 is 0x%04x: expected a multiple of 4 (PCI 2.2; "
+		            "EDK2 rejects the image)",
+		            hdr->pcir_offset);
 		break;
 	case PCI_BAD_SIGNATURE:
-		report_add(r, "pcir-bad-signature", SEVERITY_ERROR, false, -1, true,
-		           hdr.pcir_offset,
-		           "no PCI data structure at 0x%04x: expected signature \"PCIR\", found "
-		           "0x%08x",
-		           hdr.pcir_offset, pcir.signature);
+		finding_add(l, FINDING_PCIR_BAD_SIGNATURE, -1, true, hdr->pcir_offset,
+		            "no PCI data structure at 0x%04x: expected signature \"PCIR\", found "
+		            "0x%08x",
+		            hdr->pcir_offset, n->pcir.signature);
 		break;
 	case PCI_TRUNCATED:
-		report_add(r, "image-truncated", SEVERITY_ERROR, false, -1, true, 0,
-		           "the file ends inside the ROM header or PCI data structure (%zu bytes)",
-		           s->len);
+		finding_add(l, FINDING_IMAGE_TRUNCATED, -1, true, 0,
+		            "the file ends inside the ROM header or PCI data structure (%zu bytes)",
+		            s->len);
 		break;
 	default:
 		break;
 	}
 }
 
-void rules_no_rom(const struct span *s, struct rom_report *r)
+void rules_no_rom(struct rom_analysis *a, const struct span *s)
 {
+	struct finding_list *l = &a->findings;
 	int fill = uniform_byte(s, 0);
-	struct nvgi_header nv;
-	enum nvgi_status nst = nvgi_decode(s, &nv);
 	if (s->len == 0) {
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, false, 0, "the file is empty");
+		finding_add(l, FINDING_NO_ROM, -1, false, 0, "the file is empty");
 		return;
 	}
 	if (span_eq(s, 0, "\x55\xAA", 2)) {
-		if (isa_rom(s, r)) {
-			report_add(
-			    r, "isa-rom-no-pcir", SEVERITY_ERROR, false, -1, true, 0,
+		const struct rom_node *n0 = rom_node_at(a, 0);
+		if (isa_rom(a, s, n0)) {
+			finding_add(
+			    l, FINDING_ISA_ROM_NO_PCIR, -1, true, 0,
 			    "ISA-style option ROM (%zu bytes, checksum ok) without a PCI data "
 			    "structure: firmware will not use it as a PCI device's romfile",
-			    r->isa_length);
+			    a->isa_length);
 			return;
 		}
-		report_bad_first_image(s, r);
+		if (n0)
+			report_bad_first_image(a, s, n0);
 	}
 	if (fill == 0xFF)
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, true, 0,
-		           "all %zu bytes are 0xFF: an erased or unread flash chip, not a ROM",
-		           s->len);
+		finding_add(l, FINDING_NO_ROM, -1, true, 0,
+		            "all %zu bytes are 0xFF: an erased or unread flash chip, not a ROM",
+		            s->len);
 	else if (fill == 0x00)
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, true, 0,
-		           "all %zu bytes are 0x00: the dump read nothing", s->len);
-	else if (nst != NVGI_NOT_PRESENT)
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, true, 0,
-		           "NVGI container (IFR v%u) but no PCI ROM: %s; no 55AA image with a PCI "
-		           "data structure anywhere in %zu bytes",
-		           nv.version, nvgi_status_str(nst), s->len);
+		finding_add(l, FINDING_NO_ROM, -1, true, 0,
+		            "all %zu bytes are 0x00: the dump read nothing", s->len);
+	else if (a->nvgi_status != NVGI_NOT_PRESENT)
+		finding_add(l, FINDING_NO_ROM, -1, true, 0,
+		            "NVGI container (IFR v%u) but no PCI ROM: %s; no 55AA image with a PCI "
+		            "data structure anywhere in %zu bytes",
+		            a->nvgi.version, nvgi_status_str(a->nvgi_status), s->len);
 	else if (span_eq(s, 0, "VN", 2) && uniform_byte(s, 2) == 0xFF)
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, true, 0,
-		           "only an NVIDIA 'VN' signature followed by 0xFF: a failed or erased "
-		           "flash");
+		finding_add(l, FINDING_NO_ROM, -1, true, 0,
+		            "only an NVIDIA 'VN' signature followed by 0xFF: a failed or erased "
+		            "flash");
 	else
-		report_add(r, "no-rom", SEVERITY_ERROR, false, -1, true, 0,
-		           "no 55AA image with a valid PCI data structure anywhere in %zu bytes",
-		           s->len);
+		finding_add(l, FINDING_NO_ROM, -1, true, 0,
+		            "no 55AA image with a valid PCI data structure anywhere in %zu bytes",
+		            s->len);
+	if (a->scan_capped)
+		finding_add(
+		    l, FINDING_LOCATE_SCAN_CAPPED, -1, false, 0,
+		    "the search for the ROM start probed %u places holding 55AA and stopped "
+		    "there: a ROM after them was not looked for",
+		    TREE_MAX_SCAN_PROBES);
 }
 
-void rules_prefix(const struct span *s, struct rom_report *r)
+void rules_prefix(struct rom_analysis *a, const struct span *s)
 {
-	const struct rom_container *c = &r->container;
-	(void)s;
-	if (!c->present)
+	struct finding_list *l = &a->findings;
+	switch (a->container) {
+	case CONTAINER_NONE:
 		return;
-	if (strcmp(c->kind, "nvgi") == 0) {
-		report_add(r, "data-before-rom", SEVERITY_WARNING, true, -1, true, 0,
-		           "NVIDIA NVGI (IFR v%u) container of 0x%zx bytes before the ROM at 0x%zx "
-		           "(nvflash/GPU-Z/TechPowerUp save): firmware expects 55AA at offset 0",
-		           c->nvgi_version, c->length, r->rom_offset);
-		if (c->nvgi_decoded && c->nvgi_rom_offset != r->rom_offset)
-			report_add(r, "nvgi-offset-mismatch", SEVERITY_WARNING, false, -1, true, 0,
-			           "NVGI header says the ROM is at 0x%x, the structure says 0x%zx",
-			           c->nvgi_rom_offset, r->rom_offset);
-		else if (!c->nvgi_decoded)
-			report_add(r, "nvgi-offset-mismatch", SEVERITY_WARNING, false, -1, true, 0,
-			           "NVGI header could not be followed (%s); ROM found by scan",
-			           nvgi_status_str((enum nvgi_status)c->nvgi_status));
-	} else if (strcmp(c->kind, "amd-efs") == 0) {
-		report_add(r, "data-before-rom", SEVERITY_WARNING, true, -1, true, 0,
-		           "AMD embedded-firmware header (AA 55 AA 55) and 0x%zx bytes before the "
-		           "ROM at 0x%zx: a full-flash dump",
-		           c->length, r->rom_offset);
-	} else {
+	case CONTAINER_NVGI:
+		finding_add(
+		    l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
+		    "NVIDIA NVGI (IFR v%u) container of 0x%zx bytes before the ROM at 0x%zx "
+		    "(nvflash/GPU-Z/TechPowerUp save): firmware expects 55AA at offset 0",
+		    a->nvgi.version, a->container_length, a->rom_offset);
+		if (a->nvgi_status == NVGI_OK && a->nvgi.rom_offset != a->rom_offset)
+			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
+			            "NVGI header says the ROM is at 0x%x, the structure says 0x%zx",
+			            a->nvgi.rom_offset, a->rom_offset);
+		else if (a->nvgi_status != NVGI_OK)
+			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
+			            "NVGI header could not be followed (%s); ROM found by scan",
+			            nvgi_status_str(a->nvgi_status));
+		break;
+	case CONTAINER_AMD_EFS:
+		finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
+		            "AMD embedded-firmware header (AA 55 AA 55) and 0x%zx bytes before the "
+		            "ROM at 0x%zx: a full-flash dump",
+		            a->container_length, a->rom_offset);
+		break;
+	case CONTAINER_UNKNOWN: {
 		/* 55AA at offset 0 that failed validation is a damaged first
 		 * image, not a prefix: stripping it would silently drop it. */
-		if (span_eq(s, 0, "\x55\xAA", 2))
-			report_bad_first_image(s, r);
-		report_add(r, "data-before-rom", SEVERITY_WARNING, true, -1, true, 0,
-		           "0x%zx bytes of unrecognised data before the ROM at 0x%zx (%s)",
-		           c->length, r->rom_offset, r->locate_reason);
+		const struct rom_node *n0 = rom_node_at(a, 0);
+		if (span_eq(s, 0, "\x55\xAA", 2) && n0)
+			report_bad_first_image(a, s, n0);
+		finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
+		            "0x%zx bytes of unrecognised data before the ROM at 0x%zx (%s)",
+		            a->container_length, a->rom_offset, a->locate_reason);
+		break;
+	}
 	}
 }
 
-static void bad_pcir_finding(struct rom_report *r, const struct span *s, size_t off,
-                             enum pci_status st)
+/* The chain stopped at a 55AA whose PCIR is unusable. */
+static void bad_pcir_finding(struct rom_analysis *a, const struct span *s, size_t off)
 {
-	struct pci_rom_header hdr;
-	struct pci_pcir pcir;
-	(void)pci_image_probe(s, off, false, &hdr, &pcir);
-	switch (st) {
+	struct finding_list *l = &a->findings;
+	const struct rom_node *n = rom_node_at(a, off);
+	int i = (int)a->chain.n;
+	size_t pcir;
+	if (!n)
+		return;
+	pcir = off + n->hdr.pcir_offset;
+	switch (rom_node_status(n, false)) {
 	case PCI_MISALIGNED:
-		report_add(r, "pcir-misaligned", SEVERITY_ERROR, false, (int)r->n_images, true,
-		           off + PCI_ROM_HDR_PCIR_PTR,
-		           "image at 0x%zx: PCIR pointer 0x%04x is not a multiple of 4", off,
-		           hdr.pcir_offset);
+		finding_add(l, FINDING_PCIR_MISALIGNED, i, true, off + PCI_ROM_HDR_OFF_PCIR_PTR,
+		            "image at 0x%zx: PCIR pointer 0x%04x is not a multiple of 4", off,
+		            n->hdr.pcir_offset);
 		break;
 	case PCI_BAD_SIGNATURE:
-		report_add(r, "pcir-bad-signature", SEVERITY_ERROR, false, (int)r->n_images, true,
-		           off + hdr.pcir_offset,
-		           "image at 0x%zx: expected \"PCIR\" at 0x%zx, found 0x%08x", off,
-		           off + hdr.pcir_offset, pcir.signature);
+		finding_add(l, FINDING_PCIR_BAD_SIGNATURE, i, true, pcir,
+		            "image at 0x%zx: expected \"PCIR\" at 0x%zx, found 0x%08x", off, pcir,
+		            n->pcir.signature);
 		break;
 	case PCI_TRUNCATED:
-		report_add(r, "image-truncated", SEVERITY_ERROR, false, (int)r->n_images, true, off,
-		           "image at 0x%zx: the file ends inside its header (%zu bytes)", off,
-		           s->len);
+		finding_add(l, FINDING_IMAGE_TRUNCATED, i, true, off,
+		            "image at 0x%zx: the file ends inside its header (%zu bytes)", off,
+		            s->len);
 		break;
 	default:
-		if (st == PCI_BAD_POINTER && hdr.pcir_offset != 0 &&
-		    off + hdr.pcir_offset + 4u > s->len &&
-		    off + (size_t)hdr.size_blocks * PCI_ROM_BLOCK > s->len) {
+		if (n->hdr.pcir_offset != 0 && pcir + 4u > s->len &&
+		    off + (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK > s->len) {
 			/* As for image 0: the file was cut before this PCIR. */
-			report_add(r, "image-truncated", SEVERITY_ERROR, false, (int)r->n_images,
-			           true, off,
-			           "image at 0x%zx: the file ends at 0x%zx, before its PCIR at "
-			           "0x%zx",
-			           off, s->len, off + hdr.pcir_offset);
+			finding_add(
+			    l, FINDING_IMAGE_TRUNCATED, i, true, off,
+			    "image at 0x%zx: the file ends at 0x%zx, before its PCIR at 0x%zx", off,
+			    s->len, pcir);
 			break;
 		}
-		report_add(r, "pcir-out-of-range", SEVERITY_ERROR, false, (int)r->n_images, true,
-		           off + PCI_ROM_HDR_PCIR_PTR,
-		           "image at 0x%zx: PCIR pointer 0x%04x is 0 or points past the end of the "
-		           "file (%zu bytes)",
-		           off, hdr.pcir_offset, s->len);
+		finding_add(
+		    l, FINDING_PCIR_OUT_OF_RANGE, i, true, off + PCI_ROM_HDR_OFF_PCIR_PTR,
+		    "image at 0x%zx: PCIR pointer 0x%04x is 0 or points past the end of the "
+		    "file (%zu bytes)",
+		    off, n->hdr.pcir_offset, s->len);
 		break;
 	}
 }
 
-void rules_chain(const struct span *s, const struct chain_walk *w, struct rom_report *r)
+void rules_chain(struct rom_analysis *a, const struct span *s)
 {
+	struct finding_list *l = &a->findings;
+	const struct rom_chain *w = &a->chain;
 	const struct rom_image *lastimg = w->n ? &w->images[w->n - 1] : NULL;
+	const struct rom_node *ln;
 	int li = (int)w->n - 1;
 	if (!lastimg)
 		return; /* no image at all: locate and rules_no_rom speak for it */
+	ln = rom_node_of(a, lastimg);
 	switch (w->stop) {
 	case CHAIN_STOP_LAST:
 	case CHAIN_STOP_NO_FIRST:
 		break;
 	case CHAIN_STOP_TRUNCATED:
-		report_add(r, "image-truncated", SEVERITY_ERROR, false, li, true, lastimg->offset,
-		           "image %d at 0x%zx says it is 0x%zx bytes, but the file ends at 0x%zx "
-		           "(0x%zx bytes missing)",
-		           li, lastimg->offset, lastimg->length, s->len,
-		           lastimg->offset + lastimg->length - s->len);
+		finding_add(l, FINDING_IMAGE_TRUNCATED, li, true, lastimg->offset,
+		            "image %d at 0x%zx says it is 0x%zx bytes, but the file ends at 0x%zx "
+		            "(0x%zx bytes missing)",
+		            li, lastimg->offset, lastimg->length, s->len,
+		            lastimg->offset + lastimg->length - s->len);
 		break;
 	case CHAIN_STOP_EOF:
-		report_add(r, "image-truncated", SEVERITY_ERROR, false, li, true, w->stop_offset,
-		           "image %d at 0x%zx is not marked last, but the file ends right after it "
-		           "at 0x%zx: the following image(s) are missing",
-		           li, lastimg->offset, w->stop_offset);
+		finding_add(
+		    l, FINDING_IMAGE_TRUNCATED, li, true, w->stop_offset,
+		    "image %d at 0x%zx is not marked last, but the file ends right after it "
+		    "at 0x%zx: the following image(s) are missing",
+		    li, lastimg->offset, w->stop_offset);
 		break;
 	case CHAIN_STOP_NOT_IMAGE:
-		report_add(r, "last-image-missing", SEVERITY_WARNING, true, li, true,
-		           lastimg->offset + lastimg->pcir_offset + PCIR_INDICATOR_OFF,
-		           "image %d at 0x%zx is the end of the chain (no 55AA at 0x%zx) but its "
-		           "indicator is 0x%02x: expected bit 7 (last image) set",
-		           li, lastimg->offset, w->stop_offset, lastimg->indicator);
+		finding_add(l, FINDING_LAST_IMAGE_MISSING, li, true,
+		            lastimg->offset + ln->hdr.pcir_offset + PCIR_OFF_INDICATOR,
+		            "image %d at 0x%zx is the end of the chain (no 55AA at 0x%zx) but its "
+		            "indicator is 0x%02x: expected bit 7 (last image) set",
+		            li, lastimg->offset, w->stop_offset, ln->pcir.indicator);
 		break;
 	case CHAIN_STOP_BAD_PCIR:
-		bad_pcir_finding(r, s, w->stop_offset, (enum pci_status)w->bad_pcir);
+		bad_pcir_finding(a, s, w->stop_offset);
 		break;
 	case CHAIN_STOP_ZERO_LENGTH:
-		report_add(r, "image-length-zero", SEVERITY_ERROR, false, li, true,
-		           lastimg->offset + lastimg->pcir_offset + 0x10u,
-		           "image %d at 0x%zx: PCIR image length is 0; the chain cannot continue",
-		           li, lastimg->offset);
+		finding_add(l, FINDING_IMAGE_LENGTH_ZERO, li, true,
+		            lastimg->offset + ln->hdr.pcir_offset + PCIR_OFF_IMAGE_LENGTH,
+		            "image %d at 0x%zx: PCIR image length is 0; the chain cannot continue",
+		            li, lastimg->offset);
 		break;
 	case CHAIN_STOP_CAP:
-		report_add(r, "too-many-images", SEVERITY_ERROR, false, -1, true, w->stop_offset,
-		           "more than %d images in the chain; stopped at 0x%zx", REPORT_MAX_IMAGES,
-		           w->stop_offset);
+		finding_add(l, FINDING_TOO_MANY_IMAGES, -1, true, w->stop_offset,
+		            "more than %d images in the chain; stopped at 0x%zx", REPORT_MAX_IMAGES,
+		            w->stop_offset);
+		break;
+	case CHAIN_STOP_NO_NODE:
+		finding_add(l, FINDING_INTERNAL_ERROR, -1, true, w->stop_offset,
+		            "the analysis holds no more than %u probed offsets; stopped at 0x%zx",
+		            TREE_MAX_NODES, w->stop_offset);
 		break;
 	}
 }
 
-static void rules_one_image(struct rom_report *r, int i)
+static void rules_pnp(struct rom_analysis *a, int i, const struct rom_node *n)
 {
-	const struct rom_image *img = &r->images[i];
-	const struct rom_image *first = &r->images[0];
-	if (img->pcir_length < PCIR_MIN_LEN || img->pcir_length == 0xFFFF)
-		report_add(r, "pcir-bad-length", SEVERITY_WARNING, false, i, true,
-		           img->offset + img->pcir_offset + 0x0Au,
-		           "image %d: PCIR length is 0x%04x: expected at least 0x18 and not 0xFFFF",
-		           i, img->pcir_length);
-	if (img->code_type == PCI_CODE_X86 && img->size_byte == 0)
-		report_add(r, "size-byte-zero", SEVERITY_ERROR, false, i, true, img->offset + 2,
-		           "image %d at 0x%zx: size byte at +2 is 0; SeaBIOS rejects the image", i,
-		           img->offset);
-	if (img->checksum.present && !img->checksum.complete && !img->truncated)
+	const struct rom_pnp *p = &n->pnp;
+	if (p->status != PCI_OK || p->hdr.sum == 0)
+		return;
+	/* iPXE's fixrom.pl balances it; SeaBIOS reads the header's BEV/BCV. */
+	finding_add(&a->findings, FINDING_PNP_CHECKSUM_MISMATCH, i, true, p->offset,
+	            "image %d: the $PnP header at 0x%zx sums to 0x%02x over 0x%x bytes, "
+	            "expected 0x00",
+	            i, p->offset, p->hdr.sum, (unsigned)p->hdr.length_units * 16u);
+}
+
+static void rules_one_image(struct rom_analysis *a, int i)
+{
+	struct finding_list *l = &a->findings;
+	const struct rom_image *img = &a->chain.images[i];
+	const struct rom_node *n = rom_node_of(a, img);
+	const struct rom_node *first = rom_chain_node(a, 0);
+	const struct pci_pcir *p = &n->pcir;
+	size_t pcir = img->offset + n->hdr.pcir_offset;
+	size_t size_len = (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
+	if (p->length < PCIR_MIN_LEN || p->length == 0xFFFF)
+		finding_add(
+		    l, FINDING_PCIR_BAD_LENGTH, i, true, pcir + PCIR_OFF_LENGTH,
+		    "image %d: PCIR length is 0x%04x: expected at least 0x18 and not 0xFFFF", i,
+		    p->length);
+	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks == 0)
+		finding_add(l, FINDING_SIZE_BYTE_ZERO, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
+		            "image %d at 0x%zx: size byte at +2 is 0; SeaBIOS rejects the image", i,
+		            img->offset);
+	if (n->checksum.present && !n->checksum.complete && !img->truncated)
 		/* SeaBIOS copies size byte x 512 bytes: they must all exist. */
-		report_add(
-		    r, "image-truncated", SEVERITY_ERROR, false, i, true, img->offset + 2,
-		    "image %d at 0x%zx: size byte 0x%02x says 0x%zx bytes, but the file ends "
-		    "at 0x%llx",
-		    i, img->offset, img->size_byte, img->checksum.length,
-		    (unsigned long long)r->size);
-	if (img->checksum.present && img->checksum.complete && img->size_byte != 0 &&
-	    !img->checksum.ok)
-		report_add(r, "checksum-mismatch", SEVERITY_ERROR, true, i, true, img->offset,
-		           "image %d at 0x%zx: 8-bit sum of 0x%zx bytes is 0x%02x, expected 0x00 "
-		           "(%s image; balancing byte at 0x%zx)",
-		           i, img->offset, img->checksum.length, img->checksum.sum,
-		           pci_producer_name((enum pci_producer)img->producer),
-		           img->checksum.fix_offset);
-	if (img->code_type == PCI_CODE_X86 && img->size_byte != 0 &&
-	    (size_t)img->size_byte * PCI_ROM_BLOCK != img->length)
-		report_add(r, "size-mismatch", SEVERITY_INFO, false, i, true, img->offset + 2,
-		           "image %d: size byte says 0x%zx bytes, PCIR length 0x%zx (normal on "
-		           "NVIDIA, whose PCIR length covers private images)",
-		           i, (size_t)img->size_byte * PCI_ROM_BLOCK, img->length);
-	if (img->code_type == PCI_CODE_EFI && img->efi.signature != EFI_ROM_SIGNATURE)
-		report_add(r, "efi-signature-invalid", SEVERITY_ERROR, false, i, true,
-		           img->offset + 4,
-		           "image %d at 0x%zx: code type 3 (EFI) but EFI signature is 0x%08x, "
-		           "expected 0x00000EF1",
-		           i, img->offset, img->efi.signature);
-	if (i > 0 && (img->vendor_id != first->vendor_id || img->device_id != first->device_id)) {
+		finding_add(l, FINDING_IMAGE_TRUNCATED, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
+		            "image %d at 0x%zx: size byte 0x%02x says 0x%zx bytes, but the file "
+		            "ends at 0x%llx",
+		            i, img->offset, n->hdr.size_blocks, n->checksum.length,
+		            (unsigned long long)a->size);
+	rules_pnp(a, i, n);
+	if (n->checksum.present && n->checksum.complete && n->hdr.size_blocks != 0 &&
+	    !n->checksum.ok)
+		finding_add(l, FINDING_CHECKSUM_MISMATCH, i, true, img->offset,
+		            "image %d at 0x%zx: 8-bit sum of 0x%zx bytes is 0x%02x, expected 0x00 "
+		            "(%s image; balancing byte at 0x%zx)",
+		            i, img->offset, n->checksum.length, n->checksum.sum,
+		            pci_producer_name(n->producer), n->checksum.fix_offset);
+	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks != 0 && size_len != img->length)
+		finding_add(l, FINDING_SIZE_MISMATCH, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
+		            "image %d: size byte says 0x%zx bytes, PCIR length 0x%zx (normal on "
+		            "NVIDIA, whose PCIR length covers private images)",
+		            i, size_len, img->length);
+	if (p->code_type == PCI_CODE_EFI && n->efi.efi_signature != EFI_ROM_SIGNATURE)
+		finding_add(l, FINDING_EFI_SIGNATURE_INVALID, i, true,
+		            img->offset + EFI_ROM_OFF_SIGNATURE,
+		            "image %d at 0x%zx: code type 3 (EFI) but EFI signature is 0x%08x, "
+		            "expected 0x00000EF1",
+		            i, img->offset, n->efi.efi_signature);
+	if (i > 0 &&
+	    (p->vendor_id != first->pcir.vendor_id || p->device_id != first->pcir.device_id)) {
 		/* NVIDIA Turing+ GOP images carry 0000:0000 (formats-nvidia 3.2). */
-		bool nv_zero = img->code_type == PCI_CODE_EFI && img->vendor_id == 0 &&
-		               img->device_id == 0 && first->vendor_id == PCI_VENDOR_NVIDIA;
-		report_add(r, "id-mismatch", nv_zero ? SEVERITY_INFO : SEVERITY_WARNING, false, i,
-		           true, img->offset + img->pcir_offset + 4,
-		           "image %d has vendor:device %04x:%04x, image 0 has %04x:%04x%s", i,
-		           img->vendor_id, img->device_id, first->vendor_id, first->device_id,
-		           nv_zero ? " (NVIDIA Turing and later GOP images carry 0000:0000)" : "");
+		bool nv_zero = p->code_type == PCI_CODE_EFI && p->vendor_id == 0 &&
+		               p->device_id == 0 && first->pcir.vendor_id == PCI_VENDOR_NVIDIA;
+		finding_add_sev(
+		    l, FINDING_ID_MISMATCH, nv_zero ? SEVERITY_INFO : SEVERITY_WARNING, i, true,
+		    pcir + PCIR_OFF_VENDOR_ID,
+		    "image %d has vendor:device %04x:%04x, image 0 has %04x:%04x%s", i,
+		    p->vendor_id, p->device_id, first->pcir.vendor_id, first->pcir.device_id,
+		    nv_zero ? " (NVIDIA Turing and later GOP images carry 0000:0000)" : "");
 	}
 }
 
-void rules_images(const struct span *s, struct rom_report *r)
+void rules_images(struct rom_analysis *a)
 {
-	(void)s;
-	for (size_t i = 0; i < r->n_images; i++)
-		rules_one_image(r, (int)i);
+	for (size_t i = 0; i < a->chain.n; i++)
+		rules_one_image(a, (int)i);
 }
 
-void rules_after_chain(const struct span *s, struct rom_report *r)
+/* The EFI driver of chain image i, as its node decoded it. */
+static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *img,
+                         const struct rom_node *n)
 {
-	size_t start = r->chain_end;
+	struct finding_list *l = &a->findings;
+	const struct rom_driver *d = n->driver;
+	size_t init = (size_t)n->efi.init_blocks * PCI_ROM_BLOCK;
+	/* EDK2 LocalLoadFile2 rejects InitSize > ImageSize and an image offset
+	 * at or past InitSize. */
+	if (init > img->length)
+		finding_add(l, FINDING_INIT_SIZE_EXCEEDS_IMAGE, i, true,
+		            img->offset + EFI_ROM_OFF_INIT_SIZE,
+		            "image %d: EFI initialization size 0x%zx exceeds the PCIR image length "
+		            "0x%zx (EDK2 refuses to load it)",
+		            i, init, img->length);
+	switch (d->state) {
+	case DRIVER_NONE:
+		return;
+	case DRIVER_BAD_OFFSET:
+		finding_add(l, FINDING_EFI_IMAGE_OFFSET_INVALID, i, true,
+		            img->offset + EFI_ROM_OFF_IMAGE_OFFSET,
+		            "image %d: EFI image offset 0x%04x is not inside the image's 0x%zx "
+		            "initialization bytes",
+		            i, n->efi.image_offset, init ? init : img->length);
+		return;
+	case DRIVER_BAD_COMPRESSION:
+		finding_add(l, FINDING_EFI_COMPRESSION_UNKNOWN, i, true,
+		            img->offset + EFI_ROM_OFF_COMPRESSION,
+		            "image %d: EFI compression type %u, expected 0 (none) or 1 (EFI)", i,
+		            n->efi.compression);
+		return;
+	case DRIVER_DECOMPRESS_FAILED:
+		finding_add(
+		    l, FINDING_EFI_DECOMPRESS_FAILED, i, true, d->payload_offset,
+		    "image %d: the compressed EFI driver at 0x%zx does not decompress (%s): "
+		    "the image is damaged",
+		    i, d->payload_offset, d->decompress_error);
+		return;
+	case DRIVER_OK:
+		break;
+	}
+	if (!d->pe.valid) {
+		finding_add(l, FINDING_PE_INVALID, i, true, d->payload_offset,
+		            "image %d: the EFI driver at 0x%zx is not a valid PE image: %s", i,
+		            d->payload_offset, d->pe.error);
+		return;
+	}
+	if (d->pe.machine != n->efi.machine)
+		finding_add(l, FINDING_EFI_MACHINE_MISMATCH, i, true,
+		            img->offset + EFI_ROM_OFF_MACHINE,
+		            "image %d: ROM header machine 0x%04x, the PE driver says 0x%04x", i,
+		            n->efi.machine, d->pe.machine);
+	if (d->pe.subsystem != n->efi.subsystem)
+		finding_add(l, FINDING_EFI_SUBSYSTEM_MISMATCH, i, true,
+		            img->offset + EFI_ROM_OFF_SUBSYSTEM,
+		            "image %d: ROM header subsystem %u, the PE driver says %u", i,
+		            n->efi.subsystem, d->pe.subsystem);
+}
+
+void rules_efi(struct rom_analysis *a)
+{
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_image *img = &a->chain.images[i];
+		const struct rom_node *n = rom_node_of(a, img);
+		if (n->driver)
+			rules_driver(a, (int)i, img, n);
+	}
+}
+
+void rules_after_chain(struct rom_analysis *a, const struct span *s)
+{
+	struct finding_list *l = &a->findings;
+	size_t start = a->chain.end;
 	int fill;
 	bool zero = false, ff = false, other = false;
 	if (start >= s->len) {
-		r->trailing = TRAILING_NONE;
+		a->trailing = TRAILING_NONE;
 		return;
 	}
-	r->trailing_length = s->len - start;
+	a->trailing_length = s->len - start;
 	fill = uniform_byte(s, start);
 	for (size_t i = start; i < s->len && !other; i++) {
 		if (s->data[i] == 0xFF)
@@ -342,26 +449,37 @@ void rules_after_chain(const struct span *s, struct rom_report *r)
 			other = true;
 	}
 	if (other)
-		r->trailing = TRAILING_DATA;
+		a->trailing = TRAILING_DATA;
 	else if (fill == 0xFF)
-		r->trailing = TRAILING_FF;
+		a->trailing = TRAILING_FF;
 	else if (fill == 0x00)
-		r->trailing = TRAILING_ZERO;
+		a->trailing = TRAILING_ZERO;
 	else
-		r->trailing = (zero && ff) ? TRAILING_PADDING : TRAILING_DATA;
-	if (r->trailing == TRAILING_DATA)
-		report_add(r, "trailing-data", SEVERITY_INFO, false, -1, true, start,
-		           "0x%zx bytes after the chain end at 0x%zx are data, not padding%s",
-		           r->trailing_length, start,
-		           r->n_other ? " (they hold further images: see other_images)" : "");
+		a->trailing = (zero && ff) ? TRAILING_PADDING : TRAILING_DATA;
+	if (a->trailing == TRAILING_DATA)
+		finding_add(l, FINDING_TRAILING_DATA, -1, true, start,
+		            "0x%zx bytes after the chain end at 0x%zx are data, not padding%s",
+		            a->trailing_length, start,
+		            a->n_other ? " (they hold further images: see other_images)" : "");
 	else
-		report_add(r, "trailing-padding", SEVERITY_INFO, false, -1, true, start,
-		           "0x%zx bytes of %s padding after the chain end at 0x%zx",
-		           r->trailing_length, report_trailing_name(r->trailing), start);
-	if (r->n_other)
-		report_add(r, "images-after-chain", SEVERITY_INFO, false, -1, true,
-		           r->other_images[0].offset,
-		           "%zu valid image(s) after the chain, first at 0x%zx (NVIDIA private "
-		           "images or a backup copy)",
-		           r->n_other, r->other_images[0].offset);
+		finding_add(l, FINDING_TRAILING_PADDING, -1, true, start,
+		            "0x%zx bytes of %s padding after the chain end at 0x%zx",
+		            a->trailing_length, report_trailing_name(a->trailing), start);
+	if (a->n_other)
+		finding_add(l, FINDING_IMAGES_AFTER_CHAIN, -1, true, a->other_images[0].offset,
+		            "%zu valid image(s) after the chain, first at 0x%zx (NVIDIA private "
+		            "images or a backup copy)",
+		            a->n_other, a->other_images[0].offset);
+}
+
+void rules_verdict(struct rom_analysis *a)
+{
+	bool fixable = false;
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (a->findings.items[i].fixable)
+			fixable = true;
+	if (finding_blocking(&a->findings))
+		a->verdict = VERDICT_BROKEN;
+	else
+		a->verdict = fixable ? VERDICT_FIXABLE : VERDICT_READY;
 }

@@ -1,15 +1,21 @@
-/* The checks: each emits findings with a stable id (docs/findings.md). */
+/* The checks: each reads the tree and reports entries of the finding
+ * catalog (analyzer/findings.def, docs/findings.md). The bytes are only
+ * scanned where no structure describes them (padding, sums, fill). */
 #ifndef OPTROM_RULES_H
 #define OPTROM_RULES_H
 
-#include "analyzer/chain.h"
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 #include "formats/span.h"
 
-void rules_no_rom(const struct span *s, struct rom_report *r);
-void rules_prefix(const struct span *s, struct rom_report *r);
-void rules_chain(const struct span *s, const struct chain_walk *w, struct rom_report *r);
-void rules_images(const struct span *s, struct rom_report *r);
-void rules_after_chain(const struct span *s, struct rom_report *r);
+void rules_no_rom(struct rom_analysis *a, const struct span *s);
+void rules_prefix(struct rom_analysis *a, const struct span *s);
+void rules_chain(struct rom_analysis *a, const struct span *s);
+void rules_images(struct rom_analysis *a);
+void rules_efi(struct rom_analysis *a);
+void rules_after_chain(struct rom_analysis *a, const struct span *s);
+
+/* Sets a->verdict from the findings: broken when an error is not fixable,
+ * fixable when anything fixable remains, ready otherwise. */
+void rules_verdict(struct rom_analysis *a);
 
 #endif

@@ -3,7 +3,7 @@
 #ifndef OPTROM_CLI_H
 #define OPTROM_CLI_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,10 +23,10 @@ enum out_format { FORMAT_TEXT, FORMAT_YAML };
  * otherwise. */
 bool cli_parse_format(const char *arg, enum out_format *out);
 
-/* Loads and analyzes path into *r. On an I/O problem prints one line
- * ("optrom: FILE: why") to stderr and returns false. When data is not
- * NULL the caller gets the bytes (free() them). */
-bool cli_analyze_file(const char *path, struct rom_report *r, uint8_t **data, size_t *len);
+/* Loads and analyzes path (rom_analysis_free() the result). On an I/O
+ * problem prints one line ("optrom: FILE: why") to stderr and returns NULL.
+ * When data is not NULL the caller gets the bytes (free() them). */
+struct rom_analysis *cli_analyze_file(const char *path, uint8_t **data, size_t *len);
 
 /* Exit code for one verdict. */
 int cli_exit_for(enum rom_verdict v);

@@ -20,28 +20,36 @@ bool cli_parse_format(const char *arg, enum out_format *out)
 	return false;
 }
 
-bool cli_analyze_file(const char *path, struct rom_report *r, uint8_t **data, size_t *len)
+struct rom_analysis *cli_analyze_file(const char *path, uint8_t **data, size_t *len)
 {
+	struct rom_analysis *r;
 	uint8_t *buf;
 	size_t n;
 	char err[512];
 	if (rom_load_file(path, &buf, &n, err, sizeof(err)) != LOAD_OK) {
 		fprintf(stderr, "optrom: %s\n", err);
-		return false;
+		return NULL;
 	}
-	rom_analyze(buf, n, path, r);
+	r = rom_analyze(buf, n, path);
+	if (!r) {
+		fprintf(stderr, "optrom: %s: out of memory while analyzing\n", path);
+		free(buf);
+		return NULL;
+	}
 	if (data) {
 		*data = buf;
 		*len = n;
 	} else {
 		free(buf);
 	}
-	return true;
+	return r;
 }
 
 int cli_exit_for(enum rom_verdict v)
 {
 	switch (v) {
+	case VERDICT_UNSET:
+		break;
 	case VERDICT_READY:
 		return EXIT_READY;
 	case VERDICT_FIXABLE:

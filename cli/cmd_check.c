@@ -25,7 +25,7 @@ int cmd_check(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	int c, worst = EXIT_READY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -47,18 +47,16 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_USAGE;
 	}
-	r = malloc(sizeof(*r));
-	if (!r) {
-		fprintf(stderr, "optrom: out of memory\n");
-		return EXIT_USAGE;
-	}
 	for (int i = optind; i < argc; i++) {
-		if (!cli_analyze_file(argv[i], r, NULL, NULL)) {
+		/* One analysis at a time, freed before the next, so memory stays
+		 * flat over thousands of files. */
+		r = cli_analyze_file(argv[i], NULL, NULL);
+		if (!r) {
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
 		if (fmt == FORMAT_YAML) {
-			const struct rom_report *one = r;
+			const struct rom_analysis *one = r;
 			/* One document per file, streamed, so memory stays flat
 			 * over thousands of files. */
 			if (!emit_yaml(stdout, &one, 1)) {
@@ -69,7 +67,7 @@ int cmd_check(int argc, char **argv)
 			emit_check_line(stdout, r);
 		}
 		worst = cli_worse(worst, cli_exit_for(r->verdict));
+		rom_analysis_free(r);
 	}
-	free(r);
 	return worst;
 }

@@ -42,7 +42,7 @@ static void default_dir(const char *in, char *out, size_t cap)
 }
 
 /* The index as a YAML document in memory. */
-static char *index_yaml(const struct rom_report *r, const struct extract_item *items, size_t n,
+static char *index_yaml(const struct rom_analysis *r, const struct extract_item *items, size_t n,
                         size_t *len)
 {
 	char *buf = NULL;
@@ -156,7 +156,7 @@ int cmd_extract(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	char dir[4096] = "";
 	bool force = false;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	struct extract_item *items;
 	uint8_t *data = NULL;
 	size_t len = 0, n, index_len = 0;
@@ -187,18 +187,17 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (!dir[0])
 		default_dir(argv[optind], dir, sizeof(dir));
-	r = malloc(sizeof(*r));
 	items = calloc(EXTRACT_MAX_ITEMS, sizeof(*items));
-	if (!r || !items || !cli_analyze_file(argv[optind], r, &data, &len)) {
-		free(r);
+	r = items ? cli_analyze_file(argv[optind], &data, &len) : NULL;
+	if (!r) {
 		free(items);
 		return EXIT_USAGE;
 	}
 	if (!r->has_rom) {
 		fprintf(stderr, "optrom: %s: no PCI ROM in the file, nothing to extract (%s)\n",
-		        argv[optind], r->n_findings ? r->findings[0].message : "no image");
+		        argv[optind], r->findings.n ? r->findings.items[0].message : "no image");
 		free(data);
-		free(r);
+		rom_analysis_free(r);
 		free(items);
 		return EXIT_BROKEN;
 	}
@@ -220,9 +219,8 @@ int cmd_extract(int argc, char **argv)
 			fprintf(stderr, "optrom: %s: image %d: EFI driver not extracted: %s\n",
 			        argv[optind], items[i].image, items[i].note);
 	free(index);
-	extract_free(items, n);
 	free(items);
 	free(data);
-	free(r);
+	rom_analysis_free(r);
 	return rc;
 }

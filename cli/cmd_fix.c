@@ -127,7 +127,7 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 	return -1;
 }
 
-static void emit(const struct fix_args *a, const struct rom_report *r, const struct patch_plan *p,
+static void emit(const struct fix_args *a, const struct rom_analysis *r, const struct patch_plan *p,
                  const struct patch_result *res)
 {
 	if (a->fmt == FORMAT_YAML) {
@@ -140,12 +140,9 @@ static void emit(const struct fix_args *a, const struct rom_report *r, const str
 }
 
 /* The first finding that keeps a report from being ready. */
-static const struct finding *first_problem(const struct rom_report *r)
+static const struct finding *first_problem(const struct rom_analysis *r)
 {
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (r->findings[i].severity != SEVERITY_INFO)
-			return &r->findings[i];
-	return NULL;
+	return finding_first_at_least(&r->findings, SEVERITY_WARNING);
 }
 
 static bool same_file(const char *a, const char *b)
@@ -157,7 +154,7 @@ static bool same_file(const char *a, const char *b)
 
 struct fix_state {
 	struct fix_args a;
-	struct rom_report *in_r, *out_r;
+	struct rom_analysis *in_r, *out_r;
 	struct patch_plan *plan;
 	uint8_t *data, *out;
 	size_t len, out_len;
@@ -173,7 +170,8 @@ static int run(struct fix_state *st)
 	res.input = a->in;
 	res.dry_run = a->dry_run;
 
-	if (!cli_analyze_file(a->in, st->in_r, &st->data, &st->len))
+	st->in_r = cli_analyze_file(a->in, &st->data, &st->len);
+	if (!st->in_r)
 		return EXIT_USAGE;
 	patch_plan_make(st->in_r, st->data, st->len, &a->opt, st->plan);
 	if (st->plan->status != PATCH_PLAN_OK) {
@@ -189,7 +187,11 @@ static int run(struct fix_state *st)
 		return EXIT_BROKEN;
 	}
 	/* Check in memory first: a plan that leaves a problem writes nothing. */
-	rom_analyze(st->out, st->out_len, a->in, st->out_r);
+	st->out_r = rom_analyze(st->out, st->out_len, a->in);
+	if (!st->out_r) {
+		fprintf(stderr, "optrom fix: %s: out of memory; nothing written\n", a->in);
+		return EXIT_USAGE;
+	}
 	if (st->out_r->verdict != VERDICT_READY) {
 		const struct finding *f = first_problem(st->out_r);
 		fprintf(stderr,
@@ -260,17 +262,15 @@ int cmd_fix(int argc, char **argv)
 	rc = parse_args(argc, argv, &st.a);
 	if (rc >= 0)
 		return rc;
-	st.in_r = malloc(sizeof(*st.in_r));
-	st.out_r = malloc(sizeof(*st.out_r));
 	st.plan = malloc(sizeof(*st.plan));
-	if (!st.in_r || !st.out_r || !st.plan) {
+	if (!st.plan) {
 		fprintf(stderr, "optrom: out of memory\n");
 		rc = EXIT_USAGE;
 	} else {
 		rc = run(&st);
 	}
-	free(st.in_r);
-	free(st.out_r);
+	rom_analysis_free(st.in_r);
+	rom_analysis_free(st.out_r);
 	free(st.plan);
 	free(st.data);
 	free(st.out);

@@ -23,7 +23,7 @@ int cmd_info(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	int c, rc;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -46,26 +46,20 @@ int cmd_info(int argc, char **argv)
 		info_usage(stderr);
 		return EXIT_USAGE;
 	}
-	r = malloc(sizeof(*r));
-	if (!r) {
-		fprintf(stderr, "optrom: out of memory\n");
+	r = cli_analyze_file(argv[optind], NULL, NULL);
+	if (!r)
 		return EXIT_USAGE;
-	}
-	if (!cli_analyze_file(argv[optind], r, NULL, NULL)) {
-		free(r);
-		return EXIT_USAGE;
-	}
 	if (fmt == FORMAT_YAML) {
-		const struct rom_report *one = r;
+		const struct rom_analysis *one = r;
 		if (!emit_yaml(stdout, &one, 1)) {
 			fprintf(stderr, "optrom: writing the YAML report failed\n");
-			free(r);
+			rom_analysis_free(r);
 			return EXIT_USAGE;
 		}
 	} else {
 		emit_text(stdout, r);
 	}
 	rc = cli_exit_for(r->verdict);
-	free(r);
+	rom_analysis_free(r);
 	return rc;
 }

@@ -78,7 +78,7 @@ static void text_range(FILE *out, const char *what, const struct patch_range *g)
 	        g->offset + g->length, g->length, g->reason);
 }
 
-void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+void patch_emit_text(FILE *out, const struct rom_analysis *r, const struct patch_plan *p,
                      const struct patch_result *res)
 {
 	char oldb[16], newb[16], line[8400];
@@ -147,7 +147,7 @@ static void yaml_range(struct yw *w, const char *k, const struct patch_range *g)
 	yw_map_end(w);
 }
 
-bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch_plan *p,
                      const struct patch_result *res)
 {
 	struct yw w;

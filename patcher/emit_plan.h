@@ -4,7 +4,7 @@
 #ifndef OPTROM_PATCH_EMIT_PLAN_H
 #define OPTROM_PATCH_EMIT_PLAN_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 #include "patcher/plan.h"
 
 #include <stdbool.h>
@@ -26,11 +26,11 @@ struct patch_result {
 /* Text: the plan (ranges, edits with offset, old and new bytes, reason;
  * notes), then the outcome and, after a write, the next steps (absolute
  * path, Proxmox hostpci line, libvirt <rom> element). */
-void patch_emit_text(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+void patch_emit_text(FILE *out, const struct rom_analysis *r, const struct patch_plan *p,
                      const struct patch_result *res);
 
 /* The same as one YAML document (`optrom: 1`, then `fix:`). */
-bool patch_emit_yaml(FILE *out, const struct rom_report *r, const struct patch_plan *p,
+bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch_plan *p,
                      const struct patch_result *res);
 
 #endif

@@ -1,5 +1,6 @@
 #include "patcher/plan.h"
 
+#include "analyzer/offsets_shim.h"
 #include "formats/pci_rom.h"
 #include "formats/signing.h"
 #include "formats/span.h"
@@ -19,6 +20,8 @@ const char *patch_edit_kind_name(enum patch_edit_kind k)
 		return "last-image-flag";
 	case PATCH_EDIT_CHECKSUM:
 		return "checksum";
+	case PATCH_EDIT_PNP_CHECKSUM:
+		return "pnp-checksum";
 	}
 	return "unknown";
 }
@@ -98,11 +101,11 @@ static void note(struct patch_plan *p, const char *fmt, ...)
 }
 
 /* AMD's EFS container comes only with Navi3x full-flash dumps. */
-static const char *signed_family(const struct rom_report *r)
+static const char *signed_family(const struct rom_analysis *a)
 {
-	const char *f = rom_signed_family(r->images[0].vendor_id, r->images[0].device_id);
-	if (!f && r->container.present && r->container.kind &&
-	    strcmp(r->container.kind, "amd-efs") == 0)
+	const struct pci_pcir *p = &rom_chain_node(a, 0)->pcir;
+	const char *f = rom_signed_family(p->vendor_id, p->device_id);
+	if (!f && a->container == CONTAINER_AMD_EFS)
 		f = "AMD Navi (RDNA) or later";
 	return f;
 }
@@ -128,14 +131,14 @@ static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind ki
 	return e;
 }
 
-/* A 16-bit PCIR field edit when the value differs. */
+/* A 16-bit PCIR field edit when the value (have, as the tree decoded it)
+ * differs. */
 static void edit_u16(struct patch_plan *p, const struct span *s, enum patch_edit_kind kind,
-                     int image, size_t off, uint16_t want, const char *what)
+                     int image, size_t off, uint16_t have, uint16_t want, const char *what)
 {
-	uint16_t have;
 	uint8_t oldb[2], newb[2];
 	struct patch_edit *e;
-	if (!span_u16le(s, off, &have)) {
+	if (!span_has(s, off, 2)) {
 		cannot(p, "image %d: %s at 0x%zx lies outside the %zu-byte file", image, what, off,
 		       s->len);
 		return;
@@ -159,10 +162,10 @@ static bool in_range(size_t x, size_t off, size_t len)
 
 /* Is off inside an image (of either chain view, or found after the chain)
  * other than the one starting at own? The checksum byte must never be. */
-static const struct rom_image *other_image_at(const struct rom_report *r, size_t own, size_t off)
+static const struct rom_image *other_image_at(const struct rom_analysis *a, size_t own, size_t off)
 {
-	const struct rom_image *lists[3] = {r->images, r->nvidia, r->other_images};
-	size_t counts[3] = {r->n_images, r->n_nvidia, r->n_other};
+	const struct rom_image *lists[3] = {a->chain.images, a->nvidia.images, a->other_images};
+	size_t counts[3] = {a->chain.n, a->nvidia.n, a->n_other};
 	for (int l = 0; l < 3; l++)
 		for (size_t i = 0; i < counts[l]; i++) {
 			const struct rom_image *o = &lists[l][i];
@@ -178,19 +181,19 @@ static const struct rom_image *other_image_at(const struct rom_report *r, size_t
 	return NULL;
 }
 
-static const char *fix_byte_name(const struct rom_image *img, size_t rel, char *buf, size_t cap)
+static const char *fix_byte_name(const struct rom_node *img, size_t rel, char *buf, size_t cap)
 {
-	switch ((enum pci_producer)img->producer) {
+	switch (img->producer) {
 	case PCI_PRODUCER_ATOMBIOS:
 		(void)snprintf(buf, cap, "ATOMBIOS checksum byte +0x%zx", rel);
 		break;
 	case PCI_PRODUCER_IPXE:
 	case PCI_PRODUCER_SEABIOS:
 		(void)snprintf(buf, cap, "%s checksum byte +0x%zx",
-		               pci_producer_name((enum pci_producer)img->producer), rel);
+		               pci_producer_name(img->producer), rel);
 		break;
 	default:
-		if (img->npde.present && img->npde.subimage_blocks != 0 &&
+		if (img->has_npde && img->npde.subimage_blocks != 0 &&
 		    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < img->checksum.length)
 			(void)snprintf(buf, cap, "last byte of the NPDE x86 sub-image, +0x%zx",
 			               rel);
@@ -201,21 +204,74 @@ static const char *fix_byte_name(const struct rom_image *img, size_t rel, char *
 	return buf;
 }
 
+/* The sum an image's edits so far [first_edit, n_edits) change: adds their
+ * effect on the bytes of [base, base + len) to *sum. False (and the plan
+ * cannot) when an edit lands on the byte at fix. */
+static bool sum_after_edits(struct patch_plan *p, int i, size_t first_edit, size_t base, size_t len,
+                            size_t fix, uint8_t *sum, bool *edited)
+{
+	for (size_t k = first_edit; k < p->n_edits; k++) {
+		const struct patch_edit *pe = &p->edits[k];
+		for (size_t b = 0; b < pe->length; b++) {
+			if (pe->offset + b == fix) {
+				cannot(p, "image %d: checksum byte 0x%zx is also the %s field", i,
+				       fix, patch_edit_kind_name(pe->kind));
+				return false;
+			}
+			if (in_range(pe->offset + b, base, len)) {
+				*sum = (uint8_t)(*sum - pe->old_bytes[b] + pe->new_bytes[b]);
+				*edited = true;
+			}
+		}
+	}
+	return true;
+}
+
+/* The $PnP header's own checksum (PnP BIOS spec A.3: the byte at +9
+ * balances the header), as iPXE's fixrom.pl keeps it; before the image
+ * checksum, which then covers this edit too. */
+static void plan_pnp(struct patch_plan *p, const struct rom_node *n, int i, size_t first_edit)
+{
+	const struct rom_pnp *pnp = &n->pnp;
+	size_t len = (size_t)pnp->hdr.length_units * 16u;
+	size_t fix = pnp->offset + PNP_OFF_CHECKSUM;
+	uint8_t sum = pnp->hdr.sum, oldb = pnp->hdr.checksum_byte, newb;
+	bool edited = false;
+	struct patch_edit *e;
+	if (pnp->status != PCI_OK || len == 0)
+		return;
+	if (!sum_after_edits(p, i, first_edit, pnp->offset, len, fix, &sum, &edited) || sum == 0)
+		return;
+	if (fix < p->keep_start || fix >= p->keep_end) {
+		cannot(p, "image %d: the $PnP checksum byte 0x%zx lies outside the kept bytes", i,
+		       fix);
+		return;
+	}
+	newb = (uint8_t)(oldb - sum);
+	e = add_edit(p, PATCH_EDIT_PNP_CHECKSUM, i, fix, 1, &oldb, &newb);
+	if (e)
+		set_text(e->reason,
+		         "image %d: the $PnP header at 0x%zx sums to 0x%02x over 0x%zx bytes, "
+		         "expected 0x00; balanced at its checksum byte +0x%x",
+		         i, pnp->offset, sum, len, (unsigned)PNP_OFF_CHECKSUM);
+}
+
 /* Plans the checksum byte of one x86 image after the edits already listed
- * for it (ids, last flag). */
-static void plan_checksum(struct patch_plan *p, const struct rom_report *r, const struct span *s,
+ * for it (ids, last flag, $PnP checksum). */
+static void plan_checksum(struct patch_plan *p, const struct rom_analysis *a, const struct span *s,
                           int i, size_t first_edit)
 {
-	const struct rom_image *img = &r->images[i];
-	const struct rom_checksum *c = &img->checksum;
+	const struct rom_image *img = &a->chain.images[i];
+	const struct rom_node *n = rom_node_of(a, img);
+	const struct rom_checksum *c = &n->checksum;
 	const struct rom_image *other;
-	uint8_t sum, oldb, newb;
+	uint8_t sum = c->sum, oldb, newb;
 	bool edited = false;
 	char where[96];
 	struct patch_edit *e;
 	if (!c->present)
 		return;
-	if (!c->complete || c->length == 0 || !span_sum8(s, img->offset, c->length, &sum)) {
+	if (!c->complete || c->length == 0) {
 		cannot(p,
 		       "image %d at 0x%zx: checksum region of 0x%zx bytes runs past the end of "
 		       "the file (0x%zx bytes)",
@@ -223,20 +279,9 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 		return;
 	}
 	/* The sum as it will be after this image's other edits. */
-	for (size_t k = first_edit; k < p->n_edits; k++) {
-		const struct patch_edit *pe = &p->edits[k];
-		for (size_t b = 0; b < pe->length; b++) {
-			if (pe->offset + b == c->fix_offset) {
-				cannot(p, "image %d: checksum byte 0x%zx is also the %s field", i,
-				       c->fix_offset, patch_edit_kind_name(pe->kind));
-				return;
-			}
-			if (in_range(pe->offset + b, img->offset, c->length)) {
-				sum = (uint8_t)(sum - pe->old_bytes[b] + pe->new_bytes[b]);
-				edited = true;
-			}
-		}
-	}
+	if (!sum_after_edits(p, i, first_edit, img->offset, c->length, c->fix_offset, &sum,
+	                     &edited))
+		return;
 	if (sum == 0)
 		return;
 	if (!in_range(c->fix_offset, img->offset, c->length) || c->fix_offset < p->keep_start ||
@@ -244,11 +289,11 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 		cannot(p,
 		       "image %d at 0x%zx: the %s producer's checksum byte 0x%zx lies outside "
 		       "the image's summed range [0x%zx, 0x%zx)",
-		       i, img->offset, pci_producer_name((enum pci_producer)img->producer),
-		       c->fix_offset, img->offset, img->offset + c->length);
+		       i, img->offset, pci_producer_name(n->producer), c->fix_offset, img->offset,
+		       img->offset + c->length);
 		return;
 	}
-	other = other_image_at(r, img->offset, c->fix_offset);
+	other = other_image_at(a, img->offset, c->fix_offset);
 	if (other) {
 		cannot(p,
 		       "image %d at 0x%zx: the checksum byte 0x%zx lies inside another image "
@@ -265,37 +310,38 @@ static void plan_checksum(struct patch_plan *p, const struct rom_report *r, cons
 	set_text(e->reason,
 	         "image %d at 0x%zx (%s): 8-bit sum of 0x%zx bytes %s 0x%02x, expected 0x00; "
 	         "balanced at the %s",
-	         i, img->offset, pci_producer_name((enum pci_producer)img->producer), c->length,
+	         i, img->offset, pci_producer_name(n->producer), c->length,
 	         edited ? (c->ok ? "would become" : "is, after the edits above,") : "is", sum,
-	         fix_byte_name(img, c->fix_offset - img->offset, where, sizeof(where)));
-	if (img->npde.present && img->npde.subimage_blocks != 0 &&
-	    (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK < c->length)
+	         fix_byte_name(n, c->fix_offset - img->offset, where, sizeof(where)));
+	if (n->has_npde && n->npde.subimage_blocks != 0 &&
+	    (size_t)n->npde.subimage_blocks * PCI_ROM_BLOCK < c->length)
 		note(p,
 		     "image %d: the size byte covers 0x%zx bytes, past its NPDE x86 sub-image of "
 		     "0x%zx (NVIDIA private images inside): the balancing byte stays inside the "
 		     "x86 sub-image",
-		     i, c->length, (size_t)img->npde.subimage_blocks * PCI_ROM_BLOCK);
+		     i, c->length, (size_t)n->npde.subimage_blocks * PCI_ROM_BLOCK);
 }
 
-static void plan_image(struct patch_plan *p, const struct rom_report *r, const struct span *s,
+static void plan_image(struct patch_plan *p, const struct rom_analysis *a, const struct span *s,
                        const struct patch_options *opt, int i)
 {
-	const struct rom_image *img = &r->images[i];
-	size_t pcir = img->offset + img->pcir_offset;
+	const struct rom_image *img = &a->chain.images[i];
+	const struct rom_node *n = rom_node_of(a, img);
+	size_t pcir = img->offset + n->hdr.pcir_offset;
 	size_t first = p->n_edits;
 	if (opt->set_id) {
-		edit_u16(p, s, PATCH_EDIT_VENDOR_ID, i, pcir + PCIR_VENDOR_OFF, opt->vendor,
-		         "vendor id");
-		edit_u16(p, s, PATCH_EDIT_DEVICE_ID, i, pcir + PCIR_DEVICE_OFF, opt->device,
-		         "device id");
+		edit_u16(p, s, PATCH_EDIT_VENDOR_ID, i, pcir + PCIR_OFF_VENDOR_ID,
+		         n->pcir.vendor_id, opt->vendor, "vendor id");
+		edit_u16(p, s, PATCH_EDIT_DEVICE_ID, i, pcir + PCIR_OFF_DEVICE_ID,
+		         n->pcir.device_id, opt->device, "device id");
 	}
-	if ((size_t)i + 1 == r->n_images && !img->last) {
-		const struct finding *f = report_find(r, "last-image-missing");
-		uint8_t oldb, newb;
+	if ((size_t)i + 1 == a->chain.n && !img->last) {
+		const struct finding *f = report_find(a, FINDING_LAST_IMAGE_MISSING);
+		uint8_t oldb = n->pcir.indicator, newb;
 		struct patch_edit *e;
-		if (f && f->image == i && span_u8(s, pcir + PCIR_INDICATOR_OFF, &oldb)) {
+		if (f && f->image == i && span_has(s, pcir + PCIR_OFF_INDICATOR, 1)) {
 			newb = (uint8_t)(oldb | PCIR_LAST_IMAGE);
-			e = add_edit(p, PATCH_EDIT_LAST_FLAG, i, pcir + PCIR_INDICATOR_OFF, 1,
+			e = add_edit(p, PATCH_EDIT_LAST_FLAG, i, pcir + PCIR_OFF_INDICATOR, 1,
 			             &oldb, &newb);
 			if (e)
 				set_text(e->reason,
@@ -304,67 +350,59 @@ static void plan_image(struct patch_plan *p, const struct rom_report *r, const s
 				         i, img->offset, img->offset + img->length, oldb);
 		}
 	}
-	plan_checksum(p, r, s, i, first);
+	plan_pnp(p, n, i, first);
+	plan_checksum(p, a, s, i, first);
 }
 
-static void plan_strip(struct patch_plan *p, const struct rom_report *r)
+static void plan_strip(struct patch_plan *p, const struct rom_analysis *a)
 {
-	const struct rom_container *c = &r->container;
 	p->strip.offset = 0;
-	p->strip.length = r->rom_offset;
-	if (r->rom_offset == 0)
+	p->strip.length = a->rom_offset;
+	if (a->rom_offset == 0)
 		return;
-	if (c->present && c->kind && strcmp(c->kind, "nvgi") == 0)
+	if (a->container == CONTAINER_NVGI)
 		set_text(p->strip.reason,
 		         "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s",
-		         r->locate_reason);
-	else if (c->present && c->kind && strcmp(c->kind, "amd-efs") == 0)
+		         a->locate_reason);
+	else if (a->container == CONTAINER_AMD_EFS)
 		set_text(p->strip.reason,
 		         "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s",
-		         r->locate_reason);
+		         a->locate_reason);
 	else
 		set_text(p->strip.reason,
 		         "unrecognised data before the ROM; ROM start chosen as %s",
-		         r->locate_reason);
-	if (r->candidates > 1)
+		         a->locate_reason);
+	if (a->candidates > 1)
 		note(p,
 		     "%u places in the file hold a valid first image; the ROM is taken at 0x%zx: "
 		     "%s",
-		     r->candidates, r->rom_offset, r->locate_reason);
+		     a->candidates, a->rom_offset, a->locate_reason);
 }
 
-static void plan_tail(struct patch_plan *p, const struct rom_report *r,
+static void plan_tail(struct patch_plan *p, const struct rom_analysis *a,
                       const struct patch_options *opt, size_t len)
 {
-	size_t tail = r->chain_end < len ? len - r->chain_end : 0;
+	size_t end = a->chain.end;
+	size_t tail = end < len ? len - end : 0;
 	if (tail == 0)
 		return;
 	if (!opt->trim) {
 		note(p,
 		     "kept 0x%zx bytes after the standard chain (ends at 0x%zx: %s%s); --trim cuts "
 		     "them",
-		     tail, r->chain_end, report_trailing_name(r->trailing),
-		     r->n_other ? ", with NVIDIA private images or a backup copy" : "");
+		     tail, end, report_trailing_name(a->trailing),
+		     a->n_other ? ", with NVIDIA private images or a backup copy" : "");
 		return;
 	}
-	p->keep_end = r->chain_end;
-	p->trim.offset = r->chain_end;
+	p->keep_end = end;
+	p->trim.offset = end;
 	p->trim.length = tail;
 	set_text(p->trim.reason, "--trim: 0x%zx bytes after the standard chain's last image (%s%s)",
-	         tail, report_trailing_name(r->trailing),
-	         r->n_other ? ", holding NVIDIA private images or a backup copy" : "");
+	         tail, report_trailing_name(a->trailing),
+	         a->n_other ? ", holding NVIDIA private images or a backup copy" : "");
 }
 
-/* The first error no edit repairs, or NULL. */
-static const struct finding *blocking_finding(const struct rom_report *r)
-{
-	for (size_t i = 0; i < r->n_findings; i++)
-		if (r->findings[i].severity == SEVERITY_ERROR && !r->findings[i].fixable)
-			return &r->findings[i];
-	return NULL;
-}
-
-void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len,
+void patch_plan_make(const struct rom_analysis *a, const uint8_t *data, size_t len,
                      const struct patch_options *opt, struct patch_plan *p)
 {
 	struct span s = span_make(data, len);
@@ -373,34 +411,37 @@ void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len
 	memset(p, 0, sizeof(*p));
 	p->in_size = len;
 	p->status = PATCH_PLAN_OK;
-	f = blocking_finding(r);
-	if (!r->has_rom || r->n_images == 0) {
+	f = finding_blocking(&a->findings);
+	if (!a->has_rom || a->chain.n == 0) {
 		cannot(p, "no ROM found: %s",
 		       f ? f->message : "no 55AA image with a PCI data structure");
 		return;
 	}
 	if (f) {
 		if (f->has_offset)
-			cannot(p, "%s at 0x%llx: %s", f->id, (unsigned long long)f->offset,
-			       f->message);
+			cannot(p, "%s at 0x%llx: %s", finding_name(f->id),
+			       (unsigned long long)f->offset, f->message);
 		else
-			cannot(p, "%s: %s", f->id, f->message);
+			cannot(p, "%s: %s", finding_name(f->id), f->message);
 		return;
 	}
-	if (r->rom_offset >= len || r->chain_end > len || r->chain_end <= r->rom_offset) {
-		cannot(p, "inconsistent report: ROM at 0x%zx, chain end 0x%zx, file 0x%zx bytes",
-		       r->rom_offset, r->chain_end, len);
+	if (a->size != len || a->rom_offset >= len || a->chain.end > len ||
+	    a->chain.end <= a->rom_offset) {
+		cannot(p,
+		       "inconsistent analysis: ROM at 0x%zx, chain end 0x%zx, file 0x%zx bytes "
+		       "(analysed 0x%llx)",
+		       a->rom_offset, a->chain.end, len, (unsigned long long)a->size);
 		return;
 	}
-	p->keep_start = r->rom_offset;
+	p->keep_start = a->rom_offset;
 	p->keep_end = len;
-	plan_strip(p, r);
-	plan_tail(p, r, opt, len);
-	for (size_t i = 0; i < r->n_images && p->status == PATCH_PLAN_OK; i++)
-		plan_image(p, r, &s, opt, (int)i);
+	plan_strip(p, a);
+	plan_tail(p, a, opt, len);
+	for (size_t i = 0; i < a->chain.n && p->status == PATCH_PLAN_OK; i++)
+		plan_image(p, a, &s, opt, (int)i);
 	if (p->status != PATCH_PLAN_OK)
 		return;
-	family = signed_family(r);
+	family = signed_family(a);
 	if (family && p->n_edits > 0)
 		note(p,
 		     "warning: this is an %s ROM, whose image bytes are signed; the edits "

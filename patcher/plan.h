@@ -11,13 +11,13 @@
 #ifndef OPTROM_PATCH_PLAN_H
 #define OPTROM_PATCH_PLAN_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATCH_MAX_EDITS  (4 * REPORT_MAX_IMAGES) /* vendor, device, flag, checksum */
+#define PATCH_MAX_EDITS  (5 * REPORT_MAX_IMAGES) /* vendor, device, flag, $PnP, checksum */
 #define PATCH_MAX_NOTES  8
 #define PATCH_MAX_BYTES  4
 #define PATCH_REASON_LEN REPORT_MSG_LEN
@@ -34,11 +34,12 @@ enum patch_edit_kind {
 	PATCH_EDIT_DEVICE_ID,
 	PATCH_EDIT_LAST_FLAG,
 	PATCH_EDIT_CHECKSUM,
+	PATCH_EDIT_PNP_CHECKSUM,
 };
 
 struct patch_edit {
 	enum patch_edit_kind kind;
-	int image;         /* index in report->images[] */
+	int image;         /* index in the standard chain */
 	size_t offset;     /* input file offset */
 	size_t out_offset; /* offset in the output file */
 	size_t length;     /* 1..PATCH_MAX_BYTES */
@@ -76,13 +77,14 @@ struct patch_plan {
 /* True when the plan changes nothing: the output would equal the input. */
 bool patch_plan_is_empty(const struct patch_plan *p);
 
-/* Plans the repair of data (len bytes) that r describes (r must come from
- * rom_analyze over the same bytes). Never fails outright: a ROM that cannot
+/* Plans the repair of data (len bytes) that a describes (a must come from
+ * rom_analyze over the same bytes; the plan reads the tree, and the bytes
+ * only for the old values of the bytes it edits). Never fails outright: a ROM that cannot
  * be made ready gives status PATCH_PLAN_CANNOT and a one-line error. */
-void patch_plan_make(const struct rom_report *r, const uint8_t *data, size_t len,
+void patch_plan_make(const struct rom_analysis *a, const uint8_t *data, size_t len,
                      const struct patch_options *opt, struct patch_plan *p);
 
-/* "vendor-id", "device-id", "last-image-flag", "checksum". */
+/* "vendor-id", "device-id", "last-image-flag", "checksum", "pnp-checksum". */
 const char *patch_edit_kind_name(enum patch_edit_kind k);
 
 /* Parses "VVVV:DDDD" (hex, 1-4 digits each); false when malformed. */

@@ -114,7 +114,7 @@ static enum patch_write_status verify(const char *path, const char *tmp, const u
 	uint8_t *back = NULL;
 	size_t blen = 0;
 	char lerr[512];
-	struct rom_report *r;
+	struct rom_analysis *r;
 	enum patch_write_status st = PATCH_WRITE_OK;
 	if (rom_load_file(tmp, &back, &blen, lerr, sizeof(lerr)) != LOAD_OK) {
 		say(err, cap, "%s: re-reading the temporary file failed: %s", path, lerr);
@@ -129,23 +129,20 @@ static enum patch_write_status verify(const char *path, const char *tmp, const u
 		return PATCH_WRITE_VERIFY;
 	}
 	if (require_ready) {
-		r = malloc(sizeof(*r));
+		r = rom_analyze(back, blen, path);
 		if (!r) {
 			free(back);
 			say(err, cap, "%s: out of memory while re-analyzing", path);
 			return PATCH_WRITE_IO;
 		}
-		rom_analyze(back, blen, path, r);
 		if (r->verdict != VERDICT_READY) {
-			const struct finding *f = NULL;
-			for (size_t i = 0; i < r->n_findings && !f; i++)
-				if (r->findings[i].severity != SEVERITY_INFO)
-					f = &r->findings[i];
+			const struct finding *f =
+			    finding_first_at_least(&r->findings, SEVERITY_WARNING);
 			say(err, cap, "%s: the written ROM re-analyzes as %s, not ready%s%s", path,
 			    report_verdict_name(r->verdict), f ? ": " : "", f ? f->message : "");
 			st = PATCH_WRITE_NOT_READY;
 		}
-		free(r);
+		rom_analysis_free(r);
 	}
 	free(back);
 	return st;

@@ -304,7 +304,7 @@ Test(fix, corpus_files_with_a_prefix_become_the_rom)
 	NEED_CORPUS(dir);
 	static struct manifest_row rows[128];
 	size_t n = read_manifest(dir, rows, 128), done = 0;
-	struct rom_report *rep = malloc(sizeof(*rep));
+	struct rom_analysis *rep = NULL;
 	for (size_t i = 0; i < n; i++) {
 		char in[PATH_MAX];
 		uint8_t *src, *out;
@@ -316,10 +316,14 @@ Test(fix, corpus_files_with_a_prefix_become_the_rom)
 			continue;
 		/* A checksum the ROM gets wrong may change at its balancing
 		 * byte (the two modified Quadro P3000 files): nothing else. */
-		rom_analyze(src, slen, in, rep);
-		for (size_t k = 0; k < rep->n_images; k++)
-			if (rep->images[k].checksum.present && !rep->images[k].checksum.ok)
-				allow[nallow++] = rep->images[k].checksum.fix_offset - off;
+		rom_analysis_free(rep);
+		rep = rom_analyze(src, slen, in);
+		cr_assert_not_null(rep);
+		for (size_t k = 0; k < rep->chain.n; k++) {
+			const struct rom_checksum *c = &rom_chain_node(rep, k)->checksum;
+			if (c->present && !c->ok)
+				allow[nallow++] = c->fix_offset - off;
+		}
 
 		fix_to(in, "out.rom", NULL, 0, &out, &olen);
 		assert_same_except(out, olen, src + off, slen - off, allow, nallow, rows[i].file);
@@ -337,7 +341,7 @@ Test(fix, corpus_files_with_a_prefix_become_the_rom)
 		free(src);
 		done++;
 	}
-	free(rep);
+	rom_analysis_free(rep);
 	cr_assert_geq(done, 20, "only %zu corpus files with a prefix found", done);
 }
 
@@ -410,16 +414,16 @@ static bool is_ready(const char *path)
 {
 	uint8_t *b;
 	size_t n;
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	bool ok;
 	if (!load(path, &b, &n)) {
-		free(r);
+		rom_analysis_free(r);
 		return false;
 	}
-	rom_analyze(b, n, path, r);
-	ok = r->verdict == VERDICT_READY;
+	r = rom_analyze(b, n, path);
+	ok = r && r->verdict == VERDICT_READY;
 	free(b);
-	free(r);
+	rom_analysis_free(r);
 	return ok;
 }
 
@@ -681,7 +685,7 @@ Test(fix, set_id_on_a_two_image_rom)
 	const char *rom = "/usr/lib/ipxe/qemu/efi-e1000.rom";
 	uint8_t *src, *out;
 	size_t slen, olen, efi, allow[5];
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	NEED_FILE(rom);
 	cr_assert(load(rom, &src, &slen));
 	efi = (size_t)(src[pcir_of(src, 0) + 0x10] | src[pcir_of(src, 0) + 0x11] << 8) * 512;
@@ -700,15 +704,16 @@ Test(fix, set_id_on_a_two_image_rom)
 		if (!ok)
 			cr_assert_eq(out[i], src[i], "byte 0x%zx changed", i);
 	}
-	rom_analyze(out, olen, "id.rom", r);
+	r = rom_analyze(out, olen, "id.rom");
+	cr_assert_not_null(r);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	cr_assert_eq(r->n_images, 2);
+	cr_assert_eq(r->chain.n, 2);
 	for (size_t i = 0; i < 2; i++) {
-		cr_assert_eq(r->images[i].vendor_id, 0x10de);
-		cr_assert_eq(r->images[i].device_id, 0x1b81);
+		cr_assert_eq(rom_node_of(r, &r->chain.images[i])->pcir.vendor_id, 0x10de);
+		cr_assert_eq(rom_node_of(r, &r->chain.images[i])->pcir.device_id, 0x1b81);
 	}
 	assert_chain_valid(out, olen, rom);
-	free(r);
+	rom_analysis_free(r);
 	free(src);
 	free(out);
 }

@@ -6,6 +6,7 @@
 #include "analyzer/load.h"
 #include "formats/pci_rom.h"
 #include "tests/support/expect.h"
+#include "tests/support/findings.h"
 
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
@@ -35,60 +36,63 @@ static void free_rows(void)
 
 TestSuite(corpus, .init = load_rows, .fini = free_rows, .timeout = 600);
 
-static bool analyze_row(const struct expect_row *e, struct rom_report *r)
+/* The analysis of a row's file; replaces (and frees) *r. False when the
+ * file cannot be read. */
+static bool analyze_row(const struct expect_row *e, struct rom_analysis **r)
 {
 	uint8_t *data;
 	size_t len;
 	char err[512];
+	rom_analysis_free(*r);
+	*r = NULL;
 	if (rom_load_file(e->path, &data, &len, err, sizeof(err)) != LOAD_OK)
 		return false;
-	rom_analyze(data, len, e->name, r);
+	*r = rom_analyze(data, len, e->name);
 	free(data);
-	return true;
+	return *r != NULL;
 }
 
 static void compare_image(const char *name, size_t i, const struct expect_image *x,
-                          const struct rom_image *g)
+                          const struct rom_image *g, const struct rom_node *n)
 {
 	char buf[8];
 	cr_expect_eq(g->offset, x->offset, "%s image %zu: offset 0x%zx, expected 0x%zx", name, i,
 	             g->offset, x->offset);
 	cr_expect_eq(g->length, x->length, "%s image %zu: length 0x%zx, expected 0x%zx", name, i,
 	             g->length, x->length);
-	cr_expect_eq(g->code_type, x->code_type, "%s image %zu: code type %u, expected %u", name, i,
-	             g->code_type, x->code_type);
-	snprintf(buf, sizeof(buf), "%04x", g->vendor_id);
+	cr_expect_eq(n->pcir.code_type, x->code_type, "%s image %zu: code type %u, expected %u",
+	             name, i, n->pcir.code_type, x->code_type);
+	snprintf(buf, sizeof(buf), "%04x", n->pcir.vendor_id);
 	cr_expect_str_eq(buf, x->vendor, "%s image %zu: vendor %s, expected %s", name, i, buf,
 	                 x->vendor);
-	snprintf(buf, sizeof(buf), "%04x", g->device_id);
+	snprintf(buf, sizeof(buf), "%04x", n->pcir.device_id);
 	cr_expect_str_eq(buf, x->device, "%s image %zu: device %s, expected %s", name, i, buf,
 	                 x->device);
-	snprintf(buf, sizeof(buf), "%06x", g->class_code);
+	snprintf(buf, sizeof(buf), "%06x", n->pcir.class_code);
 	cr_expect_str_eq(buf, x->class_code, "%s image %zu: class %s, expected %s", name, i, buf,
 	                 x->class_code);
 	cr_expect_eq(g->last, x->last, "%s image %zu: last %d, expected %d", name, i, g->last,
 	             x->last);
 	if (strcmp(x->cksum, "na") == 0)
-		cr_expect_not(g->checksum.present, "%s image %zu: checksum on a non-x86 image",
+		cr_expect_not(n->checksum.present, "%s image %zu: checksum on a non-x86 image",
 		              name, i);
 	else
-		cr_expect_eq(g->checksum.ok, strcmp(x->cksum, "ok") == 0,
+		cr_expect_eq(n->checksum.ok, strcmp(x->cksum, "ok") == 0,
 		             "%s image %zu: checksum ok=%d, expected %s (sum 0x%02x)", name, i,
-		             g->checksum.ok, x->cksum, g->checksum.sum);
+		             n->checksum.ok, x->cksum, n->checksum.sum);
 }
 
 Test(corpus, every_file_matches_the_independent_reading)
 {
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	size_t checked = 0, absent = 0;
-	cr_assert_not_null(r);
 	for (size_t k = 0; k < nrows; k++) {
 		const struct expect_row *e = &rows[k];
 		if (!e->present) {
 			absent++;
 			continue;
 		}
-		cr_assert(analyze_row(e, r), "%s: could not be read", e->path);
+		cr_assert(analyze_row(e, &r), "%s: could not be read", e->path);
 		checked++;
 		cr_expect_str_eq(r->sha256, e->sha256, "%s: sha256", e->name);
 		cr_expect_eq(r->size, e->size, "%s: size", e->name);
@@ -101,10 +105,11 @@ Test(corpus, every_file_matches_the_independent_reading)
 		cr_expect_str_eq(report_verdict_name(r->verdict), e->verdict,
 		                 "%s: verdict %s, expected %s", e->name,
 		                 report_verdict_name(r->verdict), e->verdict);
-		cr_expect_eq(r->n_images, e->n_images, "%s: %zu images, expected %zu", e->name,
-		             r->n_images, e->n_images);
-		for (size_t i = 0; i < r->n_images && i < e->n_images; i++)
-			compare_image(e->name, i, &e->images[i], &r->images[i]);
+		cr_expect_eq(r->chain.n, e->n_images, "%s: %zu images, expected %zu", e->name,
+		             r->chain.n, e->n_images);
+		for (size_t i = 0; i < r->chain.n && i < e->n_images; i++)
+			compare_image(e->name, i, &e->images[i], &r->chain.images[i],
+			              rom_chain_node(r, i));
 		if (e->has_rom)
 			cr_expect_str_eq(report_trailing_name(r->trailing), e->trailing,
 			                 "%s: trailing %s, expected %s", e->name,
@@ -116,7 +121,7 @@ Test(corpus, every_file_matches_the_independent_reading)
 		            absent, nrows);
 	if (checked == 0)
 		cr_skip_test("no corpus file and no Debian ROM present: nothing to check");
-	free(r);
+	rom_analysis_free(r);
 }
 
 /* The oracle lists every valid image on the 512-byte grid after the chain;
@@ -124,14 +129,14 @@ Test(corpus, every_file_matches_the_independent_reading)
  * the oracle's that starts with the same image. */
 Test(corpus, images_after_the_chain_match)
 {
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	size_t checked = 0;
 	for (size_t k = 0; k < nrows; k++) {
 		const struct expect_row *e = &rows[k];
 		size_t j = 0;
 		if (!e->present || !e->has_rom)
 			continue;
-		cr_assert(analyze_row(e, r));
+		cr_assert(analyze_row(e, &r));
 		checked++;
 		cr_expect_eq(r->n_other > 0, e->n_other > 0, "%s: %zu other images, expected %zu",
 		             e->name, r->n_other, e->n_other);
@@ -146,14 +151,14 @@ Test(corpus, images_after_the_chain_match)
 			             "%s: other image at 0x%zx not in the oracle's list", e->name,
 			             r->other_images[i].offset);
 			if (j < e->n_other)
-				cr_expect_eq(r->other_images[i].code_type, e->other_types[j],
-				             "%s: other image at 0x%zx type", e->name,
-				             r->other_images[i].offset);
+				cr_expect_eq(rom_node_of(r, &r->other_images[i])->pcir.code_type,
+				             e->other_types[j], "%s: other image at 0x%zx type",
+				             e->name, r->other_images[i].offset);
 		}
 	}
 	if (checked == 0)
 		cr_skip_test("no corpus file present");
-	free(r);
+	rom_analysis_free(r);
 }
 
 /* Facts the issue names, checked on the named files themselves. */
@@ -178,7 +183,7 @@ Test(corpus, nvgi_files_are_fixable_with_the_container_named)
 	    {"nvidia/turing_t1000_TU117_nvgi.rom", 3, 0x4600},
 	    {"nvidia/ampere_rtx3080m_GA104_razer_tpu.rom", 3, 0x9400},
 	};
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	size_t seen = 0;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct expect_row *e = row_named(cases[i].name);
@@ -186,14 +191,14 @@ Test(corpus, nvgi_files_are_fixable_with_the_container_named)
 		if (!e)
 			continue;
 		seen++;
-		cr_assert(analyze_row(e, r));
+		cr_assert(analyze_row(e, &r));
 		cr_expect_eq(r->verdict, VERDICT_FIXABLE, "%s", e->name);
-		cr_expect(r->container.present);
-		cr_expect_str_eq(r->container.kind, "nvgi", "%s", e->name);
-		cr_expect_eq(r->container.nvgi_version, cases[i].version, "%s", e->name);
-		cr_expect_eq(r->container.nvgi_rom_offset, cases[i].offset, "%s", e->name);
-		cr_expect_eq(r->container.length, cases[i].offset, "%s", e->name);
-		f = report_find(r, "data-before-rom");
+		cr_expect((r->container != CONTAINER_NONE));
+		cr_expect_str_eq(report_container_name(r->container), "nvgi", "%s", e->name);
+		cr_expect_eq(r->nvgi.version, cases[i].version, "%s", e->name);
+		cr_expect_eq(r->nvgi.rom_offset, cases[i].offset, "%s", e->name);
+		cr_expect_eq(r->container_length, cases[i].offset, "%s", e->name);
+		f = find_named(r, "data-before-rom");
 		cr_expect_not_null(f, "%s: no data-before-rom finding", e->name);
 		if (f)
 			cr_expect_not_null(strstr(f->message, "NVGI"), "%s: %s", e->name,
@@ -201,28 +206,28 @@ Test(corpus, nvgi_files_are_fixable_with_the_container_named)
 	}
 	if (seen == 0)
 		cr_skip_test("corpus absent");
-	free(r);
+	rom_analysis_free(r);
 }
 
 Test(corpus, p3000m_checksum_is_bad_over_the_size_byte_region)
 {
 	const struct expect_row *e = row_named("nvidia/pascal_p3000m_GP104.rom");
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	const struct finding *f;
 	if (!e)
 		cr_skip_test("corpus absent");
-	cr_assert(analyze_row(e, r));
+	cr_assert(analyze_row(e, &r));
 	/* xxd: size byte 0xCF at 0xA02 -> 0x19E00 bytes summing to 0xEC; the
 	 * NPDE sub-image is 0x7A blocks, so the balancing byte is its last
 	 * byte 0xA00 + 0xF400 - 1. */
-	cr_expect_eq(r->images[0].checksum.sum, 0xEC);
-	cr_expect_eq(r->images[0].checksum.length, 0x19E00);
-	cr_expect_eq(r->images[0].checksum.fix_offset, 0xA00 + 0xF400 - 1);
-	f = report_find(r, "checksum-mismatch");
+	cr_expect_eq(rom_node_of(r, &r->chain.images[0])->checksum.sum, 0xEC);
+	cr_expect_eq(rom_node_of(r, &r->chain.images[0])->checksum.length, 0x19E00);
+	cr_expect_eq(rom_node_of(r, &r->chain.images[0])->checksum.fix_offset, 0xA00 + 0xF400 - 1);
+	f = find_named(r, "checksum-mismatch");
 	cr_assert_not_null(f);
 	cr_expect(f->fixable);
 	cr_expect_eq(f->image, 0);
-	free(r);
+	rom_analysis_free(r);
 }
 
 /* Issue 4: every EFI image of every chain decompresses (when compressed)
@@ -230,50 +235,53 @@ Test(corpus, p3000m_checksum_is_bad_over_the_size_byte_region)
  * name their version in the driver, NVIDIA GOPs in the NPDE. */
 Test(corpus, every_efi_image_is_a_valid_driver)
 {
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r = NULL;
 	size_t efi = 0, amd = 0, nv = 0;
 	for (size_t k = 0; k < nrows; k++) {
 		const struct expect_row *e = &rows[k];
 		if (!e->present || !e->has_rom)
 			continue;
-		cr_assert(analyze_row(e, r));
-		for (size_t i = 0; i < r->n_images; i++) {
-			const struct rom_image *im = &r->images[i];
-			if (im->code_type != PCI_CODE_EFI)
+		cr_assert(analyze_row(e, &r));
+		for (size_t i = 0; i < r->chain.n; i++) {
+			const struct rom_node *im = rom_chain_node(r, i);
+			const struct rom_driver *d = im->driver;
+			if (im->pcir.code_type != PCI_CODE_EFI)
 				continue;
 			efi++;
-			cr_expect(im->efi.inspected, "%s image %zu", e->name, i);
+			cr_assert_not_null(d, "%s image %zu", e->name, i);
 			if (im->efi.compression == 1) {
-				cr_expect(im->efi.decompress_ok, "%s image %zu: %s", e->name, i,
-				          im->efi.decompress_error);
-				cr_expect_gt(im->efi.decompressed_size, im->efi.compressed_size,
+				cr_expect(d->state == DRIVER_OK, "%s image %zu: %s", e->name, i,
+				          d->decompress_error);
+				cr_expect_gt(d->decompressed_size, d->compressed_size,
 				             "%s image %zu", e->name, i);
 			}
-			cr_expect(im->efi.pe.valid, "%s image %zu: %s", e->name, i,
-			          im->efi.pe.error);
-			cr_expect_eq(im->efi.pe.machine, im->efi.machine, "%s image %zu", e->name,
-			             i);
-			cr_expect_str_eq(im->efi.pe.kind, "pe32+", "%s image %zu", e->name, i);
-			if (im->vendor_id == 0x1002) {
+			cr_expect(d->pe.valid, "%s image %zu: %s", e->name, i, d->pe.error);
+			cr_expect_eq(d->pe.machine, im->efi.machine, "%s image %zu", e->name, i);
+			cr_expect_str_eq(d->pe.kind, "pe32+", "%s image %zu", e->name, i);
+			if (im->pcir.vendor_id == 0x1002) {
 				amd++;
-				cr_expect_eq(strncmp(im->efi.gop_version, "AMD GOP", 7), 0,
-				             "%s: GOP version '%s'", e->name, im->efi.gop_version);
+				cr_expect_eq(strncmp(d->gop_version, "AMD GOP", 7), 0,
+				             "%s: GOP version '%s'", e->name, d->gop_version);
 			}
-			if (im->npde.present && im->npde.length >= 0x10) {
+			if (im->has_npde && im->npde.length >= 0x10) {
 				nv++;
-				cr_expect_eq(strncmp(im->efi.gop_version, "0x", 2), 0,
-				             "%s: GOP version '%s'", e->name, im->efi.gop_version);
+				cr_expect_eq(strncmp(d->gop_version, "0x", 2), 0,
+				             "%s: GOP version '%s'", e->name, d->gop_version);
 			}
 		}
-		for (size_t f = 0; f < r->n_findings; f++)
-			cr_expect(strncmp(r->findings[f].id, "efi-", 4) != 0 &&
-			              strcmp(r->findings[f].id, "pe-invalid") != 0 &&
-			              strcmp(r->findings[f].id, "init-size-exceeds-image") != 0,
-			          "%s: %s", e->name, r->findings[f].message);
+		for (size_t f = 0; f < r->findings.n; f++)
+			cr_expect(strncmp(finding_name(r->findings.items[f].id), "efi-", 4) != 0 &&
+			              strcmp(finding_name(r->findings.items[f].id), "pe-invalid") !=
+			                  0 &&
+			              strcmp(finding_name(r->findings.items[f].id),
+			                     "init-size-exceeds-image") != 0,
+			          "%s: %s", e->name, r->findings.items[f].message);
 	}
+	rom_analysis_free(r);
+	r = NULL;
 	if (efi == 0)
 		cr_skip_test("no EFI image present (corpus and Debian ROMs absent)");
 	cr_log_info("%zu EFI images, %zu AMD GOPs, %zu NVIDIA GOPs with an NPDE version", efi, amd,
 	            nv);
-	free(r);
+	rom_analysis_free(r);
 }

@@ -5,44 +5,45 @@
 #ifndef OPTROM_FUZZ_CHECK_H
 #define OPTROM_FUZZ_CHECK_H
 
-#include "analyzer/report.h"
+#include "analyzer/tree.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static inline void fuzz_fail(const char *what, const struct rom_report *r)
+static inline void fuzz_fail(const char *what, const struct rom_analysis *r)
 {
 	fprintf(stderr, "fuzz invariant violated: %s (size %llu, verdict %d, %zu findings)\n", what,
-	        (unsigned long long)r->size, (int)r->verdict, r->n_findings);
-	for (size_t i = 0; i < r->n_findings; i++)
-		fprintf(stderr, "  %s @%s0x%llx: %s\n", r->findings[i].id,
-		        r->findings[i].has_offset ? "" : "(none)",
-		        (unsigned long long)r->findings[i].offset, r->findings[i].message);
+	        (unsigned long long)r->size, (int)r->verdict, r->findings.n);
+	for (size_t i = 0; i < r->findings.n; i++)
+		fprintf(stderr, "  %s @%s0x%llx: %s\n", finding_name(r->findings.items[i].id),
+		        r->findings.items[i].has_offset ? "" : "(none)",
+		        (unsigned long long)r->findings.items[i].offset,
+		        r->findings.items[i].message);
 	abort();
 }
 
-static inline void fuzz_check_report(const struct rom_report *r, size_t size)
+static inline void fuzz_check_report(const struct rom_analysis *r, size_t size)
 {
 	if (r->size != size)
 		fuzz_fail("report size differs from input size", r);
 	if (r->verdict != VERDICT_READY && r->verdict != VERDICT_FIXABLE &&
 	    r->verdict != VERDICT_BROKEN)
 		fuzz_fail("verdict not set", r);
-	if (r->verdict != VERDICT_READY && r->n_findings == 0)
+	if (r->verdict != VERDICT_READY && r->findings.n == 0)
 		fuzz_fail("not ready but no finding", r);
-	if (r->n_findings > REPORT_MAX_FINDINGS || r->n_images > REPORT_MAX_IMAGES ||
-	    r->n_nvidia > REPORT_MAX_IMAGES || r->n_other > REPORT_MAX_IMAGES)
+	if (r->findings.n > FINDINGS_MAX || r->chain.n > REPORT_MAX_IMAGES ||
+	    r->nvidia.n > REPORT_MAX_IMAGES || r->n_other > REPORT_MAX_IMAGES)
 		fuzz_fail("a count exceeds its array", r);
 	if (strlen(r->sha256) != 64)
 		fuzz_fail("sha256 not set", r);
 	if (r->has_rom && r->rom_offset >= size)
 		fuzz_fail("rom offset outside the file", r);
-	if (r->chain_end > size)
+	if (r->chain.end > size)
 		fuzz_fail("chain end outside the file", r);
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const struct finding *f = &r->findings[i];
-		if (!f->id || !f->id[0])
+	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct finding *f = &r->findings.items[i];
+		if ((unsigned)f->id >= FINDING_COUNT)
 			fuzz_fail("finding without id", r);
 		if (f->has_offset && f->offset > size)
 			fuzz_fail("finding offset outside the file", r);
@@ -51,9 +52,25 @@ static inline void fuzz_check_report(const struct rom_report *r, size_t size)
 		if (memchr(f->message, '\0', sizeof(f->message)) == NULL)
 			fuzz_fail("finding message not terminated", r);
 	}
-	for (size_t i = 0; i < r->n_images; i++)
-		if (r->images[i].offset >= size)
+	for (size_t i = 0; i < r->chain.n; i++)
+		if (r->chain.images[i].offset >= size)
 			fuzz_fail("image offset outside the file", r);
+	/* The tree: every list entry names the node of its own offset, and no
+	 * offset has two nodes (decoded once). */
+	{
+		const struct rom_image *lists[3] = {r->chain.images, r->nvidia.images,
+		                                    r->other_images};
+		size_t counts[3] = {r->chain.n, r->nvidia.n, r->n_other};
+		for (int l = 0; l < 3; l++)
+			for (size_t i = 0; i < counts[l]; i++) {
+				const struct rom_node *n = rom_node_of(r, &lists[l][i]);
+				if (!n || n->offset != lists[l][i].offset ||
+				    rom_node_at(r, n->offset) != n)
+					fuzz_fail("a list entry does not name its node", r);
+			}
+		if (r->n_nodes > TREE_MAX_NODES)
+			fuzz_fail("more nodes than the cap", r);
+	}
 }
 
 #endif

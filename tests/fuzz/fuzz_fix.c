@@ -17,7 +17,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct rom_report in_report, out_report;
+static struct rom_analysis *in_report;
 static struct patch_plan plan, replan;
 
 static void fix_once(const uint8_t *data, size_t size, const struct patch_options *opt)
@@ -27,13 +27,14 @@ static void fix_once(const uint8_t *data, size_t size, const struct patch_option
 	char err[256];
 	enum patch_apply_status ast;
 	bool plain = !opt->trim && !opt->set_id;
+	struct rom_analysis *out_report;
 
-	patch_plan_make(&in_report, data, size, opt, &plan);
+	patch_plan_make(in_report, data, size, opt, &plan);
 	if (plan.status != PATCH_PLAN_OK && plan.status != PATCH_PLAN_CANNOT)
 		abort();
 	if (plan.n_edits > PATCH_MAX_EDITS || plan.n_notes > PATCH_MAX_NOTES)
 		abort();
-	if (plain && in_report.verdict == VERDICT_READY && !patch_plan_is_empty(&plan))
+	if (plain && in_report->verdict == VERDICT_READY && !patch_plan_is_empty(&plan))
 		abort(); /* a ready ROM must not be edited */
 	ast = patch_apply(&plan, data, size, &out, &out_len, err, sizeof(err));
 	if (plan.status != PATCH_PLAN_OK) {
@@ -50,22 +51,27 @@ static void fix_once(const uint8_t *data, size_t size, const struct patch_option
 	if (plan.keep_start > plan.keep_end || plan.keep_end > size ||
 	    out_len != plan.keep_end - plan.keep_start)
 		abort();
-	rom_analyze(out, out_len, "fuzz-fixed.rom", &out_report);
-	fuzz_check_report(&out_report, out_len);
-	if (plain && out_report.verdict == VERDICT_READY) {
-		/* Fixing a fixed ROM changes nothing. */
-		patch_plan_make(&out_report, out, out_len, opt, &replan);
-		if (!patch_plan_is_empty(&replan))
-			abort();
+	out_report = rom_analyze(out, out_len, "fuzz-fixed.rom");
+	if (out_report) {
+		fuzz_check_report(out_report, out_len);
+		if (plain && out_report->verdict == VERDICT_READY) {
+			/* Fixing a fixed ROM changes nothing. */
+			patch_plan_make(out_report, out, out_len, opt, &replan);
+			if (!patch_plan_is_empty(&replan))
+				abort();
+		}
 	}
+	rom_analysis_free(out_report);
 	free(out);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct patch_options opt;
-	rom_analyze(size ? data : NULL, size, "fuzz.rom", &in_report);
-	fuzz_check_report(&in_report, size);
+	in_report = rom_analyze(size ? data : NULL, size, "fuzz.rom");
+	if (!in_report)
+		return 0; /* out of memory: not a finding of the bytes */
+	fuzz_check_report(in_report, size);
 
 	memset(&opt, 0, sizeof(opt));
 	fix_once(data, size, &opt);
@@ -76,5 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt.vendor = 0x10DE;
 	opt.device = 0x1B80;
 	fix_once(data, size, &opt);
+	rom_analysis_free(in_report);
+	in_report = NULL;
 	return 0;
 }

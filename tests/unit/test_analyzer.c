@@ -5,6 +5,7 @@
  * catches any read past the end of the file. */
 #include "analyzer/analyze.h"
 #include "formats/pci_rom.h"
+#include "tests/support/findings.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
@@ -13,44 +14,45 @@
 
 /* ---- helpers ---- */
 
-static struct rom_report *analyze_bytes(const uint8_t *data, size_t len)
+static struct rom_analysis *analyze_bytes(const uint8_t *data, size_t len)
 {
-	struct rom_report *r = malloc(sizeof(*r));
+	struct rom_analysis *r;
 	uint8_t *copy = len ? malloc(len) : NULL;
-	cr_assert(r);
 	if (len) {
 		cr_assert(copy);
 		memcpy(copy, data, len);
 	}
-	rom_analyze(copy, len, "synthetic", r);
+	r = rom_analyze(copy, len, "synthetic");
 	free(copy);
+	cr_assert_not_null(r);
 	return r;
 }
 
-static struct rom_report *analyze(const struct rb *b)
+static struct rom_analysis *analyze(const struct rb *b)
 {
 	return analyze_bytes(b->data, b->len);
 }
 
-static bool has(const struct rom_report *r, const char *id)
+static bool has(const struct rom_analysis *r, const char *id)
 {
-	return report_find(r, id) != NULL;
+	return find_named(r, id) != NULL;
 }
 
-static size_t count(const struct rom_report *r, const char *id)
+static size_t count(const struct rom_analysis *r, const char *id)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < r->n_findings; i++)
-		n += strcmp(r->findings[i].id, id) == 0;
+	for (size_t i = 0; i < r->findings.n; i++)
+		n += strcmp(finding_name(r->findings.items[i].id), id) == 0;
 	return n;
 }
 
-static const struct finding *must(const struct rom_report *r, const char *id)
+static const struct finding *must(const struct rom_analysis *r, const char *id)
 {
-	const struct finding *f = report_find(r, id);
+	const struct finding *f = find_named(r, id);
 	if (!f) {
-		for (size_t i = 0; i < r->n_findings; i++)
-			cr_log_error("finding %s: %s", r->findings[i].id, r->findings[i].message);
+		for (size_t i = 0; i < r->findings.n; i++)
+			cr_log_error("finding %s: %s", finding_name(r->findings.items[i].id),
+			             r->findings.items[i].message);
 	}
 	cr_assert_not_null(f, "expected finding %s", id);
 	return f;
@@ -88,49 +90,50 @@ static void rebalance_x86(struct rb *b, size_t img)
 Test(analyzer, ready_two_image_rom)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	r = analyze(&b);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	cr_assert_eq(r->n_findings, 0, "first finding: %s", r->n_findings ? r->findings[0].id : "");
+	cr_assert_eq(r->findings.n, 0, "first finding: %s",
+	             r->findings.n ? finding_name(r->findings.items[0].id) : "");
 	cr_assert(r->has_rom);
 	cr_assert_eq(r->rom_offset, 0);
-	cr_assert_not(r->container.present);
+	cr_assert_not((r->container != CONTAINER_NONE));
 	cr_assert_eq(r->size, ROM_LEN);
-	cr_assert_eq(r->n_images, 2);
-	cr_assert_eq(r->images[0].offset, 0);
-	cr_assert_eq(r->images[0].length, X86_LEN);
-	cr_assert_eq(r->images[0].code_type, 0);
-	cr_assert_eq(r->images[0].vendor_id, 0x1002);
-	cr_assert_eq(r->images[0].device_id, 0x67DF);
-	cr_assert_eq(r->images[0].pcir_offset, 0x1C);
-	cr_assert_eq(r->images[0].pcir_revision, 3);
-	cr_assert_eq(r->images[0].pcir_length, 0x1C);
-	cr_assert_eq(r->images[0].class_code, 0x030000u);
-	cr_assert_eq(r->images[0].size_byte, 8);
-	cr_assert_not(r->images[0].last);
-	cr_assert(r->images[0].checksum.present);
-	cr_assert(r->images[0].checksum.ok);
-	cr_assert(r->images[0].checksum.complete);
-	cr_assert_eq(r->images[0].checksum.length, X86_LEN);
-	cr_assert_eq(r->images[1].offset, X86_LEN);
-	cr_assert_eq(r->images[1].length, EFI_LEN);
-	cr_assert(r->images[1].is_efi);
-	cr_assert_eq(r->images[1].efi.signature, 0x0EF1);
-	cr_assert_eq(r->images[1].efi.machine, 0x8664);
-	cr_assert_eq(r->images[1].efi.subsystem, 11);
-	cr_assert_eq(r->images[1].efi.image_offset, 0x50);
-	cr_assert_eq(r->images[1].efi.init_blocks, 4);
-	cr_assert(r->images[1].last);
-	cr_assert_not(r->images[1].checksum.present);
-	cr_assert(r->chain_complete);
-	cr_assert_eq(r->chain_end, ROM_LEN);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert_eq(r->chain.images[0].offset, 0);
+	cr_assert_eq(r->chain.images[0].length, X86_LEN);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.code_type, 0);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.vendor_id, 0x1002);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.device_id, 0x67DF);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->hdr.pcir_offset, 0x1C);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.revision, 3);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.length, 0x1C);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->pcir.class_code, 0x030000u);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->hdr.size_blocks, 8);
+	cr_assert_not(r->chain.images[0].last);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.present);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.complete);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.length, X86_LEN);
+	cr_assert_eq(r->chain.images[1].offset, X86_LEN);
+	cr_assert_eq(r->chain.images[1].length, EFI_LEN);
+	cr_assert(rom_node_of(r, &r->chain.images[1])->has_efi);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.efi_signature, 0x0EF1);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.machine, 0x8664);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.subsystem, 11);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.image_offset, 0x50);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.init_blocks, 4);
+	cr_assert(r->chain.images[1].last);
+	cr_assert_not(rom_node_of(r, &r->chain.images[1])->checksum.present);
+	cr_assert(rom_chain_complete(r));
+	cr_assert_eq(r->chain.end, ROM_LEN);
 	cr_assert_eq(r->trailing, TRAILING_NONE);
 	cr_assert_eq(r->n_other, 0);
-	cr_assert_eq(r->n_nvidia, 0); /* not an NVIDIA ROM */
+	cr_assert_eq(r->nvidia.n, 0); /* not an NVIDIA ROM */
 	cr_assert_eq(strlen(r->sha256), 64);
 	cr_assert_str_eq(r->file, "synthetic");
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -143,7 +146,7 @@ Test(analyzer, nvgi_prefixes_fixable_with_container_fields)
 	static const uint32_t total_sizes[] = {0x400 - 0x100, 0xA00 - 0x100, 0x40};
 	for (unsigned v = 1; v <= 3; v++) {
 		struct rb b;
-		struct rom_report *r;
+		struct rom_analysis *r;
 		const struct finding *f;
 		size_t pre = lens[v - 1];
 		two_image_rom(&b, 0x10DE, 0x1C02);
@@ -151,32 +154,32 @@ Test(analyzer, nvgi_prefixes_fixable_with_container_fields)
 		r = analyze(&b);
 		cr_assert_eq(r->verdict, VERDICT_FIXABLE, "v%u", v);
 		cr_assert_eq(r->rom_offset, pre, "v%u", v);
-		cr_assert(r->container.present);
-		cr_assert_str_eq(r->container.kind, "nvgi");
-		cr_assert_eq(r->container.length, pre);
-		cr_assert(r->container.nvgi_decoded);
-		cr_assert_eq(r->container.nvgi_version, v);
-		cr_assert_eq(r->container.nvgi_fixed_data_size, fixed_sizes[v - 1], "v%u", v);
-		cr_assert_eq(r->container.nvgi_total_data_size, total_sizes[v - 1], "v%u", v);
-		cr_assert_eq(r->container.nvgi_rom_offset, pre);
+		cr_assert((r->container != CONTAINER_NONE));
+		cr_assert_str_eq(report_container_name(r->container), "nvgi");
+		cr_assert_eq(r->container_length, pre);
+		cr_assert((r->nvgi_status == NVGI_OK));
+		cr_assert_eq(r->nvgi.version, v);
+		cr_assert_eq(r->nvgi.fixed_data_size, fixed_sizes[v - 1], "v%u", v);
+		cr_assert_eq(r->nvgi.total_data_size, total_sizes[v - 1], "v%u", v);
+		cr_assert_eq(r->nvgi.rom_offset, pre);
 		if (v < 3) {
-			cr_assert_eq(r->container.nvgi_subsystem_vendor, 0x1028);
-			cr_assert_eq(r->container.nvgi_subsystem_device, 0x06D9);
-			cr_assert_eq(r->container.nvgi_rfrd_offset, 0);
+			cr_assert_eq(r->nvgi.subsystem_vendor, 0x1028);
+			cr_assert_eq(r->nvgi.subsystem_device, 0x06D9);
+			cr_assert_eq(r->nvgi.rfrd_offset, 0);
 		} else {
-			cr_assert_eq(r->container.nvgi_rfrd_offset, 0x1000);
+			cr_assert_eq(r->nvgi.rfrd_offset, 0x1000);
 		}
 		cr_assert_not_null(strstr(r->locate_reason, "NVGI"), "%s", r->locate_reason);
 		f = must(r, "data-before-rom");
 		cr_assert(f->fixable);
 		cr_assert_eq(f->severity, SEVERITY_WARNING);
 		cr_assert_not(has(r, "nvgi-offset-mismatch"));
-		cr_assert_eq(r->n_images, 2);
-		cr_assert_eq(r->images[0].offset, pre);
-		cr_assert_eq(r->images[1].offset, pre + X86_LEN);
-		cr_assert_eq(r->chain_end, pre + ROM_LEN);
-		cr_assert(r->chain_complete);
-		free(r);
+		cr_assert_eq(r->chain.n, 2);
+		cr_assert_eq(r->chain.images[0].offset, pre);
+		cr_assert_eq(r->chain.images[1].offset, pre + X86_LEN);
+		cr_assert_eq(r->chain.end, pre + ROM_LEN);
+		cr_assert(rom_chain_complete(r));
+		rom_analysis_free(r);
 		rb_free(&b);
 	}
 }
@@ -184,19 +187,19 @@ Test(analyzer, nvgi_prefixes_fixable_with_container_fields)
 Test(analyzer, nvgi_unknown_version_found_by_scan)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x10DE, 0x1C02);
 	rb_prepend_nvgi(&b, 1, 0x600);
 	b.data[5] = 7; /* VERSIONSW = 7 */
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0x600);
-	cr_assert_str_eq(r->container.kind, "nvgi");
-	cr_assert_not(r->container.nvgi_decoded);
-	cr_assert_eq(r->container.nvgi_version, 7);
+	cr_assert_str_eq(report_container_name(r->container), "nvgi");
+	cr_assert_not((r->nvgi_status == NVGI_OK));
+	cr_assert_eq(r->nvgi.version, 7);
 	cr_assert(has(r, "data-before-rom"));
 	cr_assert_eq(must(r, "nvgi-offset-mismatch")->severity, SEVERITY_WARNING);
 	cr_assert_eq(r->verdict, VERDICT_FIXABLE);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -205,7 +208,7 @@ Test(analyzer, unknown_prefixes_of_many_lengths)
 	static const size_t lens[] = {1, 3, 0x17, 0x200, 0x201, 0x600, 0x1001};
 	for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		struct rb b;
-		struct rom_report *r;
+		struct rom_analysis *r;
 		const struct finding *f;
 		two_image_rom(&b, 0x1002, 0x67DF);
 		rb_prepend_pattern(&b, lens[i], 0xBADC0DEu + (uint32_t)i);
@@ -213,18 +216,18 @@ Test(analyzer, unknown_prefixes_of_many_lengths)
 		cr_assert(r->has_rom, "prefix 0x%zx", lens[i]);
 		cr_assert_eq(r->rom_offset, lens[i], "prefix 0x%zx: got 0x%zx", lens[i],
 		             r->rom_offset);
-		cr_assert(r->container.present);
-		cr_assert_str_eq(r->container.kind, "unknown");
-		cr_assert_eq(r->container.length, lens[i]);
+		cr_assert((r->container != CONTAINER_NONE));
+		cr_assert_str_eq(report_container_name(r->container), "unknown");
+		cr_assert_eq(r->container_length, lens[i]);
 		f = must(r, "data-before-rom");
 		cr_assert(f->fixable);
 		cr_assert_eq(r->verdict, VERDICT_FIXABLE, "prefix 0x%zx", lens[i]);
-		cr_assert_eq(r->n_images, 2);
-		cr_assert_eq(r->images[1].offset, lens[i] + X86_LEN);
-		cr_assert(r->images[0].checksum.ok);
-		cr_assert_eq(r->chain_end, lens[i] + ROM_LEN);
+		cr_assert_eq(r->chain.n, 2);
+		cr_assert_eq(r->chain.images[1].offset, lens[i] + X86_LEN);
+		cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+		cr_assert_eq(r->chain.end, lens[i] + ROM_LEN);
 		cr_assert_eq(r->trailing, TRAILING_NONE);
-		free(r);
+		rom_analysis_free(r);
 		rb_free(&b);
 	}
 }
@@ -232,7 +235,7 @@ Test(analyzer, unknown_prefixes_of_many_lengths)
 Test(analyzer, amd_efs_prefix)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x744C);
 	rb_prepend_pattern(&b, 0x40000, 77);
 	b.data[0] = 0xAA;
@@ -241,11 +244,11 @@ Test(analyzer, amd_efs_prefix)
 	b.data[3] = 0x55;
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0x40000);
-	cr_assert_str_eq(r->container.kind, "amd-efs");
-	cr_assert_eq(r->container.length, 0x40000);
+	cr_assert_str_eq(report_container_name(r->container), "amd-efs");
+	cr_assert_eq(r->container_length, 0x40000);
 	cr_assert(has(r, "data-before-rom"));
 	cr_assert_eq(r->verdict, VERDICT_FIXABLE);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -256,7 +259,7 @@ Test(analyzer, uniform_files_are_no_rom)
 	static const uint8_t fills[] = {0xFF, 0x00};
 	for (int i = 0; i < 2; i++) {
 		struct rb b;
-		struct rom_report *r;
+		struct rom_analysis *r;
 		const struct finding *f;
 		rb_init(&b);
 		rb_append_fill(&b, 0x20000, fills[i]);
@@ -268,8 +271,8 @@ Test(analyzer, uniform_files_are_no_rom)
 		cr_assert_not(f->fixable);
 		cr_assert_not_null(strstr(f->message, fills[i] ? "0xFF" : "0x00"), "%s",
 		                   f->message);
-		cr_assert_eq(r->n_images, 0);
-		free(r);
+		cr_assert_eq(r->chain.n, 0);
+		rom_analysis_free(r);
 		rb_free(&b);
 	}
 }
@@ -277,21 +280,21 @@ Test(analyzer, uniform_files_are_no_rom)
 Test(analyzer, vn_then_ff_is_no_rom)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_append(&b, "VN", 2);
 	rb_append_fill(&b, 0x10000, 0xFF);
 	r = analyze(&b);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
 	cr_assert_not_null(strstr(must(r, "no-rom")->message, "'VN'"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, empty_input)
 {
-	struct rom_report *r = malloc(sizeof(*r));
-	rom_analyze(NULL, 0, NULL, r);
+	struct rom_analysis *r = NULL;
+	r = rom_analyze(NULL, 0, NULL);
 	cr_assert_not(r->has_rom);
 	cr_assert_eq(r->size, 0);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
@@ -300,13 +303,13 @@ Test(analyzer, empty_input)
 	/* sha256 of the empty string */
 	cr_assert_str_eq(r->sha256,
 	                 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-	free(r);
+	rom_analysis_free(r);
 }
 
 Test(analyzer, random_data_is_no_rom)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_append_pattern(&b, 0x8000, 3);
 	r = analyze(&b);
@@ -314,7 +317,7 @@ Test(analyzer, random_data_is_no_rom)
 	cr_assert_eq(r->candidates, 0);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
 	cr_assert(has(r, "no-rom"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -323,7 +326,7 @@ Test(analyzer, random_data_is_no_rom)
 static void check_cut(size_t cut, int image, bool has_rom)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	r = analyze_bytes(b.data, cut);
@@ -333,53 +336,53 @@ static void check_cut(size_t cut, int image, bool has_rom)
 	cr_assert_eq(f->severity, SEVERITY_ERROR);
 	cr_assert_not(f->fixable);
 	cr_assert_eq(f->image, image, "cut 0x%zx: image %d", cut, f->image);
-	cr_assert_not(r->chain_complete);
-	free(r);
+	cr_assert_not(rom_chain_complete(r));
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, truncated_inside_image_0)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	check_cut(0x800, 0, true);
 	two_image_rom(&b, 0x1002, 0x67DF);
 	r = analyze_bytes(b.data, 0x800);
-	cr_assert_eq(r->n_images, 1);
-	cr_assert(r->images[0].truncated);
-	cr_assert_not(r->images[0].checksum.complete);
+	cr_assert_eq(r->chain.n, 1);
+	cr_assert(r->chain.images[0].truncated);
+	cr_assert_not(rom_node_of(r, &r->chain.images[0])->checksum.complete);
 	cr_assert_not(has(r, "checksum-mismatch")); /* an incomplete sum is no mismatch */
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, truncated_inside_image_1)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	check_cut(X86_LEN + 0x400, 1, true);
 	two_image_rom(&b, 0x1002, 0x67DF);
 	r = analyze_bytes(b.data, X86_LEN + 0x400);
-	cr_assert_eq(r->n_images, 2);
-	cr_assert_not(r->images[0].truncated);
-	cr_assert(r->images[1].truncated);
-	cr_assert_eq(r->chain_end, X86_LEN + 0x400);
-	free(r);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert_not(r->chain.images[0].truncated);
+	cr_assert(r->chain.images[1].truncated);
+	cr_assert_eq(r->chain.end, X86_LEN + 0x400);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, truncated_at_the_end_of_a_non_last_image)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	check_cut(X86_LEN, 0, true);
 	two_image_rom(&b, 0x1002, 0x67DF);
 	r = analyze_bytes(b.data, X86_LEN);
-	cr_assert_eq(r->n_images, 1);
-	cr_assert_not(r->images[0].truncated);
-	cr_assert(r->images[0].checksum.ok);
-	cr_assert_eq(r->chain_end, X86_LEN);
-	free(r);
+	cr_assert_eq(r->chain.n, 1);
+	cr_assert_not(r->chain.images[0].truncated);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+	cr_assert_eq(r->chain.end, X86_LEN);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -390,17 +393,18 @@ Test(analyzer, every_cut_is_image_truncated)
 	struct rb b;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	for (size_t cut = 0; cut < ROM_LEN; cut++) {
-		struct rom_report *r = analyze_bytes(b.data, cut);
+		struct rom_analysis *r = analyze_bytes(b.data, cut);
 		cr_assert_eq(r->verdict, VERDICT_BROKEN, "cut 0x%zx", cut);
 		if (cut < 2) {
 			cr_assert(has(r, "no-rom"), "cut 0x%zx", cut);
 		} else {
 			cr_assert(has(r, "image-truncated"), "cut 0x%zx: first finding %s (%s)",
-			          cut, r->findings[0].id, r->findings[0].message);
+			          cut, finding_name(r->findings.items[0].id),
+			          r->findings.items[0].message);
 			cr_assert_not(has(r, "pcir-out-of-range"), "cut 0x%zx: %s", cut,
-			              report_find(r, "pcir-out-of-range")->message);
+			              find_named(r, "pcir-out-of-range")->message);
 		}
-		free(r);
+		rom_analysis_free(r);
 	}
 	rb_free(&b);
 }
@@ -412,7 +416,7 @@ Test(analyzer, cut_before_the_pcir)
 	static const size_t cuts[] = {0x80, 0x100, 0x101, 0x103, 0x104, 0x117};
 	for (size_t i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
 		struct rb b;
-		struct rom_report *r;
+		struct rom_analysis *r;
 		rb_init(&b);
 		rb_add_x86(&b, 0x1002, 0x67DF, 8, true);
 		move_pcir(&b, 0, 0x100);
@@ -421,9 +425,9 @@ Test(analyzer, cut_before_the_pcir)
 		cr_assert_not(r->has_rom, "cut 0x%zx", cuts[i]);
 		cr_assert_eq(r->verdict, VERDICT_BROKEN);
 		cr_assert(has(r, "image-truncated"), "cut 0x%zx: %s", cuts[i],
-		          r->n_findings ? r->findings[0].id : "none");
+		          r->findings.n ? finding_name(r->findings.items[0].id) : "none");
 		cr_assert_not(has(r, "pcir-out-of-range"), "cut 0x%zx", cuts[i]);
-		free(r);
+		rom_analysis_free(r);
 		rb_free(&b);
 	}
 }
@@ -433,7 +437,7 @@ Test(analyzer, cut_before_the_pcir)
 Test(analyzer, pcir_pointer_past_the_end_of_a_whole_image)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, true);
@@ -444,19 +448,19 @@ Test(analyzer, pcir_pointer_past_the_end_of_a_whole_image)
 	cr_assert_eq(f->offset, 0x18);
 	cr_assert_not(has(r, "image-truncated"));
 	cr_assert_not(r->isa_rom);
-	free(r);
+	rom_analysis_free(r);
 	/* balanced, nothing tells it from an ISA ROM with code at 0x18 */
 	rebalance_x86(&b, 0);
 	r = analyze(&b);
 	cr_assert(has(r, "isa-rom-no-pcir"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, image_length_zero)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_put16(&b, 0x1C + 0x10, 0);
@@ -466,13 +470,13 @@ Test(analyzer, image_length_zero)
 	f = must(r, "image-length-zero");
 	cr_assert_eq(f->image, 0);
 	cr_assert_eq(f->offset, 0x1C + 0x10);
-	cr_assert_eq(r->images[0].length, 0);
-	cr_assert_not(r->chain_complete);
+	cr_assert_eq(r->chain.images[0].length, 0);
+	cr_assert_not(rom_chain_complete(r));
 	/* the zero-length image is not listed again after the chain; the
 	 * EFI image behind it is */
 	for (size_t i = 0; i < r->n_other; i++)
 		cr_assert_neq(r->other_images[i].offset, 0, "image 0 listed after the chain");
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -480,7 +484,7 @@ Test(analyzer, image_length_zero)
 
 static void check_flip(struct rb *b, size_t img, size_t want_fix, int want_producer)
 {
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	b->data[img + 0x500] = (uint8_t)(b->data[img + 0x500] + 0x11);
 	r = analyze(b);
@@ -489,12 +493,13 @@ static void check_flip(struct rb *b, size_t img, size_t want_fix, int want_produ
 	cr_assert(f->fixable);
 	cr_assert_eq(f->severity, SEVERITY_ERROR);
 	cr_assert_eq(f->image, 0);
-	cr_assert_eq(r->images[0].producer, want_producer);
-	cr_assert_not(r->images[0].checksum.ok);
-	cr_assert_eq(r->images[0].checksum.sum, 0x11);
-	cr_assert_eq(r->images[0].checksum.fix_offset, want_fix, "fix at 0x%zx, want 0x%zx",
-	             r->images[0].checksum.fix_offset, want_fix);
-	free(r);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->producer, want_producer);
+	cr_assert_not(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.sum, 0x11);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.fix_offset, want_fix,
+	             "fix at 0x%zx, want 0x%zx",
+	             rom_node_of(r, &r->chain.images[0])->checksum.fix_offset, want_fix);
+	rom_analysis_free(r);
 }
 
 Test(analyzer, checksum_mismatch_unknown_producer_fixes_last_byte)
@@ -508,7 +513,7 @@ Test(analyzer, checksum_mismatch_unknown_producer_fixes_last_byte)
 Test(analyzer, checksum_mismatch_atombios_fixes_0x21)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	move_pcir(&b, 0, 0x200);
 	memcpy(b.data + 0x30, " 761295520", 10);
@@ -517,10 +522,11 @@ Test(analyzer, checksum_mismatch_atombios_fixes_0x21)
 	memcpy(b.data + 0x300, "113-C9400100-101", 17);
 	rebalance_x86(&b, 0);
 	r = analyze(&b);
-	cr_assert_eq(r->verdict, VERDICT_READY, "%s", r->n_findings ? r->findings[0].id : "");
-	cr_assert_eq(r->images[0].producer, PCI_PRODUCER_ATOMBIOS);
-	cr_assert_str_eq(r->images[0].version, "113-C9400100-101");
-	free(r);
+	cr_assert_eq(r->verdict, VERDICT_READY, "%s",
+	             r->findings.n ? finding_name(r->findings.items[0].id) : "");
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->producer, PCI_PRODUCER_ATOMBIOS);
+	cr_assert_str_eq(rom_node_of(r, &r->chain.images[0])->version, "113-C9400100-101");
+	rom_analysis_free(r);
 	check_flip(&b, 0, 0x21, PCI_PRODUCER_ATOMBIOS);
 	rb_free(&b);
 }
@@ -529,7 +535,7 @@ Test(analyzer, checksum_mismatch_atombios_fixes_0x21)
 Test(analyzer, checksum_mismatch_atombios_behind_a_prefix)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	move_pcir(&b, 0, 0x200);
 	memcpy(b.data + 0x30, " 761295520", 10);
@@ -539,8 +545,8 @@ Test(analyzer, checksum_mismatch_atombios_behind_a_prefix)
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0x200);
 	cr_assert(has(r, "checksum-mismatch"));
-	cr_assert_eq(r->images[0].checksum.fix_offset, 0x200 + 0x21);
-	free(r);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.fix_offset, 0x200 + 0x21);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -558,14 +564,14 @@ Test(analyzer, checksum_mismatch_ipxe_fixes_0x06)
 Test(analyzer, efi_image_with_a_flipped_byte_stays_ready)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	b.data[X86_LEN + 0x300] ^= 0x5A;
 	r = analyze(&b);
 	cr_assert_eq(r->verdict, VERDICT_READY);
 	cr_assert_not(has(r, "checksum-mismatch"));
-	cr_assert_not(r->images[1].checksum.present);
-	free(r);
+	cr_assert_not(rom_node_of(r, &r->chain.images[1])->checksum.present);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -574,7 +580,7 @@ Test(analyzer, efi_image_with_a_flipped_byte_stays_ready)
 Test(analyzer, last_flag_missing_then_ff_padding)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, false);
@@ -589,14 +595,14 @@ Test(analyzer, last_flag_missing_then_ff_padding)
 	cr_assert_eq(r->trailing, TRAILING_FF);
 	cr_assert_eq(r->trailing_length, 0x800);
 	cr_assert(has(r, "trailing-padding"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, last_flag_missing_then_eof)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, false);
@@ -606,7 +612,7 @@ Test(analyzer, last_flag_missing_then_eof)
 	f = must(r, "image-truncated");
 	cr_assert_eq(f->image, 1);
 	cr_assert_not(has(r, "last-image-missing"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -618,7 +624,7 @@ Test(analyzer, trailing_kinds)
 	                            "trailing-data", "trailing-data"};
 	for (int k = 0; k < 5; k++) {
 		struct rb b;
-		struct rom_report *r;
+		struct rom_analysis *r;
 		two_image_rom(&b, 0x1002, 0x67DF);
 		switch (k) {
 		case 0:
@@ -645,7 +651,7 @@ Test(analyzer, trailing_kinds)
 		cr_assert_eq(must(r, ids[k])->offset, ROM_LEN);
 		cr_assert_eq(count(r, "trailing-padding") + count(r, "trailing-data"), 1);
 		cr_assert_eq(r->verdict, VERDICT_READY, "case %d", k);
-		free(r);
+		rom_analysis_free(r);
 		rb_free(&b);
 	}
 }
@@ -655,7 +661,7 @@ Test(analyzer, trailing_kinds)
 Test(analyzer, id_mismatch_between_images_is_a_warning)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, false);
@@ -666,21 +672,21 @@ Test(analyzer, id_mismatch_between_images_is_a_warning)
 	cr_assert_eq(f->image, 1);
 	cr_assert_eq(f->offset, X86_LEN + 0x1C + 4);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, nvidia_efi_zero_ids_are_info)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_add_x86(&b, 0x10DE, 0x2484, 8, false);
 	rb_add_efi(&b, 0x0000, 0x0000, 4, true);
 	r = analyze(&b);
 	cr_assert_eq(must(r, "id-mismatch")->severity, SEVERITY_INFO);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 	/* the same zero ids after a non-NVIDIA image are a warning */
 	rb_init(&b);
@@ -688,14 +694,14 @@ Test(analyzer, nvidia_efi_zero_ids_are_info)
 	rb_add_efi(&b, 0x0000, 0x0000, 4, true);
 	r = analyze(&b);
 	cr_assert_eq(must(r, "id-mismatch")->severity, SEVERITY_WARNING);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, size_byte_differs_from_pcir_length)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	b.data[2] = 4; /* size byte 4 blocks, PCIR 8 */
@@ -704,26 +710,26 @@ Test(analyzer, size_byte_differs_from_pcir_length)
 	f = must(r, "size-mismatch");
 	cr_assert_eq(f->severity, SEVERITY_INFO);
 	cr_assert_eq(f->offset, 2);
-	cr_assert_eq(r->images[0].checksum.length, 0x800);
-	cr_assert(r->images[0].checksum.ok);
-	cr_assert_eq(r->images[0].length, X86_LEN); /* the chain steps by the PCIR */
-	cr_assert_eq(r->images[1].offset, X86_LEN);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.length, 0x800);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+	cr_assert_eq(r->chain.images[0].length, X86_LEN); /* the chain steps by the PCIR */
+	cr_assert_eq(r->chain.images[1].offset, X86_LEN);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, size_byte_zero)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	b.data[2] = 0;
 	r = analyze(&b);
 	cr_assert(has(r, "size-byte-zero"));
 	cr_assert_not(has(r, "checksum-mismatch"));
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -732,7 +738,7 @@ Test(analyzer, size_byte_zero)
 Test(analyzer, isa_rom_without_pcir)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 4, true);
 	rb_put16(&b, 0x18, 0);
@@ -743,21 +749,21 @@ Test(analyzer, isa_rom_without_pcir)
 	cr_assert_eq(r->isa_length, 0x800);
 	cr_assert(has(r, "isa-rom-no-pcir"));
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	/* the same with a bad checksum is not called an ISA ROM */
 	b.data[0x100] ^= 1;
 	r = analyze(&b);
 	cr_assert_not(r->isa_rom);
 	cr_assert_not(has(r, "isa-rom-no-pcir"));
 	cr_assert(has(r, "pcir-out-of-range"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, pcir_misaligned_in_image_0)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, true);
@@ -772,37 +778,37 @@ Test(analyzer, pcir_misaligned_in_image_0)
 	/* its checksum balances, but it has a PCIR: not an ISA ROM */
 	cr_assert_not(r->isa_rom);
 	cr_assert_not(has(r, "isa-rom-no-pcir"));
-	free(r);
+	rom_analysis_free(r);
 	b.data[0x100] ^= 0x01;
 	r = analyze(&b);
 	cr_assert(has(r, "pcir-misaligned"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, pcir_misaligned_in_image_1)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	memmove(b.data + X86_LEN + 0x1E, b.data + X86_LEN + 0x1C, 0x1C);
 	rb_put16(&b, X86_LEN + 0x18, 0x1E);
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0);
-	cr_assert_eq(r->n_images, 1);
+	cr_assert_eq(r->chain.n, 1);
 	f = must(r, "pcir-misaligned");
 	cr_assert_eq(f->image, 1);
 	cr_assert_eq(f->offset, X86_LEN + 0x18);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, pcir_bad_signature)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, true);
 	b.data[0x1C + 3] = 'X'; /* the corruption also unbalances the checksum */
@@ -810,23 +816,23 @@ Test(analyzer, pcir_bad_signature)
 	cr_assert_not(r->has_rom);
 	cr_assert_eq(must(r, "pcir-bad-signature")->offset, 0x1C);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 
 	two_image_rom(&b, 0x1002, 0x67DF);
 	b.data[X86_LEN + 0x1C] = 'Q';
 	r = analyze(&b);
-	cr_assert_eq(r->n_images, 1);
+	cr_assert_eq(r->chain.n, 1);
 	cr_assert_eq(must(r, "pcir-bad-signature")->image, 1);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, efi_signature_invalid)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_put32(&b, X86_LEN + 4, 0x0EF2);
@@ -834,9 +840,9 @@ Test(analyzer, efi_signature_invalid)
 	f = must(r, "efi-signature-invalid");
 	cr_assert_eq(f->image, 1);
 	cr_assert_eq(f->offset, X86_LEN + 4);
-	cr_assert_eq(r->images[1].efi.signature, 0x0EF2);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[1])->efi.efi_signature, 0x0EF2);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -876,46 +882,47 @@ static void nvidia_rom(struct rb *b)
 Test(analyzer, nvidia_standard_and_npde_chains)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	nvidia_rom(&b);
 	cr_assert_eq(b.len, 0x4800);
 	r = analyze(&b);
-	cr_assert_eq(r->verdict, VERDICT_READY, "%s", r->n_findings ? r->findings[0].id : "");
+	cr_assert_eq(r->verdict, VERDICT_READY, "%s",
+	             r->findings.n ? finding_name(r->findings.items[0].id) : "");
 	/* what firmware follows */
-	cr_assert_eq(r->n_images, 2);
-	cr_assert_eq(r->images[0].offset, 0);
-	cr_assert_eq(r->images[0].length, 0x4000);
-	cr_assert(r->images[0].npde.present);
-	cr_assert_eq(r->images[0].npde.offset, 0x40);
-	cr_assert_eq(r->images[0].npde.subimage_blocks, 0x10);
-	cr_assert_eq(r->images[0].npde.revision, 0x0101);
-	cr_assert_eq(r->images[0].producer, PCI_PRODUCER_NVIDIA);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert_eq(r->chain.images[0].offset, 0);
+	cr_assert_eq(r->chain.images[0].length, 0x4000);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->has_npde);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->npde.offset, 0x40);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->npde.subimage_blocks, 0x10);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->npde.revision, 0x0101);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->producer, PCI_PRODUCER_NVIDIA);
 	/* NVIDIA's fix byte stays inside the x86 sub-image */
-	cr_assert_eq(r->images[0].checksum.fix_offset, 0x1FFF);
-	cr_assert(r->images[0].checksum.ok);
-	cr_assert_eq(r->images[1].offset, 0x4000);
-	cr_assert(r->images[1].is_efi);
-	cr_assert(r->images[1].last);
-	cr_assert(r->chain_complete);
-	cr_assert_eq(r->chain_end, 0x4800);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->checksum.fix_offset, 0x1FFF);
+	cr_assert(rom_node_of(r, &r->chain.images[0])->checksum.ok);
+	cr_assert_eq(r->chain.images[1].offset, 0x4000);
+	cr_assert(rom_node_of(r, &r->chain.images[1])->has_efi);
+	cr_assert(r->chain.images[1].last);
+	cr_assert(rom_chain_complete(r));
+	cr_assert_eq(r->chain.end, 0x4800);
 	/* what NVIDIA's drivers follow */
-	cr_assert_eq(r->n_nvidia, 3);
-	cr_assert_eq(r->nvidia[0].offset, 0);
-	cr_assert_eq(r->nvidia[0].length, 0x2000);
-	cr_assert_eq(r->nvidia[0].code_type, 0);
-	cr_assert_not(r->nvidia[0].last);
-	cr_assert_eq(r->nvidia[1].offset, 0x2000);
-	cr_assert_eq(r->nvidia[1].signature, PCI_ROM_SIG_NV);
-	cr_assert_eq(r->nvidia[1].pcir_signature, PCIR_SIG_NPDS);
-	cr_assert_eq(r->nvidia[1].code_type, 0xE0);
-	cr_assert_eq(r->nvidia[1].length, 0x1000);
-	cr_assert_not(r->nvidia[1].last);
-	cr_assert_eq(r->nvidia[2].offset, 0x3000);
-	cr_assert_eq(r->nvidia[2].code_type, 0x70);
-	cr_assert_not(r->nvidia[2].npde.present);
-	cr_assert(r->nvidia[2].last); /* NBSI ends the walk, as in nouveau */
+	cr_assert_eq(r->nvidia.n, 3);
+	cr_assert_eq(r->nvidia.images[0].offset, 0);
+	cr_assert_eq(r->nvidia.images[0].length, 0x2000);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[0])->pcir.code_type, 0);
+	cr_assert_not(r->nvidia.images[0].last);
+	cr_assert_eq(r->nvidia.images[1].offset, 0x2000);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[1])->hdr.signature, PCI_ROM_SIG_NV);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[1])->pcir.signature, PCIR_SIG_NPDS);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[1])->pcir.code_type, 0xE0);
+	cr_assert_eq(r->nvidia.images[1].length, 0x1000);
+	cr_assert_not(r->nvidia.images[1].last);
+	cr_assert_eq(r->nvidia.images[2].offset, 0x3000);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[2])->pcir.code_type, 0x70);
+	cr_assert_not(rom_node_of(r, &r->nvidia.images[2])->has_npde);
+	cr_assert(r->nvidia.images[2].last); /* NBSI ends the walk, as in nouveau */
 	cr_assert_eq(r->n_other, 0);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -924,7 +931,7 @@ Test(analyzer, nvidia_standard_and_npde_chains)
 Test(analyzer, nvidia_turing_efi_npde_not_last)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	struct rb_image_opts o = {0};
 	rb_init(&b);
 	o.code_type = 0;
@@ -948,12 +955,12 @@ Test(analyzer, nvidia_turing_efi_npde_not_last)
 	o.npde_last = true;
 	rb_add_image(&b, &o);
 	r = analyze(&b);
-	cr_assert_eq(r->n_images, 2);
-	cr_assert_eq(r->chain_end, 0x1800);
-	cr_assert_eq(r->n_nvidia, 3);
-	cr_assert_eq(r->nvidia[2].offset, 0x1800);
-	cr_assert_eq(r->nvidia[2].code_type, 0xE0);
-	cr_assert(r->nvidia[2].last);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert_eq(r->chain.end, 0x1800);
+	cr_assert_eq(r->nvidia.n, 3);
+	cr_assert_eq(r->nvidia.images[2].offset, 0x1800);
+	cr_assert_eq(rom_node_of(r, &r->nvidia.images[2])->pcir.code_type, 0xE0);
+	cr_assert(r->nvidia.images[2].last);
 	/* the private image after the public chain is listed, and the bytes
 	 * are data, not padding */
 	cr_assert_eq(r->n_other, 1);
@@ -961,14 +968,14 @@ Test(analyzer, nvidia_turing_efi_npde_not_last)
 	cr_assert(has(r, "images-after-chain"));
 	cr_assert_eq(r->trailing, TRAILING_DATA);
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, nvidia_bios_version_from_bit)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	static const uint8_t bit[] = {0xFF, 0xB8, 'B', 'I', 'T', 0,    0x00, 0x01, 12,
 	                              6,    1,    0,   'B', 2,   0x20, 0,    0x80, 0x01};
 	two_image_rom(&b, 0x10DE, 0x1C02);
@@ -977,9 +984,9 @@ Test(analyzer, nvidia_bios_version_from_bit)
 	b.data[0x184] = 0x0B;
 	rebalance_x86(&b, 0);
 	r = analyze(&b);
-	cr_assert_eq(r->images[0].producer, PCI_PRODUCER_NVIDIA);
-	cr_assert_str_eq(r->images[0].version, "86.06.39.00.0B");
-	free(r);
+	cr_assert_eq(rom_node_of(r, &r->chain.images[0])->producer, PCI_PRODUCER_NVIDIA);
+	cr_assert_str_eq(rom_node_of(r, &r->chain.images[0])->version, "86.06.39.00.0B");
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -988,14 +995,14 @@ Test(analyzer, nvidia_bios_version_from_bit)
 Test(analyzer, backup_copy_after_the_chain)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_append_fill(&b, ROM_LEN, 0);
 	memcpy(b.data + ROM_LEN, b.data, ROM_LEN);
 	r = analyze(&b);
-	cr_assert_eq(r->n_images, 2);
-	cr_assert_eq(r->chain_end, ROM_LEN);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert_eq(r->chain.end, ROM_LEN);
 	cr_assert_eq(r->n_other, 2);
 	cr_assert_eq(r->other_images[0].offset, ROM_LEN);
 	cr_assert_eq(r->other_images[1].offset, ROM_LEN + X86_LEN);
@@ -1004,34 +1011,34 @@ Test(analyzer, backup_copy_after_the_chain)
 	cr_assert_eq(r->trailing, TRAILING_DATA);
 	cr_assert(has(r, "trailing-data"));
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
 Test(analyzer, too_many_images)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	const struct finding *f;
 	rb_init(&b);
 	for (int i = 0; i < REPORT_MAX_IMAGES + 1; i++)
 		rb_add_x86(&b, 0x1002, 0x67DF, 1, i == REPORT_MAX_IMAGES);
 	r = analyze(&b);
-	cr_assert_eq(r->n_images, REPORT_MAX_IMAGES);
+	cr_assert_eq(r->chain.n, REPORT_MAX_IMAGES);
 	f = must(r, "too-many-images");
 	cr_assert_eq(f->offset, (size_t)REPORT_MAX_IMAGES * 512);
 	cr_assert_eq(r->verdict, VERDICT_BROKEN);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 	/* exactly the cap is fine */
 	rb_init(&b);
 	for (int i = 0; i < REPORT_MAX_IMAGES; i++)
 		rb_add_x86(&b, 0x1002, 0x67DF, 1, i == REPORT_MAX_IMAGES - 1);
 	r = analyze(&b);
-	cr_assert_eq(r->n_images, REPORT_MAX_IMAGES);
+	cr_assert_eq(r->chain.n, REPORT_MAX_IMAGES);
 	cr_assert_not(has(r, "too-many-images"));
 	cr_assert_eq(r->verdict, VERDICT_READY);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -1043,7 +1050,7 @@ Test(analyzer, too_many_images)
 Test(analyzer, fake_55aa_with_garbage_pcir_pointer_is_not_the_start)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_prepend_pattern(&b, 0x800, 11);
 	b.data[0x200] = 0x55;
@@ -1059,9 +1066,9 @@ Test(analyzer, fake_55aa_with_garbage_pcir_pointer_is_not_the_start)
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0x800);
 	cr_assert_eq(r->candidates, 2); /* the ROM's own two images */
-	cr_assert_str_eq(r->container.kind, "unknown");
+	cr_assert_str_eq(report_container_name(r->container), "unknown");
 	cr_assert_eq(r->verdict, VERDICT_FIXABLE);
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -1070,7 +1077,7 @@ Test(analyzer, fake_55aa_with_garbage_pcir_pointer_is_not_the_start)
 Test(analyzer, later_whole_candidate_beats_earlier_partial_one)
 {
 	struct rb b, fake;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_prepend_pattern(&b, 0x200, 21);
 	rb_init(&fake);
@@ -1085,11 +1092,11 @@ Test(analyzer, later_whole_candidate_beats_earlier_partial_one)
 	cr_assert_str_eq(r->locate_reason,
 	                 "earliest of 3 candidate(s) whose chain of 2 image(s) ends on a "
 	                 "last-image flag");
-	cr_assert_eq(r->n_images, 2);
-	cr_assert(r->chain_complete);
-	cr_assert_str_eq(r->container.kind, "unknown");
-	cr_assert_eq(r->container.length, 0x600);
-	free(r);
+	cr_assert_eq(r->chain.n, 2);
+	cr_assert(rom_chain_complete(r));
+	cr_assert_str_eq(report_container_name(r->container), "unknown");
+	cr_assert_eq(r->container_length, 0x600);
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -1098,7 +1105,7 @@ Test(analyzer, later_whole_candidate_beats_earlier_partial_one)
 Test(analyzer, fake_image_sharing_the_real_pcir)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	two_image_rom(&b, 0x1002, 0x67DF);
 	rb_prepend_pattern(&b, 0x800, 31);
 	b.data[0x700] = 0x55;
@@ -1107,8 +1114,8 @@ Test(analyzer, fake_image_sharing_the_real_pcir)
 	r = analyze(&b);
 	cr_assert_eq(r->rom_offset, 0x800);
 	cr_assert_eq(r->candidates, 3);
-	cr_assert(r->chain_complete);
-	free(r);
+	cr_assert(rom_chain_complete(r));
+	rom_analysis_free(r);
 	rb_free(&b);
 }
 
@@ -1116,7 +1123,7 @@ Test(analyzer, fake_image_sharing_the_real_pcir)
 Test(analyzer, no_whole_chain_prefers_block_boundary)
 {
 	struct rb b;
-	struct rom_report *r;
+	struct rom_analysis *r;
 	rb_init(&b);
 	rb_append_pattern(&b, 0x101, 41);
 	rb_add_x86(&b, 0x1002, 0x1111, 1, false); /* at 0x101, followed by filler */
@@ -1128,6 +1135,6 @@ Test(analyzer, no_whole_chain_prefers_block_boundary)
 	cr_assert_eq(r->rom_offset, 0x400);
 	cr_assert_not_null(strstr(r->locate_reason, "none has a whole chain"));
 	cr_assert(has(r, "last-image-missing"));
-	free(r);
+	rom_analysis_free(r);
 	rb_free(&b);
 }

@@ -1,28 +1,23 @@
 /* EFI images through the analyzer: payload, decompression, PE checks, GOP
  * version, and the findings of issue 4, on synthetic ROMs. */
 #include "analyzer/analyze.h"
-#include "analyzer/efi_image.h"
 #include "tests/support/efi_encode.h"
+#include "tests/support/findings.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
-static struct rom_report *report;
-
-static void setup(void)
-{
-	report = malloc(sizeof(*report));
-	cr_assert_not_null(report);
-}
+static struct rom_analysis *report;
 
 static void teardown(void)
 {
-	free(report);
+	rom_analysis_free(report);
+	report = NULL;
 }
 
-TestSuite(efi_image, .init = setup, .fini = teardown);
+TestSuite(efi_image, .fini = teardown);
 
 /* x86 image (8 blocks) then an EFI image (4 blocks) with the given
  * compression; returns the EFI image's offset. */
@@ -37,7 +32,9 @@ static size_t build(struct rb *b, uint16_t compression)
 
 static void analyze(struct rb *b)
 {
-	rom_analyze(b->data, b->len, "efi", report);
+	rom_analysis_free(report);
+	report = rom_analyze(b->data, b->len, "efi");
+	cr_assert_not_null(report);
 }
 
 Test(efi_image, uncompressed_driver_is_a_valid_pe)
@@ -46,13 +43,13 @@ Test(efi_image, uncompressed_driver_is_a_valid_pe)
 	size_t efi = build(&b, 0);
 	analyze(&b);
 	cr_assert_eq(report->verdict, VERDICT_READY);
-	cr_assert(report->images[1].efi.inspected);
-	cr_expect_eq(report->images[1].efi.payload_offset, efi + 0x50);
-	cr_expect_eq(report->images[1].efi.payload_length, 4 * 512 - 0x50);
-	cr_expect(report->images[1].efi.pe.valid);
-	cr_expect_str_eq(report->images[1].efi.pe.kind, "pe32+");
-	cr_expect_eq(report->images[1].efi.pe.machine, 0x8664);
-	cr_expect_eq(report->images[1].efi.pe.subsystem, 11);
+	cr_assert((rom_chain_node(report, 1)->driver != NULL));
+	cr_expect_eq(rom_chain_node(report, 1)->driver->payload_offset, efi + 0x50);
+	cr_expect_eq(rom_chain_node(report, 1)->driver->payload_length, 4 * 512 - 0x50);
+	cr_expect(rom_chain_node(report, 1)->driver->pe.valid);
+	cr_expect_str_eq(rom_chain_node(report, 1)->driver->pe.kind, "pe32+");
+	cr_expect_eq(rom_chain_node(report, 1)->driver->pe.machine, 0x8664);
+	cr_expect_eq(rom_chain_node(report, 1)->driver->pe.subsystem, 11);
 	rb_free(&b);
 }
 
@@ -62,23 +59,19 @@ Test(efi_image, compressed_driver_decompresses_to_the_declared_size)
 	uint8_t pe[0x200];
 	size_t pe_len = rb_make_pe(pe, sizeof(pe), 0x8664, 11);
 	size_t efi = build(&b, 1);
-	uint8_t *drv;
-	size_t drv_len;
+	const struct rom_driver *drv;
 	analyze(&b);
 	cr_assert_eq(report->verdict, VERDICT_READY, "%s",
-	             report->n_findings ? report->findings[0].message : "");
-	cr_expect(report->images[1].efi.decompress_ok);
-	cr_expect_eq(report->images[1].efi.decompressed_size, pe_len);
-	cr_expect(report->images[1].efi.pe.valid);
+	             report->findings.n ? report->findings.items[0].message : "");
+	cr_expect((rom_chain_node(report, 1)->driver->state == DRIVER_OK));
+	cr_expect_eq(rom_chain_node(report, 1)->driver->decompressed_size, pe_len);
+	cr_expect(rom_chain_node(report, 1)->driver->pe.valid);
 	/* a clean EFI 1.1 decode settles the variant */
-	cr_expect_str_eq(report->images[1].efi.variant, "efi");
-	{
-		struct span s = span_make(b.data, b.len);
-		cr_assert(efi_image_driver(&s, &report->images[1], &drv, &drv_len));
-		cr_expect_eq(drv_len, pe_len);
-		cr_expect_arr_eq(drv, pe, pe_len);
-		free(drv);
-	}
+	cr_expect_str_eq(rom_chain_node(report, 1)->driver->variant, "efi");
+	/* The node keeps the decompressed driver: the bytes extract writes. */
+	drv = rom_chain_node(report, 1)->driver;
+	cr_assert_eq(drv->length, pe_len);
+	cr_expect_arr_eq(drv->bytes, pe, pe_len);
 	(void)efi;
 	rb_free(&b);
 }
@@ -91,9 +84,9 @@ Test(efi_image, damaged_stream_is_broken)
 	rb_put32(&b, efi + 0x50, 0x100000);
 	analyze(&b);
 	cr_expect_eq(report->verdict, VERDICT_BROKEN);
-	cr_expect_not_null(report_find(report, "efi-decompress-failed"));
-	cr_expect_not(report->images[1].efi.decompress_ok);
-	cr_expect_neq(report->images[1].efi.decompress_error[0], '\0');
+	cr_expect_not_null(find_named(report, "efi-decompress-failed"));
+	cr_expect_not((rom_chain_node(report, 1)->driver->state == DRIVER_OK));
+	cr_expect_neq(rom_chain_node(report, 1)->driver->decompress_error[0], '\0');
 	rb_free(&b);
 }
 
@@ -107,7 +100,7 @@ Test(efi_image, corrupted_tables_are_broken)
 	b.data[efi + 0x50 + 8 + 3] = 0xFF;
 	analyze(&b);
 	cr_expect_eq(report->verdict, VERDICT_BROKEN);
-	cr_expect_not_null(report_find(report, "efi-decompress-failed"));
+	cr_expect_not_null(find_named(report, "efi-decompress-failed"));
 	rb_free(&b);
 }
 
@@ -118,7 +111,7 @@ Test(efi_image, garbage_driver_is_pe_invalid)
 	b.data[efi + 0x50] = 'X'; /* no "MZ" */
 	analyze(&b);
 	cr_expect_eq(report->verdict, VERDICT_BROKEN);
-	cr_expect_not_null(report_find(report, "pe-invalid"));
+	cr_expect_not_null(find_named(report, "pe-invalid"));
 	rb_free(&b);
 }
 
@@ -129,8 +122,8 @@ Test(efi_image, machine_and_subsystem_mismatch)
 	rb_put16(&b, efi + 0x0A, 0xAA64); /* the ROM header says AArch64 */
 	rb_put16(&b, efi + 0x08, 12);
 	analyze(&b);
-	cr_expect_not_null(report_find(report, "efi-machine-mismatch"));
-	cr_expect_not_null(report_find(report, "efi-subsystem-mismatch"));
+	cr_expect_not_null(find_named(report, "efi-machine-mismatch"));
+	cr_expect_not_null(find_named(report, "efi-subsystem-mismatch"));
 	rb_free(&b);
 }
 
@@ -141,19 +134,19 @@ Test(efi_image, init_size_and_image_offset)
 	rb_put16(&b, efi + 2, 5); /* InitializationSize 5 blocks > 4 */
 	analyze(&b);
 	cr_expect_eq(report->verdict, VERDICT_BROKEN);
-	cr_expect_not_null(report_find(report, "init-size-exceeds-image"));
+	cr_expect_not_null(find_named(report, "init-size-exceeds-image"));
 	rb_free(&b);
 
 	efi = build(&b, 0);
 	rb_put16(&b, efi + 0x16, 4 * 512); /* payload offset at InitSize */
 	analyze(&b);
-	cr_expect_not_null(report_find(report, "efi-image-offset-invalid"));
+	cr_expect_not_null(find_named(report, "efi-image-offset-invalid"));
 	rb_free(&b);
 
 	efi = build(&b, 0);
 	rb_put16(&b, efi + 0x0C, 2); /* reserved compression type */
 	analyze(&b);
-	cr_expect_not_null(report_find(report, "efi-compression-unknown"));
+	cr_expect_not_null(find_named(report, "efi-compression-unknown"));
 	rb_free(&b);
 }
 
@@ -173,6 +166,6 @@ Test(efi_image, nvidia_gop_version_from_npde)
 	rb_put32(&b, efi + 0x40 + 0x0C, 0x30005);
 	/* the payload starts at 0x50, after the NPDE: move the PE there */
 	analyze(&b);
-	cr_expect_str_eq(report->images[1].efi.gop_version, "0x30005");
+	cr_expect_str_eq(rom_chain_node(report, 1)->driver->gop_version, "0x30005");
 	rb_free(&b);
 }

@@ -16,6 +16,7 @@
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 
+#include "tests/support/findings.h"
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 
@@ -72,7 +73,7 @@ static void guard_free(struct guarded *g)
 }
 
 /* The report is large (three image lists): one, off the stack. */
-static struct rom_report rep;
+static struct rom_analysis *rep; /* the last analysis analyze() made */
 
 static bool valid_verdict(enum rom_verdict v)
 {
@@ -81,60 +82,74 @@ static bool valid_verdict(enum rom_verdict v)
 	return v == VERDICT_READY || v == VERDICT_FIXABLE || v == VERDICT_BROKEN;
 }
 
-static void check_coherent(const struct rom_report *r, size_t len, const char *what)
+static void check_coherent(const struct rom_analysis *r, size_t len, const char *what)
 {
 	cr_assert(valid_verdict(r->verdict), "%s: verdict %d is not 0, 1 or 3", what,
 	          (int)r->verdict);
 	cr_assert_eq(r->size, len, "%s: report size %llu, file %zu", what,
 	             (unsigned long long)r->size, len);
-	cr_assert(r->verdict == VERDICT_READY || r->n_findings > 0,
+	cr_assert(r->verdict == VERDICT_READY || r->findings.n > 0,
 	          "%s: verdict %s without a finding", what, report_verdict_name(r->verdict));
-	cr_assert(r->n_findings <= REPORT_MAX_FINDINGS && r->n_images <= REPORT_MAX_IMAGES &&
-	              r->n_nvidia <= REPORT_MAX_IMAGES && r->n_other <= REPORT_MAX_IMAGES,
+	cr_assert(r->findings.n <= FINDINGS_MAX && r->chain.n <= REPORT_MAX_IMAGES &&
+	              r->nvidia.n <= REPORT_MAX_IMAGES && r->n_other <= REPORT_MAX_IMAGES,
 	          "%s: a count exceeds its array", what);
 	cr_assert(!r->has_rom || r->rom_offset < len, "%s: ROM offset 0x%zx outside %zu bytes",
 	          what, r->rom_offset, len);
-	cr_assert(r->chain_end <= len, "%s: chain end 0x%zx past the end (%zu)", what, r->chain_end,
+	cr_assert(r->chain.end <= len, "%s: chain end 0x%zx past the end (%zu)", what, r->chain.end,
 	          len);
-	for (size_t i = 0; i < r->n_findings; i++) {
-		const struct finding *f = &r->findings[i];
-		cr_assert(f->id && f->id[0], "%s: finding %zu has no id", what, i);
-		cr_assert(f->message[0], "%s: finding %s has no message", what, f->id);
+	for (size_t i = 0; i < r->findings.n; i++) {
+		const struct finding *f = &r->findings.items[i];
+		cr_assert((unsigned)f->id < FINDING_COUNT, "%s: finding %zu has no id", what, i);
+		cr_assert(f->message[0], "%s: finding %s has no message", what,
+		          finding_name(f->id));
 		/* An offset equal to the size names the end of the file. */
 		cr_assert(!f->has_offset || f->offset <= len,
-		          "%s: finding %s at 0x%llx is outside the %zu-byte file", what, f->id,
-		          (unsigned long long)f->offset, len);
+		          "%s: finding %s at 0x%llx is outside the %zu-byte file", what,
+		          finding_name(f->id), (unsigned long long)f->offset, len);
 		cr_assert(f->image >= -1 && f->image < REPORT_MAX_IMAGES,
-		          "%s: finding %s names image %d", what, f->id, f->image);
+		          "%s: finding %s names image %d", what, finding_name(f->id), f->image);
 	}
-	for (size_t i = 0; i < r->n_images; i++)
-		cr_assert(r->images[i].offset < len, "%s: image %zu at 0x%zx outside the file",
-		          what, i, r->images[i].offset);
+	for (size_t i = 0; i < r->chain.n; i++)
+		cr_assert(r->chain.images[i].offset < len,
+		          "%s: image %zu at 0x%zx outside the file", what, i,
+		          r->chain.images[i].offset);
 }
 
-/* Analyzes a guarded copy of len bytes of src and checks the report. */
-static const struct rom_report *analyze(const uint8_t *src, size_t len, const char *what)
+/* Analyzes a guarded copy of len bytes of src and checks the report; the
+ * caller frees it. */
+static struct rom_analysis *analyze_owned(const uint8_t *src, size_t len, const char *what)
 {
 	struct guarded g;
+	struct rom_analysis *a;
 	guard_alloc(&g, src, len);
-	rom_analyze(len ? g.data : NULL, len, what, &rep);
+	a = rom_analyze(len ? g.data : NULL, len, what);
 	guard_free(&g);
-	check_coherent(&rep, len, what);
-	return &rep;
+	cr_assert_not_null(a, "%s: out of memory", what);
+	check_coherent(a, len, what);
+	return a;
 }
 
-static bool has(const struct rom_report *r, const char *id)
+/* The same, kept until the next call. */
+static const struct rom_analysis *analyze(const uint8_t *src, size_t len, const char *what)
 {
-	return report_find(r, id) != NULL;
+	rom_analysis_free(rep);
+	rep = analyze_owned(src, len, what);
+	return rep;
 }
 
-static const char *ids(const struct rom_report *r)
+static bool has(const struct rom_analysis *r, const char *id)
+{
+	return find_named(r, id) != NULL;
+}
+
+static const char *ids(const struct rom_analysis *r)
 {
 	static char buf[1024];
 	size_t n = 0;
 	buf[0] = '\0';
-	for (size_t i = 0; i < r->n_findings && n + 1 < sizeof(buf); i++) {
-		int k = snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", r->findings[i].id);
+	for (size_t i = 0; i < r->findings.n && n + 1 < sizeof(buf); i++) {
+		int k = snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "",
+		                 finding_name(r->findings.items[i].id));
 		if (k < 0)
 			break;
 		n += (size_t)k;
@@ -250,7 +265,7 @@ Test(hostile, synthetic_fixtures_are_as_built)
 	struct fixture f[N_FIXTURES];
 	fixtures(f);
 	for (int i = 0; i < N_FIXTURES; i++) {
-		const struct rom_report *r = analyze(f[i].b.data, f[i].b.len, f[i].name);
+		const struct rom_analysis *r = analyze(f[i].b.data, f[i].b.len, f[i].name);
 		if (i == 5) {
 			expect_id(r, "isa-rom-no-pcir", f[i].name);
 			continue;
@@ -270,11 +285,11 @@ Test(hostile, synthetic_truncation_every_byte)
 	char what[128];
 	fixtures(f);
 	for (int i = 0; i < N_FIXTURES; i++) {
-		size_t end = analyze(f[i].b.data, f[i].b.len, f[i].name)->chain_end;
+		size_t end = analyze(f[i].b.data, f[i].b.len, f[i].name)->chain.end;
 		if (i == 5)
 			end = f[i].b.len; /* ISA: no chain, the checksum covers all */
 		for (size_t len = 0; len < f[i].b.len; len++) {
-			const struct rom_report *r;
+			const struct rom_analysis *r;
 			(void)snprintf(what, sizeof(what), "%s cut at 0x%zx", f[i].name, len);
 			r = analyze(f[i].b.data, len, what);
 			/* Past the standard chain's end (the NVIDIA-like fixture's
@@ -315,28 +330,30 @@ Test(hostile, synthetic_bit_flips_in_headers)
 	fixtures(f);
 	for (int i = 0; i < N_FIXTURES; i++) {
 		struct rb *b = &f[i].b;
-		struct rom_report orig;
-		analyze(b->data, b->len, f[i].name);
-		orig = rep;
+		struct rom_analysis *orig = analyze_owned(b->data, b->len, f[i].name);
 		/* The container header too, for the NVGI fixtures. */
-		for (size_t k = 0; k <= orig.n_images; k++) {
-			size_t start = k < orig.n_images ? orig.images[k].offset : 0;
-			bool x86 = k < orig.n_images && orig.images[k].code_type == 0 &&
-			           orig.images[k].checksum.present;
-			if (k == orig.n_images && orig.rom_offset == 0)
+		for (size_t k = 0; k <= orig->chain.n; k++) {
+			size_t start = k < orig->chain.n ? orig->chain.images[k].offset : 0;
+			bool x86 = k < orig->chain.n &&
+			           rom_node_of(orig, &orig->chain.images[k])->pcir.code_type == 0 &&
+			           rom_node_of(orig, &orig->chain.images[k])->checksum.present;
+			if (k == orig->chain.n && orig->rom_offset == 0)
 				break;
-			size_t pcir = k < orig.n_images ? start + orig.images[k].pcir_offset : 0;
+			size_t pcir =
+			    k < orig->chain.n
+			        ? start + rom_node_of(orig, &orig->chain.images[k])->hdr.pcir_offset
+			        : 0;
 			for (size_t off = start; off < start + 0x200 && off < b->len; off++) {
 				/* Every bit of the 55AA header, the PCIR and the
 				 * NPDE after it; one bit (rotating) elsewhere. */
 				bool all = off < start + 0x1C || (off >= pcir && off < pcir + 0x30);
 				for (unsigned bit = all ? 0 : off % 8;
 				     bit < (all ? 8 : off % 8 + 1); bit++) {
-					const struct rom_report *r;
+					const struct rom_analysis *r;
 					/* A code type that makes the image
 					 * something other than x86 leaves nothing
 					 * to checksum (docs/fuzzing.md). */
-					bool exempt = k < orig.n_images && off == pcir + 0x14;
+					bool exempt = k < orig->chain.n && off == pcir + 0x14;
 					b->data[off] ^= (uint8_t)(1u << bit);
 					(void)snprintf(what, sizeof(what),
 					               "%s: bit %u of 0x%zx flipped", f[i].name,
@@ -345,12 +362,13 @@ Test(hostile, synthetic_bit_flips_in_headers)
 					b->data[off] ^= (uint8_t)(1u << bit);
 					/* A flip inside a checksummed x86 image
 					 * can never leave it ready. */
-					if (x86 && !exempt && orig.verdict == VERDICT_READY)
+					if (x86 && !exempt && orig->verdict == VERDICT_READY)
 						cr_expect(r->verdict != VERDICT_READY,
 						          "%s: still ready", what);
 				}
 			}
 		}
+		rom_analysis_free(orig);
 	}
 	free_fixtures(f);
 }
@@ -365,7 +383,7 @@ Test(hostile, pcir_pointer_ffff_and_past_the_end)
 	for (size_t img = 0; img < 2; img++) {
 		for (size_t p = 0; p < sizeof(ptrs) / sizeof(ptrs[0]); p++) {
 			struct rb b;
-			const struct rom_report *r;
+			const struct rom_analysis *r;
 			size_t off = img * 0x800;
 			two_image(&b);
 			rb_put16(&b, off + 0x18, ptrs[p]);
@@ -392,7 +410,7 @@ Test(hostile, pcir_pointer_ffff_and_past_the_end)
 Test(hostile, pcir_pointer_misaligned_and_zero)
 {
 	struct rb b;
-	const struct rom_report *r;
+	const struct rom_analysis *r;
 	two_image(&b);
 	rb_put16(&b, 0x18, 0x1E);
 	r = analyze(b.data, b.len, "PCIR pointer 0x1E");
@@ -410,7 +428,7 @@ Test(hostile, image_length_zero_and_ffff)
 	char what[128];
 	for (size_t img = 0; img < 2; img++) {
 		struct rb b;
-		const struct rom_report *r;
+		const struct rom_analysis *r;
 		size_t pcir_len_off = img * 0x800 + 0x1C + 0x10;
 		two_image(&b);
 		rb_put16(&b, pcir_len_off, 0);
@@ -431,7 +449,7 @@ Test(hostile, image_length_zero_and_ffff)
 Test(hostile, size_byte_zero)
 {
 	struct rb b;
-	const struct rom_report *r;
+	const struct rom_analysis *r;
 	two_image(&b);
 	rb_put8(&b, 2, 0);
 	r = analyze(b.data, b.len, "size byte 0");
@@ -443,14 +461,14 @@ Test(hostile, size_byte_zero)
 Test(hostile, more_images_than_the_cap)
 {
 	struct rb b;
-	const struct rom_report *r;
+	const struct rom_analysis *r;
 	rb_init(&b);
 	for (int i = 0; i < REPORT_MAX_IMAGES + 8; i++)
 		rb_add_x86(&b, 0x1234, 0x1111, 1, false);
 	r = analyze(b.data, b.len, "40 images");
 	expect_id(r, "too-many-images", "40 images");
 	expect_verdict(r, VERDICT_BROKEN, "40 images");
-	cr_expect_eq(r->n_images, REPORT_MAX_IMAGES);
+	cr_expect_eq(r->chain.n, REPORT_MAX_IMAGES);
 	rb_free(&b);
 }
 
@@ -464,7 +482,7 @@ Test(hostile, npde_lengths_that_loop)
 	for (size_t img = 0; img < 3; img++) {
 		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
 			struct rb b;
-			const struct rom_report *r;
+			const struct rom_analysis *r;
 			size_t off;
 			nvidia_rom(&b);
 			off = img == 0 ? 0 : img == 1 ? 0x800 : 0xC00;
@@ -476,11 +494,12 @@ Test(hostile, npde_lengths_that_loop)
 			(void)snprintf(what, sizeof(what), "image %zu NPDE length 0x%04x", img,
 			               lens[k]);
 			r = analyze(b.data, b.len, what);
-			cr_expect(r->n_nvidia <= REPORT_MAX_IMAGES, "%s", what);
-			for (size_t i = 1; i < r->n_nvidia; i++)
-				cr_expect(r->nvidia[i].offset > r->nvidia[i - 1].offset,
+			cr_expect(r->nvidia.n <= REPORT_MAX_IMAGES, "%s", what);
+			for (size_t i = 1; i < r->nvidia.n; i++)
+				cr_expect(r->nvidia.images[i].offset >
+				              r->nvidia.images[i - 1].offset,
 				          "%s: NVIDIA walk revisits 0x%zx", what,
-				          r->nvidia[i].offset);
+				          r->nvidia.images[i].offset);
 			/* The NPDE structure's own length field lies too. */
 			rb_put16(&b, off + 0x40 + 6, (uint16_t)(k & 1 ? 0xFFFF : 0));
 			analyze(b.data, b.len, what);
@@ -512,7 +531,7 @@ Test(hostile, nvgi_sizes_past_the_end)
 	char what[128];
 	for (size_t i = 0; i < sizeof(muts) / sizeof(muts[0]); i++) {
 		struct rb b;
-		const struct rom_report *r;
+		const struct rom_analysis *r;
 		size_t prefix = muts[i].version == 3 ? 0x1200 : 0x400;
 		two_image(&b);
 		rb_prepend_nvgi(&b, muts[i].version, prefix);
@@ -556,7 +575,7 @@ Test(hostile, efi_offsets_that_lie)
 	for (size_t i = 0; i < sizeof(muts) / sizeof(muts[0]); i++) {
 		struct rb b;
 		size_t efi;
-		const struct rom_report *r;
+		const struct rom_analysis *r;
 		compressed_efi_rom(&b, &efi);
 		if (muts[i].width == 2)
 			rb_put16(&b, efi + muts[i].rel, (uint16_t)muts[i].value);
@@ -564,12 +583,12 @@ Test(hostile, efi_offsets_that_lie)
 			rb_put32(&b, efi + muts[i].rel, muts[i].value);
 		(void)snprintf(what, sizeof(what), "EFI +0x%zx = 0x%x", muts[i].rel, muts[i].value);
 		r = analyze(b.data, b.len, what);
-		cr_expect_eq(r->n_images, 2, "%s: %zu images", what, r->n_images);
+		cr_expect_eq(r->chain.n, 2, "%s: %zu images", what, r->chain.n);
 		/* An OrigSize larger than the stream can fill makes the decoder
 		 * read past CompSize: a damaged driver, never ready. */
 		if (muts[i].rel == 0x54 && muts[i].value >= 0x00100000u &&
 		    muts[i].value != 0xFFFFFFFFu)
-			cr_expect_not_null(report_find(r, "efi-decompress-failed"), "%s", what);
+			cr_expect_not_null(find_named(r, "efi-decompress-failed"), "%s", what);
 		/* The EFI image cut around its header and payload, with the lie
 		 * in place (not for the 16 MiB OrigSize: each analysis of it
 		 * decodes 16 MiB, see docs/fuzzing.md "Known gaps"). */
@@ -667,15 +686,16 @@ static void add_cut(size_t *cuts, size_t *n, size_t cap, size_t v, size_t len)
 }
 
 /* Structure boundaries of every image of a report, and around them. */
-static void boundaries(const struct rom_report *r, size_t len, size_t *cuts, size_t *n, size_t cap)
+static void boundaries(const struct rom_analysis *r, size_t len, size_t *cuts, size_t *n,
+                       size_t cap)
 {
-	const struct rom_image *lists[3] = {r->images, r->nvidia, r->other_images};
-	size_t counts[3] = {r->n_images, r->n_nvidia, r->n_other};
+	const struct rom_image *lists[3] = {r->chain.images, r->nvidia.images, r->other_images};
+	size_t counts[3] = {r->chain.n, r->nvidia.n, r->n_other};
 	if (r->has_rom && r->rom_offset) {
 		add_cut(cuts, n, cap, r->rom_offset - 1, len);
 		add_cut(cuts, n, cap, r->rom_offset + 1, len);
 	}
-	add_cut(cuts, n, cap, r->chain_end - (r->chain_end ? 1 : 0), len);
+	add_cut(cuts, n, cap, r->chain.end - (r->chain.end ? 1 : 0), len);
 	add_cut(cuts, n, cap, len - 1, len);
 #ifdef HOSTILE_ASAN
 	const int n_lists = 1; /* the standard chain only */
@@ -685,13 +705,14 @@ static void boundaries(const struct rom_report *r, size_t len, size_t *cuts, siz
 	for (int l = 0; l < n_lists; l++) {
 		for (size_t i = 0; i < counts[l] && i < 4; i++) {
 			const struct rom_image *im = &lists[l][i];
+			size_t pcir = im->offset + rom_node_of(r, im)->hdr.pcir_offset;
 			static const size_t rel[] = {0, 1, 2, 3, 0x19, 0x1A};
 			for (size_t k = 0; k < sizeof(rel) / sizeof(rel[0]); k++)
 				add_cut(cuts, n, cap, im->offset + rel[k], len);
-			add_cut(cuts, n, cap, im->offset + im->pcir_offset, len);
-			add_cut(cuts, n, cap, im->offset + im->pcir_offset + 2, len);
-			add_cut(cuts, n, cap, im->offset + im->pcir_offset + 0x17, len);
-			add_cut(cuts, n, cap, im->offset + im->pcir_offset + 0x18, len);
+			add_cut(cuts, n, cap, pcir, len);
+			add_cut(cuts, n, cap, pcir + 2, len);
+			add_cut(cuts, n, cap, pcir + 0x17, len);
+			add_cut(cuts, n, cap, pcir + 0x18, len);
 			if (im->length) {
 				add_cut(cuts, n, cap, im->offset + im->length - 1, len);
 				add_cut(cuts, n, cap, im->offset + im->length, len);
@@ -703,13 +724,12 @@ static void boundaries(const struct rom_report *r, size_t len, size_t *cuts, siz
 
 static void real_truncations(const char *path, const uint8_t *data, size_t len)
 {
-	struct rom_report orig;
+	struct rom_analysis *orig;
 	enum { CAP = 512 };
 	size_t cuts[CAP], n = 0, samples;
 	char what[1200];
-	analyze(data, len, path);
-	orig = rep;
-	boundaries(&orig, len, cuts, &n, CAP);
+	orig = analyze_owned(data, len, path);
+	boundaries(orig, len, cuts, &n, CAP);
 	/* Every 512 bytes when affordable, else an even sample. */
 	samples = budget(len, (len + 511) / 512);
 	for (size_t i = 0; i < samples; i++) {
@@ -717,24 +737,25 @@ static void real_truncations(const char *path, const uint8_t *data, size_t len)
 		add_cut(cuts, &n, CAP, v, len);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct rom_report *r;
+		const struct rom_analysis *r;
 		size_t cut = cuts[i];
 		(void)snprintf(what, sizeof(what), "%s cut at 0x%zx", path, cut);
 		r = analyze(data, cut, what);
-		if (!orig.has_rom || cut >= orig.chain_end)
+		if (!orig->has_rom || cut >= orig->chain.end)
 			continue;
 		/* Cut before the end of the chain: never ready. */
 		cr_expect(r->verdict != VERDICT_READY, "%s: ready [%s]", what, ids(r));
-		if (orig.rom_offset == 0 && cut >= 2) {
+		if (orig->rom_offset == 0 && cut >= 2) {
 			expect_id(r, "image-truncated", what);
 			expect_verdict(r, VERDICT_BROKEN, what);
 		}
 	}
+	rom_analysis_free(orig);
 }
 
 static void real_flips(const char *path, uint8_t *data, size_t len)
 {
-	struct rom_report orig;
+	struct rom_analysis *orig;
 	/* Header and PCIR bytes first (every bit), then the rest of the first
 	 * 0x200 bytes (one bit each), as far as the budget goes. */
 	enum { CAP = 8192 };
@@ -742,10 +763,9 @@ static void real_flips(const char *path, uint8_t *data, size_t len)
 	static uint8_t bits[CAP];
 	size_t n = 0, todo, stride;
 	char what[1200];
-	analyze(data, len, path);
-	orig = rep;
-	for (size_t k = 0; k < orig.n_images && k < 4; k++) {
-		const struct rom_image *im = &orig.images[k];
+	orig = analyze_owned(data, len, path);
+	for (size_t k = 0; k < orig->chain.n && k < 4; k++) {
+		const struct rom_image *im = &orig->chain.images[k];
 		for (size_t b = 0; b < 0x1C && n + 8 <= CAP; b++)
 			for (unsigned bit = 0; bit < 8; bit++) {
 				pos[n] = im->offset + b;
@@ -753,7 +773,7 @@ static void real_flips(const char *path, uint8_t *data, size_t len)
 			}
 		for (size_t b = 0; b < 0x1C && n + 8 <= CAP; b++)
 			for (unsigned bit = 0; bit < 8; bit++) {
-				pos[n] = im->offset + im->pcir_offset + b;
+				pos[n] = im->offset + rom_node_of(orig, im)->hdr.pcir_offset + b;
 				bits[n++] = (uint8_t)bit;
 			}
 		for (size_t b = 0x1C; b < 0x200 && n < CAP; b++) {
@@ -761,8 +781,8 @@ static void real_flips(const char *path, uint8_t *data, size_t len)
 			bits[n++] = (uint8_t)(b % 8);
 		}
 	}
-	if (orig.has_rom && orig.rom_offset > 0)
-		for (size_t b = 0; b < 0x40 && b < orig.rom_offset && n + 8 <= CAP; b++)
+	if (orig->has_rom && orig->rom_offset > 0)
+		for (size_t b = 0; b < 0x40 && b < orig->rom_offset && n + 8 <= CAP; b++)
 			for (unsigned bit = 0; bit < 8; bit++) {
 				pos[n] = b;
 				bits[n++] = (uint8_t)bit;
@@ -779,6 +799,7 @@ static void real_flips(const char *path, uint8_t *data, size_t len)
 		analyze(data, len, what);
 		data[p] ^= (uint8_t)(1u << bits[i]);
 	}
+	rom_analysis_free(orig);
 }
 
 static void each_real(void (*fn)(const char *, uint8_t *, size_t))

@@ -10,8 +10,8 @@
 #include <string.h>
 
 struct fixed {
-	struct rom_report *in;
-	struct rom_report *out;
+	struct rom_analysis *in;
+	struct rom_analysis *out;
 	struct patch_plan *plan;
 	uint8_t *bytes;
 	size_t len;
@@ -22,25 +22,26 @@ static void fix(const struct rb *b, const struct patch_options *opt, struct fixe
 {
 	struct patch_options none = {0};
 	char err[256];
-	f->in = malloc(sizeof(*f->in));
-	f->out = malloc(sizeof(*f->out));
+	f->out = NULL;
 	f->plan = malloc(sizeof(*f->plan));
-	cr_assert(f->in && f->out && f->plan);
+	cr_assert(f->plan);
 	f->bytes = NULL;
 	f->len = 0;
-	rom_analyze(b->data, b->len, "synthetic", f->in);
+	f->in = rom_analyze(b->data, b->len, "synthetic");
+	cr_assert(f->in);
 	patch_plan_make(f->in, b->data, b->len, opt ? opt : &none, f->plan);
 	if (f->plan->status != PATCH_PLAN_OK)
 		return;
 	cr_assert_eq(patch_apply(f->plan, b->data, b->len, &f->bytes, &f->len, err, sizeof(err)),
 	             PATCH_APPLY_OK, "%s", err);
-	rom_analyze(f->bytes, f->len, "fixed", f->out);
+	f->out = rom_analyze(f->bytes, f->len, "fixed");
+	cr_assert(f->out);
 }
 
 static void fixed_free(struct fixed *f)
 {
-	free(f->in);
-	free(f->out);
+	rom_analysis_free(f->in);
+	rom_analysis_free(f->out);
 	free(f->plan);
 	free(f->bytes);
 }
@@ -221,7 +222,7 @@ Test(patcher_plan, atombios_image_is_balanced_at_0x21)
 	rb_balance(&b, 0, 8 * 512 - 1);
 	b.data[0x500] ^= 0x10;
 	fix(&b, NULL, &f);
-	cr_assert_eq(f.in->images[0].producer, PCI_PRODUCER_ATOMBIOS);
+	cr_assert_eq(rom_node_of(f.in, &f.in->chain.images[0])->producer, PCI_PRODUCER_ATOMBIOS);
 	cr_assert_eq(f.plan->n_edits, 1);
 	cr_assert_eq(f.plan->edits[0].offset, 0x21);
 	cr_assert_eq(f.out->verdict, VERDICT_READY);
@@ -241,7 +242,7 @@ Test(patcher_plan, ipxe_image_is_balanced_at_0x06)
 	rb_balance(&b, 0, 4 * 512 - 1);
 	b.data[0x444] ^= 0x80;
 	fix(&b, NULL, &f);
-	cr_assert_eq(f.in->images[0].producer, PCI_PRODUCER_IPXE);
+	cr_assert_eq(rom_node_of(f.in, &f.in->chain.images[0])->producer, PCI_PRODUCER_IPXE);
 	cr_assert_eq(f.plan->n_edits, 1);
 	cr_assert_eq(f.plan->edits[0].offset, 0x06);
 	cr_assert_eq(f.out->verdict, VERDICT_READY);
@@ -296,7 +297,7 @@ Test(patcher_plan, cleared_last_flag_is_set_and_checksum_follows)
 	cr_assert_eq((uint8_t)(f.plan->edits[1].old_bytes[0] - f.plan->edits[1].new_bytes[0]),
 	             0x80);
 	cr_assert_eq(f.out->verdict, VERDICT_READY);
-	cr_assert(f.out->images[0].last);
+	cr_assert(f.out->chain.images[0].last);
 	fixed_free(&f);
 	rb_free(&b);
 }
@@ -334,9 +335,9 @@ Test(patcher_plan, set_id_rewrites_every_pcir_and_the_checksum)
 	cr_assert_eq(f.plan->edits[1].kind, PATCH_EDIT_CHECKSUM);
 	cr_assert_eq(f.plan->edits[2].kind, PATCH_EDIT_DEVICE_ID);
 	cr_assert_eq(f.out->verdict, VERDICT_READY);
-	for (size_t i = 0; i < f.out->n_images; i++) {
-		cr_assert_eq(f.out->images[i].vendor_id, 0x10de);
-		cr_assert_eq(f.out->images[i].device_id, 0x1b81);
+	for (size_t i = 0; i < f.out->chain.n; i++) {
+		cr_assert_eq(rom_node_of(f.out, &f.out->chain.images[i])->pcir.vendor_id, 0x10de);
+		cr_assert_eq(rom_node_of(f.out, &f.out->chain.images[i])->pcir.device_id, 0x1b81);
 	}
 	cr_assert_eq(diff(f.bytes, orig.data, b.len, at, 16), 3);
 	cr_assert_eq(at[0], 0x1C + 6);

@@ -1,0 +1,123 @@
+/* The EFI driver of an EFI image, decoded once into its node: the payload
+ * range, the decompressed bytes (kept: extract writes them and the
+ * signature check digests them), the PE view and the GOP version. */
+#include "analyzer/tree_build.h"
+
+#include "formats/efi_decompress.h"
+#include "formats/pe.h"
+#include "formats/producer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void fill_pe(struct rom_pe *pe, const uint8_t *data, size_t len)
+{
+	struct span d = span_make(data, len);
+	struct pe_info *info = malloc(sizeof(*info));
+	enum pe_status st;
+	memset(pe, 0, sizeof(*pe));
+	if (!info) {
+		(void)snprintf(pe->error, sizeof(pe->error), "out of memory");
+		return;
+	}
+	st = pe_parse(&d, info);
+	pe->valid = st == PE_OK || st == PE_TE_IMAGE;
+	if (!pe->valid)
+		(void)snprintf(pe->error, sizeof(pe->error), "%s", pe_status_str(st));
+	(void)snprintf(pe->kind, sizeof(pe->kind), "%s",
+	               info->kind == PE_KIND_PE32       ? "pe32"
+	               : info->kind == PE_KIND_PE32PLUS ? "pe32+"
+	               : info->kind == PE_KIND_TE       ? "te"
+	                                                : "none");
+	pe->machine = info->machine;
+	pe->subsystem = info->subsystem;
+	pe->entry_point = info->entry_point;
+	pe->size_of_image = info->size_of_image;
+	pe->timestamp = info->timestamp;
+	pe->sections = info->num_sections;
+	free(info);
+}
+
+/* Compression 1: EFI 1.1 (pbit 4), what EDK2 PciBus asks the UEFI
+ * decompress protocol for. A clean decode settles it; otherwise both
+ * variants are tried as a diagnostic (UEFITool's rule), so that a Tiano
+ * stream is named as such. */
+static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n)
+{
+	struct efi_decomp_result res = {0};
+	enum efi_decomp_status st =
+	    efi_decomp_info(p, n, &d->compressed_size, &d->decompressed_size);
+	uint8_t *buf = NULL;
+	bool clean = false, overrun;
+	if (st == EFI_DECOMP_OK) {
+		buf = malloc(d->decompressed_size ? d->decompressed_size : 1);
+		if (!buf)
+			return false;
+		st = efi_decompress_ex(p, n, EFI_DECOMP_EFI11, buf, d->decompressed_size, &res);
+		clean = st == EFI_DECOMP_OK && !res.overrun;
+	}
+	(void)snprintf(d->variant, sizeof(d->variant), "%s",
+	               clean ? "efi" : efi_decomp_guess_str(efi_decomp_guess(p, n)));
+	if (st == EFI_DECOMP_OK && !clean && strcmp(d->variant, "tiano") == 0)
+		st = EFI_DECOMP_BAD_VARIANT;
+	/* Reading past CompSize yields zero bits by the format, but no
+	 * well-formed stream does it: the stream was cut, or OrigSize lies. */
+	overrun = st == EFI_DECOMP_OK && !clean;
+	if (st != EFI_DECOMP_OK || overrun) {
+		free(buf);
+		d->state = DRIVER_DECOMPRESS_FAILED;
+		(void)snprintf(d->decompress_error, sizeof(d->decompress_error), "%s",
+		               overrun ? "stream ends before its declared size"
+		               : st == EFI_DECOMP_BAD_VARIANT ? "Tiano (pbit 5) stream, firmware "
+		                                                "decodes EFI 1.1"
+		                                              : efi_decomp_status_str(st));
+		return true;
+	}
+	d->bytes = buf;
+	d->length = res.out_len;
+	d->state = DRIVER_OK;
+	return true;
+}
+
+bool tree_decode_driver(struct rom_node *n, const struct span *s)
+{
+	struct rom_driver *d;
+	if (n->driver)
+		return true; /* decoded once */
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return false;
+	n->driver = d;
+	if (n->has_npde && n->npde.has_gop_version && n->pcir.vendor_id != PCI_VENDOR_AMD)
+		(void)snprintf(d->gop_version, sizeof(d->gop_version), "0x%x", n->npde.gop_version);
+	if (!efi_rom_payload(s, n->offset, n->length, &n->efi, &d->payload_offset,
+	                     &d->payload_length)) {
+		d->state = DRIVER_BAD_OFFSET;
+		return true;
+	}
+	if (n->efi.compression == EFI_COMPRESSION_EFI) {
+		if (!decompress(d, s->data + d->payload_offset, d->payload_length))
+			return false;
+	} else if (n->efi.compression == EFI_COMPRESSION_NONE) {
+		d->decompressed_size = (uint32_t)d->payload_length;
+		d->bytes = malloc(d->payload_length ? d->payload_length : 1);
+		if (!d->bytes)
+			return false;
+		if (d->payload_length)
+			memcpy(d->bytes, s->data + d->payload_offset, d->payload_length);
+		d->length = d->payload_length;
+		d->state = DRIVER_OK;
+	} else {
+		d->state = DRIVER_BAD_COMPRESSION;
+		return true;
+	}
+	if (d->state != DRIVER_OK)
+		return true;
+	fill_pe(&d->pe, d->bytes, d->length);
+	if (d->pe.valid && !d->gop_version[0]) {
+		struct span img = span_make(d->bytes, d->length);
+		(void)pe_find_gop_version(&img, d->gop_version, sizeof(d->gop_version));
+	}
+	return true;
+}
