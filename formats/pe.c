@@ -9,6 +9,8 @@
  */
 #include "formats/pe.h"
 
+#include "formats/decode_count.h"
+
 #include <string.h>
 
 /* COFF file header, relative to e_lfanew + 4. */
@@ -200,6 +202,7 @@ enum pe_status pe_parse(const struct span *s, struct pe_info *out)
 	size_t coff, opt, end;
 	enum pe_status st;
 
+	FMT_COUNT(FMT_DEC_PE_PARSE, s->data, 0);
 	memset(out, 0, sizeof(*out));
 	if (!span_u16le(s, 0, &magic))
 		return PE_ERR_EMPTY;
@@ -400,6 +403,7 @@ bool pe_find_gop_version(const struct span *image, char *out, size_t cap)
 	    "Intel (R) GOP Driver",
 	    "Intel(R) GOP Driver",
 	};
+	FMT_COUNT(FMT_DEC_PE_GOP_VERSION, image->data, 0);
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (pe_find_text(image, prefixes[i], out, cap))
 			return true;
