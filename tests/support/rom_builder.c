@@ -4,6 +4,7 @@
 #include "formats/field.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
+#include "formats/pe.h"
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 
@@ -141,73 +142,74 @@ void rb_balance(struct rb *b, size_t off, size_t rel)
 	b->data[off + rel] = (uint8_t)(0x100u - s);
 }
 
+/* Where the builder's PE headers go: e_lfanew 0x40, right after the DOS
+ * header. */
+#define RB_PE_LFANEW 0x40u
+#define RB_PE_COFF   (RB_PE_LFANEW + PE_SIG_SIZE)
+#define RB_PE_OPT    (RB_PE_COFF + PE_COFF_SIZE)
+#define RB_PE_SIG    "PE\0\0"
+
 /* A minimal PE32+ driver: "MZ", e_lfanew 0x40, "PE\0\0", a COFF header
  * and a 0xF0-byte optional header (magic 0x20B, subsystem), no sections.
  * Enough for the analyzer's PE checks (formats-pci-amd-efi.md 2.3). */
 size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem)
 {
-	const size_t len = 0x40 + 4 + 20 + 0xF0;
+	const size_t len = RB_PE_OPT + 0xF0;
 	if (cap < len)
 		return 0;
 	memset(out, 0, len);
-	out[0] = 'M';
-	out[1] = 'Z';
-	out[0x3C] = 0x40;
-	memcpy(out + 0x40, "PE\0\0", 4);
-	out[0x44] = (uint8_t)machine;
-	out[0x45] = (uint8_t)(machine >> 8);
-	out[0x54] = 0xF0; /* SizeOfOptionalHeader */
-	out[0x56] = 0x22; /* executable, large-address aware */
-	out[0x58] = 0x0B; /* magic 0x20B */
-	out[0x59] = 0x02;
-	out[0x58 + 56] = 0x00; /* SizeOfImage 0x1000 */
-	out[0x58 + 57] = 0x10;
-	out[0x58 + 68] = (uint8_t)subsystem;
-	out[0x58 + 108] = 16; /* NumberOfRvaAndSizes */
+	tb_put16(out, 0, PE_DOS_MAGIC);
+	tb_put32(out, PE_DOS_LFANEW, RB_PE_LFANEW);
+	memcpy(out + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
+	tb_put16(out, RB_PE_COFF + PE_COFF_MACHINE, machine);
+	tb_put16(out, RB_PE_COFF + PE_COFF_SIZE_OPT, 0xF0);
+	tb_put16(out, RB_PE_COFF + PE_COFF_CHARACTERISTICS,
+	         0x22); /* executable, large-address aware */
+	tb_put16(out, RB_PE_OPT + PE_OPT_MAGIC, PE_MAGIC_PE32PLUS);
+	tb_put32(out, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x1000);
+	tb_put16(out, RB_PE_OPT + PE_OPT_SUBSYSTEM, subsystem);
+	tb_put32(out, RB_PE_OPT + PE_OPT_NUM_RVA64, 16);
 	return len;
 }
 
 size_t rb_make_pe_driver(uint8_t *b, bool plus)
 {
-	const size_t lfanew = 0x40, coff = lfanew + 4, opt = coff + 20;
 	const uint16_t soh = plus ? 0xF0 : 0xE0;
-	const size_t sec = opt + soh;
+	const size_t sec = RB_PE_OPT + soh;
 	memset(b, 0, RB_PE_DRIVER_LEN);
-	b[0] = 'M';
-	b[1] = 'Z';
-	tb_put32(b, 0x3C, (uint32_t)lfanew);
-	memcpy(b + lfanew, "PE\0\0", 4);
-	tb_put16(b, coff, plus ? 0x8664 : 0x014C);
-	tb_put16(b, coff + 2, 1);
-	tb_put16(b, coff + 16, soh);
-	tb_put16(b, coff + 18, 0x2022);
-	tb_put16(b, opt, plus ? 0x20B : 0x10B);
-	tb_put32(b, opt + 16, 0x200);
-	tb_put32(b, opt + 32, 0x20);
-	tb_put32(b, opt + 36, 0x20);
-	tb_put32(b, opt + 56, 0x400);
-	tb_put32(b, opt + 60, 0x200);
-	tb_put16(b, opt + 68, 11);
-	tb_put32(b, opt + (plus ? 108 : 92), 16);
-	memcpy(b + sec, ".text", 5);
-	tb_put32(b, sec + 8, 0x200);
-	tb_put32(b, sec + 12, 0x200);
-	tb_put32(b, sec + 16, 0x200);
-	tb_put32(b, sec + 20, 0x200);
-	tb_put32(b, sec + 36, 0x60000020);
+	tb_put16(b, 0, PE_DOS_MAGIC);
+	tb_put32(b, PE_DOS_LFANEW, RB_PE_LFANEW);
+	memcpy(b + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
+	tb_put16(b, RB_PE_COFF + PE_COFF_MACHINE, plus ? PE_MACHINE_X64 : PE_MACHINE_IA32);
+	tb_put16(b, RB_PE_COFF + PE_COFF_NUM_SECTIONS, 1);
+	tb_put16(b, RB_PE_COFF + PE_COFF_SIZE_OPT, soh);
+	tb_put16(b, RB_PE_COFF + PE_COFF_CHARACTERISTICS, 0x2022);
+	tb_put16(b, RB_PE_OPT + PE_OPT_MAGIC, plus ? PE_MAGIC_PE32PLUS : PE_MAGIC_PE32);
+	tb_put32(b, RB_PE_OPT + PE_OPT_ENTRY, 0x200);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SECTION_ALIGN, 0x20);
+	tb_put32(b, RB_PE_OPT + PE_OPT_FILE_ALIGN, 0x20);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x400);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_HEADERS, 0x200);
+	tb_put16(b, RB_PE_OPT + PE_OPT_SUBSYSTEM, PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER);
+	tb_put32(b, RB_PE_OPT + (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32), 16);
+	memcpy(b + sec + PE_SEC_NAME, ".text", 5);
+	tb_put32(b, sec + PE_SEC_VSIZE, 0x200);
+	tb_put32(b, sec + PE_SEC_VADDR, 0x200);
+	tb_put32(b, sec + PE_SEC_RAW_SIZE, 0x200);
+	tb_put32(b, sec + PE_SEC_RAW_PTR, 0x200);
+	tb_put32(b, sec + PE_SEC_CHARACTERISTICS, 0x60000020);
 	return RB_PE_DRIVER_LEN;
 }
 
 void rb_make_te(uint8_t *out, uint16_t machine, uint8_t sections, uint8_t subsystem,
                 uint16_t stripped, uint32_t entry)
 {
-	out[0] = 'V';
-	out[1] = 'Z';
-	tb_put16(out, 2, machine);
-	out[4] = sections;
-	out[5] = subsystem;
-	tb_put16(out, 6, stripped);
-	tb_put32(out, 8, entry);
+	tb_put16(out, 0, PE_TE_MAGIC);
+	tb_put16(out, PE_TE_MACHINE, machine);
+	out[PE_TE_NUM_SECTIONS] = sections;
+	out[PE_TE_SUBSYSTEM] = subsystem;
+	tb_put16(out, PE_TE_STRIPPED, stripped);
+	tb_put32(out, PE_TE_ENTRY, entry);
 }
 
 /* The driver payload of an EFI image at off + RB_EFI_PAYLOAD: the minimal
