@@ -10,15 +10,21 @@
 
 #include "formats/span.h"
 
-#define ATOM_MAGIC_OFF      0x30u /* " 761295520", leading space included */
-#define ATOM_CHECKSUM_OFF   0x21u
-#define ATOM_ROM_HEADER_PTR 0x48u
-#define ATOM_STRING_COUNT   0x2Fu
-#define ATOM_STRING_PTR     0x6Eu
+#include "formats/field.h"
+
+#define ATOM_MAGIC_OFF      0x30u       /* " 761295520", leading space included */
+#define ATOM_BUILD_DATE_OFF 0x50u       /* "MM/DD/YY HH:MM" */
+#define ATOM_PART_NUMBER    0x80u       /* part number when the string count is 0 */
+#define ATOM_SIG_ATOM       0x4D4F5441u /* "ATOM" */
+#define ATOM_SIG_MOTA       0x41544F4Du /* "MOTA" */
 
 struct atom_info {
-	bool magic_ok;            /* " 761295520" at 0x30 */
-	uint16_t rom_header;      /* u16 at 0x48 */
+	bool magic_ok;        /* " 761295520" at 0x30 */
+	uint8_t checksum;     /* the byte AMD's tools balance the image with */
+	uint8_t string_count; /* ATOMBIOS string table entries */
+	uint16_t string_ptr;  /* the string table */
+	uint16_t rom_header;  /* u16 at 0x48 */
+	uint32_t rom_header_signature;
 	bool rom_header_ok;       /* "ATOM" or "MOTA" at rom_header + 4 */
 	uint8_t table_format_rev; /* ATOM_COMMON_TABLE_HEADER */
 	uint8_t table_content_rev;
@@ -27,6 +33,32 @@ struct atom_info {
 	char part_number[44]; /* first ATOMBIOS string (amdgpu atom_get_vbios_pn) */
 	char build_date[20];  /* "MM/DD/YY HH:MM" at 0x50 */
 };
+
+/* The fixed fields of an ATOMBIOS image, from the image start (Linux
+ * atombios.h ATOM_BIOS_*, amdgpu atom_get_vbios_pn). */
+#define ATOM_FIELDS(X)                                                                             \
+	X(CHECKSUM, checksum, 0x21, 1, "checksum")                                                 \
+	X(STRING_COUNT, string_count, 0x2F, 1, "string_count")                                     \
+	X(ROM_HEADER, rom_header, 0x48, 2, "rom_header")                                           \
+	X(STRING_PTR, string_ptr, 0x6E, 2, "string_table")
+
+/* ATOM_ROM_HEADER, from its start (ATOM_COMMON_TABLE_HEADER, then the
+ * signature and, at 0x18, the board's subsystem ids). */
+#define ATOM_ROM_HDR_FIELDS(X)                                                                     \
+	X(FORMAT_REV, table_format_rev, 0x02, 1, "table_format_rev")                               \
+	X(CONTENT_REV, table_content_rev, 0x03, 1, "table_content_rev")                            \
+	X(SIGNATURE, rom_header_signature, 0x04, 4, "signature")                                   \
+	X(SUBSYSTEM_VENDOR, subsystem_vendor, 0x18, 2, "subsystem_vendor")                         \
+	X(SUBSYSTEM_ID, subsystem_id, 0x1A, 2, "subsystem_id")
+
+#define FMT_PREFIX ATOM
+FMT_DECLARE(ATOM_FIELDS, atom_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX ATOM_ROM_HDR
+FMT_DECLARE(ATOM_ROM_HDR_FIELDS, atom_rom_header_fields);
+#undef FMT_PREFIX
+#define ATOM_KEY(NAME)         (atom_fields[ATOM_F_##NAME].key)
+#define ATOM_ROM_HDR_KEY(NAME) (atom_rom_header_fields[ATOM_ROM_HDR_F_##NAME].key)
 
 /* True when the image at img (of len bytes) is an ATOMBIOS image: the ATI
  * magic is present. Every read is bounded by [img, img + len). */

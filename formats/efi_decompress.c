@@ -24,6 +24,8 @@
  */
 #include "formats/efi_decompress.h"
 
+#include "formats/decode_count.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -449,6 +451,7 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 	struct span s = span_make(src, src_len);
 	uint32_t comp, orig;
 
+	FMT_COUNT(FMT_DEC_EFI_DECOMP_INFO, src, 0);
 	if (comp_size)
 		*comp_size = 0;
 	if (orig_size)
@@ -493,6 +496,7 @@ enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
 	struct span s = span_make(src, src_len), stream;
 	enum efi_decomp_status st;
 
+	FMT_COUNT(FMT_DEC_EFI_DECOMPRESS, src, 0);
 	if (!res)
 		res = &local;
 	memset(res, 0, sizeof(*res));

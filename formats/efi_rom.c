@@ -1,26 +1,20 @@
 #include "formats/efi_rom.h"
 
-const struct fmt_field efi_rom_fields[] = {
-    {"signature", 0x00, 2},     {"initialization_size", 0x02, 2},
-    {"efi_signature", 0x04, 4}, {"subsystem", 0x08, 2},
-    {"machine", 0x0A, 2},       {"compression", 0x0C, 2},
-    {"image_offset", 0x16, 2},  {"pcir_offset", 0x18, 2},
-};
-const size_t efi_rom_field_count = sizeof(efi_rom_fields) / sizeof(efi_rom_fields[0]);
+#include "formats/decode_count.h"
+
+#define FMT_PREFIX EFI_ROM
+#define FMT_TYPE   struct efi_rom_header
+FMT_DEFINE(EFI_ROM_FIELDS, efi_rom_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
 
 bool efi_rom_header_decode(const struct span *s, size_t img, struct efi_rom_header *out)
 {
+	FMT_COUNT(FMT_DEC_EFI_ROM_HEADER, s->data, img);
 	memset(out, 0, sizeof(*out));
 	if (!span_has(s, img, EFI_ROM_HDR_LEN))
 		return false;
-	(void)span_u16le(s, img + 0x02, &out->init_blocks);
-	(void)span_u32le(s, img + 0x04, &out->efi_signature);
-	(void)span_u16le(s, img + 0x08, &out->subsystem);
-	(void)span_u16le(s, img + 0x0A, &out->machine);
-	(void)span_u16le(s, img + 0x0C, &out->compression);
-	(void)span_u16le(s, img + 0x16, &out->image_offset);
-	(void)span_u16le(s, img + 0x18, &out->pcir_offset);
-	return true;
+	return fmt_decode(s, img, efi_rom_fields, EFI_ROM_F_COUNT, out);
 }
 
 bool efi_rom_payload(const struct span *s, size_t img, size_t image_len,
@@ -28,6 +22,7 @@ bool efi_rom_payload(const struct span *s, size_t img, size_t image_len,
 {
 	size_t init = (size_t)h->init_blocks * 512u;
 	size_t start, end;
+	FMT_COUNT(FMT_DEC_EFI_PAYLOAD, s->data, img);
 	if (init == 0 || init > image_len)
 		init = image_len;
 	if (h->image_offset >= init || !size_add(img, h->image_offset, &start) ||

@@ -8,6 +8,7 @@
 #define OPTROM_EFI_ROM_H
 
 #include "formats/field.h"
+#include "formats/pci_rom.h"
 #include "formats/span.h"
 
 #define EFI_ROM_SIGNATURE    0x0EF1u
@@ -25,8 +26,23 @@ struct efi_rom_header {
 	uint16_t pcir_offset;
 };
 
-extern const struct fmt_field efi_rom_fields[];
-extern const size_t efi_rom_field_count;
+/* EFI_PCI_EXPANSION_ROM_HEADER from the image start. The 55AA signature is
+ * the ROM header's (pci_rom.h); InitializationSize covers the legacy size
+ * byte and the PCIR pointer is the same bytes as the ROM header's, so both
+ * take its offsets. */
+#define EFI_ROM_FIELDS(X)                                                                          \
+	X(INIT_SIZE, init_blocks, PCI_ROM_HDR_OFF_SIZE, 2, "init_size")                            \
+	X(SIGNATURE, efi_signature, 0x04, 4, "signature")                                          \
+	X(SUBSYSTEM, subsystem, 0x08, 2, "subsystem")                                              \
+	X(MACHINE, machine, 0x0A, 2, "machine")                                                    \
+	X(COMPRESSION, compression, 0x0C, 2, "compression")                                        \
+	X(IMAGE_OFFSET, image_offset, 0x16, 2, "image_offset")                                     \
+	X(PCIR_PTR, pcir_offset, PCI_ROM_HDR_OFF_PCIR_PTR, 2, "pcir_offset")
+
+#define FMT_PREFIX EFI_ROM
+FMT_DECLARE(EFI_ROM_FIELDS, efi_rom_fields);
+#undef FMT_PREFIX
+#define EFI_ROM_KEY(NAME) (efi_rom_fields[EFI_ROM_F_##NAME].key)
 
 /* False when the 0x1A header bytes are not all inside s. */
 bool efi_rom_header_decode(const struct span *s, size_t img, struct efi_rom_header *out);

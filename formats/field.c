@@ -1,35 +1,118 @@
 #include "formats/field.h"
 
-bool fmt_field_read(const struct span *s, size_t base, const struct fmt_field *f, uint32_t *out)
+static uint32_t field_mask(const struct fmt_field *f)
 {
-	size_t off;
-	*out = 0;
-	if (!size_add(base, f->offset, &off))
-		return false;
-	switch (f->width) {
+	return f->bits == 0 || f->bits >= 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1u;
+}
+
+static void member_store(void *out, const struct fmt_field *f, uint32_t v)
+{
+	uint8_t *p = (uint8_t *)out + f->member;
+	switch (f->size) {
 	case 1: {
-		uint8_t v;
-		bool ok = span_u8(s, off, &v);
-		*out = v;
-		return ok;
+		uint8_t x = (uint8_t)v;
+		memcpy(p, &x, 1);
+		break;
 	}
 	case 2: {
-		uint16_t v;
-		bool ok = span_u16le(s, off, &v);
-		*out = v;
-		return ok;
+		uint16_t x = (uint16_t)v;
+		memcpy(p, &x, 2);
+		break;
 	}
 	case 4:
-		return span_u32le(s, off, out);
+		memcpy(p, &v, 4);
+		break;
+	case 8: {
+		uint64_t x = v;
+		memcpy(p, &x, 8);
+		break;
+	}
 	default:
-		return false;
+		break;
 	}
 }
 
-int fmt_field_find(const struct fmt_field *table, size_t n, const char *name)
+static uint32_t member_load(const void *in, const struct fmt_field *f)
 {
+	const uint8_t *p = (const uint8_t *)in + f->member;
+	switch (f->size) {
+	case 1:
+		return *p;
+	case 2: {
+		uint16_t x;
+		memcpy(&x, p, 2);
+		return x;
+	}
+	case 4: {
+		uint32_t x;
+		memcpy(&x, p, 4);
+		return x;
+	}
+	case 8: {
+		uint64_t x;
+		memcpy(&x, p, 8);
+		return (uint32_t)x;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* The width-byte little-endian word at base + f->offset. */
+static bool word_read(const struct span *s, size_t base, const struct fmt_field *f, uint32_t *out)
+{
+	size_t off;
+	*out = 0;
+	if (f->width == 0 || f->width > 4 || !size_add(base, f->offset, &off) ||
+	    !span_has(s, off, f->width))
+		return false;
+	for (unsigned i = 0; i < f->width; i++) {
+		uint8_t b;
+		(void)span_u8(s, off + i, &b);
+		*out |= (uint32_t)b << (8 * i);
+	}
+	return true;
+}
+
+bool fmt_decode(const struct span *s, size_t base, const struct fmt_field *table, size_t n,
+                void *out)
+{
+	bool all = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct fmt_field *f = &table[i];
+		uint32_t v;
+		if (word_read(s, base, f, &v))
+			v = (v >> f->shift) & field_mask(f);
+		else
+			all = false;
+		member_store(out, f, v);
+	}
+	return all;
+}
+
+bool fmt_encode(uint8_t *buf, size_t cap, size_t base, const struct fmt_field *table, size_t n,
+                const void *in)
+{
+	size_t end;
+	if (!size_add(base, fmt_extent(table, n), &end) || end > cap)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct fmt_field *f = &table[i];
+		struct span s = span_make(buf, cap);
+		uint32_t word, mask = field_mask(f) << f->shift;
+		(void)word_read(&s, base, f, &word);
+		word = (word & ~mask) | ((member_load(in, f) << f->shift) & mask);
+		for (unsigned b = 0; b < f->width; b++)
+			buf[base + f->offset + b] = (uint8_t)(word >> (8 * b));
+	}
+	return true;
+}
+
+size_t fmt_extent(const struct fmt_field *table, size_t n)
+{
+	size_t end = 0;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(table[i].name, name) == 0)
-			return (int)i;
-	return -1;
+		if ((size_t)table[i].offset + table[i].width > end)
+			end = (size_t)table[i].offset + table[i].width;
+	return end;
 }

@@ -1,10 +1,26 @@
-/* A structure's fields described once, as data.
+/* A wire structure's fields declared once, as data.
  *
- * Each wire structure (PCIR, EFI ROM header, NVGI, NPDE, ...) has one table of
- * {name, offset, width}; the decoder reads its fields through the table, and
- * the emitters and the diff can walk the same table, so a field is called the
- * same thing in code, report and diff (idea taken from fwupd's struct
- * declarations and iPXE's Option::ROM field hashes).
+ * Each structure (PCIR, EFI ROM header, NVGI, NPDE, ...) is one X-macro list
+ * in its header, one line per field:
+ *
+ *     X(NAME, member, offset, width, "report_key")
+ *
+ * NAME is the C name of the field, member the member of the decoded struct
+ * that holds it, offset its place from the structure's start, width its
+ * size in bytes (1 to 4, little-endian; FMT_BITS for a bit-field inside
+ * such a word) and report_key the key the text/YAML reports and the diff use.
+ * From that one list, FMT_DECLARE makes (in the header):
+ *
+ *     <P>_OFF_<NAME>   the offset, for rules, the patcher and the builder;
+ *     <P>_F_<NAME>     the field's index in the table, <P>_F_COUNT fields;
+ *
+ * and FMT_DEFINE makes the table (in the .c): key, offset, width and where
+ * the value lives in the decoded struct, which fmt_decode and fmt_encode
+ * walk. A field is so called the same in code, report and diff, and the
+ * decoder, the offsets and the test builder cannot drift apart (fwupd's
+ * declared structs and iPXE's Option::ROM field hashes, without a code
+ * generator). Fields are numbers; strings inside a structure (ATOM magic,
+ * build date) keep their own offset constants.
  */
 #ifndef OPTROM_FIELD_H
 #define OPTROM_FIELD_H
@@ -12,15 +28,61 @@
 #include "formats/span.h"
 
 struct fmt_field {
-	const char *name; /* stable snake_case name used in reports */
-	uint16_t offset;  /* from the structure's start */
-	uint8_t width;    /* 1, 2 or 4 bytes, little-endian */
+	const char *key; /* stable snake_case key used in reports */
+	uint16_t offset; /* from the structure's start */
+	uint8_t width;   /* 1, 2, 3 or 4 bytes, little-endian */
+	uint8_t shift;   /* bit-field: lowest bit of the value in the word */
+	uint8_t bits;    /* bit-field: number of bits; 0 = the whole word */
+	uint8_t size;    /* size of the member in the decoded struct: 1, 2, 4 or 8 */
+	uint16_t member; /* offsetof the member in the decoded struct */
 };
 
-/* Reads one field of the structure at base; false when it lies outside s. */
-bool fmt_field_read(const struct span *s, size_t base, const struct fmt_field *f, uint32_t *out);
+/* Width argument of a bit-field: bits [shift, shift + bits) of the width-byte
+ * little-endian word at the field's offset. */
+#define FMT_BITS(width, shift, bits) ((width) | (shift) << 8 | (bits) << 16)
 
-/* Index of the field called name in a table of n fields, or -1. */
-int fmt_field_find(const struct fmt_field *table, size_t n, const char *name);
+/* Decodes table[0 .. n) of the structure at base into out. A field that lies
+ * outside s is set to 0 and the others are still read; false when any
+ * field could not be read. Reads only through s. */
+bool fmt_decode(const struct span *s, size_t base, const struct fmt_field *table, size_t n,
+                void *out);
+
+/* Writes table[0 .. n) of in at buf + base (bit-fields merge into the bytes
+ * already there). Writes nothing and returns false when a field would end
+ * past cap. */
+bool fmt_encode(uint8_t *buf, size_t cap, size_t base, const struct fmt_field *table, size_t n,
+                const void *in);
+
+/* Bytes from the structure's start to the end of its last field. */
+size_t fmt_extent(const struct fmt_field *table, size_t n);
+
+/* ---- generators; used through FMT_DECLARE / FMT_DEFINE below ---- */
+
+#define FMT_CAT3_(a, b, c) a##b##c
+#define FMT_CAT3(a, b, c)  FMT_CAT3_(a, b, c)
+
+/* FMT_PREFIX (e.g. PCIR) and FMT_TYPE (e.g. struct pci_pcir) are defined
+ * around each FMT_DECLARE / FMT_DEFINE. */
+#define FMT_X_OFF(NAME, member, off, width, key)  FMT_CAT3(FMT_PREFIX, _OFF_, NAME) = (off),
+#define FMT_X_ENUM(NAME, member, off, width, key) FMT_CAT3(FMT_PREFIX, _F_, NAME),
+#define FMT_X_ROW(NAME, member, off, width, key)                                                   \
+	[FMT_CAT3(FMT_PREFIX, _F_, NAME)] = {                                                      \
+	    (key),                                                                                 \
+	    (off),                                                                                 \
+	    (uint8_t)((width)&0xFF),                                                               \
+	    (uint8_t)(((width) >> 8) & 0xFF),                                                      \
+	    (uint8_t)(((width) >> 16) & 0xFF),                                                     \
+	    (uint8_t)sizeof(((FMT_TYPE *)0)->member),                                              \
+	    (uint16_t)offsetof(FMT_TYPE, member),                                                  \
+	},
+
+/* In the header: the offset constants, the field enum and the table. */
+#define FMT_DECLARE(LIST, table)                                                                   \
+	enum { LIST(FMT_X_OFF) };                                                                  \
+	enum { LIST(FMT_X_ENUM) FMT_CAT3(FMT_PREFIX, _F_, COUNT) };                                \
+	extern const struct fmt_field table[]
+
+/* In the .c: the table itself. */
+#define FMT_DEFINE(LIST, table) const struct fmt_field table[] = {LIST(FMT_X_ROW)}
 
 #endif

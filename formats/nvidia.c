@@ -1,5 +1,7 @@
 #include "formats/nvidia.h"
 
+#include "formats/decode_count.h"
+
 #include <stdio.h>
 
 const char *nvgi_status_str(enum nvgi_status st)
@@ -21,84 +23,93 @@ const char *nvgi_status_str(enum nvgi_status st)
 	return "unknown";
 }
 
+#define FMT_PREFIX NVGI
+#define FMT_TYPE   struct nvgi_header
+FMT_DEFINE(NVGI_FIELDS, nvgi_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX NVGI_EXT
+FMT_DEFINE(NVGI_EXT_FIELDS, nvgi_ext_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX NVGI_V3
+FMT_DEFINE(NVGI_V3_FIELDS, nvgi_v3_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX RFRD
+FMT_DEFINE(RFRD_FIELDS, nvgi_rfrd_fields);
+#undef FMT_PREFIX
+#undef FMT_TYPE
+
+#define FMT_PREFIX NPDE
+#define FMT_TYPE   struct npde
+FMT_DEFINE(NPDE_FIELDS, npde_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
+
 enum nvgi_status nvgi_decode(const struct span *s, struct nvgi_header *out)
 {
-	uint32_t sig, rom = 0;
+	const struct fmt_field *t = nvgi_fields;
+	FMT_COUNT(FMT_DEC_NVGI, s->data, 0);
 	memset(out, 0, sizeof(*out));
-	if (!span_u32le(s, 0, &sig))
+	if (!fmt_decode(s, 0, &t[NVGI_F_SIGNATURE], 1, out))
 		return span_has(s, 0, 1) && s->data[0] == 'N' ? NVGI_TRUNCATED : NVGI_NOT_PRESENT;
-	if (sig != NVGI_SIG)
+	if (out->signature != NVGI_SIG)
 		return NVGI_NOT_PRESENT;
-	if (!span_u32le(s, 4, &out->fixed1) || !span_u32le(s, 8, &out->fixed2))
+	/* FIXED1, FIXED2 and their bit-fields */
+	if (!fmt_decode(s, 0, &t[NVGI_F_FIXED1], NVGI_F_SUBSYSTEM_VENDOR - NVGI_F_FIXED1, out))
 		return NVGI_TRUNCATED;
-	/* Bits 31 of FIXED1/FIXED2 are reserved and seen both ways: mask them. */
-	out->version = (uint8_t)((out->fixed1 >> 8) & 0xFFu);
-	out->fixed_data_size = (uint16_t)((out->fixed1 >> 16) & 0x7FFFu);
-	out->total_data_size = out->fixed2 & 0xFFFFFu;
-	(void)span_u16le(s, 0x0C, &out->subsystem_vendor);
-	(void)span_u16le(s, 0x0E, &out->subsystem_device);
+	(void)fmt_decode(s, 0, &t[NVGI_F_SUBSYSTEM_VENDOR], NVGI_F_COUNT - NVGI_F_SUBSYSTEM_VENDOR,
+	                 out);
 
 	switch (out->version) {
 	case 1:
 	case 2:
-		/* The extended section starts at FIXED_DATA_SIZE; its +4 is the
-		 * PCI ROM offset (OpenRM s_romImgFindPciHeader_TU102). */
-		if (!span_u32le(s, (size_t)out->fixed_data_size + 4u, &rom))
+		if (!fmt_decode(s, out->fixed_data_size, nvgi_ext_fields, NVGI_EXT_F_COUNT, out))
 			return NVGI_TRUNCATED;
 		break;
 	case 3: {
 		size_t dir;
-		uint32_t dsig;
-		if (!span_u32le(s, out->total_data_size, &out->flash_status_offset))
+		const struct fmt_field *r = nvgi_rfrd_fields;
+		if (!fmt_decode(s, out->total_data_size, nvgi_v3_fields, NVGI_V3_F_COUNT, out))
 			return NVGI_TRUNCATED;
 		if (!size_add(out->flash_status_offset, NVGI_RFRD_DISTANCE, &dir) ||
-		    !span_u32le(s, dir, &dsig))
+		    !fmt_decode(s, dir, &r[RFRD_F_SIGNATURE], 1, out))
 			return NVGI_TRUNCATED;
-		if (dsig != NVGI_RFRD_SIG)
+		if (out->rfrd_signature != NVGI_RFRD_SIG)
 			return NVGI_NO_RFRD;
 		out->rfrd_offset = (uint32_t)dir;
-		(void)span_u16le(s, dir + 4, &out->rfrd_version);
-		(void)span_u16le(s, dir + 6, &out->rfrd_size);
-		if (!span_u32le(s, dir + 8, &rom))
+		(void)fmt_decode(s, dir, &r[RFRD_F_VERSION], 2, out); /* VERSION, SIZE */
+		if (!fmt_decode(s, dir, &r[RFRD_F_ROM_OFFSET], 1, out))
 			return NVGI_TRUNCATED;
 		break;
 	}
 	default:
 		return NVGI_UNSUPPORTED_VERSION;
 	}
-	out->rom_offset = rom;
 	/* OpenRM asserts 4-byte alignment of the image offset. */
-	if (rom == 0 || (rom & 3u) != 0 || !span_has(s, rom, 2))
+	if (out->rom_offset == 0 || (out->rom_offset & 3u) != 0 || !span_has(s, out->rom_offset, 2))
 		return NVGI_BAD_ROM_OFFSET;
 	return NVGI_OK;
 }
 
-const struct fmt_field npde_fields[] = {
-    {"signature", 0x00, 4},       {"revision", 0x04, 2},        {"length", 0x06, 2},
-    {"subimage_length", 0x08, 2}, {"priv_last_image", 0x0A, 1}, {"flags", 0x0B, 1},
-};
-const size_t npde_field_count = sizeof(npde_fields) / sizeof(npde_fields[0]);
-
 bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_t pcir_length,
                  struct npde *out)
 {
+	const struct fmt_field *t = npde_fields;
 	size_t rel = ((size_t)pcir_offset + pcir_length + 0xFu) & ~(size_t)0xFu;
 	size_t abs;
-	uint32_t sig;
+	FMT_COUNT(FMT_DEC_NPDE, s->data, (size_t)img + rel);
 	memset(out, 0, sizeof(*out));
-	if (!size_add(img, rel, &abs) || !span_u32le(s, abs, &sig) || sig != NPDE_SIG)
+	if (!size_add(img, rel, &abs) || !fmt_decode(s, abs, &t[NPDE_F_SIGNATURE], 1, out) ||
+	    out->signature != NPDE_SIG)
 		return false;
-	if (!span_u16le(s, abs + 4, &out->revision) || !span_u16le(s, abs + 6, &out->length) ||
-	    !span_u16le(s, abs + 8, &out->subimage_blocks))
+	if (!fmt_decode(s, abs, &t[NPDE_F_REVISION], 3, out)) /* up to SUBIMAGE_LENGTH */
 		return false;
 	out->offset = rel;
 	/* OpenRM reads the last flag only when the extension's own length
 	 * covers it; nouveau reads it regardless. Keep both facts. */
-	out->has_last = out->length >= 0x0B && span_u8(s, abs + 0x0A, &out->priv_last);
-	out->has_flags = out->length >= 0x0C && span_u8(s, abs + 0x0B, &out->flags);
-	if (!out->has_last)
-		(void)span_u8(s, abs + 0x0A, &out->priv_last);
-	out->has_gop_version = out->length >= 0x10 && span_u32le(s, abs + 0x0C, &out->gop_version);
+	out->has_last = fmt_decode(s, abs, &t[NPDE_F_PRIV_LAST], 1, out) && out->length >= 0x0B;
+	out->has_flags = out->length >= 0x0C && fmt_decode(s, abs, &t[NPDE_F_FLAGS], 1, out);
+	out->has_gop_version =
+	    out->length >= 0x10 && fmt_decode(s, abs, &t[NPDE_F_GOP_VERSION], 1, out);
 	return true;
 }
 
@@ -111,6 +122,7 @@ bool nv_bios_version(const struct span *s, size_t img, size_t len, char *out, si
 	struct span image;
 	size_t bit = SIZE_MAX;
 	uint8_t hdr_size, tok_size, tok_count;
+	FMT_COUNT(FMT_DEC_NV_BIOS_VERSION, s->data, img);
 	if (cap)
 		out[0] = '\0';
 	if (!span_sub(s, img, len, &image) || image.len < sizeof(bit_signature))

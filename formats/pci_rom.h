@@ -12,24 +12,16 @@
 #include "formats/field.h"
 #include "formats/span.h"
 
-#define PCI_ROM_BLOCK         512u    /* image lengths count 512-byte blocks */
-#define PCI_ROM_SIG           0xAA55u /* bytes 55 AA */
-#define PCI_ROM_SIG_NV        0x4E56u /* bytes 'V' 'N': NVIDIA private image */
-#define PCI_ROM_SIG_NV2       0xBB77u /* second NVIDIA private signature (OpenRM) */
-#define PCI_ROM_HDR_SIZE_OFF  0x02u   /* legacy: image size in 512-byte blocks */
-#define PCI_ROM_HDR_PCIR_PTR  0x18u
-#define PCI_ROM_HDR_PNP_PTR   0x1Au
-#define PCI_ROM_HDR_MIN_LEN   0x1Au       /* bytes needed to reach the PCIR pointer */
+#define PCI_ROM_BLOCK         512u        /* image lengths count 512-byte blocks */
+#define PCI_ROM_SIG           0xAA55u     /* bytes 55 AA */
+#define PCI_ROM_SIG_NV        0x4E56u     /* bytes 'V' 'N': NVIDIA private image */
+#define PCI_ROM_SIG_NV2       0xBB77u     /* second NVIDIA private signature (OpenRM) */
 #define PCIR_SIG_PCIR         0x52494350u /* "PCIR" */
 #define PCIR_SIG_NPDS         0x5344504Eu /* "NPDS" (NVIDIA private images) */
 #define PCIR_SIG_RGIS         0x53494752u /* "RGIS" (OpenRM, not seen in dumps) */
 #define PCIR_MIN_LEN          0x18u       /* revision 0 (PCI 2.2/2.3) structure */
 #define PCIR_REV3_LEN         0x1Cu       /* revision 3 (PCI Firmware 3.0) structure */
 #define PCIR_LAST_IMAGE       0x80u       /* indicator bit 7; bits 0-6 are reserved */
-#define PCIR_VENDOR_OFF       0x04u       /* PCI Firmware 3.0 table 5-2 */
-#define PCIR_DEVICE_OFF       0x06u
-#define PCIR_IMAGE_LEN_OFF    0x10u
-#define PCIR_INDICATOR_OFF    0x15u
 #define PCI_CODE_X86          0x00u
 #define PCI_CODE_OPENFIRMWARE 0x01u
 #define PCI_CODE_HPPA         0x02u
@@ -58,6 +50,23 @@ struct pci_rom_header {
 	bool has_pnp_field;   /* the image is long enough to hold 0x1A..0x1B */
 };
 
+/* The 55AA header, from the image start (PCI 2.2 6.3.1.1). Byte 2 is the
+ * legacy size in blocks; EFI images keep the rest of their header in the
+ * same bytes (formats/efi_rom.h). The PCIR pointer is reported in the
+ * image's pcir: mapping, hence its key "offset". */
+#define PCI_ROM_HDR_FIELDS(X)                                                                      \
+	X(SIGNATURE, signature, 0x00, 2, "signature")                                              \
+	X(SIZE, size_blocks, 0x02, 1, "size_byte")                                                 \
+	X(PCIR_PTR, pcir_offset, 0x18, 2, "offset")                                                \
+	X(PNP_PTR, pnp_offset, 0x1A, 2, "pnp_offset")
+
+#define FMT_PREFIX PCI_ROM_HDR
+FMT_DECLARE(PCI_ROM_HDR_FIELDS, pci_rom_header_fields);
+#undef FMT_PREFIX
+#define PCI_ROM_HDR_KEY(NAME) (pci_rom_header_fields[PCI_ROM_HDR_F_##NAME].key)
+/* bytes needed to reach the end of the PCIR pointer */
+#define PCI_ROM_HDR_MIN_LEN (PCI_ROM_HDR_OFF_PCIR_PTR + 2u)
+
 /* Decodes the header of the image at img. Accepts 55AA always, and the
  * NVIDIA signatures when allow_nvidia is set. */
 enum pci_status pci_rom_header_decode(const struct span *s, size_t img, bool allow_nvidia,
@@ -84,9 +93,32 @@ struct pci_pcir {
 	uint16_t dmtf_clp;
 };
 
-/* Field table of the PCI data structure (names used in reports and diffs). */
-extern const struct fmt_field pci_pcir_fields[];
-extern const size_t pci_pcir_field_count;
+/* PCI Firmware 3.0 table 5-2 (EDK2 PCI_3_0_DATA_STRUCTURE), from the
+ * structure's start. The class code is the 3 bytes 0x0D..0x0F read as one
+ * little-endian number: prog-if, sub-class, base class. The last three
+ * fields exist only when the structure's length is at least 0x1C: keep
+ * them last, pci_pcir_decode reads them apart. */
+#define PCIR_FIELDS(X)                                                                             \
+	X(SIGNATURE, signature, 0x00, 4, "pcir_signature")                                         \
+	X(VENDOR_ID, vendor_id, 0x04, 2, "vendor")                                                 \
+	X(DEVICE_ID, device_id, 0x06, 2, "device")                                                 \
+	X(DEVICE_LIST, device_list, 0x08, 2, "device_list")                                        \
+	X(LENGTH, length, 0x0A, 2, "length")                                                       \
+	X(REVISION, revision, 0x0C, 1, "revision")                                                 \
+	X(CLASS_CODE, class_code, 0x0D, 3, "class")                                                \
+	X(IMAGE_LENGTH, image_blocks, 0x10, 2, "image_length")                                     \
+	X(CODE_REVISION, code_revision, 0x12, 2, "code_revision")                                  \
+	X(CODE_TYPE, code_type, 0x14, 1, "code_type")                                              \
+	X(INDICATOR, indicator, 0x15, 1, "indicator")                                              \
+	X(MAX_RUNTIME, max_runtime_blocks, 0x16, 2, "max_runtime")                                 \
+	X(CONFIG_UTILITY, config_utility, 0x18, 2, "config_utility")                               \
+	X(DMTF_CLP, dmtf_clp, 0x1A, 2, "dmtf_clp")
+
+#define FMT_PREFIX PCIR
+FMT_DECLARE(PCIR_FIELDS, pci_pcir_fields);
+#undef FMT_PREFIX
+#define PCIR_KEY(NAME) (pci_pcir_fields[PCIR_F_##NAME].key)
+#define PCIR_F_REV3    PCIR_F_MAX_RUNTIME /* first field that needs length >= 0x1C */
 
 /* Decodes the PCI data structure at absolute offset pcir_abs. Accepts "PCIR"
  * always and NPDS/RGIS when allow_nvidia is set. Fields at 0x16..0x1B are
@@ -106,6 +138,7 @@ enum pci_status pci_image_probe(const struct span *s, size_t img, bool allow_nvi
 const char *pci_code_type_name(uint8_t code_type);
 
 struct pci_pnp {
+	uint32_t signature;
 	uint8_t revision;
 	uint8_t length_units; /* in 16-byte units */
 	uint16_t next;
@@ -117,6 +150,23 @@ struct pci_pnp {
 };
 
 #define PNP_SIG 0x506E5024u /* "$PnP" */
+
+/* PnP BIOS spec 1.0A appendix A.3, from the header's start: the length
+ * counts 16-byte units, the checksum byte balances the whole header. */
+#define PNP_FIELDS(X)                                                                              \
+	X(SIGNATURE, signature, 0x00, 4, "signature")                                              \
+	X(REVISION, revision, 0x04, 1, "revision")                                                 \
+	X(LENGTH, length_units, 0x05, 1, "length")                                                 \
+	X(NEXT, next, 0x06, 2, "next")                                                             \
+	X(CHECKSUM, checksum_byte, 0x09, 1, "checksum")                                            \
+	X(DEVICE_ID, device_id, 0x0A, 4, "device_id")                                              \
+	X(MANUFACTURER, manufacturer_ptr, 0x0E, 2, "manufacturer")                                 \
+	X(PRODUCT, product_ptr, 0x10, 2, "product")
+
+#define FMT_PREFIX PNP
+FMT_DECLARE(PNP_FIELDS, pci_pnp_fields);
+#undef FMT_PREFIX
+#define PNP_KEY(NAME) (pci_pnp_fields[PNP_F_##NAME].key)
 
 /* Decodes a $PnP header at img + ptr. */
 enum pci_status pci_pnp_decode(const struct span *s, size_t img, uint16_t ptr, struct pci_pnp *out);
@@ -136,5 +186,14 @@ enum pci_producer {
 };
 
 const char *pci_producer_name(enum pci_producer p);
+
+/* ---- compatibility, remove when analyzer/patcher are ported ---- */
+#define PCI_ROM_HDR_SIZE_OFF PCI_ROM_HDR_OFF_SIZE
+#define PCI_ROM_HDR_PCIR_PTR PCI_ROM_HDR_OFF_PCIR_PTR
+#define PCIR_VENDOR_OFF      PCIR_OFF_VENDOR_ID
+#define PCIR_DEVICE_OFF      PCIR_OFF_DEVICE_ID
+#define PCIR_IMAGE_LEN_OFF   PCIR_OFF_IMAGE_LENGTH
+#define PCIR_INDICATOR_OFF   PCIR_OFF_INDICATOR
+/* ---- end of compatibility ---- */
 
 #endif

@@ -9,60 +9,9 @@
  */
 #include "formats/pe.h"
 
+#include "formats/decode_count.h"
+
 #include <string.h>
-
-/* COFF file header, relative to e_lfanew + 4. */
-enum {
-	COFF_MACHINE = 0,
-	COFF_NUM_SECTIONS = 2,
-	COFF_TIMESTAMP = 4,
-	COFF_SIZE_OPT = 16,
-	COFF_CHARACTERISTICS = 18,
-	COFF_SIZE = 20,
-};
-
-/* Optional header, relative to its start. The PE32 and PE32+ layouts agree
- * except for BaseOfData / ImageBase and the data-directory count. */
-enum {
-	OPT_MAGIC = 0,
-	OPT_ENTRY = 16,
-	OPT_IMAGE_BASE32 = 28, /* PE32: u32 (BaseOfData sits at 24) */
-	OPT_IMAGE_BASE64 = 24, /* PE32+: u64 */
-	OPT_SECTION_ALIGN = 32,
-	OPT_FILE_ALIGN = 36,
-	OPT_SIZE_OF_IMAGE = 56,
-	OPT_SIZE_OF_HEADERS = 60,
-	OPT_SUBSYSTEM = 68,
-	OPT_NUM_RVA32 = 92,
-	OPT_NUM_RVA64 = 108,
-};
-
-/* Section header (40 bytes). */
-enum {
-	SEC_NAME = 0,
-	SEC_VSIZE = 8,
-	SEC_VADDR = 12,
-	SEC_RAW_SIZE = 16,
-	SEC_RAW_PTR = 20,
-	SEC_CHARACTERISTICS = 36,
-	SEC_SIZE = 40,
-};
-
-/* EDK2 EFI_TE_IMAGE_HEADER (PI spec vol. 1 "TE image"): 40 bytes. */
-enum {
-	TE_MACHINE = 2,
-	TE_NUM_SECTIONS = 4, /* u8 */
-	TE_SUBSYSTEM = 5,    /* u8 */
-	TE_STRIPPED = 6,
-	TE_ENTRY = 8,
-	TE_IMAGE_BASE = 16,
-	TE_HEADER_SIZE = 40,
-};
-
-#define DOS_MAGIC   0x5A4D /* "MZ" */
-#define TE_MAGIC    0x5A56 /* "VZ" */
-#define DOS_LFANEW  0x3C
-#define PE_SIG_SIZE 4
 
 /* A cursor that remembers the first failed read (the iPXE asn1 idea): the
  * caller checks once, after a group of reads whose range it already knows. */
@@ -106,25 +55,25 @@ static uint8_t rd8(struct pe_reader *r, size_t off)
 static enum pe_status parse_te(const struct span *s, struct pe_info *out)
 {
 	struct pe_reader r = {s, true};
-	if (!span_has(s, 0, TE_HEADER_SIZE))
+	if (!span_has(s, 0, PE_TE_HEADER_SIZE))
 		return PE_ERR_TE_TRUNCATED;
 	out->kind = PE_KIND_TE;
-	out->machine = rd16(&r, TE_MACHINE);
-	out->num_sections = rd8(&r, TE_NUM_SECTIONS);
-	out->subsystem = rd8(&r, TE_SUBSYSTEM);
-	out->te_stripped_size = rd16(&r, TE_STRIPPED);
-	out->entry_point = rd32(&r, TE_ENTRY);
-	out->image_base = rd64(&r, TE_IMAGE_BASE);
+	out->machine = rd16(&r, PE_TE_MACHINE);
+	out->num_sections = rd8(&r, PE_TE_NUM_SECTIONS);
+	out->subsystem = rd8(&r, PE_TE_SUBSYSTEM);
+	out->te_stripped_size = rd16(&r, PE_TE_STRIPPED);
+	out->entry_point = rd32(&r, PE_TE_ENTRY);
+	out->image_base = rd64(&r, PE_TE_IMAGE_BASE);
 	return r.ok ? PE_TE_IMAGE : PE_ERR_TE_TRUNCATED;
 }
 
 static void parse_coff(struct pe_reader *r, size_t coff, struct pe_info *out)
 {
-	out->machine = rd16(r, coff + COFF_MACHINE);
-	out->num_sections = rd16(r, coff + COFF_NUM_SECTIONS);
-	out->timestamp = rd32(r, coff + COFF_TIMESTAMP);
-	out->size_of_optional_header = rd16(r, coff + COFF_SIZE_OPT);
-	out->characteristics = rd16(r, coff + COFF_CHARACTERISTICS);
+	out->machine = rd16(r, coff + PE_COFF_MACHINE);
+	out->num_sections = rd16(r, coff + PE_COFF_NUM_SECTIONS);
+	out->timestamp = rd32(r, coff + PE_COFF_TIMESTAMP);
+	out->size_of_optional_header = rd16(r, coff + PE_COFF_SIZE_OPT);
+	out->characteristics = rd16(r, coff + PE_COFF_CHARACTERISTICS);
 }
 
 static enum pe_status parse_optional(const struct span *s, size_t opt, struct pe_info *out)
@@ -133,42 +82,42 @@ static enum pe_status parse_optional(const struct span *s, size_t opt, struct pe
 	size_t need;
 	bool plus;
 
-	if (!span_u16le(s, opt + OPT_MAGIC, &out->magic))
+	if (!span_u16le(s, opt + PE_OPT_MAGIC, &out->magic))
 		return PE_ERR_OPT_TRUNCATED;
 	if (out->magic != PE_MAGIC_PE32 && out->magic != PE_MAGIC_PE32PLUS)
 		return PE_ERR_BAD_MAGIC;
 	plus = out->magic == PE_MAGIC_PE32PLUS;
 	/* Everything up to and including NumberOfRvaAndSizes. */
-	need = (plus ? OPT_NUM_RVA64 : OPT_NUM_RVA32) + 4u;
+	need = (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32) + 4u;
 	if (out->size_of_optional_header < need)
 		return PE_ERR_OPT_TOO_SMALL;
 	if (!span_has(s, opt, out->size_of_optional_header))
 		return PE_ERR_OPT_TRUNCATED;
 	out->kind = plus ? PE_KIND_PE32PLUS : PE_KIND_PE32;
-	out->entry_point = rd32(&r, opt + OPT_ENTRY);
+	out->entry_point = rd32(&r, opt + PE_OPT_ENTRY);
 	out->image_base =
-	    plus ? rd64(&r, opt + OPT_IMAGE_BASE64) : rd32(&r, opt + OPT_IMAGE_BASE32);
-	out->section_alignment = rd32(&r, opt + OPT_SECTION_ALIGN);
-	out->file_alignment = rd32(&r, opt + OPT_FILE_ALIGN);
-	out->size_of_image = rd32(&r, opt + OPT_SIZE_OF_IMAGE);
-	out->size_of_headers = rd32(&r, opt + OPT_SIZE_OF_HEADERS);
-	out->subsystem = rd16(&r, opt + OPT_SUBSYSTEM);
-	out->num_rva_and_sizes = rd32(&r, opt + (plus ? OPT_NUM_RVA64 : OPT_NUM_RVA32));
+	    plus ? rd64(&r, opt + PE_OPT_IMAGE_BASE64) : rd32(&r, opt + PE_OPT_IMAGE_BASE32);
+	out->section_alignment = rd32(&r, opt + PE_OPT_SECTION_ALIGN);
+	out->file_alignment = rd32(&r, opt + PE_OPT_FILE_ALIGN);
+	out->size_of_image = rd32(&r, opt + PE_OPT_SIZE_OF_IMAGE);
+	out->size_of_headers = rd32(&r, opt + PE_OPT_SIZE_OF_HEADERS);
+	out->subsystem = rd16(&r, opt + PE_OPT_SUBSYSTEM);
+	out->num_rva_and_sizes = rd32(&r, opt + (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32));
 	return r.ok ? PE_OK : PE_ERR_OPT_TRUNCATED;
 }
 
 static void parse_section(struct pe_reader *r, size_t off, struct pe_section *sec)
 {
 	for (size_t i = 0; i < 8; i++) {
-		char c = (char)rd8(r, off + SEC_NAME + i);
+		char c = (char)rd8(r, off + PE_SEC_NAME + i);
 		sec->name[i] = c;
 	}
 	sec->name[8] = '\0';
-	sec->virtual_size = rd32(r, off + SEC_VSIZE);
-	sec->virtual_address = rd32(r, off + SEC_VADDR);
-	sec->raw_size = rd32(r, off + SEC_RAW_SIZE);
-	sec->raw_pointer = rd32(r, off + SEC_RAW_PTR);
-	sec->characteristics = rd32(r, off + SEC_CHARACTERISTICS);
+	sec->virtual_size = rd32(r, off + PE_SEC_VSIZE);
+	sec->virtual_address = rd32(r, off + PE_SEC_VADDR);
+	sec->raw_size = rd32(r, off + PE_SEC_RAW_SIZE);
+	sec->raw_pointer = rd32(r, off + PE_SEC_RAW_PTR);
+	sec->characteristics = rd32(r, off + PE_SEC_CHARACTERISTICS);
 }
 
 static enum pe_status parse_sections(const struct span *s, size_t table, struct pe_info *out)
@@ -178,12 +127,12 @@ static enum pe_status parse_sections(const struct span *s, size_t table, struct 
 
 	if (n > PE_MAX_SECTIONS)
 		return PE_ERR_TOO_MANY_SECTIONS;
-	if (!size_mul(n, SEC_SIZE, &bytes) || !span_has(s, table, bytes))
+	if (!size_mul(n, PE_SEC_SIZE, &bytes) || !span_has(s, table, bytes))
 		return PE_ERR_SECTIONS_TRUNCATED;
 	for (size_t i = 0; i < n; i++) {
 		struct pe_section *sec = &out->sections[i];
 		uint64_t end;
-		parse_section(&r, table + i * SEC_SIZE, sec);
+		parse_section(&r, table + i * PE_SEC_SIZE, sec);
 		end = (uint64_t)sec->raw_pointer + sec->raw_size;
 		if (end > out->raw_end)
 			out->raw_end = end;
@@ -200,18 +149,19 @@ enum pe_status pe_parse(const struct span *s, struct pe_info *out)
 	size_t coff, opt, end;
 	enum pe_status st;
 
+	FMT_COUNT(FMT_DEC_PE_PARSE, s->data, 0);
 	memset(out, 0, sizeof(*out));
 	if (!span_u16le(s, 0, &magic))
 		return PE_ERR_EMPTY;
-	if (magic == TE_MAGIC)
+	if (magic == PE_TE_MAGIC)
 		return parse_te(s, out);
-	if (magic != DOS_MAGIC)
+	if (magic != PE_DOS_MAGIC)
 		return PE_ERR_NO_MZ;
-	if (!span_u32le(s, DOS_LFANEW, &lfanew))
+	if (!span_u32le(s, PE_DOS_LFANEW, &lfanew))
 		return PE_ERR_DOS_TRUNCATED;
 	out->lfanew = lfanew;
 	/* docs 2.3: check e_lfanew + 0x18 <= size before touching the header. */
-	if (!size_add(lfanew, PE_SIG_SIZE + COFF_SIZE, &end) || end > s->len)
+	if (!size_add(lfanew, PE_SIG_SIZE + PE_COFF_SIZE, &end) || end > s->len)
 		return PE_ERR_LFANEW_RANGE;
 	if (!span_eq(s, lfanew, "PE\0\0", PE_SIG_SIZE))
 		return PE_ERR_NO_PE_SIG;
@@ -219,7 +169,7 @@ enum pe_status pe_parse(const struct span *s, struct pe_info *out)
 	parse_coff(&r, coff, out);
 	if (!r.ok)
 		return PE_ERR_LFANEW_RANGE; /* unreachable: the range was checked */
-	opt = coff + COFF_SIZE;
+	opt = coff + PE_COFF_SIZE;
 	st = parse_optional(s, opt, out);
 	if (st != PE_OK)
 		return st;
@@ -400,6 +350,7 @@ bool pe_find_gop_version(const struct span *image, char *out, size_t cap)
 	    "Intel (R) GOP Driver",
 	    "Intel(R) GOP Driver",
 	};
+	FMT_COUNT(FMT_DEC_PE_GOP_VERSION, image->data, 0);
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		if (pe_find_text(image, prefixes[i], out, cap))
 			return true;

@@ -42,6 +42,60 @@
 #define PE_SUBSYSTEM_EFI_RUNTIME_DRIVER      12
 #define PE_SUBSYSTEM_EFI_ROM                 13
 
+/* Header layout (PE/COFF specification; EDK2 PeImage.h), for the parser
+ * and the tests' PE builders. COFF file header, relative to e_lfanew + 4. */
+enum {
+	PE_COFF_MACHINE = 0,
+	PE_COFF_NUM_SECTIONS = 2,
+	PE_COFF_TIMESTAMP = 4,
+	PE_COFF_SIZE_OPT = 16,
+	PE_COFF_CHARACTERISTICS = 18,
+	PE_COFF_SIZE = 20,
+};
+
+/* Optional header, relative to its start. The PE32 and PE32+ layouts agree
+ * except for BaseOfData / ImageBase and the data-directory count. */
+enum {
+	PE_OPT_MAGIC = 0,
+	PE_OPT_ENTRY = 16,
+	PE_OPT_IMAGE_BASE32 = 28, /* PE32: u32 (BaseOfData sits at 24) */
+	PE_OPT_IMAGE_BASE64 = 24, /* PE32+: u64 */
+	PE_OPT_SECTION_ALIGN = 32,
+	PE_OPT_FILE_ALIGN = 36,
+	PE_OPT_SIZE_OF_IMAGE = 56,
+	PE_OPT_SIZE_OF_HEADERS = 60,
+	PE_OPT_SUBSYSTEM = 68,
+	PE_OPT_NUM_RVA32 = 92,
+	PE_OPT_NUM_RVA64 = 108,
+};
+
+/* Section header (40 bytes). */
+enum {
+	PE_SEC_NAME = 0,
+	PE_SEC_VSIZE = 8,
+	PE_SEC_VADDR = 12,
+	PE_SEC_RAW_SIZE = 16,
+	PE_SEC_RAW_PTR = 20,
+	PE_SEC_CHARACTERISTICS = 36,
+	PE_SEC_SIZE = 40,
+};
+
+/* EDK2 EFI_TE_IMAGE_HEADER (PI spec vol. 1 "TE image"): 40 bytes. */
+enum {
+	PE_TE_MACHINE = 2,
+	PE_TE_NUM_SECTIONS = 4, /* u8 */
+	PE_TE_SUBSYSTEM = 5,    /* u8 */
+	PE_TE_STRIPPED = 6,
+	PE_TE_ENTRY = 8,
+	PE_TE_IMAGE_BASE = 16,
+	PE_TE_HEADER_SIZE = 40,
+};
+
+#define PE_DOS_MAGIC  0x5A4D /* "MZ" */
+#define PE_TE_MAGIC   0x5A56 /* "VZ" */
+#define PE_DOS_LFANEW 0x3C
+#define PE_SIG_SIZE   4
+
 /* One status per failure site, so a report can say where the header broke. */
 enum pe_status {
 	PE_OK = 0,

@@ -1,6 +1,7 @@
 #include "formats/producer.h"
 
 #include "formats/atom.h"
+#include "formats/decode_count.h"
 #include "formats/nvidia.h"
 
 #include <string.h>
@@ -13,6 +14,7 @@ enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t l
 	struct atom_info atom;
 	struct span image;
 	uint16_t ipxe_ptr;
+	FMT_COUNT(FMT_DEC_PRODUCER, s->data, img);
 	if (cap)
 		version[0] = '\0';
 	if (!span_sub(s, img, len, &image))
@@ -44,7 +46,7 @@ size_t pci_checksum_byte(enum pci_producer p, size_t own_len)
 {
 	switch (p) {
 	case PCI_PRODUCER_ATOMBIOS:
-		return ATOM_CHECKSUM_OFF;
+		return ATOM_OFF_CHECKSUM;
 	case PCI_PRODUCER_IPXE:
 	case PCI_PRODUCER_SEABIOS:
 		return PCI_CHECKSUM_IPXE_OFF;

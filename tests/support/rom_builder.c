@@ -1,5 +1,10 @@
 #include "tests/support/rom_builder.h"
 
+#include "formats/efi_rom.h"
+#include "formats/field.h"
+#include "formats/nvidia.h"
+#include "formats/pci_rom.h"
+#include "formats/pe.h"
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 
@@ -7,6 +12,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Where the builder puts things inside an image: its own choices, not
+ * format facts (the PCIR right after the 0x1A-byte EFI header, 4-aligned;
+ * the EFI driver well after the PCIR and an NPDE). */
+#define RB_PCIR_OFF      0x1Cu
+#define RB_PCIR_AREA     0x30u /* zeroed for the PCIR and the NPDE */
+#define RB_EFI_PAYLOAD   0x50u
+#define RB_X86_ENTRY_OFF (PCI_ROM_HDR_OFF_SIZE + 1u) /* the entry point follows the size byte */
+#define RB_X86_JMP       0xE9u                       /* near JMP, as legacy images start */
+
+/* Writes n fields of the structure at base from in, through its table. */
+static void put_fields(struct rb *b, size_t base, const struct fmt_field *table, size_t n,
+                       const void *in)
+{
+	bool ok = fmt_encode(b->data, b->len, base, table, n, in);
+	assert(ok);
+	(void)ok;
+}
 
 void rb_init(struct rb *b)
 {
@@ -112,149 +135,169 @@ uint8_t rb_sum(const struct rb *b, size_t off, size_t n)
 
 void rb_balance(struct rb *b, size_t off, size_t rel)
 {
-	size_t n = (size_t)b->data[off + 2] * 512u;
+	size_t n = (size_t)b->data[off + PCI_ROM_HDR_OFF_SIZE] * PCI_ROM_BLOCK;
 	uint8_t s;
 	b->data[off + rel] = 0;
 	s = rb_sum(b, off, n);
 	b->data[off + rel] = (uint8_t)(0x100u - s);
 }
 
+/* Where the builder's PE headers go: e_lfanew 0x40, right after the DOS
+ * header. */
+#define RB_PE_LFANEW 0x40u
+#define RB_PE_COFF   (RB_PE_LFANEW + PE_SIG_SIZE)
+#define RB_PE_OPT    (RB_PE_COFF + PE_COFF_SIZE)
+#define RB_PE_SIG    "PE\0\0"
+
 /* A minimal PE32+ driver: "MZ", e_lfanew 0x40, "PE\0\0", a COFF header
  * and a 0xF0-byte optional header (magic 0x20B, subsystem), no sections.
  * Enough for the analyzer's PE checks (formats-pci-amd-efi.md 2.3). */
 size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem)
 {
-	const size_t len = 0x40 + 4 + 20 + 0xF0;
+	const size_t len = RB_PE_OPT + 0xF0;
 	if (cap < len)
 		return 0;
 	memset(out, 0, len);
-	out[0] = 'M';
-	out[1] = 'Z';
-	out[0x3C] = 0x40;
-	memcpy(out + 0x40, "PE\0\0", 4);
-	out[0x44] = (uint8_t)machine;
-	out[0x45] = (uint8_t)(machine >> 8);
-	out[0x54] = 0xF0; /* SizeOfOptionalHeader */
-	out[0x56] = 0x22; /* executable, large-address aware */
-	out[0x58] = 0x0B; /* magic 0x20B */
-	out[0x59] = 0x02;
-	out[0x58 + 56] = 0x00; /* SizeOfImage 0x1000 */
-	out[0x58 + 57] = 0x10;
-	out[0x58 + 68] = (uint8_t)subsystem;
-	out[0x58 + 108] = 16; /* NumberOfRvaAndSizes */
+	tb_put16(out, 0, PE_DOS_MAGIC);
+	tb_put32(out, PE_DOS_LFANEW, RB_PE_LFANEW);
+	memcpy(out + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
+	tb_put16(out, RB_PE_COFF + PE_COFF_MACHINE, machine);
+	tb_put16(out, RB_PE_COFF + PE_COFF_SIZE_OPT, 0xF0);
+	tb_put16(out, RB_PE_COFF + PE_COFF_CHARACTERISTICS,
+	         0x22); /* executable, large-address aware */
+	tb_put16(out, RB_PE_OPT + PE_OPT_MAGIC, PE_MAGIC_PE32PLUS);
+	tb_put32(out, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x1000);
+	tb_put16(out, RB_PE_OPT + PE_OPT_SUBSYSTEM, subsystem);
+	tb_put32(out, RB_PE_OPT + PE_OPT_NUM_RVA64, 16);
 	return len;
 }
 
 size_t rb_make_pe_driver(uint8_t *b, bool plus)
 {
-	const size_t lfanew = 0x40, coff = lfanew + 4, opt = coff + 20;
 	const uint16_t soh = plus ? 0xF0 : 0xE0;
-	const size_t sec = opt + soh;
+	const size_t sec = RB_PE_OPT + soh;
 	memset(b, 0, RB_PE_DRIVER_LEN);
-	b[0] = 'M';
-	b[1] = 'Z';
-	tb_put32(b, 0x3C, (uint32_t)lfanew);
-	memcpy(b + lfanew, "PE\0\0", 4);
-	tb_put16(b, coff, plus ? 0x8664 : 0x014C);
-	tb_put16(b, coff + 2, 1);
-	tb_put16(b, coff + 16, soh);
-	tb_put16(b, coff + 18, 0x2022);
-	tb_put16(b, opt, plus ? 0x20B : 0x10B);
-	tb_put32(b, opt + 16, 0x200);
-	tb_put32(b, opt + 32, 0x20);
-	tb_put32(b, opt + 36, 0x20);
-	tb_put32(b, opt + 56, 0x400);
-	tb_put32(b, opt + 60, 0x200);
-	tb_put16(b, opt + 68, 11);
-	tb_put32(b, opt + (plus ? 108 : 92), 16);
-	memcpy(b + sec, ".text", 5);
-	tb_put32(b, sec + 8, 0x200);
-	tb_put32(b, sec + 12, 0x200);
-	tb_put32(b, sec + 16, 0x200);
-	tb_put32(b, sec + 20, 0x200);
-	tb_put32(b, sec + 36, 0x60000020);
+	tb_put16(b, 0, PE_DOS_MAGIC);
+	tb_put32(b, PE_DOS_LFANEW, RB_PE_LFANEW);
+	memcpy(b + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
+	tb_put16(b, RB_PE_COFF + PE_COFF_MACHINE, plus ? PE_MACHINE_X64 : PE_MACHINE_IA32);
+	tb_put16(b, RB_PE_COFF + PE_COFF_NUM_SECTIONS, 1);
+	tb_put16(b, RB_PE_COFF + PE_COFF_SIZE_OPT, soh);
+	tb_put16(b, RB_PE_COFF + PE_COFF_CHARACTERISTICS, 0x2022);
+	tb_put16(b, RB_PE_OPT + PE_OPT_MAGIC, plus ? PE_MAGIC_PE32PLUS : PE_MAGIC_PE32);
+	tb_put32(b, RB_PE_OPT + PE_OPT_ENTRY, 0x200);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SECTION_ALIGN, 0x20);
+	tb_put32(b, RB_PE_OPT + PE_OPT_FILE_ALIGN, 0x20);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x400);
+	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_HEADERS, 0x200);
+	tb_put16(b, RB_PE_OPT + PE_OPT_SUBSYSTEM, PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER);
+	tb_put32(b, RB_PE_OPT + (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32), 16);
+	memcpy(b + sec + PE_SEC_NAME, ".text", 5);
+	tb_put32(b, sec + PE_SEC_VSIZE, 0x200);
+	tb_put32(b, sec + PE_SEC_VADDR, 0x200);
+	tb_put32(b, sec + PE_SEC_RAW_SIZE, 0x200);
+	tb_put32(b, sec + PE_SEC_RAW_PTR, 0x200);
+	tb_put32(b, sec + PE_SEC_CHARACTERISTICS, 0x60000020);
 	return RB_PE_DRIVER_LEN;
 }
 
 void rb_make_te(uint8_t *out, uint16_t machine, uint8_t sections, uint8_t subsystem,
                 uint16_t stripped, uint32_t entry)
 {
-	out[0] = 'V';
-	out[1] = 'Z';
-	tb_put16(out, 2, machine);
-	out[4] = sections;
-	out[5] = subsystem;
-	tb_put16(out, 6, stripped);
-	tb_put32(out, 8, entry);
+	tb_put16(out, 0, PE_TE_MAGIC);
+	tb_put16(out, PE_TE_MACHINE, machine);
+	out[PE_TE_NUM_SECTIONS] = sections;
+	out[PE_TE_SUBSYSTEM] = subsystem;
+	tb_put16(out, PE_TE_STRIPPED, stripped);
+	tb_put32(out, PE_TE_ENTRY, entry);
 }
 
-/* The driver payload of an EFI image at off + 0x50: the minimal PE, raw or
- * EFI-compressed (literal-only stream, tests/support/efi_encode.h). */
+/* The driver payload of an EFI image at off + RB_EFI_PAYLOAD: the minimal
+ * PE, raw or EFI-compressed (literal-only stream, tests/support/efi_encode.h). */
 static void put_efi_payload(struct rb *b, size_t off, size_t len, const struct rb_image_opts *o)
 {
 	uint8_t pe[0x200], z[0x400];
 	size_t n = rb_make_pe(pe, sizeof(pe), o->efi_machine ? o->efi_machine : 0x8664,
 	                      o->efi_subsystem ? o->efi_subsystem : 11);
-	if (o->efi_compression == 1) {
+	if (o->efi_compression == EFI_COMPRESSION_EFI) {
 		size_t zn = efi_encode_literal(pe, n, 4, z, sizeof(z));
-		if (zn > 0 && 0x50 + zn <= len)
-			memcpy(b->data + off + 0x50, z, zn);
-	} else if (0x50 + n <= len) {
-		memcpy(b->data + off + 0x50, pe, n);
+		if (zn > 0 && RB_EFI_PAYLOAD + zn <= len)
+			memcpy(b->data + off + RB_EFI_PAYLOAD, z, zn);
+	} else if (RB_EFI_PAYLOAD + n <= len) {
+		memcpy(b->data + off + RB_EFI_PAYLOAD, pe, n);
 	}
+}
+
+/* The 55AA (or 'VN') header; EFI images carry the EFI ROM header over it. */
+static void put_header(struct rb *b, size_t off, const struct rb_image_opts *o)
+{
+	const struct fmt_field *t = pci_rom_header_fields;
+	struct pci_rom_header h = {0};
+	h.signature = o->nvidia_private ? PCI_ROM_SIG_NV : PCI_ROM_SIG;
+	h.size_blocks = (uint8_t)(o->blocks > 0xFF ? 0xFF : o->blocks);
+	h.pcir_offset = RB_PCIR_OFF;
+	if (o->code_type == PCI_CODE_EFI) {
+		struct efi_rom_header e = {0};
+		e.init_blocks = (uint16_t)o->blocks;
+		e.efi_signature = EFI_ROM_SIGNATURE;
+		e.subsystem = o->efi_subsystem ? o->efi_subsystem : 11;
+		e.machine = o->efi_machine ? o->efi_machine : 0x8664;
+		e.compression = o->efi_compression;
+		e.image_offset = RB_EFI_PAYLOAD;
+		e.pcir_offset = RB_PCIR_OFF;
+		put_fields(b, off, &t[PCI_ROM_HDR_F_SIGNATURE], 1, &h);
+		put_fields(b, off, efi_rom_fields, EFI_ROM_F_COUNT, &e);
+	} else {
+		put_fields(b, off, t, PCI_ROM_HDR_F_COUNT, &h);
+		b->data[off + RB_X86_ENTRY_OFF] = RB_X86_JMP;
+	}
+}
+
+static void put_pcir(struct rb *b, size_t at, const struct rb_image_opts *o)
+{
+	struct pci_pcir c = {0};
+	c.signature = o->nvidia_private ? PCIR_SIG_NPDS : PCIR_SIG_PCIR;
+	c.vendor_id = o->vendor;
+	c.device_id = o->device;
+	c.length = o->pcir_revision == 3 ? PCIR_REV3_LEN : PCIR_MIN_LEN;
+	c.revision = o->pcir_revision;
+	c.class_code = 0x030000u; /* display controller */
+	c.image_blocks = (uint16_t)o->blocks;
+	c.code_type = o->code_type;
+	c.indicator = o->last ? PCIR_LAST_IMAGE : 0;
+	put_fields(b, at, pci_pcir_fields, PCIR_F_COUNT, &c);
+}
+
+/* A 0x14-byte NPDE (revision 0x101) right after the PCIR, 16-aligned. */
+static void put_npde(struct rb *b, size_t img, const struct rb_image_opts *o)
+{
+	struct npde n = {0};
+	size_t plen = o->pcir_revision == 3 ? PCIR_REV3_LEN : PCIR_MIN_LEN;
+	n.signature = NPDE_SIG;
+	n.revision = 0x0101;
+	n.length = 0x14;
+	n.subimage_blocks = (uint16_t)(o->npde_blocks ? o->npde_blocks : o->blocks);
+	n.priv_last = o->npde_last ? NPDE_LAST_IMAGE : 0;
+	n.flags = 0x01;
+	put_fields(b, img + ((RB_PCIR_OFF + plen + 0xF) & ~(size_t)0xF), npde_fields,
+	           NPDE_F_GOP_VERSION, &n);
 }
 
 size_t rb_add_image(struct rb *b, const struct rb_image_opts *o)
 {
 	size_t off = b->len;
-	size_t len = o->blocks * 512u;
-	bool efi = o->code_type == 3;
-	size_t pcir = 0x1C;
-	uint16_t plen = o->pcir_revision == 3 ? 0x1C : 0x18;
+	size_t len = o->blocks * PCI_ROM_BLOCK;
 	assert(o->blocks > 0 && o->blocks <= 0xFFFF);
 	rb_append_pattern(b, len, 0x1234u + (uint32_t)off + o->fill);
-	memset(b->data + off, 0, 0x1C);
-	if (o->nvidia_private) {
-		b->data[off] = 'V';
-		b->data[off + 1] = 'N';
-	} else {
-		b->data[off] = 0x55;
-		b->data[off + 1] = 0xAA;
-	}
-	if (efi) {
-		rb_put16(b, off + 2, (uint16_t)o->blocks); /* InitializationSize */
-		rb_put32(b, off + 4, 0x0EF1);
-		rb_put16(b, off + 8, o->efi_subsystem ? o->efi_subsystem : 11);
-		rb_put16(b, off + 0x0A, o->efi_machine ? o->efi_machine : 0x8664);
-		rb_put16(b, off + 0x0C, o->efi_compression);
-		rb_put16(b, off + 0x16, 0x50); /* payload offset */
+	memset(b->data + off, 0, RB_PCIR_OFF);
+	memset(b->data + off + RB_PCIR_OFF, 0, RB_PCIR_AREA);
+	put_header(b, off, o);
+	if (o->code_type == PCI_CODE_EFI)
 		put_efi_payload(b, off, len, o);
-	} else {
-		b->data[off + 2] = (uint8_t)(o->blocks > 0xFF ? 0xFF : o->blocks);
-		b->data[off + 3] = 0xE9; /* near JMP, as legacy images start */
-	}
-	rb_put16(b, off + 0x18, (uint16_t)pcir);
-	memset(b->data + off + pcir, 0, 0x30);
-	memcpy(b->data + off + pcir, o->nvidia_private ? "NPDS" : "PCIR", 4);
-	rb_put16(b, off + pcir + 4, o->vendor);
-	rb_put16(b, off + pcir + 6, o->device);
-	rb_put16(b, off + pcir + 0x0A, plen);
-	b->data[off + pcir + 0x0C] = o->pcir_revision;
-	b->data[off + pcir + 0x0F] = 0x03; /* display controller */
-	rb_put16(b, off + pcir + 0x10, (uint16_t)o->blocks);
-	b->data[off + pcir + 0x14] = o->code_type;
-	b->data[off + pcir + 0x15] = o->last ? 0x80 : 0x00;
-	if (o->npde) {
-		size_t npde = (pcir + plen + 0xF) & ~(size_t)0xF;
-		memcpy(b->data + off + npde, "NPDE", 4);
-		rb_put16(b, off + npde + 4, 0x0101);
-		rb_put16(b, off + npde + 6, 0x14);
-		rb_put16(b, off + npde + 8,
-		         (uint16_t)(o->npde_blocks ? o->npde_blocks : o->blocks));
-		b->data[off + npde + 0x0A] = o->npde_last ? 0x80 : 0x00;
-		b->data[off + npde + 0x0B] = 0x01;
-	}
-	if (o->code_type == 0 && !o->nvidia_private)
+	put_pcir(b, off + RB_PCIR_OFF, o);
+	if (o->npde)
+		put_npde(b, off, o);
+	if (o->code_type == PCI_CODE_X86 && !o->nvidia_private)
 		rb_balance(b, off, len - 1);
 	return off;
 }
@@ -309,30 +352,41 @@ size_t rb_add_nv_private(struct rb *b, uint16_t device, size_t blocks)
 void rb_prepend_nvgi(struct rb *b, unsigned version, size_t prefix_len)
 {
 	struct rb h;
+	struct nvgi_header g = {0};
+	const struct fmt_field *t = nvgi_fields;
 	assert(prefix_len % 4 == 0);
 	rb_init(&h);
 	rb_append_pattern(&h, prefix_len, 0xC0FFEEu + version);
-	memcpy(h.data, "NVGI", 4);
+	g.signature = NVGI_SIG;
+	g.version = (uint8_t)version;
+	g.rom_offset = (uint32_t)prefix_len;
 	if (version == 1 || version == 2) {
-		/* FIXED1: bits 30:16 fixed data size 0x10, bits 15:8 version;
-		 * the extended section's +4 holds the ROM offset. */
+		/* Fixed data size 0x10 (reserved low byte 0x42): the extended
+		 * section at 0x10 holds the ROM offset. */
 		assert(prefix_len >= 0x20);
-		rb_put32(&h, 4, (0x10u << 16) | (version << 8) | 0x42u);
-		rb_put32(&h, 8, (uint32_t)prefix_len - 0x100u);
-		rb_put32(&h, 0x0C, 0x06D91028u);
-		rb_put32(&h, 0x14, (uint32_t)prefix_len);
+		g.fixed1 = 0x42u;
+		g.fixed_data_size = 0x10;
+		g.fixed2 = g.total_data_size = (uint32_t)prefix_len - 0x100u;
+		g.subsystem_vendor = 0x1028;
+		g.subsystem_device = 0x06D9;
+		put_fields(&h, 0, t, NVGI_F_COUNT, &g);
+		put_fields(&h, g.fixed_data_size, nvgi_ext_fields, NVGI_EXT_F_COUNT, &g);
 	} else {
-		/* v3: total data size 0x40 -> flash status offset at 0x40;
-		 * the RFRD directory sits 4 KiB after it and holds the ROM
-		 * offset at +8. */
+		/* v3: total data size 0x40 -> flash status offset at 0x40 (0);
+		 * the RFRD directory sits 4 KiB after it. The subsystem keeps
+		 * the filler. */
 		assert(prefix_len >= 0x1100);
-		rb_put32(&h, 4, (0x24u << 16) | (3u << 8) | 0x65u);
-		rb_put32(&h, 8, 0x40u);
-		rb_put32(&h, 0x40, 0x0);
-		memcpy(h.data + 0x1000, "RFRD", 4);
-		rb_put16(&h, 0x1004, 2);
-		rb_put16(&h, 0x1006, 0x20);
-		rb_put32(&h, 0x1008, (uint32_t)prefix_len);
+		g.fixed1 = 0x65u;
+		g.fixed_data_size = 0x24;
+		g.fixed2 = g.total_data_size = 0x40u;
+		g.flash_status_offset = 0;
+		g.rfrd_signature = NVGI_RFRD_SIG;
+		g.rfrd_version = 2;
+		g.rfrd_size = 0x20;
+		put_fields(&h, 0, t, NVGI_F_SUBSYSTEM_VENDOR, &g);
+		put_fields(&h, g.total_data_size, nvgi_v3_fields, NVGI_V3_F_COUNT, &g);
+		put_fields(&h, (size_t)g.flash_status_offset + NVGI_RFRD_DISTANCE, nvgi_rfrd_fields,
+		           RFRD_F_COUNT, &g);
 	}
 	rb_prepend(b, h.data, h.len);
 	rb_free(&h);

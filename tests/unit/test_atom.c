@@ -22,10 +22,10 @@ static void build(uint8_t *p)
 	p[1] = 0xAA;
 	p[2] = 0x02;
 	memcpy(p + ATOM_MAGIC_OFF, " 761295520", 10);
-	p[ATOM_STRING_COUNT] = 4;
-	tb_put16(p, ATOM_STRING_PTR, STRS);
+	p[ATOM_OFF_STRING_COUNT] = 4;
+	tb_put16(p, ATOM_OFF_STRING_PTR, STRS);
 	memcpy(p + 0x50, DATE, sizeof(DATE)); /* with its NUL */
-	tb_put16(p, ATOM_ROM_HEADER_PTR, HDR);
+	tb_put16(p, ATOM_OFF_ROM_HEADER, HDR);
 	tb_put16(p, HDR, 0x26);
 	p[HDR + 2] = 1;
 	p[HDR + 3] = 1;
@@ -117,15 +117,15 @@ Test(atom, header_pointer_zero_or_past_the_end)
 	struct atom_info a;
 	build(p);
 	memcpy(p + 4, "ATOM", 4); /* pointer 0 must not find this */
-	tb_put16(p, ATOM_ROM_HEADER_PTR, 0);
+	tb_put16(p, ATOM_OFF_ROM_HEADER, 0);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_eq(a.rom_header, 0);
 	cr_assert_not(a.rom_header_ok);
 	cr_assert_eq(a.subsystem_vendor, 0);
-	tb_put16(p, ATOM_ROM_HEADER_PTR, IMG);
+	tb_put16(p, ATOM_OFF_ROM_HEADER, IMG);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_not(a.rom_header_ok);
-	tb_put16(p, ATOM_ROM_HEADER_PTR, 0xFFFF);
+	tb_put16(p, ATOM_OFF_ROM_HEADER, 0xFFFF);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_not(a.rom_header_ok);
 }
@@ -173,7 +173,7 @@ Test(atom, part_number_count_zero_falls_back_to_0x80)
 	struct span s = span_make(p, sizeof(p));
 	struct atom_info a;
 	build(p);
-	p[ATOM_STRING_COUNT] = 0;
+	p[ATOM_OFF_STRING_COUNT] = 0;
 	memcpy(p + 0x80, "FALLBACK-PN", 12);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_str_eq(a.part_number, "FALLBACK-PN");
@@ -214,7 +214,7 @@ Test(atom, unterminated_strings_stop_at_the_end)
 {
 	uint8_t full[IMG] = {0};
 	build(full);
-	tb_put16(full, ATOM_STRING_PTR, IMG - 5);
+	tb_put16(full, ATOM_OFF_STRING_PTR, IMG - 5);
 	memcpy(full + IMG - 5, "ABCDE", 5);
 	for (size_t n = IMG - 5; n <= IMG; n++) {
 		uint8_t *p = tb_exact_copy(full, n);
@@ -243,7 +243,7 @@ Test(atom, string_pointer_past_the_end)
 	struct span s = span_make(p, sizeof(p));
 	struct atom_info a;
 	build(p);
-	tb_put16(p, ATOM_STRING_PTR, 0xFFF0);
+	tb_put16(p, ATOM_OFF_STRING_PTR, 0xFFF0);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_str_eq(a.part_number, "");
 	cr_assert(a.rom_header_ok);
