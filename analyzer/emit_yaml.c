@@ -63,15 +63,15 @@ static void image_efi(struct yw *w, const struct rom_node *n, bool full)
 	const char *sub = pe_subsystem_name(e->subsystem);
 	yw_key(w, "efi");
 	yw_map_start(w);
-	yw_kuint(w, "subsystem", e->subsystem);
+	yw_kuint(w, EFI_ROM_KEY(SUBSYSTEM), e->subsystem);
 	yw_kstr(w, "subsystem_name", sub ? sub : "unknown");
-	yw_khex(w, "machine", e->machine);
+	yw_khex(w, EFI_ROM_KEY(MACHINE), e->machine);
 	yw_kstr(w, "machine_name", emit_machine_name(e->machine));
-	yw_kuint(w, "compression", e->compression);
+	yw_kuint(w, EFI_ROM_KEY(COMPRESSION), e->compression);
 	yw_kstr(w, "compression_name", efi_compression_name(e->compression));
-	yw_khex(w, "signature", e->efi_signature);
-	yw_khex(w, "init_size", (uint64_t)e->init_blocks * PCI_ROM_BLOCK);
-	yw_khex(w, "image_offset", e->image_offset);
+	yw_khex(w, EFI_ROM_KEY(SIGNATURE), e->efi_signature);
+	yw_khex(w, EFI_ROM_KEY(INIT_SIZE), (uint64_t)e->init_blocks * PCI_ROM_BLOCK);
+	yw_khex(w, EFI_ROM_KEY(IMAGE_OFFSET), e->image_offset);
 	if (full && n->driver)
 		driver_yaml(w, n);
 	yw_map_end(w);
@@ -86,11 +86,11 @@ static void image_npde(struct yw *w, const struct rom_node *n)
 	}
 	yw_map_start(w);
 	yw_khex(w, "offset", n->npde.offset);
-	yw_khex(w, "revision", n->npde.revision);
-	yw_khex(w, "length", n->npde.length);
-	yw_khex(w, "subimage_length", (uint64_t)n->npde.subimage_blocks * PCI_ROM_BLOCK);
-	yw_kbool(w, "last", (n->npde.priv_last & NPDE_LAST_IMAGE) != 0);
-	yw_khex(w, "flags", n->npde.flags);
+	yw_khex(w, NPDE_KEY(REVISION), n->npde.revision);
+	yw_khex(w, NPDE_KEY(LENGTH), n->npde.length);
+	yw_khex(w, NPDE_KEY(SUBIMAGE_LENGTH), (uint64_t)n->npde.subimage_blocks * PCI_ROM_BLOCK);
+	yw_kbool(w, NPDE_KEY(PRIV_LAST), (n->npde.priv_last & NPDE_LAST_IMAGE) != 0);
+	yw_khex(w, NPDE_KEY(FLAGS), n->npde.flags);
 	yw_map_end(w);
 }
 
@@ -102,8 +102,8 @@ static void image_pnp(struct yw *w, const struct rom_node *n)
 	yw_key(w, "pnp");
 	yw_map_start(w);
 	yw_khex(w, "offset", n->hdr.pnp_offset);
-	yw_kuint(w, "revision", p->hdr.revision);
-	yw_khex(w, "length", (uint64_t)p->hdr.length_units * 16u);
+	yw_kuint(w, PNP_KEY(REVISION), p->hdr.revision);
+	yw_khex(w, PNP_KEY(LENGTH), (uint64_t)p->hdr.length_units * 16u);
 	yw_khex(w, "sum", p->hdr.sum);
 	yw_kbool(w, "checksum_ok", p->hdr.sum == 0);
 	if (p->manufacturer[0])
@@ -126,29 +126,29 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 	yw_kuint(w, "index", index);
 	yw_khex(w, "offset", img->offset);
 	yw_khex(w, "length", img->length);
-	yw_kuint(w, "code_type", p->code_type);
+	yw_kuint(w, PCIR_KEY(CODE_TYPE), p->code_type);
 	yw_kstr(w, "type", pci_code_type_name(p->code_type));
-	hex4(w, "vendor", p->vendor_id);
-	hex4(w, "device", p->device_id);
+	hex4(w, PCIR_KEY(VENDOR_ID), p->vendor_id);
+	hex4(w, PCIR_KEY(DEVICE_ID), p->device_id);
 	(void)snprintf(cls, sizeof(cls), "%06x", p->class_code & 0xFFFFFFu);
-	yw_kstr(w, "class", cls);
+	yw_kstr(w, PCIR_KEY(CLASS_CODE), cls);
 	yw_kbool(w, "last", img->last);
 	yw_kbool(w, "truncated", img->truncated);
 	yw_kstr(w, "signature", n->hdr.signature == PCI_ROM_SIG ? "55aa" : "nvidia");
-	yw_kstr(w, "pcir_signature",
+	yw_kstr(w, PCIR_KEY(SIGNATURE),
 	        p->signature == PCIR_SIG_PCIR   ? "PCIR"
 	        : p->signature == PCIR_SIG_NPDS ? "NPDS"
 	                                        : "RGIS");
 	if (full) {
-		yw_khex(w, "indicator", p->indicator);
+		yw_khex(w, PCIR_KEY(INDICATOR), p->indicator);
 		yw_key(w, "pcir");
 		yw_map_start(w);
-		yw_khex(w, "offset", n->hdr.pcir_offset);
-		yw_kuint(w, "revision", p->revision);
-		yw_khex(w, "length", p->length);
-		yw_khex(w, "code_revision", p->code_revision);
+		yw_khex(w, PCI_ROM_HDR_KEY(PCIR_PTR), n->hdr.pcir_offset);
+		yw_kuint(w, PCIR_KEY(REVISION), p->revision);
+		yw_khex(w, PCIR_KEY(LENGTH), p->length);
+		yw_khex(w, PCIR_KEY(CODE_REVISION), p->code_revision);
 		yw_map_end(w);
-		yw_khex(w, "size_byte", n->hdr.size_blocks);
+		yw_khex(w, PCI_ROM_HDR_KEY(SIZE), n->hdr.size_blocks);
 		if (p->code_type == PCI_CODE_X86) {
 			yw_kstr(w, "producer", pci_producer_name(n->producer));
 			if (n->version[0])
@@ -202,15 +202,15 @@ static void container(struct yw *w, const struct rom_analysis *a)
 		yw_key(w, "nvgi");
 		yw_map_start(w);
 		yw_kstr(w, "status", nvgi_status_str(a->nvgi_status));
-		yw_kuint(w, "version", nv->version);
-		yw_khex(w, "fixed_data_size", nv->fixed_data_size);
-		yw_khex(w, "total_data_size", nv->total_data_size);
+		yw_kuint(w, NVGI_KEY(VERSION), nv->version);
+		yw_khex(w, NVGI_KEY(FIXED_DATA_SIZE), nv->fixed_data_size);
+		yw_khex(w, NVGI_KEY(TOTAL_DATA_SIZE), nv->total_data_size);
 		(void)snprintf(ssid, sizeof(ssid), "%04x:%04x", nv->subsystem_vendor,
 		               nv->subsystem_device);
-		yw_kstr(w, "subsystem", ssid);
-		yw_khex(w, "rom_offset", nv->rom_offset);
+		yw_kstr(w, NVGI_KEY(SUBSYSTEM_VENDOR), ssid);
+		yw_khex(w, NVGI_EXT_KEY(ROM_OFFSET), nv->rom_offset);
 		if (nv->version == 3)
-			yw_khex(w, "rfrd_offset", nv->rfrd_offset);
+			yw_khex(w, NVGI_KEY_RFRD_OFFSET, nv->rfrd_offset);
 		yw_map_end(w);
 	}
 	yw_map_end(w);

@@ -1,6 +1,5 @@
 #include "analyzer/rules.h"
 
-#include "analyzer/offsets_shim.h"
 #include "analyzer/tree_build.h"
 #include "formats/amd_efs.h"
 #include "formats/producer.h"
@@ -53,7 +52,7 @@ static void report_bad_first_image(struct rom_analysis *a, const struct span *s,
 	switch (rom_node_status(n, false)) {
 	case PCI_BAD_POINTER:
 		/* "Past the end" means the 4 signature bytes do not all fit. */
-		if (hdr->pcir_offset != 0 && (size_t)hdr->pcir_offset + 4 > s->len &&
+		if (hdr->pcir_offset != 0 && (size_t)hdr->pcir_offset + PCIR_SIG_LEN > s->len &&
 		    (size_t)hdr->size_blocks * PCI_ROM_BLOCK > s->len) {
 			/* The pointer is plausible for the image the size byte
 			 * promises: the dump was cut short (rom-parser #3). */
@@ -65,15 +64,15 @@ static void report_bad_first_image(struct rom_analysis *a, const struct span *s,
 			break;
 		}
 		finding_add(l, FINDING_PCIR_OUT_OF_RANGE, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
-		            "PCIR pointer at 0x18 is 0x%04x: expected a non-zero offset inside the "
+		            "PCIR pointer at 0x%x is 0x%04x: expected a non-zero offset inside the "
 		            "%zu-byte file",
-		            hdr->pcir_offset, s->len);
+		            (unsigned)PCI_ROM_HDR_OFF_PCIR_PTR, hdr->pcir_offset, s->len);
 		break;
 	case PCI_MISALIGNED:
 		finding_add(l, FINDING_PCIR_MISALIGNED, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
-		            "PCIR pointer at 0x18 is 0x%04x: expected a multiple of 4 (PCI 2.2; "
+		            "PCIR pointer at 0x%x is 0x%04x: expected a multiple of 4 (PCI 2.2; "
 		            "EDK2 rejects the image)",
-		            hdr->pcir_offset);
+		            (unsigned)PCI_ROM_HDR_OFF_PCIR_PTR, hdr->pcir_offset);
 		break;
 	case PCI_BAD_SIGNATURE:
 		finding_add(l, FINDING_PCIR_BAD_SIGNATURE, -1, true, hdr->pcir_offset,
@@ -208,7 +207,7 @@ static void bad_pcir_finding(struct rom_analysis *a, const struct span *s, size_
 		            s->len);
 		break;
 	default:
-		if (n->hdr.pcir_offset != 0 && pcir + 4u > s->len &&
+		if (n->hdr.pcir_offset != 0 && pcir + PCIR_SIG_LEN > s->len &&
 		    off + (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK > s->len) {
 			/* As for image 0: the file was cut before this PCIR. */
 			finding_add(

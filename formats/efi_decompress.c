@@ -445,13 +445,14 @@ const char *efi_decomp_guess_str(enum efi_decomp_guess g)
 	return "none";
 }
 
-enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint32_t *comp_size,
-                                       uint32_t *orig_size)
+/* The 8-byte container header, as the decoder itself reads it (not counted
+ * as a decode of its own: it is part of decompressing). */
+static enum efi_decomp_status read_header(const uint8_t *src, size_t src_len, uint32_t *comp_size,
+                                          uint32_t *orig_size)
 {
 	struct span s = span_make(src, src_len);
 	uint32_t comp, orig;
 
-	FMT_COUNT(FMT_DEC_EFI_DECOMP_INFO, src, 0);
 	if (comp_size)
 		*comp_size = 0;
 	if (orig_size)
@@ -468,6 +469,13 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 	if (orig > EFI_DECOMP_MAX_ORIG)
 		return EFI_DECOMP_TOO_LARGE;
 	return EFI_DECOMP_OK;
+}
+
+enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint32_t *comp_size,
+                                       uint32_t *orig_size)
+{
+	FMT_COUNT(FMT_DEC_EFI_DECOMP_INFO, src, 0);
+	return read_header(src, src_len, comp_size, orig_size);
 }
 
 static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
@@ -502,7 +510,7 @@ enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
 	memset(res, 0, sizeof(*res));
 	if (v != EFI_DECOMP_EFI11 && v != EFI_DECOMP_TIANO)
 		return EFI_DECOMP_BAD_VARIANT;
-	st = efi_decomp_info(src, src_len, &res->comp_size, &res->orig_size);
+	st = read_header(src, src_len, &res->comp_size, &res->orig_size);
 	if (st != EFI_DECOMP_OK)
 		return st;
 	if (res->orig_size == 0)

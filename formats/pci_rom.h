@@ -20,6 +20,7 @@
 #define PCIR_SIG_NPDS         0x5344504Eu /* "NPDS" (NVIDIA private images) */
 #define PCIR_SIG_RGIS         0x53494752u /* "RGIS" (OpenRM, not seen in dumps) */
 #define PCIR_MIN_LEN          0x18u       /* revision 0 (PCI 2.2/2.3) structure */
+#define PCIR_SIG_LEN          4u          /* the signature: what must fit to find a PCIR */
 #define PCIR_REV3_LEN         0x1Cu       /* revision 3 (PCI Firmware 3.0) structure */
 #define PCIR_LAST_IMAGE       0x80u       /* indicator bit 7; bits 0-6 are reserved */
 #define PCI_CODE_X86          0x00u
@@ -186,14 +187,5 @@ enum pci_producer {
 };
 
 const char *pci_producer_name(enum pci_producer p);
-
-/* ---- compatibility, remove when analyzer/patcher are ported ---- */
-#define PCI_ROM_HDR_SIZE_OFF PCI_ROM_HDR_OFF_SIZE
-#define PCI_ROM_HDR_PCIR_PTR PCI_ROM_HDR_OFF_PCIR_PTR
-#define PCIR_VENDOR_OFF      PCIR_OFF_VENDOR_ID
-#define PCIR_DEVICE_OFF      PCIR_OFF_DEVICE_ID
-#define PCIR_IMAGE_LEN_OFF   PCIR_OFF_IMAGE_LENGTH
-#define PCIR_INDICATOR_OFF   PCIR_OFF_INDICATOR
-/* ---- end of compatibility ---- */
 
 #endif

@@ -1,6 +1,5 @@
 #include "patcher/plan.h"
 
-#include "analyzer/offsets_shim.h"
 #include "formats/pci_rom.h"
 #include "formats/signing.h"
 #include "formats/span.h"

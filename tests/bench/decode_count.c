@@ -17,16 +17,19 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		size_t len = 0;
 		uint8_t *data = tb_read_file(argv[i], &len);
-		struct rom_report *r = calloc(1, sizeof(*r));
-		if (!data || !r) {
+		struct rom_analysis *r;
+		if (!data) {
 			fprintf(stderr, "decode_count: cannot read %s\n", argv[i]);
-			free(data);
-			free(r);
 			return 2;
 		}
 		fmt_count_start();
-		rom_analyze(data, len, argv[i], r);
+		r = rom_analyze(data, len, argv[i]);
 		fmt_count_stop();
+		if (!r) {
+			fprintf(stderr, "decode_count: out of memory\n");
+			free(data);
+			return 2;
+		}
 		printf("%s (%zu bytes): %zu keys, %lu overflowed\n", argv[i], len, fmt_count_keys(),
 		       fmt_count_overflow());
 		printf("  %-16s %8s %12s\n", "decoder", "total", "max per key");
@@ -44,7 +47,7 @@ int main(int argc, char **argv)
 					       fmt_count_kind_name((enum fmt_decoder)k), off, n);
 			}
 		free(data);
-		free(r);
+		rom_analysis_free(r);
 	}
 	return 0;
 }
