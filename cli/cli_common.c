@@ -1,5 +1,4 @@
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -20,23 +19,68 @@ bool cli_parse_format(const char *arg, enum out_format *out)
 	return false;
 }
 
-bool cli_analyze_file(const char *path, struct rom_report *r, uint8_t **data, size_t *len)
+bool cli_analyze_file(const char *arg, struct rom_report *r, uint8_t **data, size_t *len,
+                      struct cli_source *src)
 {
-	uint8_t *buf;
-	size_t n;
-	char err[512];
-	if (rom_load_file(path, &buf, &n, err, sizeof(err)) != LOAD_OK) {
+	char err[1024];
+	struct input *in = input_open(arg, err, sizeof(err));
+	struct input_item it;
+	bool ok = false;
+	if (in && !input_require_one(in, err, sizeof(err))) {
+		input_close(in);
+		in = NULL;
+	}
+	if (!in) {
 		fprintf(stderr, "optrom: %s\n", err);
 		return false;
 	}
-	rom_analyze(buf, n, path, r);
-	if (data) {
-		*data = buf;
-		*len = n;
+	if (input_next(in, &it, err, sizeof(err)) != INPUT_ITEM) {
+		fprintf(stderr, "optrom: %s\n", err);
 	} else {
-		free(buf);
+		ok = true;
+		rom_analyze(it.data, it.len, it.name, r);
+		if (src) {
+			const char *p = input_path(in);
+			src->kind = input_source(in);
+			src->has_stem = input_stem(in, &it, src->stem, sizeof(src->stem));
+			(void)snprintf(src->path, sizeof(src->path), "%s", p ? p : "");
+		}
+		if (data) {
+			*data = it.data;
+			*len = it.len;
+			it.data = NULL;
+		}
+		input_item_free(&it);
 	}
-	return true;
+	input_close(in);
+	return ok;
+}
+
+int cli_each_rom(const char *arg, struct rom_report *r,
+                 int (*fn)(const struct rom_report *r, void *ctx), void *ctx)
+{
+	char err[1024];
+	struct input *in = input_open(arg, err, sizeof(err));
+	struct input_item it;
+	enum input_next st;
+	int worst = EXIT_READY;
+	if (!in) {
+		fprintf(stderr, "optrom: %s\n", err);
+		return EXIT_USAGE;
+	}
+	/* One member in memory at a time: a collection of thousands stays flat. */
+	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
+		if (st == INPUT_ERROR) {
+			fprintf(stderr, "optrom: %s\n", err);
+			worst = cli_worse(worst, EXIT_USAGE);
+			continue;
+		}
+		rom_analyze(it.data, it.len, it.name, r);
+		input_item_free(&it);
+		worst = cli_worse(worst, fn(r, ctx));
+	}
+	input_close(in);
+	return worst;
 }
 
 int cli_exit_for(enum rom_verdict v)

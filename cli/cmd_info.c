@@ -12,9 +12,27 @@ static void info_usage(FILE *out)
 	             "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
 	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
 	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
+	             "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
+	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER.\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
 	             "  -h, --help        this help\n");
+}
+
+/* One report; a zip archive of several files gives one after the other. */
+static int info_one(const struct rom_report *r, void *ctx)
+{
+	const enum out_format *fmt = ctx;
+	if (*fmt == FORMAT_YAML) {
+		const struct rom_report *one = r;
+		if (!emit_yaml(stdout, &one, 1)) {
+			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			return EXIT_USAGE;
+		}
+	} else {
+		emit_text(stdout, r);
+	}
+	return cli_exit_for(r->verdict);
 }
 
 int cmd_info(int argc, char **argv)
@@ -51,21 +69,7 @@ int cmd_info(int argc, char **argv)
 		fprintf(stderr, "optrom: out of memory\n");
 		return EXIT_USAGE;
 	}
-	if (!cli_analyze_file(argv[optind], r, NULL, NULL)) {
-		free(r);
-		return EXIT_USAGE;
-	}
-	if (fmt == FORMAT_YAML) {
-		const struct rom_report *one = r;
-		if (!emit_yaml(stdout, &one, 1)) {
-			fprintf(stderr, "optrom: writing the YAML report failed\n");
-			free(r);
-			return EXIT_USAGE;
-		}
-	} else {
-		emit_text(stdout, r);
-	}
-	rc = cli_exit_for(r->verdict);
+	rc = cli_each_rom(argv[optind], r, info_one, &fmt);
 	free(r);
 	return rc;
 }
