@@ -356,7 +356,7 @@ static enum input_next next_member(struct input *in, struct input_item *it, char
 {
 	struct span s = span_make(in->bytes, in->len), data;
 	struct zip_entry e;
-	char why[400], shown[300];
+	char why[400], shown[300], disp[700];
 	uint8_t *out = NULL;
 	uint32_t crc;
 	if (in->done || in->next >= in->n_members)
@@ -366,7 +366,9 @@ static enum input_next next_member(struct input *in, struct input_item *it, char
 		say(err, cap, in->base, "zip archive: %s", why);
 		return INPUT_ERROR;
 	}
+	/* Errors show the name with control bytes as '?': always one line. */
 	printable(&e.name, shown, sizeof(shown));
+	(void)snprintf(disp, sizeof(disp), "%s!%s", in->base, shown);
 	it->name = member_name(in->base, &e.name, &it->member);
 	if (!it->name) {
 		say(err, cap, in->base, "member '%s' (entry at 0x%zx): %s", shown, e.record,
@@ -376,22 +378,22 @@ static enum input_next next_member(struct input *in, struct input_item *it, char
 	}
 	if (zip_entry_supported(&e, why, sizeof(why)) != ZIP_OK ||
 	    zip_member_data(&s, &in->zip, &e, &data, why, sizeof(why)) != ZIP_OK) {
-		say(err, cap, it->name, "%s", why);
+		say(err, cap, disp, "%s", why);
 		goto bad;
 	}
 	if (e.size > ROM_LOAD_MAX) {
-		say(err, cap, it->name,
+		say(err, cap, disp,
 		    "the directory declares %u bytes uncompressed (entry at 0x%zx): expected at "
 		    "most %zu (64 MiB) for an option ROM",
 		    e.size, e.record, ROM_LOAD_MAX);
 		goto bad;
 	}
 	if (e.size == 0) {
-		say(err, cap, it->name, "empty member (0 bytes)");
+		say(err, cap, disp, "empty member (0 bytes)");
 		goto bad;
 	}
 	if (in->total + e.size > INPUT_TOTAL_MAX) {
-		say(err, cap, it->name,
+		say(err, cap, disp,
 		    "the archive's members so far and this one hold %zu bytes: expected at most "
 		    "%zu (1 GiB) in one archive; stopped",
 		    in->total + e.size, INPUT_TOTAL_MAX);
@@ -401,23 +403,23 @@ static enum input_next next_member(struct input *in, struct input_item *it, char
 	if (e.method == ZIP_METHOD_STORED) {
 		out = malloc(e.size);
 		if (!out) {
-			say(err, cap, it->name, "out of memory");
+			say(err, cap, disp, "out of memory");
 			goto bad;
 		}
 		memcpy(out, data.data, e.size);
-	} else if (!input_inflate_raw(it->name, data.data, data.len, e.size, &out, err, cap)) {
+	} else if (!input_inflate_raw(disp, data.data, data.len, e.size, &out, err, cap)) {
 		goto bad;
 	}
 	crc = (uint32_t)crc32(0L, out, (uInt)e.size);
 	if (crc != e.crc32) {
-		say(err, cap, it->name,
+		say(err, cap, disp,
 		    "CRC-32 mismatch: the directory (entry at 0x%zx) says 0x%08x, the data gives "
 		    "0x%08x",
 		    e.record, e.crc32, crc);
 		goto bad;
 	}
 	if (is_gzip(out, e.size) || is_zip(out, e.size)) {
-		say(err, cap, it->name,
+		say(err, cap, disp,
 		    "a %s inside a zip archive: optrom reads one level of archive; unpack it first",
 		    is_gzip(out, e.size) ? "gzip file" : "zip archive");
 		goto bad;

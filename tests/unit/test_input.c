@@ -440,3 +440,22 @@ Test(input, paths_bang_members_and_files)
 	rmdir(dir);
 	zb_free(&z);
 }
+
+/* Found by fuzz_zip: a stored name with a newline must not split the error. */
+Test(input, member_name_with_control_bytes_gives_one_line)
+{
+	struct zb z;
+	char err[1024];
+	struct input *in;
+	struct input_item it;
+	zb_init(&z);
+	zb_add_raw(&z, "a\nb.rom", rom, sizeof(rom), 9, 0, 0, sizeof(rom));
+	zb_finish(&z, NULL);
+	in = input_open_bytes("n.zip", z.data, z.len, NULL, err, sizeof(err));
+	cr_assert_not_null(in, "%s", err);
+	cr_expect_eq(input_next(in, &it, err, sizeof(err)), INPUT_ERROR);
+	cr_expect(strchr(err, '\n') == NULL, "%s", err);
+	cr_expect(strstr(err, "n.zip!a?b.rom: ") == err, "%s", err);
+	input_close(in);
+	zb_free(&z);
+}
