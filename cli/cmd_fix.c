@@ -226,10 +226,10 @@ static int run(struct fix_state *st)
 			return EXIT_USAGE;
 		}
 		if (st->src.path[0] && same_file(st->src.path, dest)) {
-			fprintf(stderr,
-			        "optrom fix: %s: OUT is the input file; use --in-place to replace "
-			        "it (a .bak is kept)\n",
-			        dest);
+			fprintf(stderr, "optrom fix: %s: OUT is the input file%s\n", dest,
+			        st->src.kind == INPUT_FILE
+			            ? "; use --in-place to replace it (a .bak is kept)"
+			            : " (an archive): write the plain ROM elsewhere");
 			return EXIT_USAGE;
 		}
 	} else if (!st->src.has_stem || !patch_default_output(st->src.stem, dest, sizeof(dest))) {

@@ -340,6 +340,11 @@ Test(inputs, fix_of_a_zip_member_writes_the_plain_fix)
 	expect_run(0, "fix member, default output", &res);
 	run_free(&res);
 	expect_same_bytes(tmp_path("plain.fixed.rom"), tmp_path("card2.fixed.rom"));
+	/* The archive is never the output. */
+	cr_assert(run_optrom(&res, "fix", arg, "-o", zip, "--force", NULL));
+	expect_run(2, "fix member -o the archive", &res);
+	expect_one_line(&res, "OUT is the input file (an archive)", NULL);
+	run_free(&res);
 	/* --in-place is for plain files only. */
 	cr_assert(run_optrom(&res, "fix", "--in-place", arg, NULL));
 	expect_run(2, "fix --in-place member", &res);
