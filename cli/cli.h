@@ -4,6 +4,7 @@
 #define OPTROM_CLI_H
 
 #include "analyzer/tree.h"
+#include "input/input.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,10 +24,29 @@ enum out_format { FORMAT_TEXT, FORMAT_YAML };
  * otherwise. */
 bool cli_parse_format(const char *arg, enum out_format *out);
 
-/* Loads and analyzes path (rom_analysis_free() the result). On an I/O
- * problem prints one line ("optrom: FILE: why") to stderr and returns NULL.
- * When data is not NULL the caller gets the bytes (free() them). */
-struct rom_analysis *cli_analyze_file(const char *path, uint8_t **data, size_t *len);
+/* Where the one ROM of fix and extract came from (input/input.h). */
+struct cli_source {
+	enum input_kind kind; /* INPUT_FILE only for a plain file on disk */
+	bool has_stem;        /* stem holds the plain file the ROM stands for */
+	char stem[4096];      /* card.rom for card.rom, card.rom.gz, a.zip!card.rom */
+	char path[4096];      /* the file read ("" for standard input) */
+};
+
+/* Loads the one ROM that arg names (a file, "-", a .gz, ARCHIVE!MEMBER, a
+ * zip of one file) and analyzes it, named as typed (rom_analysis_free() the
+ * result). On an I/O or archive problem, or a zip of several files, prints
+ * one line ("optrom: NAME: why") to stderr and returns NULL. When data is
+ * not NULL the caller gets the bytes (free() them); src (may be NULL) says
+ * where they came from. */
+struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
+                                      struct cli_source *src);
+
+/* For info and check: analyzes each ROM that arg names (each file of a zip
+ * archive; a file, "-", a .gz, ARCHIVE!MEMBER are one) and calls fn(a, ctx)
+ * on it; one analysis at a time, freed before the next. An argument or
+ * member that cannot be read prints one line and counts as EXIT_USAGE;
+ * returns the worst of those and of fn's codes. */
+int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx);
 
 /* Exit code for one verdict. */
 int cli_exit_for(enum rom_verdict v);

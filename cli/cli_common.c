@@ -1,5 +1,4 @@
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -20,29 +19,72 @@ bool cli_parse_format(const char *arg, enum out_format *out)
 	return false;
 }
 
-struct rom_analysis *cli_analyze_file(const char *path, uint8_t **data, size_t *len)
+struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
+                                      struct cli_source *src)
 {
-	struct rom_analysis *r;
-	uint8_t *buf;
-	size_t n;
-	char err[512];
-	if (rom_load_file(path, &buf, &n, err, sizeof(err)) != LOAD_OK) {
+	char err[1024];
+	struct input *in = input_open(arg, err, sizeof(err));
+	struct input_item it;
+	struct rom_analysis *r = NULL;
+	if (in && !input_require_one(in, err, sizeof(err))) {
+		input_close(in);
+		in = NULL;
+	}
+	if (!in) {
 		fprintf(stderr, "optrom: %s\n", err);
 		return NULL;
 	}
-	r = rom_analyze(buf, n, path);
-	if (!r) {
-		fprintf(stderr, "optrom: %s: out of memory while analyzing\n", path);
-		free(buf);
-		return NULL;
-	}
-	if (data) {
-		*data = buf;
-		*len = n;
+	if (input_next(in, &it, err, sizeof(err)) != INPUT_ITEM) {
+		fprintf(stderr, "optrom: %s\n", err);
+	} else if ((r = rom_analyze(it.data, it.len, it.name)) == NULL) {
+		fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+		input_item_free(&it);
 	} else {
-		free(buf);
+		if (src) {
+			const char *p = input_path(in);
+			src->kind = input_source(in);
+			src->has_stem = input_stem(in, &it, src->stem, sizeof(src->stem));
+			(void)snprintf(src->path, sizeof(src->path), "%s", p ? p : "");
+		}
+		if (data) {
+			*data = it.data;
+			*len = it.len;
+			it.data = NULL;
+		}
+		input_item_free(&it);
 	}
+	input_close(in);
 	return r;
+}
+
+int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx)
+{
+	struct rom_analysis *r;
+	char err[1024];
+	struct input *in = input_open(arg, err, sizeof(err));
+	struct input_item it;
+	enum input_next st;
+	int worst = EXIT_READY;
+	if (!in) {
+		fprintf(stderr, "optrom: %s\n", err);
+		return EXIT_USAGE;
+	}
+	/* One member in memory at a time: a collection of thousands stays flat. */
+	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
+		if (st == INPUT_ERROR) {
+			fprintf(stderr, "optrom: %s\n", err);
+			worst = cli_worse(worst, EXIT_USAGE);
+			continue;
+		}
+		r = rom_analyze(it.data, it.len, it.name);
+		if (!r)
+			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+		input_item_free(&it);
+		worst = cli_worse(worst, r ? fn(r, ctx) : EXIT_USAGE);
+		rom_analysis_free(r);
+	}
+	input_close(in);
+	return worst;
 }
 
 int cli_exit_for(enum rom_verdict v)

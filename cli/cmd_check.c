@@ -11,12 +11,30 @@ static void check_usage(FILE *out)
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
 	             "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
-	             "reports as a YAML stream (one document per file).\n"
+	             "reports as a YAML stream (one document per file). A FILE may be - (standard\n"
+	             "input), a .gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
 	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
 	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml\n"
 	             "  -h, --help        this help\n");
+}
+
+static int check_one(const struct rom_analysis *r, void *ctx)
+{
+	const enum out_format *fmt = ctx;
+	if (*fmt == FORMAT_YAML) {
+		const struct rom_analysis *one = r;
+		/* One document per file, streamed, so memory stays flat
+		 * over thousands of files. */
+		if (!emit_yaml(stdout, &one, 1)) {
+			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
+		}
+	} else {
+		emit_check_line(stdout, r);
+	}
+	return cli_exit_for(r->verdict);
 }
 
 int cmd_check(int argc, char **argv)
@@ -25,7 +43,6 @@ int cmd_check(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
-	struct rom_analysis *r;
 	int c, worst = EXIT_READY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -47,27 +64,7 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_USAGE;
 	}
-	for (int i = optind; i < argc; i++) {
-		/* One analysis at a time, freed before the next, so memory stays
-		 * flat over thousands of files. */
-		r = cli_analyze_file(argv[i], NULL, NULL);
-		if (!r) {
-			worst = cli_worse(worst, EXIT_USAGE);
-			continue;
-		}
-		if (fmt == FORMAT_YAML) {
-			const struct rom_analysis *one = r;
-			/* One document per file, streamed, so memory stays flat
-			 * over thousands of files. */
-			if (!emit_yaml(stdout, &one, 1)) {
-				fprintf(stderr, "optrom: writing the YAML report failed\n");
-				worst = cli_worse(worst, EXIT_USAGE);
-			}
-		} else {
-			emit_check_line(stdout, r);
-		}
-		worst = cli_worse(worst, cli_exit_for(r->verdict));
-		rom_analysis_free(r);
-	}
+	for (int i = optind; i < argc; i++)
+		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &fmt));
 	return worst;
 }

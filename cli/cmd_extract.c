@@ -21,7 +21,8 @@ static void extract_usage(FILE *out)
 	             "driver decompressed as a .efi (PE32+), and any prefix container (NVGI...)\n"
 	             "as its own file, with an index.yaml of what was written. Names say index,\n"
 	             "type and ids: image01-efi-10de-1c02.efi. Existing files are not\n"
-	             "overwritten without --force. The input is only read.\n"
+	             "overwritten without --force. The input is only read. FILE may be a .gz,\n"
+	             "ARCHIVE.zip!MEMBER, a zip of one file, or - (standard input, with -d).\n"
 	             "\n"
 	             "  -d, --dir DIR  destination folder (default: FILE's name + .extracted)\n"
 	             "  -f, --force    replace existing files\n"
@@ -161,6 +162,7 @@ int cmd_extract(int argc, char **argv)
 	uint8_t *data = NULL;
 	size_t len = 0, n, index_len = 0;
 	char *index;
+	struct cli_source src;
 	int c, rc;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:fh", opts, NULL)) != -1) {
@@ -185,14 +187,22 @@ int cmd_extract(int argc, char **argv)
 		extract_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!dir[0])
-		default_dir(argv[optind], dir, sizeof(dir));
 	items = calloc(EXTRACT_MAX_ITEMS, sizeof(*items));
-	r = items ? cli_analyze_file(argv[optind], &data, &len) : NULL;
+	r = items ? cli_analyze_file(argv[optind], &data, &len, &src) : NULL;
 	if (!r) {
 		free(items);
 		return EXIT_USAGE;
 	}
+	if (!dir[0] && !src.has_stem) {
+		fprintf(stderr, "optrom extract: %s: no folder name to derive; use -d DIR\n",
+		        argv[optind]);
+		free(data);
+		rom_analysis_free(r);
+		free(items);
+		return EXIT_USAGE;
+	}
+	if (!dir[0])
+		default_dir(src.stem, dir, sizeof(dir));
 	if (!r->has_rom) {
 		fprintf(stderr, "optrom: %s: no PCI ROM in the file, nothing to extract (%s)\n",
 		        argv[optind], r->findings.n ? r->findings.items[0].message : "no image");

@@ -26,6 +26,10 @@ static void fix_usage(FILE *out)
 	    "Every edit is listed with its offset, old and new bytes and the reason. IN is only\n"
 	    "read. The output is written to a temporary file in OUT's folder, fsynced, re-read\n"
 	    "and re-analyzed, and renamed into place only when it is ready.\n"
+	    "IN may be - (standard input: -o needed), a .gz (card.rom.gz -> card.fixed.rom),\n"
+	    "ARCHIVE.zip!MEMBER or a zip of one file (the member's name beside the archive:\n"
+	    "roms.zip!x/card.rom -> card.fixed.rom); the output is always a plain ROM, and\n"
+	    "--in-place takes plain files only.\n"
 	    "\n"
 	    "  -o, --output OUT   where to write (default: beside IN, card.rom -> card.fixed.rom)\n"
 	    "      --trim         cut right after the last image of the standard chain (drops\n"
@@ -154,6 +158,7 @@ static bool same_file(const char *a, const char *b)
 
 struct fix_state {
 	struct fix_args a;
+	struct cli_source src;
 	struct rom_analysis *in_r, *out_r;
 	struct patch_plan *plan;
 	uint8_t *data, *out;
@@ -170,9 +175,19 @@ static int run(struct fix_state *st)
 	res.input = a->in;
 	res.dry_run = a->dry_run;
 
-	st->in_r = cli_analyze_file(a->in, &st->data, &st->len);
+	st->in_r = cli_analyze_file(a->in, &st->data, &st->len, &st->src);
 	if (!st->in_r)
 		return EXIT_USAGE;
+	if (a->in_place && st->src.kind != INPUT_FILE) {
+		fprintf(stderr,
+		        "optrom fix: %s: --in-place needs a plain ROM file, this is %s; use -o OUT "
+		        "(the output is a plain ROM)\n",
+		        a->in,
+		        st->src.kind == INPUT_STDIN  ? "standard input"
+		        : st->src.kind == INPUT_GZIP ? "a gzip file"
+		                                     : "a zip member");
+		return EXIT_USAGE;
+	}
 	patch_plan_make(st->in_r, st->data, st->len, &a->opt, st->plan);
 	if (st->plan->status != PATCH_PLAN_OK) {
 		if (a->fmt == FORMAT_YAML)
@@ -212,16 +227,16 @@ static int run(struct fix_state *st)
 			fprintf(stderr, "optrom fix: %s: output path too long\n", a->out);
 			return EXIT_USAGE;
 		}
-		if (same_file(a->in, dest)) {
-			fprintf(stderr,
-			        "optrom fix: %s: OUT is the input file; use --in-place to replace "
-			        "it (a .bak is kept)\n",
-			        dest);
+		if (st->src.path[0] && same_file(st->src.path, dest)) {
+			fprintf(stderr, "optrom fix: %s: OUT is the input file%s\n", dest,
+			        st->src.kind == INPUT_FILE
+			            ? "; use --in-place to replace it (a .bak is kept)"
+			            : " (an archive): write the plain ROM elsewhere");
 			return EXIT_USAGE;
 		}
-	} else if (!patch_default_output(a->in, dest, sizeof(dest))) {
-		fprintf(stderr, "optrom fix: %s: cannot derive an output name; use -o OUT\n",
-		        a->in);
+	} else if (!st->src.has_stem || !patch_default_output(st->src.stem, dest, sizeof(dest))) {
+		fprintf(stderr, "optrom fix: %s: cannot derive an output name%s; use -o OUT\n",
+		        a->in, st->src.kind == INPUT_STDIN ? " for standard input" : "");
 		return EXIT_USAGE;
 	}
 

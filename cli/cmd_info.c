@@ -12,9 +12,27 @@ static void info_usage(FILE *out)
 	             "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
 	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
 	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
+	             "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
+	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER.\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
 	             "  -h, --help        this help\n");
+}
+
+/* One report; a zip archive of several files gives one after the other. */
+static int info_one(const struct rom_analysis *r, void *ctx)
+{
+	const enum out_format *fmt = ctx;
+	if (*fmt == FORMAT_YAML) {
+		const struct rom_analysis *one = r;
+		if (!emit_yaml(stdout, &one, 1)) {
+			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			return EXIT_USAGE;
+		}
+	} else {
+		emit_text(stdout, r);
+	}
+	return cli_exit_for(r->verdict);
 }
 
 int cmd_info(int argc, char **argv)
@@ -23,8 +41,7 @@ int cmd_info(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
-	struct rom_analysis *r;
-	int c, rc;
+	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
 		switch (c) {
@@ -46,20 +63,5 @@ int cmd_info(int argc, char **argv)
 		info_usage(stderr);
 		return EXIT_USAGE;
 	}
-	r = cli_analyze_file(argv[optind], NULL, NULL);
-	if (!r)
-		return EXIT_USAGE;
-	if (fmt == FORMAT_YAML) {
-		const struct rom_analysis *one = r;
-		if (!emit_yaml(stdout, &one, 1)) {
-			fprintf(stderr, "optrom: writing the YAML report failed\n");
-			rom_analysis_free(r);
-			return EXIT_USAGE;
-		}
-	} else {
-		emit_text(stdout, r);
-	}
-	rc = cli_exit_for(r->verdict);
-	rom_analysis_free(r);
-	return rc;
+	return cli_each_rom(argv[optind], info_one, &fmt);
 }

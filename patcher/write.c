@@ -1,7 +1,7 @@
 #include "patcher/write.h"
 
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
+#include "input/load.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -19,7 +19,7 @@
 #include <criterion/criterion.h>
 #include <criterion/logging.h>
 
-#include "analyzer/load.h"
+#include "input/load.h"
 
 #include <errno.h>
 #include <fcntl.h>

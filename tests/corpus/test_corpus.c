@@ -3,7 +3,7 @@
  * independent reader (tools/rom_oracle.py, checked by hand with xxd; see
  * corpus/EXPECTATIONS.md) established from the bytes. */
 #include "analyzer/analyze.h"
-#include "analyzer/load.h"
+#include "input/load.h"
 #include "formats/pci_rom.h"
 #include "tests/support/expect.h"
 #include "tests/support/findings.h"

@@ -1,10 +1,11 @@
 /* Writes the fuzz seed corpora from the synthetic ROM builder: no vendor
  * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
- * DIR/fix, DIR/efi_decompress and DIR/pe. Criterion-free, so it builds
- * in the fuzz tree. */
+ * DIR/fix, DIR/efi_decompress, DIR/pe and DIR/zip. Criterion-free, so it
+ * builds in the fuzz tree. */
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
+#include "tests/support/zip_builder.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -178,9 +179,49 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	rb_free(&b);
 }
 
+/* Zip archives (stored, deflated, a folder, a comment, a data descriptor)
+ * and a gzip file of a small ROM, for the zip harness. */
+static void zip_seeds(const char *dir)
+{
+	struct rb b;
+	struct zb z;
+	uint8_t *c;
+	size_t n;
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, false);
+	rb_add_efi(&b, 0x10de, 0x1c02, 1, true);
+	zb_init(&z);
+	zb_add(&z, "a.rom", b.data, b.len, 0);
+	zb_add(&z, "roms/", NULL, 0, 0);
+	zb_add(&z, "roms/b.rom", b.data, b.len, 8);
+	zb_finish(&z, "seed");
+	write_seed(dir, "zip", "two-members.zip", z.data, z.len);
+	zb_free(&z);
+	zb_init(&z);
+	zb_add(&z, "a.rom", b.data, b.len, 8);
+	zb_finish(&z, NULL);
+	write_seed(dir, "zip", "one-deflated.zip", z.data, z.len);
+	/* The same with a data descriptor flag and zeroed local sizes. */
+	tb_put16(z.data, z.local[0] + 6, 0x0008);
+	tb_put16(z.data, z.record[0] + 8, 0x0008);
+	tb_put32(z.data, z.local[0] + 14, 0);
+	tb_put32(z.data, z.local[0] + 18, 0);
+	tb_put32(z.data, z.local[0] + 22, 0);
+	write_seed(dir, "zip", "descriptor.zip", z.data, z.len);
+	zb_free(&z);
+	c = zb_deflate(b.data, b.len, 0, 31, &n);
+	write_seed(dir, "zip", "rom.gz", c, n);
+	free(c);
+	zb_init(&z);
+	zb_finish(&z, NULL);
+	write_seed(dir, "zip", "empty.zip", z.data, z.len);
+	zb_free(&z);
+	rb_free(&b);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const subs[] = {"analyze", "fix", "efi_decompress", "pe"};
+	static const char *const subs[] = {"analyze", "fix", "efi_decompress", "pe", "zip"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];
@@ -204,5 +245,6 @@ int main(int argc, char **argv)
 	write_seed(argv[1], "pe", "pe32plus.efi", pe, n);
 	decompress_seeds(argv[1], pe, n);
 	rom_seeds(argv[1], pe, n);
+	zip_seeds(argv[1]);
 	return failures ? 1 : 0;
 }

@@ -1,6 +1,6 @@
 #include "tests/support/expect.h"
 
-#include "analyzer/load.h"
+#include "input/load.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>

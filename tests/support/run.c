@@ -38,7 +38,7 @@ static char *slurp(FILE *f, size_t *len)
 	return buf;
 }
 
-int run_argv(char *const argv[], struct run_result *res)
+static int run_argv_in(char *const argv[], const char *in, struct run_result *res)
 {
 	posix_spawn_file_actions_t fa;
 	FILE *out = tmpfile(), *err = tmpfile();
@@ -48,7 +48,7 @@ int run_argv(char *const argv[], struct run_result *res)
 	if (!out || !err)
 		return 0;
 	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
 	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
 	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
@@ -68,22 +68,44 @@ int run_argv(char *const argv[], struct run_result *res)
 	return 1;
 }
 
-int run_optrom(struct run_result *res, ...)
+int run_argv(char *const argv[], struct run_result *res)
+{
+	return run_argv_in(argv, NULL, res);
+}
+
+static int run_optrom_va(struct run_result *res, const char *in, va_list ap)
 {
 	char *argv[16];
 	int n = 0;
-	va_list ap;
 	argv[n++] = (char *)OPTROM_BINARY;
-	va_start(ap, res);
 	while (n < 15) {
 		char *a = va_arg(ap, char *);
 		if (!a)
 			break;
 		argv[n++] = a;
 	}
-	va_end(ap);
 	argv[n] = NULL;
-	return run_argv(argv, res);
+	return run_argv_in(argv, in, res);
+}
+
+int run_optrom(struct run_result *res, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, res);
+	rc = run_optrom_va(res, NULL, ap);
+	va_end(ap);
+	return rc;
+}
+
+int run_optrom_stdin(struct run_result *res, const char *in, ...)
+{
+	va_list ap;
+	int rc;
+	va_start(ap, in);
+	rc = run_optrom_va(res, in, ap);
+	va_end(ap);
+	return rc;
 }
 
 void run_free(struct run_result *res)

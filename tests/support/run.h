@@ -19,6 +19,9 @@ int run_argv(char *const argv[], struct run_result *res);
 /* Runs OPTROM_BINARY with up to 8 arguments, NULL-terminated. */
 int run_optrom(struct run_result *res, ...);
 
+/* The same with standard input read from the file at in. */
+int run_optrom_stdin(struct run_result *res, const char *in, ...);
+
 void run_free(struct run_result *res);
 
 /* Number of lines in s. */

@@ -1,5 +1,6 @@
 /* Reading a ROM file into memory, safely: regular files only, bounded size,
- * read-only, and a file that changes size while read is an error. */
+ * read-only, and a file that changes size while read is an error. Standard
+ * input is read the same way, up to the same cap. */
 #ifndef OPTROM_LOAD_H
 #define OPTROM_LOAD_H
 
@@ -25,5 +26,12 @@ enum load_status {
  * and err holds one line naming the file and the reason. */
 enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
                                size_t errcap);
+
+/* Reads a stream (standard input: fd 0) to its end, at most ROM_LOAD_MAX
+ * bytes: more is LOAD_TOO_LARGE, nothing is LOAD_EMPTY, a terminal is
+ * LOAD_NOT_REGULAR (it would wait for typing). name is the input as the user
+ * wrote it ("-"), for err. */
+enum load_status rom_load_stream(int fd, const char *name, uint8_t **data, size_t *len, char *err,
+                                 size_t errcap);
 
 #endif

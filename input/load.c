@@ -1,4 +1,4 @@
-#include "analyzer/load.h"
+#include "input/load.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,5 +95,66 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 	}
 	*data = buf;
 	*len = want;
+	return LOAD_OK;
+}
+
+enum load_status rom_load_stream(int fd, const char *name, uint8_t **data, size_t *len, char *err,
+                                 size_t errcap)
+{
+	size_t cap = 64 * 1024, got = 0;
+	uint8_t *buf;
+	*data = NULL;
+	*len = 0;
+	if (isatty(fd))
+		return fail(LOAD_NOT_REGULAR, err, errcap, name,
+		            "standard input is a terminal: pipe a ROM into it (optrom info - < "
+		            "card.rom)");
+	buf = malloc(cap);
+	if (!buf)
+		return fail(LOAD_NO_MEMORY, err, errcap, name, "out of memory");
+	/* One byte past the cap tells a stream that is too large. */
+	for (;;) {
+		ssize_t n;
+		if (got == cap) {
+			size_t ncap = cap * 2 > ROM_LOAD_MAX + 1 ? ROM_LOAD_MAX + 1 : cap * 2;
+			uint8_t *p;
+			if (ncap == cap)
+				break;
+			p = realloc(buf, ncap);
+			if (!p) {
+				free(buf);
+				return fail(LOAD_NO_MEMORY, err, errcap, name, "out of memory");
+			}
+			buf = p;
+			cap = ncap;
+		}
+		n = read(fd, buf + got, cap - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return fail(LOAD_READ_ERROR, err, errcap, name, strerror(e));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got > ROM_LOAD_MAX) {
+		char why[128];
+		(void)snprintf(
+		    why, sizeof(why),
+		    "standard input holds more than %zu bytes (64 MiB): expected at most "
+		    "that for an option ROM",
+		    ROM_LOAD_MAX);
+		free(buf);
+		return fail(LOAD_TOO_LARGE, err, errcap, name, why);
+	}
+	if (got == 0) {
+		free(buf);
+		return fail(LOAD_EMPTY, err, errcap, name, "empty standard input (0 bytes)");
+	}
+	*data = buf;
+	*len = got;
 	return LOAD_OK;
 }
