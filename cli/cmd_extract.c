@@ -28,8 +28,9 @@ static void extract_usage(FILE *out)
 	             "  -f, --force    replace existing files\n"
 	             "  -h, --help     this help\n"
 	             "\n"
-	             "Exit status: 0 written, 3 no ROM in the file (nothing written),\n"
-	             "2 usage or I/O error (nothing written when a file already exists).\n");
+	             "Exit status: 0 everything written; 3 no ROM in the file (nothing written)\n"
+	             "or an EFI driver that does not decode (the rest written, index.yaml says\n"
+	             "why); 2 usage or I/O error (nothing written when a file already exists).\n");
 }
 
 static void default_dir(const char *in, char *out, size_t cap)
@@ -224,10 +225,15 @@ int cmd_extract(int argc, char **argv)
 	} else {
 		rc = write_all(dir, items, n, index, index_len, force);
 	}
+	/* A driver the analysis could not decode is not written: the ROM is
+	 * broken, and the exit code says so after what there is. */
 	for (size_t i = 0; i < n; i++)
-		if (!items[i].data)
+		if (!items[i].data) {
 			fprintf(stderr, "optrom: %s: image %d: EFI driver not extracted: %s\n",
 			        argv[optind], items[i].image, items[i].note);
+			if (rc == EXIT_READY)
+				rc = EXIT_BROKEN;
+		}
 	free(index);
 	free(items);
 	free(data);

@@ -193,11 +193,59 @@ Test(extract, empty_driver_is_listed_not_written)
 	snprintf(out, sizeof(out), "%s/out", dir);
 	cr_assert(rb_write_file(&b, path("card.rom")));
 	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
-	cr_expect_eq(res.status, 0, "%s", res.err);
+	/* Broken (the report says pe-invalid): exit 3, what there is written. */
+	cr_expect_eq(res.status, 3, "%s", res.err);
 	cr_expect_not_null(strstr(res.err, "not extracted"), "%s", res.err);
 	run_free(&res);
 	cr_expect_eq(stat(path("out/image01-efi-10de-1c02.rom"), &st), 0);
 	cr_expect_neq(stat(path("out/image01-efi-10de-1c02.efi"), &st), 0);
 	cr_expect_eq(stat(path("out/index.yaml"), &st), 0);
+	rb_free(&b);
+}
+
+/* A compressed driver whose stream is cut (its CompSize says 0x10 bytes
+ * fewer than the decoder needs): `info` calls the ROM broken
+ * (efi-decompress-failed), and extract, reading the same analysis, writes
+ * no .efi, says why in index.yaml and on stderr, and exits 3. Before the
+ * analysis tree, extract decompressed again on its own, without the
+ * overrun check, wrote the damaged driver and exited 0. */
+Test(extract, damaged_driver_is_not_written)
+{
+	struct rb b = fixture();
+	struct run_result res;
+	struct stat st;
+	struct ydocs d;
+	uint8_t *got;
+	size_t len, stream = 0xA00 + 8 * 512 + 0x50;
+	uint32_t comp = (uint32_t)b.data[stream] | (uint32_t)b.data[stream + 1] << 8 |
+	                (uint32_t)b.data[stream + 2] << 16 | (uint32_t)b.data[stream + 3] << 24;
+	char out[512];
+	cr_assert_gt(comp, 0x20);
+	rb_put32(&b, stream, comp - 0x10);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	cr_assert(rb_write_file(&b, path("card.rom")));
+	cr_assert(run_optrom(&res, "info", path("card.rom"), NULL));
+	cr_expect_eq(res.status, 3, "%s", res.out);
+	cr_expect_not_null(strstr(res.out, "efi-decompress-failed"), "%s", res.out);
+	run_free(&res);
+	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_expect_eq(res.status, 3, "%s", res.err);
+	cr_expect_not_null(strstr(res.err, "EFI driver not extracted"), "%s", res.err);
+	run_free(&res);
+	cr_expect_neq(stat(path("out/image01-efi-10de-1c02.efi"), &st), 0,
+	              "the damaged driver was written");
+	cr_expect_eq(stat(path("out/image01-efi-10de-1c02.rom"), &st), 0);
+	got = read_all(path("out/index.yaml"), &len);
+	cr_assert_not_null(got);
+	cr_assert(ydocs_parse((char *)got, len, &d));
+	{
+		yaml_document_t *doc = &d.docs[0];
+		yaml_node_t *drv = ydoc_item(doc, ydoc_get(doc, ydoc_root(doc), "files"), 3);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, drv, "kind")), "efi-driver");
+		cr_expect(ydoc_is_null(ydoc_get(doc, drv, "name")));
+		cr_expect_not_null(strstr(ydoc_str(ydoc_get(doc, drv, "error")), "declared size"));
+	}
+	ydocs_free(&d);
+	free(got);
 	rb_free(&b);
 }

@@ -459,3 +459,82 @@ Test(patcher_plan, parse_id_and_default_output)
 	cr_assert_str_eq(out, ".rom.fixed");
 	cr_assert_not(patch_default_output("dir/", out, sizeof(out)));
 }
+
+static const struct finding *find_pnp(const struct rom_analysis *a)
+{
+	return report_find(a, FINDING_PNP_CHECKSUM_MISMATCH);
+}
+
+/* An x86 image with a legacy $PnP header at +0x80 (pointer at +0x1A), laid
+ * out through the header's declaration (formats/pci_rom.h PNP_FIELDS). */
+static void pnp_image(struct rb *b, uint8_t checksum_byte)
+{
+	struct pci_pnp p;
+	rb_init(b);
+	rb_add_x86(b, 0x8086, 0x100e, 4, true);
+	memset(&p, 0, sizeof(p));
+	p.signature = PNP_SIG;
+	p.revision = 1;
+	p.length_units = 2; /* 32 bytes, as iPXE writes it */
+	p.checksum_byte = checksum_byte;
+	p.manufacturer_ptr = 0x100;
+	p.product_ptr = 0x110;
+	cr_assert(fmt_encode(b->data, b->len, 0x80, pci_pnp_fields, PNP_F_COUNT, &p));
+	memcpy(b->data + 0x100, "optrom test", 12);
+	memcpy(b->data + 0x110, "PnP", 4);
+	rb_put16(b, PCI_ROM_HDR_OFF_PNP_PTR, 0x80);
+	rb_balance(b, 0, 4 * 512 - 1);
+}
+
+Test(patcher_plan, pnp_header_is_decoded_and_a_good_one_needs_nothing)
+{
+	struct rb b;
+	struct fixed f;
+	const struct rom_node *n;
+	uint8_t sum = 0;
+	pnp_image(&b, 0);
+	for (size_t i = 0; i < 32; i++)
+		sum = (uint8_t)(sum + b.data[0x80 + i]);
+	b.data[0x80 + PNP_OFF_CHECKSUM] = (uint8_t)-sum; /* balance the header */
+	rb_balance(&b, 0, 4 * 512 - 1);
+	fix(&b, NULL, &f);
+	n = rom_chain_node(f.in, 0);
+	cr_assert_eq(n->pnp.status, PCI_OK);
+	cr_expect_eq(n->pnp.offset, 0x80);
+	cr_expect_eq(n->pnp.hdr.sum, 0);
+	cr_expect_str_eq(n->pnp.manufacturer, "optrom test");
+	cr_expect_str_eq(n->pnp.product, "PnP");
+	cr_expect_eq(f.in->verdict, VERDICT_READY);
+	cr_expect(patch_plan_is_empty(f.plan));
+	fixed_free(&f);
+	rb_free(&b);
+}
+
+/* A $PnP header that does not sum to 0 is fixable: the header's own
+ * checksum byte first (+9), then the image checksum, which that edit
+ * moved; the result re-analyzes ready. */
+Test(patcher_plan, bad_pnp_checksum_is_balanced_then_the_image)
+{
+	struct rb b;
+	struct fixed f;
+	uint8_t sum = 0;
+	pnp_image(&b, 0x00);
+	for (size_t i = 0; i < 32; i++)
+		sum = (uint8_t)(sum + b.data[0x80 + i]);
+	cr_assert_neq(sum, 0, "the fixture's header must be unbalanced");
+	fix(&b, NULL, &f);
+	cr_assert_not_null(find_pnp(f.in));
+	cr_expect_eq(f.in->verdict, VERDICT_FIXABLE);
+	cr_assert_eq(f.plan->status, PATCH_PLAN_OK, "%s", f.plan->error);
+	cr_assert_eq(f.plan->n_edits, 2);
+	cr_expect_eq(f.plan->edits[0].kind, PATCH_EDIT_PNP_CHECKSUM);
+	cr_expect_eq(f.plan->edits[0].offset, 0x80 + PNP_OFF_CHECKSUM);
+	cr_expect_eq(f.plan->edits[0].new_bytes[0], (uint8_t)-sum);
+	cr_expect_eq(f.plan->edits[1].kind, PATCH_EDIT_CHECKSUM);
+	cr_assert_not_null(f.out);
+	cr_expect_eq(f.out->verdict, VERDICT_READY);
+	cr_expect_eq(rom_chain_node(f.out, 0)->pnp.hdr.sum, 0);
+	cr_expect(rom_chain_node(f.out, 0)->checksum.ok);
+	fixed_free(&f);
+	rb_free(&b);
+}
