@@ -482,7 +482,7 @@ Test(analyzer, image_length_zero)
 
 /* ---- checksums ---- */
 
-static void check_flip(struct rb *b, size_t img, size_t want_fix, int want_producer)
+static void check_flip(struct rb *b, size_t img, size_t want_fix, enum pci_producer want_producer)
 {
 	struct rom_analysis *r;
 	const struct finding *f;
