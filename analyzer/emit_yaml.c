@@ -1,5 +1,6 @@
 #include "analyzer/emit.h"
 #include "analyzer/emit_yaml_writer.h"
+#include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
@@ -94,6 +95,29 @@ static void image_npde(struct yw *w, const struct rom_node *n)
 	yw_map_end(w);
 }
 
+/* AMD's ATOMBIOS header, as the producer check decoded it. */
+static void image_atom(struct yw *w, const struct rom_node *n)
+{
+	const struct atom_info *a = &n->atom;
+	char ssid[16];
+	if (n->producer != PCI_PRODUCER_ATOMBIOS)
+		return;
+	yw_key(w, "atom");
+	yw_map_start(w);
+	yw_khex(w, ATOM_KEY(ROM_HEADER), a->rom_header);
+	yw_kbool(w, "rom_header_ok", a->rom_header_ok);
+	yw_kuint(w, ATOM_ROM_HDR_KEY(FORMAT_REV), a->table_format_rev);
+	yw_kuint(w, ATOM_ROM_HDR_KEY(CONTENT_REV), a->table_content_rev);
+	(void)snprintf(ssid, sizeof(ssid), "%04x:%04x", a->subsystem_vendor, a->subsystem_id);
+	yw_kstr(w, "subsystem", ssid);
+	yw_kstr(w, "part_number", a->part_number);
+	if (a->build_date[0])
+		yw_kstr(w, "build_date", a->build_date);
+	else
+		yw_knull(w, "build_date");
+	yw_map_end(w);
+}
+
 static void image_pnp(struct yw *w, const struct rom_node *n)
 {
 	const struct rom_pnp *p = &n->pnp;
@@ -167,8 +191,10 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 		yw_khex(w, "fix_offset", n->checksum.fix_offset);
 		yw_map_end(w);
 	}
-	if (full)
+	if (full) {
+		image_atom(w, n);
 		image_pnp(w, n);
+	}
 	if (p->code_type == PCI_CODE_EFI)
 		image_efi(w, n, full);
 	if (full)

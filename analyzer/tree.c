@@ -137,7 +137,7 @@ static void decode_node(struct rom_node *n, const struct span *s)
 	if (n->pcir.code_type == PCI_CODE_X86 && n->hdr.signature == PCI_ROM_SIG) {
 		size_t len = n->length ? n->length : (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
 		n->producer = pci_detect_producer(s, off, len, n->pcir.vendor_id, n->version,
-		                                  sizeof(n->version));
+		                                  sizeof(n->version), &n->atom);
 		decode_pnp(n, s);
 	}
 	decode_checksum(n, s);

@@ -17,6 +17,7 @@
 #define OPTROM_TREE_H
 
 #include "analyzer/findings.h"
+#include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
@@ -107,6 +108,7 @@ struct rom_node {
 	struct rom_pnp pnp;         /* x86 55AA images with a $PnP pointer */
 	enum pci_producer producer; /* x86 55AA images */
 	char version[48];           /* NVIDIA BIT version or AMD part number, when known */
+	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */
 	struct rom_checksum checksum;
 	struct rom_driver *driver; /* EFI images of the standard chain */
 };

@@ -9,9 +9,10 @@
 #define IPXE_HEADER_PTR 0x10u /* iPXE Option::ROM: u16 pointer to the "iPXE" header */
 
 enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t len,
-                                      uint16_t vendor_id, char *version, size_t cap)
+                                      uint16_t vendor_id, char *version, size_t cap,
+                                      struct atom_info *atom_out)
 {
-	struct atom_info atom;
+	struct atom_info local, *atom = atom_out ? atom_out : &local;
 	struct span image;
 	uint16_t ipxe_ptr;
 	FMT_COUNT(FMT_DEC_PRODUCER, s->data, img);
@@ -19,9 +20,9 @@ enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t l
 		version[0] = '\0';
 	if (!span_sub(s, img, len, &image))
 		image = span_tail(s, img);
-	if (atom_detect(&image, 0, image.len, &atom)) {
+	if (atom_detect(&image, 0, image.len, atom)) {
 		if (cap) {
-			(void)strncpy(version, atom.part_number, cap - 1);
+			(void)strncpy(version, atom->part_number, cap - 1);
 			version[cap - 1] = '\0';
 		}
 		return PCI_PRODUCER_ATOMBIOS;

@@ -4,6 +4,7 @@
 #ifndef OPTROM_PRODUCER_H
 #define OPTROM_PRODUCER_H
 
+#include "formats/atom.h"
 #include "formats/pci_rom.h"
 #include "formats/span.h"
 
@@ -12,9 +13,11 @@
 
 /* Looks at the x86 image of len bytes at img (reads bounded to it). When
  * the producer names a version (AMD part number, NVIDIA BIT version), it is
- * copied to version. */
+ * copied to version. atom (may be NULL) receives what atom_detect read, so
+ * that an ATOMBIOS image's fields are decoded once. */
 enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t len,
-                                      uint16_t vendor_id, char *version, size_t cap);
+                                      uint16_t vendor_id, char *version, size_t cap,
+                                      struct atom_info *atom);
 
 /* Offset, relative to the image, of the byte the producer balances:
  * ATOMBIOS 0x21, iPXE and SeaBIOS 0x06, anyone else the last byte of the

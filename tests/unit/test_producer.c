@@ -26,11 +26,11 @@ Test(producer, atombios_by_its_magic)
 	blank();
 	memcpy(img + 0x30, " 761295520", 10);
 	s = span_make(img, LEN);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1002, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1002, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_ATOMBIOS);
 	/* one byte of the magic missing: not ATOMBIOS */
 	s = span_make(img, 0x39);
-	cr_assert_eq(pci_detect_producer(&s, 0, 0x39, 0x1002, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, 0x39, 0x1002, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_UNKNOWN);
 }
 
@@ -42,9 +42,10 @@ Test(producer, ipxe_by_its_header_pointer)
 	tb_put16(img, 0x10, 0x100);
 	memcpy(img + 0x100, "iPXE", 4);
 	s = span_make(img, LEN);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x8086, ver, sizeof(ver)), PCI_PRODUCER_IPXE);
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x8086, ver, sizeof(ver), NULL),
+	             PCI_PRODUCER_IPXE);
 	/* the header past the image's own length does not count */
-	cr_assert_eq(pci_detect_producer(&s, 0, 0x103, 0x8086, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, 0x103, 0x8086, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_UNKNOWN);
 }
 
@@ -55,11 +56,11 @@ Test(producer, seabios_by_its_banner_and_nvidia_by_vendor)
 	blank();
 	memcpy(img + LEN - 10, "SeaVGABIOS", 10);
 	s = span_make(img, LEN);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1234, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1234, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_SEABIOS);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN - 1, 0x1234, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN - 1, 0x1234, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_UNKNOWN);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x10DE, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x10DE, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_NVIDIA);
 	cr_assert_str_eq(ver, ""); /* no BIT table: no version */
 }
@@ -70,9 +71,9 @@ Test(producer, image_past_the_end_is_read_only_as_far_as_it_exists)
 	char ver[8];
 	blank();
 	s = span_make(img, 0x20);
-	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1234, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0, LEN, 0x1234, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_UNKNOWN);
-	cr_assert_eq(pci_detect_producer(&s, 0x40, LEN, 0x1234, ver, sizeof(ver)),
+	cr_assert_eq(pci_detect_producer(&s, 0x40, LEN, 0x1234, ver, sizeof(ver), NULL),
 	             PCI_PRODUCER_UNKNOWN);
 }
 

@@ -208,3 +208,27 @@ Test(tree, the_driver_belongs_to_its_node)
 	rom_analysis_free(a);
 	rb_free(&b);
 }
+
+/* The producer check decodes an ATOMBIOS image's header into the node: the
+ * AMD details are there without a second look at the bytes. */
+Test(tree, atombios_details_live_in_the_node)
+{
+	struct rb b;
+	struct rom_analysis *a;
+	const struct rom_node *n;
+	rb_init(&b);
+	rb_add_x86(&b, 0x1002, 0x67df, 8, true);
+	/* the builder's PCIR sits at +0x1C, over the ATOM fields: move it */
+	memmove(b.data + 0x100, b.data + 0x1C, 0x1C);
+	memset(b.data + 0x1C, 0, 0x1C);
+	rb_put16(&b, PCI_ROM_HDR_OFF_PCIR_PTR, 0x100);
+	memcpy(b.data + ATOM_MAGIC_OFF, " 761295520", 10);
+	rb_balance(&b, 0, 8 * 512 - 1);
+	a = analyze_bytes(b.data, b.len);
+	n = rom_chain_node(a, 0);
+	cr_expect_eq(n->producer, PCI_PRODUCER_ATOMBIOS);
+	cr_expect(n->atom.magic_ok);
+	cr_expect_eq(n->checksum.fix_offset, ATOM_OFF_CHECKSUM);
+	rom_analysis_free(a);
+	rb_free(&b);
+}
