@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of optrom, in one command (the README's test command):
-#   1. gcc build, -Wall -Wextra -Werror, the whole Criterion suite (ctest);
+#   1. gcc build, -Wall -Wextra with -DOPTROM_WERROR=ON, the whole Criterion suite (ctest);
 #   2. clang build of everything (warnings are errors there too);
 #   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   4. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
@@ -36,7 +36,7 @@ stage() {
 
 stage "gcc build and test suite"
 log=$(mktemp)
-if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON >/dev/null &&
 	cmake --build build -j "$jobs"; then
 	ctest --test-dir build --output-on-failure -j "$jobs" 2>&1 | tee "$log"
 	count_ctest "$log"
@@ -46,7 +46,7 @@ else
 fi
 
 stage "clang build (warnings as errors)"
-if CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+if CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON >/dev/null &&
 	cmake --build build-clang -j "$jobs" >/dev/null; then
 	echo "clang build ok"
 else
