@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,14 +32,42 @@ static void extract_usage(FILE *out)
 	             "2 usage or I/O error (nothing written when a file already exists).\n");
 }
 
-static void default_dir(const char *in, char *out, size_t cap)
+/* FILE's name without its extension + ".extracted"; false when that does
+ * not fit in cap. */
+static bool default_dir(const char *in, char *out, size_t cap)
 {
 	const char *base = strrchr(in, '/');
 	const char *dot;
+	int n;
 	base = base ? base + 1 : in;
 	dot = strrchr(base, '.');
-	snprintf(out, cap, "%.*s.extracted",
-	         (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	n = snprintf(out, cap, "%.*s.extracted",
+	             (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	return n >= 0 && (size_t)n < cap;
+}
+
+/* dir/name into out (PATH_MAX bytes). A path that does not fit is an error
+ * naming it, never a cut path (which would write somewhere else). */
+static bool join_path(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+	if (n >= 0 && n < PATH_MAX)
+		return true;
+	fprintf(stderr, "optrom: %s/%s: path too long (over %d bytes); nothing written\n", dir,
+	        name, PATH_MAX - 1);
+	return false;
+}
+
+/* Every path the extraction writes fits: checked before anything, the
+ * folder included, is created. */
+static bool paths_fit(const char *dir, const struct extract_item *items, size_t n)
+{
+	char path[PATH_MAX];
+	for (size_t i = 0; i <= n; i++)
+		if ((i == n || items[i].data) &&
+		    !join_path(path, dir, i < n ? items[i].name : "index.yaml"))
+			return false;
+	return true;
 }
 
 /* The index as a YAML document in memory. */
@@ -114,13 +143,14 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
                      size_t index_len, bool force)
 {
 	struct patch_write_opts o = {.force = force, .require_ready = false};
-	char path[4096], err[512];
+	char path[PATH_MAX], err[2 * PATH_MAX + 256];
 	/* Refuse before writing anything, so a refusal leaves no partial set. */
 	for (size_t i = 0; i <= n && !force; i++) {
 		const char *name = i < n ? items[i].name : "index.yaml";
 		if (i < n && !items[i].data)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (!join_path(path, dir, name))
+			return EXIT_USAGE;
 		if (access(path, F_OK) == 0) {
 			fprintf(stderr, "optrom: %s: already exists (use --force to replace it)\n",
 			        path);
@@ -130,7 +160,8 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].data)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, items[i].name);
+		if (!join_path(path, dir, items[i].name))
+			return EXIT_USAGE;
 		if (patch_write_file(path, items[i].data, items[i].data_len, &o, err,
 		                     sizeof(err)) != PATCH_WRITE_OK) {
 			fprintf(stderr, "optrom: %s\n", err);
@@ -138,7 +169,8 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 		}
 		printf("%s\n", path);
 	}
-	snprintf(path, sizeof(path), "%s/index.yaml", dir);
+	if (!join_path(path, dir, "index.yaml"))
+		return EXIT_USAGE;
 	if (patch_write_file(path, (const uint8_t *)index, index_len, &o, err, sizeof(err)) !=
 	    PATCH_WRITE_OK) {
 		fprintf(stderr, "optrom: %s\n", err);
@@ -154,7 +186,7 @@ int cmd_extract(int argc, char **argv)
 	                                     {"force", no_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	char dir[4096] = "";
+	char dir[PATH_MAX] = "";
 	bool force = false;
 	struct rom_report *r;
 	struct extract_item *items;
@@ -166,7 +198,13 @@ int cmd_extract(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			snprintf(dir, sizeof(dir), "%s", optarg);
+			if ((size_t)snprintf(dir, sizeof(dir), "%s", optarg) >= sizeof(dir)) {
+				fprintf(stderr,
+				        "optrom extract: %s: folder path too long (over %d bytes); "
+				        "nothing written\n",
+				        optarg, PATH_MAX - 1);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'f':
 			force = true;
@@ -185,8 +223,13 @@ int cmd_extract(int argc, char **argv)
 		extract_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (!dir[0])
-		default_dir(argv[optind], dir, sizeof(dir));
+	if (!dir[0] && !default_dir(argv[optind], dir, sizeof(dir))) {
+		fprintf(stderr,
+		        "optrom extract: %s: the default folder name would be over %d bytes; use "
+		        "-d DIR\n",
+		        argv[optind], PATH_MAX - 1);
+		return EXIT_USAGE;
+	}
 	r = malloc(sizeof(*r));
 	items = calloc(EXTRACT_MAX_ITEMS, sizeof(*items));
 	if (!r || !items || !cli_analyze_file(argv[optind], r, &data, &len)) {
@@ -210,7 +253,7 @@ int cmd_extract(int argc, char **argv)
 	if (!index) {
 		fprintf(stderr, "optrom: %s: could not build index.yaml\n", argv[optind]);
 		rc = EXIT_USAGE;
-	} else if (!prepare_dir(dir)) {
+	} else if (!paths_fit(dir, items, n) || !prepare_dir(dir)) {
 		rc = EXIT_USAGE;
 	} else {
 		rc = write_all(dir, items, n, index, index_len, force);
