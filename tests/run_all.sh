@@ -2,9 +2,11 @@
 # Every test of optrom, in one command (the README's test command):
 #   1. gcc build, -Wall -Wextra with -DOPTROM_WERROR=ON, the whole Criterion suite (ctest);
 #   2. clang build of everything (warnings are errors there too);
-#   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   4. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
-#   5. clang-format check of every C file.
+#   3. tests/build_matrix.sh: every target in the build types users pick
+#      (gcc Release, MinSizeRel, Debug, -O1 + ASan; clang Release), -Werror;
+#   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   5. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
+#   6. clang-format check of every C file.
 # The corpus is read from $OPTROM_CORPUS (default ../shared/corpus); tests
 # that need it skip visibly when it is absent.
 set -uo pipefail
@@ -51,6 +53,14 @@ if CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM
 	echo "clang build ok"
 else
 	stage_failed+=("clang build")
+	failed=$((failed + 1))
+fi
+
+stage "build matrix (gcc Release, MinSizeRel, Debug, -O1 + ASan; clang Release; warnings as errors)"
+if ./tests/build_matrix.sh; then
+	passed=$((passed + 1))
+else
+	stage_failed+=("build matrix")
 	failed=$((failed + 1))
 fi
 
