@@ -13,6 +13,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 export OPTROM_CORPUS="${OPTROM_CORPUS:-$(cd .. && pwd)/shared/corpus}"
+if [[ -d $OPTROM_CORPUS ]]; then
+	echo "corpus: $OPTROM_CORPUS"
+else
+	echo "corpus: $OPTROM_CORPUS is absent: the tests that need it skip ([SKIP] lines in their output)"
+fi
 passed=0
 failed=0
 stage_failed=()

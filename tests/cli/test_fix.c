@@ -4,6 +4,7 @@
  * memory. Skips visibly when the corpus or the Debian ROMs are absent. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "analyzer/analyze.h"
+#include "tests/support/expect.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
@@ -76,8 +77,18 @@ static const char *corpus(void)
 #define NEED_CORPUS(var)                                                                           \
 	const char *var = corpus();                                                                \
 	if (!var)                                                                                  \
-	cr_skip_test("corpus folder absent (set $OPTROM_CORPUS or provide %s)",                    \
-	             OPTROM_DEFAULT_CORPUS)
+	skip_no_corpus()
+
+/* The note is visible without --verbose (expect_note_skip); cr_skip_test
+ * marks the test skipped. */
+static void skip_no_corpus(void)
+{
+	const char *dir = getenv("OPTROM_CORPUS") && *getenv("OPTROM_CORPUS")
+	                      ? getenv("OPTROM_CORPUS")
+	                      : OPTROM_DEFAULT_CORPUS;
+	expect_note_skip("corpus folder %s is absent: a corpus test is skipped", dir);
+	cr_skip_test("corpus folder %s is absent (set $OPTROM_CORPUS)", dir);
+}
 
 static bool exists(const char *p)
 {
