@@ -58,15 +58,25 @@ static bool join_path(char *out, const char *dir, const char *name)
 	return false;
 }
 
-/* Every path the extraction writes fits: checked before anything, the
- * folder included, is created. */
+/* Every path the extraction writes fits, its temporary name included:
+ * checked before anything, the folder included, is created. */
 static bool paths_fit(const char *dir, const struct extract_item *items, size_t n)
 {
 	char path[PATH_MAX];
-	for (size_t i = 0; i <= n; i++)
-		if ((i == n || items[i].data) &&
-		    !join_path(path, dir, i < n ? items[i].name : "index.yaml"))
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !items[i].data)
+			continue;
+		if (!join_path(path, dir, i < n ? items[i].name : "index.yaml"))
 			return false;
+		if (!patch_write_path_fits(path)) {
+			fprintf(
+			    stderr,
+			    "optrom: %s: path too long: its temporary file name would be over %d "
+			    "bytes; nothing written\n",
+			    path, PATH_MAX - 1);
+			return false;
+		}
+	}
 	return true;
 }
 

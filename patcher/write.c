@@ -72,6 +72,15 @@ static bool split_path(const char *path, char *dir, size_t dcap, const char **ba
 	return true;
 }
 
+bool patch_write_path_fits(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dlen = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	/* dir + "/." + base + ".tmp-XXXXXX", as patch_write_file makes it */
+	return strlen(path) < PATH_MAX && dlen + 2 + strlen(base) + 11 < PATH_MAX;
+}
+
 bool patch_default_output(const char *in, char *out, size_t cap)
 {
 	const char *slash = strrchr(in, '/');
@@ -177,6 +186,13 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 	if (strlen(path) >= PATH_MAX) {
 		say(err, errcap, "%s: path too long (over %d bytes); nothing written", path,
 		    PATH_MAX - 1);
+		return PATCH_WRITE_DIR;
+	}
+	if (!patch_write_path_fits(path)) {
+		say(err, errcap,
+		    "%s: path too long: its temporary file name would be over %d bytes; nothing "
+		    "written",
+		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
 	if (!split_path(path, dir, sizeof(dir), &base) || *base == '\0') {

@@ -200,9 +200,20 @@ static void assert_dir_refused(const char *in, const char *out, const char *what
 	run_free(&res);
 }
 
+/* "dir/././.../out", len or len - 1 bytes. */
+static void long_dir(char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len + 1, "%s", dir);
+	while (n + 2 + strlen("/out") <= len) {
+		memcpy(out + n, "/.", 2);
+		n += 2;
+	}
+	(void)snprintf(out + n, len + 1 - n, "/out");
+}
+
 /* A path that does not fit is one line naming it (exit 2), never a shorter
  * path, and nothing is written, the folder included: -d DIR over PATH_MAX,
- * and a DIR that fits while DIR/index.yaml would not. */
+ * and a DIR that fits while DIR/index.yaml, or a temporary name, would not. */
 Test(extract, over_long_paths_are_refused_and_write_nothing)
 {
 	struct rb b = fixture();
@@ -214,14 +225,14 @@ Test(extract, over_long_paths_are_refused_and_write_nothing)
 	memset(out + n, 'd', PATH_MAX + 100 - n);
 	out[PATH_MAX + 100] = '\0';
 	assert_dir_refused(path("card.rom"), out, "-d over PATH_MAX");
-	/* "dir/././.../out": a folder that does not exist yet */
-	n = (size_t)snprintf(out, PATH_MAX, "%s", dir);
-	while (n + 2 + strlen("/out") < PATH_MAX - 6) {
-		memcpy(out + n, "/.", 2);
-		n += 2;
-	}
-	(void)snprintf(out + n, PATH_MAX - n, "/out");
+	/* "dir/././.../out", a folder that does not exist yet, 4086 or 4087
+	 * bytes: DIR/index.yaml is over PATH_MAX */
+	long_dir(out, PATH_MAX - 9);
 	assert_dir_refused(path("card.rom"), out, "DIR/index.yaml over PATH_MAX");
+	/* 4063 or 4064 bytes: every DIR/NAME fits, but the temporary name
+	 * DIR/.image00-x86-10de-1c02.rom.tmp-XXXXXX does not */
+	long_dir(out, PATH_MAX - 32);
+	assert_dir_refused(path("card.rom"), out, "a temporary name over PATH_MAX");
 	free(out);
 	rb_free(&b);
 }
