@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,14 +34,52 @@ static void extract_usage(FILE *out)
 	             "why); 2 usage or I/O error (nothing written when a file already exists).\n");
 }
 
-static void default_dir(const char *in, char *out, size_t cap)
+/* FILE's name without its extension + ".extracted"; false when that does
+ * not fit in cap. */
+static bool default_dir(const char *in, char *out, size_t cap)
 {
 	const char *base = strrchr(in, '/');
 	const char *dot;
+	int n;
 	base = base ? base + 1 : in;
 	dot = strrchr(base, '.');
-	snprintf(out, cap, "%.*s.extracted",
-	         (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	n = snprintf(out, cap, "%.*s.extracted",
+	             (int)(dot && dot != base ? dot - base : (long)strlen(base)), base);
+	return n >= 0 && (size_t)n < cap;
+}
+
+/* dir/name into out (PATH_MAX bytes). A path that does not fit is an error
+ * naming it, never a cut path (which would write somewhere else). */
+static bool join_path(char *out, const char *dir, const char *name)
+{
+	int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+	if (n >= 0 && n < PATH_MAX)
+		return true;
+	fprintf(stderr, "optrom: %s/%s: path too long (over %d bytes); nothing written\n", dir,
+	        name, PATH_MAX - 1);
+	return false;
+}
+
+/* Every path the extraction writes fits, its temporary name included:
+ * checked before anything, the folder included, is created. */
+static bool paths_fit(const char *dir, const struct extract_item *items, size_t n)
+{
+	char path[PATH_MAX];
+	for (size_t i = 0; i <= n; i++) {
+		if (i < n && !items[i].data)
+			continue;
+		if (!join_path(path, dir, i < n ? items[i].name : "index.yaml"))
+			return false;
+		if (!patch_write_path_fits(path)) {
+			fprintf(
+			    stderr,
+			    "optrom: %s: path too long: its temporary file name would be over %d "
+			    "bytes; nothing written\n",
+			    path, PATH_MAX - 1);
+			return false;
+		}
+	}
+	return true;
 }
 
 /* The index as a YAML document in memory. */
@@ -116,13 +155,14 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
                      size_t index_len, bool force)
 {
 	struct patch_write_opts o = {.force = force, .require_ready = false};
-	char path[4096], err[512];
+	char path[PATH_MAX], err[2 * PATH_MAX + 256];
 	/* Refuse before writing anything, so a refusal leaves no partial set. */
 	for (size_t i = 0; i <= n && !force; i++) {
 		const char *name = i < n ? items[i].name : "index.yaml";
 		if (i < n && !items[i].data)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (!join_path(path, dir, name))
+			return EXIT_USAGE;
 		if (access(path, F_OK) == 0) {
 			fprintf(stderr, "optrom: %s: already exists (use --force to replace it)\n",
 			        path);
@@ -132,7 +172,8 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 	for (size_t i = 0; i < n; i++) {
 		if (!items[i].data)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, items[i].name);
+		if (!join_path(path, dir, items[i].name))
+			return EXIT_USAGE;
 		if (patch_write_file(path, items[i].data, items[i].data_len, &o, err,
 		                     sizeof(err)) != PATCH_WRITE_OK) {
 			fprintf(stderr, "optrom: %s\n", err);
@@ -140,7 +181,8 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 		}
 		printf("%s\n", path);
 	}
-	snprintf(path, sizeof(path), "%s/index.yaml", dir);
+	if (!join_path(path, dir, "index.yaml"))
+		return EXIT_USAGE;
 	if (patch_write_file(path, (const uint8_t *)index, index_len, &o, err, sizeof(err)) !=
 	    PATCH_WRITE_OK) {
 		fprintf(stderr, "optrom: %s\n", err);
@@ -156,7 +198,7 @@ int cmd_extract(int argc, char **argv)
 	                                     {"force", no_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	char dir[4096] = "";
+	char dir[PATH_MAX] = "";
 	bool force = false;
 	struct rom_analysis *r;
 	struct extract_item *items;
@@ -169,7 +211,13 @@ int cmd_extract(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:fh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			snprintf(dir, sizeof(dir), "%s", optarg);
+			if ((size_t)snprintf(dir, sizeof(dir), "%s", optarg) >= sizeof(dir)) {
+				fprintf(stderr,
+				        "optrom extract: %s: folder path too long (over %d bytes); "
+				        "nothing written\n",
+				        optarg, PATH_MAX - 1);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'f':
 			force = true;
@@ -202,8 +250,16 @@ int cmd_extract(int argc, char **argv)
 		free(items);
 		return EXIT_USAGE;
 	}
-	if (!dir[0])
-		default_dir(src.stem, dir, sizeof(dir));
+	if (!dir[0] && !default_dir(src.stem, dir, sizeof(dir))) {
+		fprintf(stderr,
+		        "optrom extract: %s: the default folder name would be over %d bytes; use "
+		        "-d DIR\n",
+		        argv[optind], PATH_MAX - 1);
+		free(data);
+		rom_analysis_free(r);
+		free(items);
+		return EXIT_USAGE;
+	}
 	if (!r->has_rom) {
 		fprintf(stderr, "optrom: %s: no PCI ROM in the file, nothing to extract (%s)\n",
 		        argv[optind], r->findings.n ? r->findings.items[0].message : "no image");
@@ -220,7 +276,7 @@ int cmd_extract(int argc, char **argv)
 	if (!index) {
 		fprintf(stderr, "optrom: %s: could not build index.yaml\n", argv[optind]);
 		rc = EXIT_USAGE;
-	} else if (!prepare_dir(dir)) {
+	} else if (!paths_fit(dir, items, n) || !prepare_dir(dir)) {
 		rc = EXIT_USAGE;
 	} else {
 		rc = write_all(dir, items, n, index, index_len, force);

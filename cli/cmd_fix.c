@@ -221,10 +221,17 @@ static int run(struct fix_state *st)
 	}
 
 	if (a->in_place) {
-		(void)snprintf(dest, sizeof(dest), "%s", a->in);
+		if ((size_t)snprintf(dest, sizeof(dest), "%s", a->in) >= sizeof(dest)) {
+			fprintf(stderr, "optrom fix: %s: path too long (over %d bytes)\n", a->in,
+			        PATH_MAX - 1);
+			return EXIT_USAGE;
+		}
 	} else if (a->out) {
 		if ((size_t)snprintf(dest, sizeof(dest), "%s", a->out) >= sizeof(dest)) {
-			fprintf(stderr, "optrom fix: %s: output path too long\n", a->out);
+			fprintf(stderr,
+			        "optrom fix: %s: output path too long (over %d bytes); nothing "
+			        "written\n",
+			        a->out, PATH_MAX - 1);
 			return EXIT_USAGE;
 		}
 		if (st->src.path[0] && same_file(st->src.path, dest)) {
@@ -235,8 +242,11 @@ static int run(struct fix_state *st)
 			return EXIT_USAGE;
 		}
 	} else if (!st->src.has_stem || !patch_default_output(st->src.stem, dest, sizeof(dest))) {
-		fprintf(stderr, "optrom fix: %s: cannot derive an output name%s; use -o OUT\n",
-		        a->in, st->src.kind == INPUT_STDIN ? " for standard input" : "");
+		fprintf(stderr,
+		        "optrom fix: %s: cannot derive an output name%s (no file name, or over %d "
+		        "bytes); use -o OUT\n",
+		        a->in, st->src.kind == INPUT_STDIN ? " for standard input" : "",
+		        PATH_MAX - 1);
 		return EXIT_USAGE;
 	}
 
@@ -246,6 +256,8 @@ static int run(struct fix_state *st)
 		return EXIT_READY;
 	}
 	if (a->in_place) {
+		/* Cannot be cut: dest is shorter than PATH_MAX and bak has room for
+		 * ".bak" more; the writer refuses a .bak name over PATH_MAX. */
 		(void)snprintf(bak, sizeof(bak), "%s.bak", dest);
 		ws = patch_write_in_place(dest, st->data, st->len, st->out, st->out_len, a->force,
 		                          err, sizeof(err));

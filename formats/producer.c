@@ -12,7 +12,8 @@ enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t l
                                       uint16_t vendor_id, char *version, size_t cap,
                                       struct atom_info *atom_out)
 {
-	struct atom_info local, *atom = atom_out ? atom_out : &local;
+	struct atom_info local = {false};
+	struct atom_info *atom = atom_out ? atom_out : &local;
 	struct span image;
 	uint16_t ipxe_ptr;
 	FMT_COUNT(FMT_DEC_PRODUCER, s->data, img);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,9 @@ static int do_link(const char *from, const char *to)
 	return hooks.link_fn ? hooks.link_fn(from, to) : link(from, to);
 }
 
+/* err is one line for the user. Callers size it for the longest message,
+ * which names two paths (2 * PATH_MAX); with a smaller buffer the message,
+ * never a path that is used, is cut. */
 static void say(char *err, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void say(char *err, size_t cap, const char *fmt, ...)
 {
@@ -66,6 +70,15 @@ static bool split_path(const char *path, char *dir, size_t dcap, const char **ba
 	memcpy(dir, path, n);
 	dir[n] = '\0';
 	return true;
+}
+
+bool patch_write_path_fits(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t dlen = !slash ? 1 : slash == path ? 1 : (size_t)(slash - path);
+	/* dir + "/." + base + ".tmp-XXXXXX", as patch_write_file makes it */
+	return strlen(path) < PATH_MAX && dlen + 2 + strlen(base) + 11 < PATH_MAX;
 }
 
 bool patch_default_output(const char *in, char *out, size_t cap)
@@ -158,13 +171,27 @@ static mode_t file_mode(void)
 enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
                                          const struct patch_write_opts *o, char *err, size_t errcap)
 {
-	char dir[4096], tmp[4200];
+	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base;
 	struct stat st;
 	enum patch_write_status ws;
-	int fd, e;
+	int fd, e, n;
 	if (err && errcap)
 		err[0] = '\0';
+	/* A path that does not fit is an error, never a shorter path: a cut
+	 * name would write somewhere else. */
+	if (strlen(path) >= PATH_MAX) {
+		say(err, errcap, "%s: path too long (over %d bytes); nothing written", path,
+		    PATH_MAX - 1);
+		return PATCH_WRITE_DIR;
+	}
+	if (!patch_write_path_fits(path)) {
+		say(err, errcap,
+		    "%s: path too long: its temporary file name would be over %d bytes; nothing "
+		    "written",
+		    path, PATH_MAX - 1);
+		return PATCH_WRITE_DIR;
+	}
 	if (!split_path(path, dir, sizeof(dir), &base) || *base == '\0') {
 		say(err, errcap, "%s: not a file name", path);
 		return PATCH_WRITE_DIR;
@@ -177,8 +204,12 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		say(err, errcap, "%s: already exists; use --force to replace it", path);
 		return PATCH_WRITE_EXISTS;
 	}
-	if (snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base) >= (int)sizeof(tmp)) {
-		say(err, errcap, "%s: path too long", path);
+	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base);
+	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+		say(err, errcap,
+		    "%s: path too long: its temporary file name would be over %d bytes; nothing "
+		    "written",
+		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
 	fd = mkstemp(tmp);
@@ -262,12 +293,15 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
                                              const uint8_t *data, size_t len, bool force, char *err,
                                              size_t errcap)
 {
-	char bak[4200];
+	char bak[PATH_MAX];
 	struct patch_write_opts bo = {force, false};
 	struct patch_write_opts fo = {true, true};
 	enum patch_write_status st;
-	if (snprintf(bak, sizeof(bak), "%s.bak", path) >= (int)sizeof(bak)) {
-		say(err, errcap, "%s: path too long", path);
+	int n = snprintf(bak, sizeof(bak), "%s.bak", path);
+	if (n < 0 || (size_t)n >= sizeof(bak)) {
+		say(err, errcap,
+		    "%s: path too long: %s.bak would be over %d bytes; nothing written", path, path,
+		    PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
 	st = patch_write_file(bak, orig, orig_len, &bo, err, errcap);

@@ -46,6 +46,12 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
                                              const uint8_t *data, size_t len, bool force, char *err,
                                              size_t errcap);
 
+/* True when path and the temporary name patch_write_file makes beside it
+ * ("dir/.name.tmp-XXXXXX") fit in PATH_MAX. A caller that writes several
+ * files checks each first, so that a name too long is refused before
+ * anything is written. */
+bool patch_write_path_fits(const char *path);
+
 /* The default output name beside the input: "dir/card.rom" ->
  * "dir/card.fixed.rom", "card" -> "card.fixed". False when it does not fit. */
 bool patch_default_output(const char *in, char *out, size_t cap);

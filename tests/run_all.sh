@@ -1,16 +1,23 @@
 #!/usr/bin/env bash
 # Every test of optrom, in one command (the README's test command):
-#   1. gcc build, -Wall -Wextra -Werror, the whole Criterion suite (ctest);
+#   1. gcc build, -Wall -Wextra with -DOPTROM_WERROR=ON, the whole Criterion suite (ctest);
 #   2. clang build of everything (warnings are errors there too);
-#   3. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   4. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
-#   5. clang-format check of every C file.
+#   3. tests/build_matrix.sh: every target in the build types users pick
+#      (gcc Release, MinSizeRel, Debug, -O1 + ASan; clang Release), -Werror;
+#   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   5. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
+#   6. clang-format check of every C file.
 # The corpus is read from $OPTROM_CORPUS (default ../shared/corpus); tests
 # that need it skip visibly when it is absent.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
 export OPTROM_CORPUS="${OPTROM_CORPUS:-$(cd .. && pwd)/shared/corpus}"
+if [[ -d $OPTROM_CORPUS ]]; then
+	echo "corpus: $OPTROM_CORPUS"
+else
+	echo "corpus: $OPTROM_CORPUS is absent: the tests that need it skip ([SKIP] lines in their output)"
+fi
 passed=0
 failed=0
 stage_failed=()
@@ -36,7 +43,7 @@ stage() {
 
 stage "gcc build and test suite"
 log=$(mktemp)
-if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON >/dev/null &&
 	cmake --build build -j "$jobs"; then
 	ctest --test-dir build --output-on-failure -j "$jobs" 2>&1 | tee "$log"
 	count_ctest "$log"
@@ -46,11 +53,19 @@ else
 fi
 
 stage "clang build (warnings as errors)"
-if CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null &&
+if CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON >/dev/null &&
 	cmake --build build-clang -j "$jobs" >/dev/null; then
 	echo "clang build ok"
 else
 	stage_failed+=("clang build")
+	failed=$((failed + 1))
+fi
+
+stage "build matrix (gcc Release, MinSizeRel, Debug, -O1 + ASan; clang Release; warnings as errors)"
+if ./tests/build_matrix.sh; then
+	passed=$((passed + 1))
+else
+	stage_failed+=("build matrix")
 	failed=$((failed + 1))
 fi
 

@@ -5,6 +5,8 @@
 #include "tests/support/ydoc.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +169,71 @@ Test(extract, no_rom_writes_nothing_and_exits_3)
 	cr_expect_eq(res.status, 3);
 	cr_expect_neq(stat(path("x"), &st), 0, "a folder was created");
 	run_free(&res);
+	rb_free(&b);
+}
+
+/* Every entry of the temporary folder, dot files (temporary names) too. */
+static size_t all_entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static void assert_dir_refused(const char *in, const char *out, const char *what)
+{
+	struct run_result res;
+	size_t before = all_entries();
+	cr_assert(run_optrom(&res, "extract", in, "-d", out, NULL));
+	cr_expect_eq(res.status, 2, "%s: %.300s", what, res.err);
+	cr_expect_eq(run_count_lines(res.err), 1, "%s: %.300s", what, res.err);
+	cr_expect_not_null(strstr(res.err, "too long"), "%s: %.300s", what, res.err);
+	cr_expect_not_null(strstr(res.err, out), "%s: the path is not named: %.300s", what,
+	                   res.err);
+	cr_expect_eq(res.out_len, 0, "%s: %.300s", what, res.out);
+	cr_expect_eq(all_entries(), before, "%s: a file or folder was written", what);
+	run_free(&res);
+}
+
+/* "dir/././.../out", len or len - 1 bytes. */
+static void long_dir(char *out, size_t len)
+{
+	size_t n = (size_t)snprintf(out, len + 1, "%s", dir);
+	while (n + 2 + strlen("/out") <= len) {
+		memcpy(out + n, "/.", 2);
+		n += 2;
+	}
+	(void)snprintf(out + n, len + 1 - n, "/out");
+}
+
+/* A path that does not fit is one line naming it (exit 2), never a shorter
+ * path, and nothing is written, the folder included: -d DIR over PATH_MAX,
+ * and a DIR that fits while DIR/index.yaml, or a temporary name, would not. */
+Test(extract, over_long_paths_are_refused_and_write_nothing)
+{
+	struct rb b = fixture();
+	char *out = malloc(PATH_MAX + 200);
+	size_t n;
+	cr_assert_not_null(out);
+	cr_assert(rb_write_file(&b, path("card.rom")));
+	n = (size_t)snprintf(out, PATH_MAX + 200, "%s/", dir);
+	memset(out + n, 'd', PATH_MAX + 100 - n);
+	out[PATH_MAX + 100] = '\0';
+	assert_dir_refused(path("card.rom"), out, "-d over PATH_MAX");
+	/* "dir/././.../out", a folder that does not exist yet, 4086 or 4087
+	 * bytes: DIR/index.yaml is over PATH_MAX */
+	long_dir(out, PATH_MAX - 9);
+	assert_dir_refused(path("card.rom"), out, "DIR/index.yaml over PATH_MAX");
+	/* 4063 or 4064 bytes: every DIR/NAME fits, but the temporary name
+	 * DIR/.image00-x86-10de-1c02.rom.tmp-XXXXXX does not */
+	long_dir(out, PATH_MAX - 32);
+	assert_dir_refused(path("card.rom"), out, "a temporary name over PATH_MAX");
+	free(out);
 	rb_free(&b);
 }
 

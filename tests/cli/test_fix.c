@@ -4,6 +4,7 @@
  * memory. Skips visibly when the corpus or the Debian ROMs are absent. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "analyzer/analyze.h"
+#include "tests/support/expect.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
@@ -11,6 +12,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,8 +77,18 @@ static const char *corpus(void)
 #define NEED_CORPUS(var)                                                                           \
 	const char *var = corpus();                                                                \
 	if (!var)                                                                                  \
-	cr_skip_test("corpus folder absent (set $OPTROM_CORPUS or provide %s)",                    \
-	             OPTROM_DEFAULT_CORPUS)
+	skip_no_corpus()
+
+/* The note is visible without --verbose (expect_note_skip); cr_skip_test
+ * marks the test skipped. */
+static void skip_no_corpus(void)
+{
+	const char *dir = getenv("OPTROM_CORPUS") && *getenv("OPTROM_CORPUS")
+	                      ? getenv("OPTROM_CORPUS")
+	                      : OPTROM_DEFAULT_CORPUS;
+	expect_note_skip("corpus folder %s is absent: a corpus test is skipped", dir);
+	cr_skip_test("corpus folder %s is absent (set $OPTROM_CORPUS)", dir);
+}
 
 static bool exists(const char *p)
 {
@@ -115,6 +127,21 @@ static void save(const char *path, const uint8_t *buf, size_t len)
 {
 	struct rb b = {(uint8_t *)buf, len};
 	cr_assert(rb_write_file(&b, path), "cannot write %s", path);
+}
+
+/* A path into out, asserting that it fits: a cut path would test another
+ * file. */
+static void fmt_path(char *out, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fmt_path(char *out, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(out, cap, fmt, ap);
+	va_end(ap);
+	cr_assert(n >= 0 && (size_t)n < cap, "path too long for a %zu-byte buffer: %s...", cap,
+	          out);
 }
 
 static void tpath(char *out, size_t cap, const char *name)
@@ -279,7 +306,7 @@ static size_t read_manifest(const char *dir, struct manifest_row *rows, size_t c
 	char path[PATH_MAX], line[8192];
 	FILE *f;
 	size_t n = 0;
-	(void)snprintf(path, sizeof(path), "%s/MANIFEST.tsv", dir);
+	fmt_path(path, sizeof(path), "%s/MANIFEST.tsv", dir);
 	f = fopen(path, "r");
 	cr_assert_not_null(f, "%s", path);
 	while (fgets(line, sizeof(line), f) && n < cap) {
@@ -351,8 +378,8 @@ Test(fix, gtx1060_nvgi_trimmed_is_the_patched_file)
 	char in[PATH_MAX], want[PATH_MAX];
 	uint8_t *w, *out;
 	size_t wlen, olen;
-	(void)snprintf(in, sizeof(in), "%s/nvidia/pascal_gtx1060_GP106_nvgi.rom", dir);
-	(void)snprintf(want, sizeof(want), "%s/nvidia/pascal_gtx1060_GP106_patched.rom", dir);
+	fmt_path(in, sizeof(in), "%s/nvidia/pascal_gtx1060_GP106_nvgi.rom", dir);
+	fmt_path(want, sizeof(want), "%s/nvidia/pascal_gtx1060_GP106_patched.rom", dir);
 	cr_assert(load(want, &w, &wlen));
 	fix_to(in, "gtx1060.rom", "--trim", 0, &out, &olen);
 	cr_assert_eq(olen, wlen);
@@ -371,7 +398,7 @@ Test(fix, p3000m_bad_size_byte_sum_is_repaired_at_fix_offset)
 		uint8_t *src, *o;
 		size_t slen, olen, allow[1] = {0xfdff - 0xa00};
 		struct run r;
-		(void)snprintf(in, sizeof(in), "%s/%s", dir, files[i]);
+		fmt_path(in, sizeof(in), "%s/%s", dir, files[i]);
 		cr_assert(load(in, &src, &slen));
 		fix_to(in, "p.rom", NULL, 0, &o, &olen);
 		assert_same_except(o, olen, src + 0xa00, slen - 0xa00, allow, 1, files[i]);
@@ -457,7 +484,7 @@ Test(fix, clean_corpus_roms_come_out_byte_identical)
 	size_t n = 0;
 	static const char *kinds[] = {"amd", "nvidia", "other"};
 	for (size_t i = 0; i < 3; i++) {
-		(void)snprintf(sub, sizeof(sub), "%s/%s", dir, kinds[i]);
+		fmt_path(sub, sizeof(sub), "%s/%s", dir, kinds[i]);
 		n += for_each_rom(sub, assert_clean_identical);
 	}
 	cr_assert_geq(n, 30, "%zu clean corpus ROMs", n);
@@ -539,7 +566,7 @@ Test(fix, corpus_roms_behind_random_prefixes)
 	static const size_t lens[] = {3, 512, 1001, 0x4600};
 	for (size_t i = 0; i < sizeof(roms) / sizeof(roms[0]); i++) {
 		char in[PATH_MAX];
-		(void)snprintf(in, sizeof(in), "%s/%s", dir, roms[i]);
+		fmt_path(in, sizeof(in), "%s/%s", dir, roms[i]);
 		assert_prefix_stripped(in, lens, sizeof(lens) / sizeof(lens[0]));
 	}
 }
@@ -617,8 +644,8 @@ Test(fix, flipped_byte_in_each_x86_image_is_repaired_at_the_producers_byte)
 		char p[PATH_MAX];
 		if (cases[i].in_corpus && !dir)
 			continue;
-		(void)snprintf(p, sizeof(p), "%s%s%s", cases[i].in_corpus ? dir : "",
-		               cases[i].in_corpus ? "/" : "", cases[i].path);
+		fmt_path(p, sizeof(p), "%s%s%s", cases[i].in_corpus ? dir : "",
+		         cases[i].in_corpus ? "/" : "", cases[i].path);
 		if (!exists(p))
 			continue;
 		check_flip(p, cases[i].flip, cases[i].fix);
@@ -801,6 +828,84 @@ Test(fix, usage_and_io_errors_exit_2_and_write_nothing)
 		cr_expect_neq(stat("/sys/optrom-test.rom", &st), 0);
 	}
 	rb_free(&b);
+}
+
+/* Every entry of the temporary folder, dot files (temporary names) too. */
+static size_t all_entries(void)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *e;
+	size_t n = 0;
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/* A path that does not fit is refused with one line naming it: exit 2,
+ * nothing written (no temporary file either), never a shorter path. */
+static void assert_path_refused(const char *const *args, const char *named, const char *what)
+{
+	size_t before = all_entries();
+	struct run r = run_optrom(args);
+	cr_assert_eq(r.rc, 2, "%s: rc %d, stderr %.300s", what, r.rc, r.err);
+	cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s: not one line: %.300s",
+	             what, r.err);
+	cr_assert_not_null(strstr(r.err, "too long"), "%s: %.300s", what, r.err);
+	cr_assert_not_null(strstr(r.err, named), "%s: the path is not named: %.300s", what, r.err);
+	cr_assert_eq(all_entries(), before, "%s: a file was written", what);
+	run_free(&r);
+}
+
+/* "tmp/././.../name", len bytes long (len - strlen(tmp) - strlen(name) - 1
+ * rounded down to "/." pairs): a long path to a folder that exists. */
+static void long_path(char *out, size_t len, const char *name)
+{
+	size_t n = (size_t)snprintf(out, len + 1, "%s", tmp);
+	while (n + 2 + 1 + strlen(name) <= len) {
+		memcpy(out + n, "/.", 2);
+		n += 2;
+	}
+	(void)snprintf(out + n, len + 1 - n, "/%s", name);
+}
+
+Test(fix, over_long_paths_are_refused_and_write_nothing)
+{
+	char in[512], *out = malloc(PATH_MAX + 200), *lin = malloc(PATH_MAX);
+	struct rb b;
+	size_t n;
+	cr_assert(out && lin);
+	rb_init(&b);
+	rb_add_x86(&b, 0x8086, 0x100e, 4, true);
+	rb_prepend_pattern(&b, 100, 1);
+	tpath(in, sizeof(in), "in.rom");
+	save(in, b.data, b.len);
+	/* -o OUT over PATH_MAX */
+	n = (size_t)snprintf(out, PATH_MAX + 200, "%s/", tmp);
+	memset(out + n, 'a', PATH_MAX + 100 - n);
+	out[PATH_MAX + 100] = '\0';
+	const char *a1[] = {"fix", in, "-o", out, NULL};
+	assert_path_refused(a1, out, "OUT over PATH_MAX");
+	/* OUT fits and its folder exists, but the temporary name beside it
+	 * (".o.rom.tmp-XXXXXX") would be over PATH_MAX */
+	long_path(out, PATH_MAX - 2, "o.rom");
+	const char *a2[] = {"fix", in, "-o", out, NULL};
+	assert_path_refused(a2, out, "temporary name over PATH_MAX");
+	/* --in-place: IN fits, IN.bak would not; IN is left as it was */
+	long_path(lin, PATH_MAX - 2, "in.rom");
+	const char *a3[] = {"fix", "--in-place", lin, NULL};
+	assert_path_refused(a3, lin, ".bak over PATH_MAX");
+	{
+		uint8_t *k;
+		size_t kl;
+		cr_assert(load(in, &k, &kl));
+		cr_assert(kl == b.len && memcmp(k, b.data, kl) == 0, "IN was changed");
+		free(k);
+	}
+	rb_free(&b);
+	free(out);
+	free(lin);
 }
 
 Test(fix, in_place_keeps_a_correct_bak_and_is_idempotent)

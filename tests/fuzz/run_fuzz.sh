@@ -20,7 +20,7 @@ seconds=${FUZZ_SECONDS:-60}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 cc=${FUZZ_CC:-clang}
 
-cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_TESTS=OFF \
+cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_TESTS=OFF -DOPTROM_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 

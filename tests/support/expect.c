@@ -3,6 +3,7 @@
 #include "input/load.h"
 
 #include <openssl/evp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,16 @@ const char *expect_corpus_dir(void)
 {
 	const char *env = getenv("OPTROM_CORPUS");
 	return env && *env ? env : OPTROM_DEFAULT_CORPUS;
+}
+
+void expect_note_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("[SKIP] ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
 }
 
 bool expect_file_sha256(const char *path, char out[65])

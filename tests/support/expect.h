@@ -38,6 +38,13 @@ struct expect_row {
 /* The corpus folder: $OPTROM_CORPUS, else the build's default. */
 const char *expect_corpus_dir(void);
 
+/* A visible note that absent inputs (the corpus folder, Debian's ROMs) are
+ * skipped: "[SKIP] ..." on stderr. Not cr_log_warn: Criterion 2.4 exits 1
+ * after any warning (unless --ignore-warnings), so a suite whose checks all
+ * passed or skipped would fail; not cr_log_info, which only --verbose
+ * shows. Keep cr_log_warn for what is really wrong. */
+void expect_note_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Loads every row; *n rows (free() the array). Returns NULL when the TSV
  * cannot be read. Marks each row present when the file exists here and its
  * sha256 matches. */
