@@ -3,6 +3,7 @@
 #include "tests/support/expect.h"
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
+#include "tests/support/tmpdir.h"
 #include "tests/support/ydoc.h"
 
 #include <criterion/criterion.h>
@@ -14,31 +15,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
 static void make_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/optrom-cli-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
+	tmp_make("optrom-cli");
 }
 
-static void remove_tmp(void)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(cli, .init = make_tmp, .fini = remove_tmp, .timeout = 600);
-
-static const char *tmp_path(const char *name)
-{
-	static char buf[8][512];
-	static int k;
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
+TestSuite(cli, .init = make_tmp, .fini = tmp_remove, .timeout = 600);
 
 /* A ready two-image ROM, the same behind an NVGI container (fixable), and
  * a truncated one (broken). */
@@ -142,7 +124,7 @@ Test(cli, io_errors_are_one_line_and_exit_2)
 		cr_expect_eq(res.out_len, 0);
 		run_free(&res);
 	}
-	cr_assert(run_optrom(&res, "check", tmpdir, NULL));
+	cr_assert(run_optrom(&res, "check", tmp_dir(), NULL));
 	expect_run(2, "directory", &res);
 	cr_expect_not_null(strstr(res.err, "directory"));
 	run_free(&res);

@@ -2,6 +2,7 @@
  * and the refusal to overwrite. */
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
+#include "tests/support/tmpdir.h"
 #include "tests/support/ydoc.h"
 
 #include <criterion/criterion.h>
@@ -13,31 +14,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char dir[256];
-
 static void make_tmp(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/optrom-extract-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	tmp_make("optrom-extract");
 }
 
-static void remove_tmp(void)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(extract, .init = make_tmp, .fini = remove_tmp);
-
-static char *path(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", dir, name);
-	return buf[k];
-}
+TestSuite(extract, .init = make_tmp, .fini = tmp_remove);
 
 static uint8_t *read_all(const char *p, size_t *len)
 {
@@ -77,34 +59,34 @@ Test(extract, writes_images_driver_prefix_and_index)
 	uint8_t pe[0x200], *got;
 	size_t pe_len = rb_make_pe(pe, sizeof(pe), 0x8664, 11), len;
 	char out[512];
-	snprintf(out, sizeof(out), "%s/out", dir);
-	cr_assert(rb_write_file(&b, path("card.rom")));
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	snprintf(out, sizeof(out), "%s/out", tmp_dir());
+	cr_assert(rb_write_file(&b, tmp_path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, NULL));
 	cr_assert_eq(res.status, 0, "stderr: %s", res.err);
 	run_free(&res);
 
-	got = read_all(path("out/prefix-nvgi.bin"), &len);
+	got = read_all(tmp_path("out/prefix-nvgi.bin"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 0xA00);
 	cr_expect_arr_eq(got, b.data, 0xA00);
 	free(got);
-	got = read_all(path("out/image00-x86-10de-1c02.rom"), &len);
+	got = read_all(tmp_path("out/image00-x86-10de-1c02.rom"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 8 * 512);
 	cr_expect_arr_eq(got, b.data + 0xA00, 8 * 512);
 	free(got);
-	got = read_all(path("out/image01-efi-10de-1c02.rom"), &len);
+	got = read_all(tmp_path("out/image01-efi-10de-1c02.rom"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 4 * 512);
 	cr_expect_arr_eq(got, b.data + 0xA00 + 8 * 512, 4 * 512);
 	free(got);
-	got = read_all(path("out/image01-efi-10de-1c02.efi"), &len);
+	got = read_all(tmp_path("out/image01-efi-10de-1c02.efi"), &len);
 	cr_assert_not_null(got, "the decompressed driver was not written");
 	cr_expect_eq(len, pe_len);
 	cr_expect_arr_eq(got, pe, pe_len);
 	free(got);
 
-	got = read_all(path("out/index.yaml"), &len);
+	got = read_all(tmp_path("out/index.yaml"), &len);
 	cr_assert_not_null(got);
 	cr_assert(ydocs_parse((char *)got, len, &d));
 	{
@@ -129,30 +111,30 @@ Test(extract, existing_files_are_kept_without_force)
 	struct run_result res;
 	struct stat st1, st2;
 	char out[512];
-	snprintf(out, sizeof(out), "%s/out", dir);
-	cr_assert(rb_write_file(&b, path("card.rom")));
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	snprintf(out, sizeof(out), "%s/out", tmp_dir());
+	cr_assert(rb_write_file(&b, tmp_path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, NULL));
 	cr_assert_eq(res.status, 0);
 	run_free(&res);
 	/* make one existing file different, then extract again */
 	{
-		FILE *f = fopen(path("out/image00-x86-10de-1c02.rom"), "wb");
+		FILE *f = fopen(tmp_path("out/image00-x86-10de-1c02.rom"), "wb");
 		cr_assert_not_null(f);
 		fputs("mine", f);
 		fclose(f);
 	}
-	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st1), 0);
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_assert_eq(stat(tmp_path("out/image00-x86-10de-1c02.rom"), &st1), 0);
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, NULL));
 	cr_expect_eq(res.status, 2);
 	cr_expect_not_null(strstr(res.err, "already exists"), "%s", res.err);
 	cr_expect_eq(run_count_lines(res.err), 1);
 	run_free(&res);
-	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st2), 0);
+	cr_assert_eq(stat(tmp_path("out/image00-x86-10de-1c02.rom"), &st2), 0);
 	cr_expect_eq(st2.st_size, 4, "the existing file was overwritten");
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, "--force", NULL));
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, "--force", NULL));
 	cr_expect_eq(res.status, 0, "%s", res.err);
 	run_free(&res);
-	cr_assert_eq(stat(path("out/image00-x86-10de-1c02.rom"), &st2), 0);
+	cr_assert_eq(stat(tmp_path("out/image00-x86-10de-1c02.rom"), &st2), 0);
 	cr_expect_eq(st2.st_size, 8 * 512);
 	rb_free(&b);
 }
@@ -164,10 +146,10 @@ Test(extract, no_rom_writes_nothing_and_exits_3)
 	struct stat st;
 	rb_init(&b);
 	rb_append_fill(&b, 4096, 0xFF);
-	cr_assert(rb_write_file(&b, path("erased.rom")));
-	cr_assert(run_optrom(&res, "extract", path("erased.rom"), "-d", path("x"), NULL));
+	cr_assert(rb_write_file(&b, tmp_path("erased.rom")));
+	cr_assert(run_optrom(&res, "extract", tmp_path("erased.rom"), "-d", tmp_path("x"), NULL));
 	cr_expect_eq(res.status, 3);
-	cr_expect_neq(stat(path("x"), &st), 0, "a folder was created");
+	cr_expect_neq(stat(tmp_path("x"), &st), 0, "a folder was created");
 	run_free(&res);
 	rb_free(&b);
 }
@@ -175,7 +157,7 @@ Test(extract, no_rom_writes_nothing_and_exits_3)
 /* Every entry of the temporary folder, dot files (temporary names) too. */
 static size_t all_entries(void)
 {
-	DIR *d = opendir(dir);
+	DIR *d = opendir(tmp_dir());
 	struct dirent *e;
 	size_t n = 0;
 	cr_assert_not_null(d);
@@ -200,10 +182,10 @@ static void assert_dir_refused(const char *in, const char *out, const char *what
 	run_free(&res);
 }
 
-/* "dir/././.../out", len or len - 1 bytes. */
+/* "tmp_dir()/././.../out", len or len - 1 bytes. */
 static void long_dir(char *out, size_t len)
 {
-	size_t n = (size_t)snprintf(out, len + 1, "%s", dir);
+	size_t n = (size_t)snprintf(out, len + 1, "%s", tmp_dir());
 	while (n + 2 + strlen("/out") <= len) {
 		memcpy(out + n, "/.", 2);
 		n += 2;
@@ -220,19 +202,19 @@ Test(extract, over_long_paths_are_refused_and_write_nothing)
 	char *out = malloc(PATH_MAX + 200);
 	size_t n;
 	cr_assert_not_null(out);
-	cr_assert(rb_write_file(&b, path("card.rom")));
-	n = (size_t)snprintf(out, PATH_MAX + 200, "%s/", dir);
+	cr_assert(rb_write_file(&b, tmp_path("card.rom")));
+	n = (size_t)snprintf(out, PATH_MAX + 200, "%s/", tmp_dir());
 	memset(out + n, 'd', PATH_MAX + 100 - n);
 	out[PATH_MAX + 100] = '\0';
-	assert_dir_refused(path("card.rom"), out, "-d over PATH_MAX");
-	/* "dir/././.../out", a folder that does not exist yet, 4086 or 4087
+	assert_dir_refused(tmp_path("card.rom"), out, "-d over PATH_MAX");
+	/* "tmp_dir()/././.../out", a folder that does not exist yet, 4086 or 4087
 	 * bytes: DIR/index.yaml is over PATH_MAX */
 	long_dir(out, PATH_MAX - 9);
-	assert_dir_refused(path("card.rom"), out, "DIR/index.yaml over PATH_MAX");
+	assert_dir_refused(tmp_path("card.rom"), out, "DIR/index.yaml over PATH_MAX");
 	/* 4063 or 4064 bytes: every DIR/NAME fits, but the temporary name
 	 * DIR/.image00-x86-10de-1c02.rom.tmp-XXXXXX does not */
 	long_dir(out, PATH_MAX - 32);
-	assert_dir_refused(path("card.rom"), out, "a temporary name over PATH_MAX");
+	assert_dir_refused(tmp_path("card.rom"), out, "a temporary name over PATH_MAX");
 	free(out);
 	rb_free(&b);
 }
@@ -257,16 +239,16 @@ Test(extract, empty_driver_is_listed_not_written)
 	/* the EFI image starts after the 0xA00 container and 8 x86 blocks;
 	 * its stream header is at +0x50: CompSize, OrigSize */
 	rb_put32(&b, 0xA00 + 8 * 512 + 0x54, 0);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	cr_assert(rb_write_file(&b, path("card.rom")));
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	snprintf(out, sizeof(out), "%s/out", tmp_dir());
+	cr_assert(rb_write_file(&b, tmp_path("card.rom")));
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, NULL));
 	/* Broken (the report says pe-invalid): exit 3, what there is written. */
 	cr_expect_eq(res.status, 3, "%s", res.err);
 	cr_expect_not_null(strstr(res.err, "not extracted"), "%s", res.err);
 	run_free(&res);
-	cr_expect_eq(stat(path("out/image01-efi-10de-1c02.rom"), &st), 0);
-	cr_expect_neq(stat(path("out/image01-efi-10de-1c02.efi"), &st), 0);
-	cr_expect_eq(stat(path("out/index.yaml"), &st), 0);
+	cr_expect_eq(stat(tmp_path("out/image01-efi-10de-1c02.rom"), &st), 0);
+	cr_expect_neq(stat(tmp_path("out/image01-efi-10de-1c02.efi"), &st), 0);
+	cr_expect_eq(stat(tmp_path("out/index.yaml"), &st), 0);
 	rb_free(&b);
 }
 
@@ -289,20 +271,20 @@ Test(extract, damaged_driver_is_not_written)
 	char out[512];
 	cr_assert_gt(comp, 0x20);
 	rb_put32(&b, stream, comp - 0x10);
-	snprintf(out, sizeof(out), "%s/out", dir);
-	cr_assert(rb_write_file(&b, path("card.rom")));
-	cr_assert(run_optrom(&res, "info", path("card.rom"), NULL));
+	snprintf(out, sizeof(out), "%s/out", tmp_dir());
+	cr_assert(rb_write_file(&b, tmp_path("card.rom")));
+	cr_assert(run_optrom(&res, "info", tmp_path("card.rom"), NULL));
 	cr_expect_eq(res.status, 3, "%s", res.out);
 	cr_expect_not_null(strstr(res.out, "efi-decompress-failed"), "%s", res.out);
 	run_free(&res);
-	cr_assert(run_optrom(&res, "extract", path("card.rom"), "-d", out, NULL));
+	cr_assert(run_optrom(&res, "extract", tmp_path("card.rom"), "-d", out, NULL));
 	cr_expect_eq(res.status, 3, "%s", res.err);
 	cr_expect_not_null(strstr(res.err, "EFI driver not extracted"), "%s", res.err);
 	run_free(&res);
-	cr_expect_neq(stat(path("out/image01-efi-10de-1c02.efi"), &st), 0,
+	cr_expect_neq(stat(tmp_path("out/image01-efi-10de-1c02.efi"), &st), 0,
 	              "the damaged driver was written");
-	cr_expect_eq(stat(path("out/image01-efi-10de-1c02.rom"), &st), 0);
-	got = read_all(path("out/index.yaml"), &len);
+	cr_expect_eq(stat(tmp_path("out/image01-efi-10de-1c02.rom"), &st), 0);
+	got = read_all(tmp_path("out/index.yaml"), &len);
 	cr_assert_not_null(got);
 	cr_assert(ydocs_parse((char *)got, len, &d));
 	{

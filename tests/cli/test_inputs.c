@@ -8,6 +8,7 @@
 #include "tests/support/bytes.h"
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
+#include "tests/support/tmpdir.h"
 #include "tests/support/zip_builder.h"
 
 #include <criterion/criterion.h>
@@ -18,31 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static char tmpdir[256];
-
 static void make_tmp(void)
 {
-	snprintf(tmpdir, sizeof(tmpdir), "/tmp/optrom-inputs-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
+	tmp_make("optrom-inputs");
 }
 
-static void remove_tmp(void)
-{
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	cr_expect_eq(system(cmd), 0);
-}
-
-TestSuite(inputs, .init = make_tmp, .fini = remove_tmp, .timeout = 600);
-
-static const char *tmp_path(const char *name)
-{
-	static char buf[8][512];
-	static int k;
-	k = (k + 1) % 8;
-	snprintf(buf[k], sizeof(buf[k]), "%s/%s", tmpdir, name);
-	return buf[k];
-}
+TestSuite(inputs, .init = make_tmp, .fini = tmp_remove, .timeout = 600);
 
 #define E1000  "/usr/lib/ipxe/qemu/efi-e1000.rom"
 #define VIRTIO "/usr/lib/ipxe/qemu/efi-virtio.rom"

@@ -1,0 +1,37 @@
+#include "tests/support/tmpdir.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static char folder[256];
+
+void tmp_make(const char *prefix)
+{
+	cr_assert_lt(snprintf(folder, sizeof(folder), "/tmp/%s-XXXXXX", prefix),
+	             (int)sizeof(folder));
+	cr_assert_not_null(mkdtemp(folder), "cannot make %s", folder);
+}
+
+void tmp_remove(void)
+{
+	char cmd[512];
+	if (!folder[0])
+		return;
+	cr_assert_lt(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", folder), (int)sizeof(cmd));
+	cr_expect_eq(system(cmd), 0);
+}
+
+const char *tmp_dir(void)
+{
+	return folder;
+}
+
+const char *tmp_path(const char *name)
+{
+	static char buf[8][512];
+	static int k;
+	k = (k + 1) % 8;
+	cr_assert_lt(snprintf(buf[k], sizeof(buf[k]), "%s/%s", folder, name), (int)sizeof(buf[k]));
+	return buf[k];
+}

@@ -1,0 +1,16 @@
+/* One temporary folder per test (Criterion runs each test in its own
+ * process): made by a suite's .init, removed with everything in it by its
+ * .fini. Shared by the CLI tests that write files. */
+#ifndef OPTROM_TEST_TMPDIR_H
+#define OPTROM_TEST_TMPDIR_H
+
+/* Makes /tmp/PREFIX-XXXXXX (asserts on failure). */
+void tmp_make(const char *prefix);
+/* Removes it and what it holds. */
+void tmp_remove(void);
+/* The folder. */
+const char *tmp_dir(void);
+/* FOLDER/name; the result stays valid for the next 7 calls. */
+const char *tmp_path(const char *name);
+
+#endif
