@@ -119,8 +119,9 @@ Test(zip, good_archive_lists_its_members)
 Test(zip, rom_bytes_are_not_an_archive)
 {
 	uint8_t rom[4096];
-	struct span s = span_make(rom, sizeof(rom));
+	struct span s;
 	memset(rom, 0xFF, sizeof(rom));
+	s = span_make(rom, sizeof(rom));
 	rom[0] = 0x55;
 	rom[1] = 0xAA;
 	cr_expect(!zip_is_archive(&s));
