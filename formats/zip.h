@@ -20,9 +20,10 @@
 #define ZIP_EOCD_SIG      "PK\x05\x06"
 #define ZIP64_LOCATOR_SIG "PK\x06\x07"
 
-#define ZIP_EOCD_LEN          22u
-#define ZIP_CDIR_LEN          46u
-#define ZIP_LOCAL_LEN         30u
+/* Fixed parts of the records: their last declared field's end (below). */
+#define ZIP_EOCD_LEN          (ZIP_EOCD_OFF_COMMENT_LEN + 2u)  /* 22 */
+#define ZIP_CDIR_LEN          (ZIP_CDIR_OFF_LOCAL_OFFSET + 4u) /* 46 */
+#define ZIP_LOCAL_LEN         (ZIP_LOCAL_OFF_EXTRA_LEN + 2u)   /* 30 */
 #define ZIP64_LOCATOR_LEN     20u
 #define ZIP_MAX_COMMENT       0xFFFFu
 #define ZIP_MAX_MEMBERS       10000u /* more entries than any ROM collection needs */

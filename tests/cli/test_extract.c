@@ -154,23 +154,10 @@ Test(extract, no_rom_writes_nothing_and_exits_3)
 	rb_free(&b);
 }
 
-/* Every entry of the temporary folder, dot files (temporary names) too. */
-static size_t all_entries(void)
-{
-	DIR *d = opendir(tmp_dir());
-	struct dirent *e;
-	size_t n = 0;
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return n;
-}
-
 static void assert_dir_refused(const char *in, const char *out, const char *what)
 {
 	struct run_result res;
-	size_t before = all_entries();
+	size_t before = tmp_count_entries(tmp_dir());
 	cr_assert(run_optrom(&res, "extract", in, "-d", out, NULL));
 	cr_expect_eq(res.status, 2, "%s: %.300s", what, res.err);
 	cr_expect_eq(run_count_lines(res.err), 1, "%s: %.300s", what, res.err);
@@ -178,7 +165,8 @@ static void assert_dir_refused(const char *in, const char *out, const char *what
 	cr_expect_not_null(strstr(res.err, out), "%s: the path is not named: %.300s", what,
 	                   res.err);
 	cr_expect_eq(res.out_len, 0, "%s: %.300s", what, res.out);
-	cr_expect_eq(all_entries(), before, "%s: a file or folder was written", what);
+	cr_expect_eq(tmp_count_entries(tmp_dir()), before, "%s: a file or folder was written",
+	             what);
 	run_free(&res);
 }
 

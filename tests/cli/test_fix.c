@@ -6,6 +6,7 @@
 #include "analyzer/analyze.h"
 #include "tests/support/expect.h"
 #include "tests/support/rom_builder.h"
+#include "tests/support/tmpdir.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -830,31 +831,18 @@ Test(fix, usage_and_io_errors_exit_2_and_write_nothing)
 	rb_free(&b);
 }
 
-/* Every entry of the temporary folder, dot files (temporary names) too. */
-static size_t all_entries(void)
-{
-	DIR *d = opendir(tmp);
-	struct dirent *e;
-	size_t n = 0;
-	cr_assert_not_null(d);
-	while ((e = readdir(d)) != NULL)
-		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-	closedir(d);
-	return n;
-}
-
 /* A path that does not fit is refused with one line naming it: exit 2,
  * nothing written (no temporary file either), never a shorter path. */
 static void assert_path_refused(const char *const *args, const char *named, const char *what)
 {
-	size_t before = all_entries();
+	size_t before = tmp_count_entries(tmp);
 	struct run r = run_optrom(args);
 	cr_assert_eq(r.rc, 2, "%s: rc %d, stderr %.300s", what, r.rc, r.err);
 	cr_assert_eq(strchr(r.err, '\n'), r.err + strlen(r.err) - 1, "%s: not one line: %.300s",
 	             what, r.err);
 	cr_assert_not_null(strstr(r.err, "too long"), "%s: %.300s", what, r.err);
 	cr_assert_not_null(strstr(r.err, named), "%s: the path is not named: %.300s", what, r.err);
-	cr_assert_eq(all_entries(), before, "%s: a file was written", what);
+	cr_assert_eq(tmp_count_entries(tmp), before, "%s: a file was written", what);
 	run_free(&r);
 }
 

@@ -349,6 +349,35 @@ size_t rb_add_nv_private(struct rb *b, uint16_t device, size_t blocks)
 	return rb_add_image(b, &o);
 }
 
+void rb_nvidia_pascal(struct rb *b, bool nbsi)
+{
+	struct rb sub;
+	struct rb_image_opts o = rb_x86_opts(0x10DE, 0x1BA1, 0x20, false);
+	rb_init(b);
+	o.npde = true;
+	o.npde_blocks = 0x10;
+	rb_add_image(b, &o);
+	rb_init(&sub);
+	rb_add_nv_private(&sub, 0x1B80, 8);
+	if (nbsi) {
+		memset(&o, 0, sizeof(o));
+		o.code_type = 0x70;
+		o.vendor = 0x10DE;
+		o.blocks = 8;
+		o.nvidia_private = true;
+		rb_add_image(&sub, &o);
+	} else {
+		rb_add_nv_private(&sub, 0x1B80, 8);
+	}
+	assert(sub.len == 0x2000);
+	memcpy(b->data + 0x2000, sub.data, sub.len);
+	rb_free(&sub);
+	rb_balance(b, 0, 0x1FFF); /* the whole umbrella (size byte 0x20) sums to 0 */
+	o = rb_efi_opts(0x10DE, 0x1BA1, 4, true);
+	o.npde = true;
+	rb_add_image(b, &o);
+}
+
 void rb_prepend_nvgi(struct rb *b, unsigned version, size_t prefix_len)
 {
 	struct rb h;

@@ -49,6 +49,14 @@ struct rb_image_opts rb_efi_opts(uint16_t vendor, uint16_t device, size_t blocks
  * 0x10DE, PCIR revision 0, with an NPDE; returns its offset in b. */
 size_t rb_add_nv_private(struct rb *b, uint16_t device, size_t blocks);
 
+/* A Pascal-style NVIDIA ROM of 0x4800 bytes: an x86 image 10de:1ba1 whose
+ * size byte and PCIR length (0x20 blocks, balanced over all of them) cover
+ * two NVIDIA private images at 0x2000 and 0x3000 (8 blocks each: a 0xE0
+ * 'VN' + NPDS image of device 1b80, then an NBSI 0x70 image of device 0 when
+ * nbsi is set, else a second 0xE0), its NPDE saying 0x10 blocks; then an EFI
+ * image (4 blocks, last, with an NPDE). */
+void rb_nvidia_pascal(struct rb *b, bool nbsi);
+
 /* Appends n bytes of value v (padding) or of a pattern (seed). */
 void rb_append_fill(struct rb *b, size_t n, uint8_t v);
 void rb_append_pattern(struct rb *b, size_t n, uint32_t seed);

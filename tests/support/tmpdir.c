@@ -1,8 +1,10 @@
 #include "tests/support/tmpdir.h"
 
 #include <criterion/criterion.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static char folder[256];
 
@@ -25,6 +27,18 @@ void tmp_remove(void)
 const char *tmp_dir(void)
 {
 	return folder;
+}
+
+size_t tmp_count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+	cr_assert_not_null(d, "cannot list %s", dir);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
 }
 
 const char *tmp_path(const char *name)

@@ -4,6 +4,8 @@
 #ifndef OPTROM_TEST_TMPDIR_H
 #define OPTROM_TEST_TMPDIR_H
 
+#include <stddef.h>
+
 /* Makes /tmp/PREFIX-XXXXXX (asserts on failure). */
 void tmp_make(const char *prefix);
 /* Removes it and what it holds. */
@@ -12,5 +14,9 @@ void tmp_remove(void);
 const char *tmp_dir(void);
 /* FOLDER/name; the result stays valid for the next 7 calls. */
 const char *tmp_path(const char *name);
+
+/* Entries of folder dir, dot files (temporary names) too: what a refused
+ * write must leave unchanged. */
+size_t tmp_count_entries(const char *dir);
 
 #endif

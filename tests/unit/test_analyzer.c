@@ -852,38 +852,11 @@ Test(analyzer, efi_signature_invalid)
  * says its own code is 0x10 blocks; inside the umbrella a 'VN'/NPDS E0
  * image (8 blocks) and a 'VN'/NPDS 0x70 NBSI image (8 blocks, no NPDE);
  * then an EFI image (4 blocks, PCIR last). */
-static void nvidia_rom(struct rb *b)
-{
-	struct rb sub;
-	struct rb_image_opts o = rb_x86_opts(0x10DE, 0x1BA1, 0x20, false);
-	rb_init(b);
-	o.npde = true;
-	o.npde_blocks = 0x10;
-	rb_add_image(b, &o);
-
-	rb_init(&sub);
-	rb_add_nv_private(&sub, 0x1B80, 8);
-	memset(&o, 0, sizeof(o));
-	o.code_type = 0x70;
-	o.vendor = 0x10DE;
-	o.blocks = 8;
-	o.nvidia_private = true;
-	rb_add_image(&sub, &o);
-	cr_assert_eq(sub.len, 0x2000);
-	memcpy(b->data + 0x2000, sub.data, sub.len);
-	rb_free(&sub);
-	rb_balance(b, 0, 0x1FFF); /* the whole umbrella (size byte 0x20) sums to 0 */
-
-	o = rb_efi_opts(0x10DE, 0x1BA1, 4, true);
-	o.npde = true;
-	rb_add_image(b, &o);
-}
-
 Test(analyzer, nvidia_standard_and_npde_chains)
 {
 	struct rb b;
 	struct rom_analysis *r;
-	nvidia_rom(&b);
+	rb_nvidia_pascal(&b, true);
 	cr_assert_eq(b.len, 0x4800);
 	r = analyze(&b);
 	cr_assert_eq(r->verdict, VERDICT_READY, "%s",

@@ -24,27 +24,15 @@ static struct rom_analysis *analyze_bytes(const uint8_t *data, size_t len)
 	return a;
 }
 
-/* x86 umbrella (NPDE sub-image 0x2000) holding two NVIDIA private images,
- * then an EFI image: the standard chain, NVIDIA's chain and the scan after
- * the chain all reach some of the same offsets. */
+/* The builder's Pascal ROM (an x86 umbrella holding two NVIDIA private
+ * images, then an EFI image) and a backup copy of the EFI image after the
+ * chain: the standard chain, NVIDIA's chain and the scan after the chain
+ * all reach some of the same offsets. */
 static void nvidia_rom(struct rb *b)
 {
-	struct rb sub;
-	struct rb_image_opts o = rb_x86_opts(0x10DE, 0x1BA1, 0x20, false);
-	rb_init(b);
+	struct rb_image_opts o = rb_efi_opts(0x10DE, 0x1BA1, 4, true);
+	rb_nvidia_pascal(b, false);
 	o.npde = true;
-	o.npde_blocks = 0x10;
-	rb_add_image(b, &o);
-	rb_init(&sub);
-	rb_add_nv_private(&sub, 0x1B80, 8);
-	rb_add_nv_private(&sub, 0x1B80, 8);
-	memcpy(b->data + 0x2000, sub.data, sub.len);
-	rb_free(&sub);
-	rb_balance(b, 0, 0x1FFF);
-	o = rb_efi_opts(0x10DE, 0x1BA1, 4, true);
-	o.npde = true;
-	rb_add_image(b, &o);
-	/* a backup copy of the EFI image after the chain */
 	rb_add_image(b, &o);
 }
 
