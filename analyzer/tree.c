@@ -106,14 +106,21 @@ static void decode_checksum(struct rom_node *n, const struct span *s)
 
 /* The legacy $PnP expansion header of an x86 image (PnP BIOS spec appendix
  * A): iPXE and SeaBIOS ROMs carry one; vendor VGA BIOSes keep other bytes
- * at +0x1A, so a missing signature is no finding. */
+ * at +0x1A, so a missing signature is no finding. A header is the image's
+ * only when all of it lies in the image's own bytes (size byte x 512, the
+ * bytes firmware copies and sums): one outside is not looked at, so fix
+ * never edits a byte that belongs to something else. */
 static void decode_pnp(struct rom_node *n, const struct span *s)
 {
 	struct rom_pnp *p = &n->pnp;
+	struct span own;
+	size_t own_len = (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
 	p->status = PCI_BAD_POINTER;
-	if (!n->hdr.has_pnp_field || n->hdr.pnp_offset == 0)
+	if (!n->hdr.has_pnp_field || n->hdr.pnp_offset == 0 ||
+	    !span_sub(s, n->offset, own_len, &own))
 		return;
-	p->status = pci_pnp_decode(s, n->offset, n->hdr.pnp_offset, &p->hdr);
+	/* Decoded within own: its fields and its summed length must fit. */
+	p->status = pci_pnp_decode(&own, 0, n->hdr.pnp_offset, &p->hdr);
 	p->offset = n->offset + n->hdr.pnp_offset;
 	if (p->status != PCI_OK)
 		return;

@@ -229,8 +229,10 @@ static bool sum_after_edits(struct patch_plan *p, int i, size_t first_edit, size
 /* The $PnP header's own checksum (PnP BIOS spec A.3: the byte at +9
  * balances the header), as iPXE's fixrom.pl keeps it; before the image
  * checksum, which then covers this edit too. */
-static void plan_pnp(struct patch_plan *p, const struct rom_node *n, int i, size_t first_edit)
+static void plan_pnp(struct patch_plan *p, const struct rom_analysis *a, const struct rom_node *n,
+                     int i, size_t first_edit)
 {
+	const struct rom_image *other;
 	const struct rom_pnp *pnp = &n->pnp;
 	size_t len = (size_t)pnp->hdr.length_units * 16u;
 	size_t fix = pnp->offset + PNP_OFF_CHECKSUM;
@@ -244,6 +246,14 @@ static void plan_pnp(struct patch_plan *p, const struct rom_node *n, int i, size
 	if (fix < p->keep_start || fix >= p->keep_end) {
 		cannot(p, "image %d: the $PnP checksum byte 0x%zx lies outside the kept bytes", i,
 		       fix);
+		return;
+	}
+	other = other_image_at(a, n->offset, fix);
+	if (other) {
+		cannot(p,
+		       "image %d: the $PnP checksum byte 0x%zx lies inside another image (at "
+		       "0x%zx); refusing to change it",
+		       i, fix, other->offset);
 		return;
 	}
 	newb = (uint8_t)(oldb - sum);
@@ -349,7 +359,7 @@ static void plan_image(struct patch_plan *p, const struct rom_analysis *a, const
 				         i, img->offset, img->offset + img->length, oldb);
 		}
 	}
-	plan_pnp(p, n, i, first);
+	plan_pnp(p, a, n, i, first);
 	plan_checksum(p, a, s, i, first);
 }
 

@@ -39,7 +39,8 @@ static void check_node(const struct rom_analysis *a, const uint8_t *data, size_t
 	if (n->pcir.code_type == PCI_CODE_X86 && n->hdr.signature == PCI_ROM_SIG)
 		expect_once(FMT_DEC_PRODUCER, data, n->offset, name, i);
 	if (n->pnp.status == PCI_OK)
-		expect_once(FMT_DEC_PNP, data, n->pnp.offset, name, i);
+		/* decoded within the image's own bytes (analyzer/tree.c) */
+		expect_once(FMT_DEC_PNP, data + n->offset, n->hdr.pnp_offset, name, i);
 	if (n->driver && n->driver->state == DRIVER_OK) {
 		if (n->efi.compression == EFI_COMPRESSION_EFI)
 			expect_once(FMT_DEC_EFI_DECOMPRESS, data + n->driver->payload_offset, 0,

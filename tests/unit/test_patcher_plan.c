@@ -538,3 +538,29 @@ Test(patcher_plan, bad_pnp_checksum_is_balanced_then_the_image)
 	fixed_free(&f);
 	rb_free(&b);
 }
+
+/* A $PnP header that lies past the image's own bytes (size byte x 512) is
+ * not the image's: no header, no finding, and fix touches nothing there. */
+Test(patcher_plan, pnp_header_outside_the_image_is_not_looked_at)
+{
+	struct rb b;
+	struct fixed f;
+	pnp_image(&b, 0x00);
+	/* a second image after it; the pointer leads into that image */
+	rb_put16(&b, PCI_ROM_HDR_OFF_PNP_PTR, 4 * 512 + 0x80);
+	rb_put8(&b, PCI_ROM_HDR_OFF_SIZE, 4);
+	rb_balance(&b, 0, 4 * 512 - 1);
+	rb_add_x86(&b, 0x8086, 0x100e, 4, true);
+	memcpy(b.data + 4 * 512 + 0x80, b.data + 0x80, 0x20); /* a $PnP there */
+	rb_balance(&b, 4 * 512, 4 * 512 - 1);
+	/* image 0 must not be last for the chain to reach image 1 */
+	b.data[b.data[PCI_ROM_HDR_OFF_PCIR_PTR] + PCIR_OFF_INDICATOR] = 0;
+	rb_balance(&b, 0, 4 * 512 - 1);
+	fix(&b, NULL, &f);
+	cr_expect_neq(rom_chain_node(f.in, 0)->pnp.status, PCI_OK);
+	cr_expect_null(find_pnp(f.in));
+	for (size_t i = 0; i < f.plan->n_edits; i++)
+		cr_expect_neq(f.plan->edits[i].kind, PATCH_EDIT_PNP_CHECKSUM);
+	fixed_free(&f);
+	rb_free(&b);
+}
