@@ -111,15 +111,6 @@ void chain_walk_nvidia(struct rom_analysis *a, const struct span *s, size_t star
 	walk(a, s, start, true, w);
 }
 
-/* Could an image start at off? Its first bytes must be one of the image
- * signatures before a probe is worth a node. */
-static bool has_image_signature(const struct span *s, size_t off)
-{
-	uint16_t sig;
-	return span_u16le(s, off, &sig) &&
-	       (sig == PCI_ROM_SIG || sig == PCI_ROM_SIG_NV || sig == PCI_ROM_SIG_NV2);
-}
-
 size_t chain_scan_after(struct rom_analysis *a, const struct span *s, size_t rom_offset,
                         size_t from, struct rom_image *out, size_t cap)
 {
@@ -131,7 +122,7 @@ size_t chain_scan_after(struct rom_analysis *a, const struct span *s, size_t rom
 	while (n < cap && size_add(rom_offset, rel, &off) && off < s->len) {
 		size_t step = PCI_ROM_BLOCK;
 		const struct rom_node *node =
-		    has_image_signature(s, off) ? tree_probe(a, s, off) : NULL;
+		    pci_rom_sig_at(s, off, true) ? tree_probe(a, s, off) : NULL;
 		if (node && node->status == PCI_OK) {
 			struct rom_image *img = &out[n++];
 			img->node = tree_index(a, node);

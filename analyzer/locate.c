@@ -14,7 +14,7 @@
 static bool is_candidate(struct rom_analysis *a, const struct span *s, size_t off)
 {
 	const struct rom_node *n;
-	if (!span_eq(s, off, "\x55\xAA", 2))
+	if (!pci_rom_sig_at(s, off, false))
 		return false;
 	n = tree_probe(a, s, off);
 	return n && rom_node_status(n, false) == PCI_OK;
@@ -56,11 +56,12 @@ static size_t collect_candidates(struct rom_analysis *a, const struct span *s, s
 	size_t n_reached = 0;
 	const uint8_t *p = s->data;
 	for (size_t off = 0; off + 1 < s->len && n < cap;) {
-		const uint8_t *hit = memchr(p + off, 0x55, s->len - 1 - off);
+		/* memchr for the signature's first byte, then the whole of it */
+		const uint8_t *hit = memchr(p + off, PCI_ROM_SIG & 0xFFu, s->len - 1 - off);
 		if (!hit)
 			break;
 		off = (size_t)(hit - p);
-		if (p[off + 1] != 0xAA) {
+		if (!pci_rom_sig_at(s, off, false)) {
 			off++;
 			continue;
 		}

@@ -94,11 +94,12 @@ void rules_no_rom(struct rom_analysis *a, const struct span *s)
 {
 	struct finding_list *l = &a->findings;
 	int fill = uniform_byte(s, 0);
+	uint16_t sig;
 	if (s->len == 0) {
 		finding_add(l, FINDING_NO_ROM, -1, false, 0, "the file is empty");
 		return;
 	}
-	if (span_eq(s, 0, "\x55\xAA", 2)) {
+	if (pci_rom_sig_at(s, 0, false)) {
 		const struct rom_node *n0 = rom_node_at(a, 0);
 		if (isa_rom(a, s, n0)) {
 			finding_add(
@@ -123,7 +124,7 @@ void rules_no_rom(struct rom_analysis *a, const struct span *s)
 		            "NVGI container (IFR v%u) but no PCI ROM: %s; no 55AA image with a PCI "
 		            "data structure anywhere in %zu bytes",
 		            a->nvgi.version, nvgi_status_str(a->nvgi_status), s->len);
-	else if (span_eq(s, 0, "VN", 2) && uniform_byte(s, 2) == 0xFF)
+	else if (span_u16le(s, 0, &sig) && sig == PCI_ROM_SIG_NV && uniform_byte(s, 2) == 0xFF)
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
 		            "only an NVIDIA 'VN' signature followed by 0xFF: a failed or erased "
 		            "flash");
@@ -170,7 +171,7 @@ void rules_prefix(struct rom_analysis *a, const struct span *s)
 		/* 55AA at offset 0 that failed validation is a damaged first
 		 * image, not a prefix: stripping it would silently drop it. */
 		const struct rom_node *n0 = rom_node_at(a, 0);
-		if (span_eq(s, 0, "\x55\xAA", 2) && n0)
+		if (pci_rom_sig_at(s, 0, false) && n0)
 			report_bad_first_image(a, s, n0);
 		finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
 		            "0x%zx bytes of unrecognised data before the ROM at 0x%zx (%s)",

@@ -42,6 +42,18 @@ enum pci_status {
 
 const char *pci_status_str(enum pci_status st);
 
+/* True when an image signature starts at off: 55 AA, and with allow_nvidia
+ * also NVIDIA's 'VN' and 0xBB77 private-image signatures. A cheap look
+ * before a probe (the scans use it); a probe decides. */
+static inline bool pci_rom_sig_at(const struct span *s, size_t off, bool allow_nvidia)
+{
+	uint16_t sig;
+	if (!span_u16le(s, off, &sig))
+		return false;
+	return sig == PCI_ROM_SIG ||
+	       (allow_nvidia && (sig == PCI_ROM_SIG_NV || sig == PCI_ROM_SIG_NV2));
+}
+
 struct pci_rom_header {
 	uint16_t signature;
 	uint8_t

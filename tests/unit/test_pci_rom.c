@@ -487,3 +487,16 @@ Test(pci_rom, status_and_producer_names)
 	cr_assert_str_eq(pci_producer_name(PCI_PRODUCER_NVIDIA), "nvidia");
 	cr_assert_str_eq(pci_producer_name(PCI_PRODUCER_UNKNOWN), "unknown");
 }
+
+Test(pci_rom, signature_look_is_bounded_and_views_differ)
+{
+	static const uint8_t b[] = {0x55, 0xAA, 'V', 'N', 0x77, 0xBB, 0x55};
+	struct span s = span_make(b, sizeof(b));
+	cr_expect(pci_rom_sig_at(&s, 0, false));
+	cr_expect_not(pci_rom_sig_at(&s, 2, false), "'VN' is not an image to firmware");
+	cr_expect(pci_rom_sig_at(&s, 2, true));
+	cr_expect(pci_rom_sig_at(&s, 4, true));
+	cr_expect_not(pci_rom_sig_at(&s, 1, true));
+	cr_expect_not(pci_rom_sig_at(&s, 6, false), "one byte left: no signature");
+	cr_expect_not(pci_rom_sig_at(&s, SIZE_MAX, true));
+}
