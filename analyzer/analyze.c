@@ -29,12 +29,13 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 /* The EFI drivers of the standard chain, each decoded once into its node. */
 static void decode_drivers(struct rom_analysis *a, const struct span *s)
 {
+	size_t budget = TREE_DRIVER_BUDGET;
 	for (size_t i = 0; i < a->chain.n; i++) {
 		struct rom_node *n = &a->nodes[a->chain.images[i].node];
 		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
 		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
 			continue;
-		if (!tree_decode_driver(n, s))
+		if (!tree_decode_driver(n, s, &budget))
 			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
 			            "image %zu: out of memory while decoding its EFI driver", i);
 	}

@@ -39,48 +39,68 @@ static void fill_pe(struct rom_pe *pe, const uint8_t *data, size_t len)
 	free(info);
 }
 
+/* Takes n bytes of decoding from *budget; false (and nothing taken) when
+ * they do not fit. */
+static bool budget_take(size_t *budget, size_t n)
+{
+	if (n > *budget)
+		return false;
+	*budget -= n;
+	return true;
+}
+
 /* Compression 1: EFI 1.1 (pbit 4), what EDK2 PciBus asks the UEFI
  * decompress protocol for. A clean decode settles it; otherwise both
  * variants are tried as a diagnostic (UEFITool's rule), so that a Tiano
  * stream is named as such. */
-static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n)
+static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n, size_t *budget)
 {
 	struct efi_decomp_result res = {0};
 	enum efi_decomp_status st =
 	    efi_decomp_info(p, n, &d->compressed_size, &d->decompressed_size);
 	uint8_t *buf = NULL;
-	bool clean = false, overrun;
-	if (st == EFI_DECOMP_OK) {
+	bool header_ok = st == EFI_DECOMP_OK;
+	if (header_ok) {
+		if (!budget_take(budget, d->decompressed_size)) {
+			d->state = DRIVER_NOT_DECODED;
+			(void)snprintf(d->variant, sizeof(d->variant), "untried");
+			(void)snprintf(d->decompress_error, sizeof(d->decompress_error),
+			               "not decompressed: the decode limit is spent");
+			return true;
+		}
 		buf = malloc(d->decompressed_size ? d->decompressed_size : 1);
 		if (!buf)
 			return false;
 		st = efi_decompress_ex(p, n, EFI_DECOMP_EFI11, buf, d->decompressed_size, &res);
-		clean = st == EFI_DECOMP_OK && !res.overrun;
+		/* A try costs what it wrote: give back what a failed one did not. */
+		*budget += d->decompressed_size - res.out_len;
 	}
-	(void)snprintf(d->variant, sizeof(d->variant), "%s",
-	               clean ? "efi" : efi_decomp_guess_str(efi_decomp_guess(p, n)));
-	if (st == EFI_DECOMP_OK && !clean && strcmp(d->variant, "tiano") == 0)
-		st = EFI_DECOMP_BAD_VARIANT;
-	/* Reading past CompSize yields zero bits by the format, but no
-	 * well-formed stream does it: the stream was cut, or OrigSize lies. */
-	overrun = st == EFI_DECOMP_OK && !clean;
-	if (st != EFI_DECOMP_OK || overrun) {
-		free(buf);
-		d->state = DRIVER_DECOMPRESS_FAILED;
-		(void)snprintf(d->decompress_error, sizeof(d->decompress_error), "%s",
-		               overrun ? "stream ends before its declared size"
-		               : st == EFI_DECOMP_BAD_VARIANT ? "Tiano (pbit 5) stream, firmware "
-		                                                "decodes EFI 1.1"
-		                                              : efi_decomp_status_str(st));
+	if (st == EFI_DECOMP_OK) {
+		(void)snprintf(d->variant, sizeof(d->variant), "efi");
+		d->bytes = buf;
+		d->length = res.out_len;
+		d->state = DRIVER_OK;
 		return true;
 	}
-	d->bytes = buf;
-	d->length = res.out_len;
-	d->state = DRIVER_OK;
+	free(buf);
+	/* The diagnostic decodes the stream twice more (not at all when the
+	 * header is refused: then neither variant can be tried). */
+	if (!header_ok || budget_take(budget, 2 * (size_t)d->decompressed_size))
+		(void)snprintf(d->variant, sizeof(d->variant), "%s",
+		               efi_decomp_guess_str(efi_decomp_guess(p, n)));
+	else
+		(void)snprintf(d->variant, sizeof(d->variant), "untried");
+	if (strcmp(d->variant, "tiano") == 0)
+		st = EFI_DECOMP_BAD_VARIANT;
+	d->state = DRIVER_DECOMPRESS_FAILED;
+	(void)snprintf(d->decompress_error, sizeof(d->decompress_error), "%s",
+	               st == EFI_DECOMP_BAD_VARIANT
+	                   ? "Tiano (pbit 5) stream, firmware decodes EFI 1.1"
+	                   : efi_decomp_status_str(st));
 	return true;
 }
 
-bool tree_decode_driver(struct rom_node *n, const struct span *s)
+bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget)
 {
 	struct rom_driver *d;
 	if (n->driver)
@@ -97,7 +117,7 @@ bool tree_decode_driver(struct rom_node *n, const struct span *s)
 		return true;
 	}
 	if (n->efi.compression == EFI_COMPRESSION_EFI) {
-		if (!decompress(d, s->data + d->payload_offset, d->payload_length))
+		if (!decompress(d, s->data + d->payload_offset, d->payload_length, budget))
 			return false;
 	} else if (n->efi.compression == EFI_COMPRESSION_NONE) {
 		d->decompressed_size = (uint32_t)d->payload_length;

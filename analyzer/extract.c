@@ -30,7 +30,7 @@ static void driver_item(struct extract_item *it, const struct rom_node *n)
 	}
 	/* keep the entry so the index says why there is no file */
 	(void)snprintf(it->note, sizeof(it->note), "%s",
-	               d && d->state == DRIVER_DECOMPRESS_FAILED
+	               d && (d->state == DRIVER_DECOMPRESS_FAILED || d->state == DRIVER_NOT_DECODED)
 	                   ? d->decompress_error
 	                   : "no driver payload (or an empty one)");
 }

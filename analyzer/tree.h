@@ -34,6 +34,14 @@
  * for the chains and the scan after them. */
 #define TREE_MAX_NODES       65536u
 #define TREE_MAX_SCAN_PROBES 32768u
+/* Output bytes that decompressing the chain's EFI drivers may cost one
+ * analysis, the diagnostic tries of both variants included: one driver of
+ * the largest size the decoder accepts (EFI_DECOMP_MAX_ORIG), 84 times the
+ * largest in the corpus and Debian's ROMs (191 KiB). A stream of 22 bytes
+ * may legally declare 16 MiB (single-symbol codes that repeat 256-byte
+ * copies in 0 bits) and a chain holds 32 images, so without a limit a
+ * 16 KiB file costs half a GiB and seconds (tests/bench/bench_locate.sh). */
+#define TREE_DRIVER_BUDGET (16u * 1024u * 1024u)
 
 /* 0 is no verdict at all: a zeroed analysis never reads as ready. */
 enum rom_verdict { VERDICT_UNSET = 0, VERDICT_READY, VERDICT_FIXABLE, VERDICT_BROKEN };
@@ -72,7 +80,8 @@ enum driver_state {
 	DRIVER_BAD_OFFSET,      /* the image offset is outside the initialization bytes */
 	DRIVER_BAD_COMPRESSION, /* compression type neither 0 nor 1 */
 	DRIVER_DECOMPRESS_FAILED,
-	DRIVER_OK, /* bytes hold the PE driver */
+	DRIVER_NOT_DECODED, /* TREE_DRIVER_BUDGET spent by the drivers before it */
+	DRIVER_OK,          /* bytes hold the PE driver */
 };
 
 /* The EFI driver of an EFI image: decoded once, the bytes owned. */
@@ -82,7 +91,7 @@ struct rom_driver {
 	size_t payload_length;
 	uint32_t compressed_size; /* compression 1: the stream header's sizes */
 	uint32_t decompressed_size;
-	char variant[12]; /* "efi", "tiano", "ambiguous" or "none" (diagnostic) */
+	char variant[12]; /* "efi", "tiano", "ambiguous", "none" or "untried" (diagnostic) */
 	char decompress_error[64];
 	uint8_t *bytes; /* the PE driver (decompressed when compressed); NULL unless DRIVER_OK */
 	size_t length;

@@ -19,8 +19,11 @@ struct rom_node *tree_probe(struct rom_analysis *a, const struct span *s, size_t
 size_t tree_index(const struct rom_analysis *a, const struct rom_node *n);
 
 /* Decodes the EFI driver of node n once (an EFI image with a valid EFI ROM
- * header): payload, decompression, PE view, GOP version. No findings: the
- * rules read the result. False only when memory ran out. */
-bool tree_decode_driver(struct rom_node *n, const struct span *s);
+ * header): payload, decompression, PE view, GOP version. Each decompression
+ * try takes its OrigSize from *budget (start at TREE_DRIVER_BUDGET); one
+ * that does not fit is not made (DRIVER_NOT_DECODED, or variant "untried"
+ * for the diagnostic). No findings: the rules read the result. False only
+ * when memory ran out. */
+bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget);
 
 #endif

@@ -377,9 +377,15 @@ static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, si
                                          size_t *pos)
 {
 	uint32_t block_left = 0;
+	const uint64_t limit = (uint64_t)d->bits.src.len * 8u;
 	while (*pos < end) {
 		enum efi_decomp_status st;
 		unsigned c;
+		/* Past CompSize the format reads zero bits (EDK2 FillBuf), and a
+		 * zero-bit stream can run on to OrigSize; no well-formed stream
+		 * gets here, so stop now instead of making up to 16 MiB. */
+		if (d->bits.used > limit)
+			return EFI_DECOMP_TRUNCATED_STREAM;
 		if (block_left == 0) {
 			st = read_block_header(d, &block_left);
 			if (st != EFI_DECOMP_OK)
@@ -426,6 +432,8 @@ const char *efi_decomp_status_str(enum efi_decomp_status st)
 		return "out of memory";
 	case EFI_DECOMP_BAD_VARIANT:
 		return "unknown compression variant";
+	case EFI_DECOMP_TRUNCATED_STREAM:
+		return "stream ends before its declared size";
 	}
 	return "unknown status";
 }
@@ -492,6 +500,8 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
 	st = decode_all(d, dst, end, &res->out_len);
 	res->bits_used = d->bits.used;
 	res->overrun = d->bits.used > (uint64_t)stream->len * 8u;
+	if (st == EFI_DECOMP_OK && res->overrun)
+		st = EFI_DECOMP_TRUNCATED_STREAM; /* the last symbol read past the end */
 	free(d);
 	return st;
 }
@@ -536,7 +546,7 @@ static bool variant_works(const uint8_t *src, size_t src_len, enum efi_decomp_va
                           uint8_t *buf, size_t cap)
 {
 	struct efi_decomp_result res;
-	return efi_decompress_ex(src, src_len, v, buf, cap, &res) == EFI_DECOMP_OK && !res.overrun;
+	return efi_decompress_ex(src, src_len, v, buf, cap, &res) == EFI_DECOMP_OK;
 }
 
 enum efi_decomp_guess efi_decomp_guess(const uint8_t *src, size_t src_len)

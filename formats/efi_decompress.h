@@ -40,6 +40,12 @@ enum efi_decomp_status {
 	EFI_DECOMP_BAD_SYMBOL,       /* a symbol decoded from an empty table */
 	EFI_DECOMP_NO_MEMORY,        /* allocation of the decoder state failed */
 	EFI_DECOMP_BAD_VARIANT,      /* variant is neither 4 nor 5 */
+	/* The stream needs bits past CompSize. The format feeds zero bits
+	 * there (EDK2 FillBuf), but no well-formed stream reads them: the
+	 * stream was cut, OrigSize lies, or it is the other variant. The
+	 * decoder stops at the first such symbol (out_len says how far it got)
+	 * rather than zero-fill up to OrigSize as firmware would. */
+	EFI_DECOMP_TRUNCATED_STREAM,
 };
 
 /* The value is the PBIT of the variant (docs section 3, table). */
@@ -62,10 +68,8 @@ struct efi_decomp_result {
 	uint32_t comp_size; /* CompSize from the header */
 	uint32_t orig_size; /* OrigSize from the header */
 	uint64_t bits_used; /* bits consumed from the bitstream */
-	/* True when the decoder consumed bits past CompSize. The format feeds
-	 * zero bits there (EDK2 FillBuf), so this is not an error, but a
-	 * well-formed stream never does it: it means a truncated stream or the
-	 * wrong variant. */
+	/* True when the decoder consumed bits past CompSize (the status is then
+	 * EFI_DECOMP_TRUNCATED_STREAM). */
 	bool overrun;
 };
 
@@ -95,7 +99,7 @@ enum efi_decomp_status efi_decompress_ex(const uint8_t *src, size_t src_len,
                                          struct efi_decomp_result *res);
 
 /* Tries both variants (docs section 3.2). A variant "works" when it returns
- * EFI_DECOMP_OK without overrun. For PCI option ROMs the rule is fixed:
+ * EFI_DECOMP_OK. For PCI option ROMs the rule is fixed:
  * CompressionType 1 means EFI 1.1 (pbit 4), which is what EDK2 PciBus uses;
  * call this only as a diagnostic. Allocates one OrigSize scratch buffer;
  * returns EFI_DECOMP_GUESS_NONE when the header is bad or memory is short. */

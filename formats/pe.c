@@ -300,6 +300,13 @@ bool pe_find_text(const struct span *image, const char *prefix, char *out, size_
 		return false;
 	for (size_t off = 0; off < image->len; off++) {
 		size_t width = 0;
+		/* Both encodings start with the first character's byte: skip to
+		 * the next one (a driver may be 16 MiB). */
+		const void *hit =
+		    memchr(image->data + off, (unsigned char)prefix[0], image->len - off);
+		if (!hit)
+			break;
+		off = (size_t)((const uint8_t *)hit - image->data);
 		if (text_at(image, off, prefix, plen, 1))
 			width = 1;
 		else if (text_at(image, off, prefix, plen, 2))

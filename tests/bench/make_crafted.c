@@ -5,8 +5,16 @@
  *                   to the 32-image cap;
  *   flood.rom       64 MiB (the load cap) of 55 AA: the most places an
  *                   image could start, none valid;
- *   normal.rom      256 KiB: an x86 image and an EFI image, then padding.
+ *   normal.rom      256 KiB: an x86 image and an EFI image, then padding;
+ *   efi-run.rom     16 KiB: 32 one-block EFI images whose compressed
+ *                   drivers are 22 bytes that decode, cleanly, to 16 MiB
+ *                   each (tests/support/efi_encode.h efi_encode_run);
+ *   efi-past-end.rom 16 KiB: 32 EFI images whose drivers say CompSize 0,
+ *                   OrigSize 16 MiB (zero bits past the end decode forever).
  * Built from the test ROM builder (tests/support/rom_builder.c). */
+#include "formats/efi_decompress.h"
+#include "formats/efi_rom.h"
+#include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 
 #include <stdio.h>
@@ -24,8 +32,23 @@ static int write_or_fail(const struct rb *b, const char *dir, const char *name)
 	return 0;
 }
 
+/* 32 one-block EFI images, each with driver z at its image offset 0x50. */
+static void efi_chain(struct rb *b, const uint8_t *z, size_t len)
+{
+	rb_init(b);
+	for (size_t i = 0; i < 32; i++) {
+		struct rb_image_opts o = rb_efi_opts(0x1002, 0x67df, 1, i == 31);
+		size_t off;
+		o.efi_compression = EFI_COMPRESSION_EFI;
+		off = rb_add_image(b, &o);
+		memcpy(b->data + off + 0x50, z, len);
+	}
+}
+
 int main(int argc, char **argv)
 {
+	uint8_t z[32] = {0};
+	size_t zlen;
 	struct rb b;
 	int rc = 0;
 	if (argc != 2) {
@@ -56,6 +79,19 @@ int main(int argc, char **argv)
 	rb_add_efi(&b, 0x10de, 0x1c02, 64, true);
 	rb_append_fill(&b, 256 * 1024 - b.len, 0xFF);
 	rc |= write_or_fail(&b, argv[1], "normal.rom");
+	rb_free(&b);
+
+	zlen = efi_encode_run(0x5A, 4, EFI_DECOMP_MAX_ORIG, z, sizeof(z));
+	if (zlen == 0)
+		return 1;
+	efi_chain(&b, z, zlen);
+	rc |= write_or_fail(&b, argv[1], "efi-run.rom");
+	rb_free(&b);
+
+	memset(z, 0, sizeof(z));
+	z[7] = 0x01; /* CompSize 0, OrigSize 0x01000000 */
+	efi_chain(&b, z, 8);
+	rc |= write_or_fail(&b, argv[1], "efi-past-end.rom");
 	rb_free(&b);
 	return rc;
 }

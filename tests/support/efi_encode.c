@@ -251,3 +251,19 @@ size_t efi_encode_lz(const uint8_t *in, size_t n, unsigned pbit, uint8_t *out, s
 	free(tok);
 	return r;
 }
+
+size_t efi_encode_run(uint8_t first, unsigned pbit, uint32_t orig_size, uint8_t *out, size_t cap)
+{
+	struct efi_bw w;
+	efi_bw_init(&w, out, cap);
+	efi_put_literal_block(&w, pbit, 1);
+	efi_bw_put(&w, 8, first);
+	efi_bw_put(&w, 16, 0); /* 0 = 65536 symbols */
+	efi_bw_put(&w, 5, 0);  /* T: single symbol 0 (no C lengths follow) */
+	efi_bw_put(&w, 5, 0);
+	efi_bw_put(&w, 9, 0); /* C: single symbol 509 = a 256-byte copy, 0 bits */
+	efi_bw_put(&w, 9, 509);
+	efi_bw_put(&w, pbit, 0); /* P: single symbol 0 = distance 0, 0 bits */
+	efi_bw_put(&w, pbit, 0);
+	return efi_bw_finish(&w, orig_size);
+}

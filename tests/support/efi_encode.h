@@ -69,4 +69,11 @@ struct efi_token {
 size_t efi_encode_tokens(const struct efi_token *tok, size_t ntok, unsigned pbit,
                          uint32_t orig_size, uint8_t *out, size_t cap);
 
+/* The most output per input bit the format allows: a literal `first`, then
+ * a block of 65536 symbols from single-symbol tables that code a 256-byte
+ * copy at distance 0 in 0 bits each. 22 bytes that decode, cleanly,
+ * to orig_size (at most 1 + 65536 x 256) bytes of `first`. Returns the
+ * stream size, 0 on error. */
+size_t efi_encode_run(uint8_t first, unsigned pbit, uint32_t orig_size, uint8_t *out, size_t cap);
+
 #endif

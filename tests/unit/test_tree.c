@@ -4,6 +4,8 @@
  * verdict. Synthetic bytes, each input in a heap buffer of its own length. */
 #include "analyzer/analyze.h"
 #include "formats/decode_count.h"
+#include "formats/efi_decompress.h"
+#include "tests/support/efi_encode.h"
 #include "tests/support/findings.h"
 #include "tests/support/rom_builder.h"
 
@@ -217,6 +219,92 @@ Test(tree, atombios_details_live_in_the_node)
 	cr_expect_eq(n->producer, PCI_PRODUCER_ATOMBIOS);
 	cr_expect(n->atom.magic_ok);
 	cr_expect_eq(n->checksum.fix_offset, ATOM_OFF_CHECKSUM);
+	rom_analysis_free(a);
+	rb_free(&b);
+}
+
+/* A chain of `n` one-block EFI images whose compressed drivers are the
+ * `len` bytes of z, each declaring 16 MiB. */
+static void efi_bomb(struct rb *b, size_t n, const uint8_t *z, size_t len)
+{
+	rb_init(b);
+	for (size_t i = 0; i < n; i++) {
+		struct rb_image_opts o = rb_efi_opts(0x1002, 0x67df, 1, i + 1 == n);
+		size_t off;
+		o.efi_compression = EFI_COMPRESSION_EFI;
+		off = rb_add_image(b, &o);
+		memcpy(b->data + off + 0x50, z, len);
+	}
+}
+
+static size_t count_named(const struct rom_analysis *a, const char *id)
+{
+	const struct finding *f = find_named(a, id);
+	size_t n = 0;
+	for (size_t i = 0; f && i < a->findings.n; i++)
+		n += a->findings.items[i].id == f->id;
+	return n;
+}
+
+/* 32 images whose 22-byte drivers each decode, cleanly, to 16 MiB: the
+ * analysis makes one of them (the 16 MiB limit) and says of the other 31
+ * that they were not decoded, instead of making 512 MiB. */
+Test(tree, drivers_decode_within_the_limit)
+{
+	uint8_t z[32];
+	size_t len = efi_encode_run(0x5A, 4, EFI_DECOMP_MAX_ORIG, z, sizeof(z));
+	struct rb b;
+	struct rom_analysis *a;
+	size_t decoded = 0, bytes = 0;
+	cr_assert(len > 0);
+	efi_bomb(&b, 32, z, len);
+	fmt_count_start();
+	a = analyze_bytes(b.data, b.len);
+	fmt_count_stop();
+	cr_assert_eq(a->chain.n, 32);
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_driver *d = rom_chain_node(a, i)->driver;
+		cr_assert_not_null(d);
+		if (d->state == DRIVER_OK) {
+			decoded++;
+			bytes += d->length;
+		} else {
+			cr_expect_eq(d->state, DRIVER_NOT_DECODED, "image %zu", i);
+			cr_expect_str_eq(d->variant, "untried");
+		}
+	}
+	cr_expect_eq(decoded, TREE_DRIVER_BUDGET / EFI_DECOMP_MAX_ORIG);
+	cr_expect_leq(bytes, TREE_DRIVER_BUDGET);
+	cr_expect_eq(count_named(a, "efi-driver-not-decoded"), 32 - decoded);
+	if (fmt_count_available())
+		cr_expect_eq(fmt_count_total(FMT_DEC_EFI_DECOMPRESS), decoded);
+	cr_expect_eq(a->verdict, VERDICT_BROKEN);
+	rom_analysis_free(a);
+	rb_free(&b);
+}
+
+/* 32 drivers of CompSize 0 and OrigSize 8 MiB: each decode stops at once
+ * (past its end) and gives back what it did not write, so every one is
+ * tried and called damaged; the diagnostic tries of both variants (16 MiB)
+ * do not fit what is left of the limit. */
+Test(tree, drivers_that_read_past_their_end_cost_nothing)
+{
+	uint8_t z[8] = {0};
+	struct rb b;
+	struct rom_analysis *a;
+	z[7] = 0x00;
+	z[6] = 0x80; /* OrigSize 0x00800000 */
+	efi_bomb(&b, 32, z, sizeof(z));
+	a = analyze_bytes(b.data, b.len);
+	cr_assert_eq(a->chain.n, 32);
+	cr_expect_eq(count_named(a, "efi-decompress-failed"), 32);
+	cr_expect_null(find_named(a, "efi-driver-not-decoded"));
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_driver *d = rom_chain_node(a, i)->driver;
+		cr_expect_str_eq(d->decompress_error, "stream ends before its declared size",
+		                 "image %zu", i);
+		cr_expect_str_eq(d->variant, "untried", "image %zu", i);
+	}
 	rom_analysis_free(a);
 	rb_free(&b);
 }
