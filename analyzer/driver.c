@@ -11,34 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void fill_pe(struct rom_pe *pe, const uint8_t *data, size_t len)
-{
-	struct span d = span_make(data, len);
-	struct pe_info *info = malloc(sizeof(*info));
-	enum pe_status st;
-	memset(pe, 0, sizeof(*pe));
-	if (!info) {
-		(void)snprintf(pe->error, sizeof(pe->error), "out of memory");
-		return;
-	}
-	st = pe_parse(&d, info);
-	pe->valid = st == PE_OK || st == PE_TE_IMAGE;
-	if (!pe->valid)
-		(void)snprintf(pe->error, sizeof(pe->error), "%s", pe_status_str(st));
-	(void)snprintf(pe->kind, sizeof(pe->kind), "%s",
-	               info->kind == PE_KIND_PE32       ? "pe32"
-	               : info->kind == PE_KIND_PE32PLUS ? "pe32+"
-	               : info->kind == PE_KIND_TE       ? "te"
-	                                                : "none");
-	pe->machine = info->machine;
-	pe->subsystem = info->subsystem;
-	pe->entry_point = info->entry_point;
-	pe->size_of_image = info->size_of_image;
-	pe->timestamp = info->timestamp;
-	pe->sections = info->num_sections;
-	free(info);
-}
-
 /* Takes n bytes of decoding from *budget; false (and nothing taken) when
  * they do not fit. */
 static bool budget_take(size_t *budget, size_t n)
@@ -134,8 +106,12 @@ bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget
 	}
 	if (d->state != DRIVER_OK)
 		return true;
-	fill_pe(&d->pe, d->bytes, d->length);
-	if (d->pe.valid && !d->gop_version[0]) {
+	{
+		struct span img = span_make(d->bytes, d->length);
+		d->pe_status = pe_parse(&img, &d->pe);
+		d->has_pe = true;
+	}
+	if (rom_driver_pe_valid(d) && !d->gop_version[0]) {
 		struct span img = span_make(d->bytes, d->length);
 		(void)pe_find_gop_version(&img, d->gop_version, sizeof(d->gop_version));
 	}

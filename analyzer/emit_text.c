@@ -14,14 +14,16 @@ static void text_driver(FILE *out, const struct rom_node *n)
 		fprintf(out, ", %s-compressed 0x%x -> 0x%x (%s)", d->variant, d->compressed_size,
 		        d->decompressed_size, d->state == DRIVER_OK ? "ok" : d->decompress_error);
 	fputc('\n', out);
-	if (d->pe.kind[0])
+	if (d->has_pe) {
+		bool ok = rom_driver_pe_valid(d);
 		fprintf(out,
 		        "        PE %s %s, %s, entry 0x%x, image size 0x%x, %u sections, timestamp "
 		        "0x%08x%s%s\n",
-		        d->pe.kind, d->pe.valid ? "ok" : "INVALID",
+		        pe_kind_name(d->pe.kind), ok ? "ok" : "INVALID",
 		        emit_machine_name(d->pe.machine), d->pe.entry_point, d->pe.size_of_image,
-		        d->pe.sections, d->pe.timestamp, d->pe.valid ? "" : ": ",
-		        d->pe.valid ? "" : d->pe.error);
+		        d->pe.num_sections, d->pe.timestamp, ok ? "" : ": ",
+		        ok ? "" : pe_status_str(d->pe_status));
+	}
 	if (d->gop_version[0])
 		fprintf(out, "        GOP version %s\n", d->gop_version);
 }

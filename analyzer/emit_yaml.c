@@ -35,21 +35,22 @@ static void driver_yaml(struct yw *w, const struct rom_node *n)
 	}
 	yw_khex(w, "decompressed_size", d->decompressed_size);
 	yw_key(w, "pe");
-	if (d->pe.kind[0] == '\0') {
+	if (!d->has_pe) {
 		yw_null(w);
 	} else {
+		bool ok = rom_driver_pe_valid(d);
 		yw_map_start(w);
-		yw_kbool(w, "valid", d->pe.valid);
-		if (!d->pe.valid)
-			yw_kstr(w, "error", d->pe.error);
-		yw_kstr(w, "kind", d->pe.kind);
-		yw_khex(w, "machine", d->pe.machine);
+		yw_kbool(w, "valid", ok);
+		if (!ok)
+			yw_kstr(w, "error", pe_status_str(d->pe_status));
+		yw_kstr(w, "kind", pe_kind_name(d->pe.kind));
+		yw_khex(w, PE_COFF_KEY(MACHINE), d->pe.machine);
 		yw_kstr(w, "machine_name", emit_machine_name(d->pe.machine));
-		yw_kuint(w, "subsystem", d->pe.subsystem);
-		yw_khex(w, "entry_point", d->pe.entry_point);
-		yw_khex(w, "size_of_image", d->pe.size_of_image);
-		yw_khex(w, "timestamp", d->pe.timestamp);
-		yw_kuint(w, "sections", d->pe.sections);
+		yw_kuint(w, PE_OPT_KEY(SUBSYSTEM), d->pe.subsystem);
+		yw_khex(w, PE_OPT_KEY(ENTRY), d->pe.entry_point);
+		yw_khex(w, PE_OPT_KEY(SIZE_OF_IMAGE), d->pe.size_of_image);
+		yw_khex(w, PE_COFF_KEY(TIMESTAMP), d->pe.timestamp);
+		yw_kuint(w, PE_COFF_KEY(NUM_SECTIONS), d->pe.num_sections);
 		yw_map_end(w);
 	}
 	if (d->gop_version[0])

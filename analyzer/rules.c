@@ -408,10 +408,10 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 	case DRIVER_OK:
 		break;
 	}
-	if (!d->pe.valid) {
+	if (!rom_driver_pe_valid(d)) {
 		finding_add(l, FINDING_PE_INVALID, i, true, d->payload_offset,
 		            "image %d: the EFI driver at 0x%zx is not a valid PE image: %s", i,
-		            d->payload_offset, d->pe.error);
+		            d->payload_offset, pe_status_str(d->pe_status));
 		return;
 	}
 	if (d->pe.machine != n->efi.machine)

@@ -21,6 +21,7 @@
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
+#include "formats/pe.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -63,18 +64,6 @@ struct rom_pnp {
 	char product[64];
 };
 
-struct rom_pe {
-	bool valid;     /* the driver parsed as PE32/PE32+ (or TE) */
-	char error[48]; /* why not, when !valid */
-	char kind[8];   /* "pe32", "pe32+", "te" */
-	uint16_t machine;
-	uint16_t subsystem;
-	uint32_t entry_point;
-	uint32_t size_of_image;
-	uint32_t timestamp;
-	uint16_t sections;
-};
-
 enum driver_state {
 	DRIVER_NONE = 0,        /* not an EFI image of the standard chain */
 	DRIVER_BAD_OFFSET,      /* the image offset is outside the initialization bytes */
@@ -95,9 +84,18 @@ struct rom_driver {
 	char decompress_error[64];
 	uint8_t *bytes; /* the PE driver (decompressed when compressed); NULL unless DRIVER_OK */
 	size_t length;
-	struct rom_pe pe;
+	/* The PE view of bytes, decoded once when state is DRIVER_OK. */
+	bool has_pe;
+	enum pe_status pe_status; /* PE_OK, PE_TE_IMAGE or where the header broke */
+	struct pe_info pe;
 	char gop_version[96]; /* AMD: PE string; NVIDIA: NPDE+0x0C as 0x-hex */
 };
+
+/* The driver parsed as PE32/PE32+ (or is a TE image). */
+static inline bool rom_driver_pe_valid(const struct rom_driver *d)
+{
+	return d->has_pe && (d->pe_status == PE_OK || d->pe_status == PE_TE_IMAGE);
+}
 
 /* One probed image offset. */
 struct rom_node {

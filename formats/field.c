@@ -1,11 +1,11 @@
 #include "formats/field.h"
 
-static uint32_t field_mask(const struct fmt_field *f)
+static uint64_t field_mask(const struct fmt_field *f)
 {
-	return f->bits == 0 || f->bits >= 32 ? 0xFFFFFFFFu : (1u << f->bits) - 1u;
+	return f->bits == 0 || f->bits >= 64 ? UINT64_MAX : (UINT64_C(1) << f->bits) - 1u;
 }
 
-static void member_store(void *out, const struct fmt_field *f, uint32_t v)
+static void member_store(void *out, const struct fmt_field *f, uint64_t v)
 {
 	uint8_t *p = (uint8_t *)out + f->member;
 	switch (f->size) {
@@ -19,20 +19,20 @@ static void member_store(void *out, const struct fmt_field *f, uint32_t v)
 		memcpy(p, &x, 2);
 		break;
 	}
-	case 4:
-		memcpy(p, &v, 4);
-		break;
-	case 8: {
-		uint64_t x = v;
-		memcpy(p, &x, 8);
+	case 4: {
+		uint32_t x = (uint32_t)v;
+		memcpy(p, &x, 4);
 		break;
 	}
+	case 8:
+		memcpy(p, &v, 8);
+		break;
 	default:
 		break;
 	}
 }
 
-static uint32_t member_load(const void *in, const struct fmt_field *f)
+static uint64_t member_load(const void *in, const struct fmt_field *f)
 {
 	const uint8_t *p = (const uint8_t *)in + f->member;
 	switch (f->size) {
@@ -51,7 +51,7 @@ static uint32_t member_load(const void *in, const struct fmt_field *f)
 	case 8: {
 		uint64_t x;
 		memcpy(&x, p, 8);
-		return (uint32_t)x;
+		return x;
 	}
 	default:
 		return 0;
@@ -59,17 +59,17 @@ static uint32_t member_load(const void *in, const struct fmt_field *f)
 }
 
 /* The width-byte little-endian word at base + f->offset. */
-static bool word_read(const struct span *s, size_t base, const struct fmt_field *f, uint32_t *out)
+static bool word_read(const struct span *s, size_t base, const struct fmt_field *f, uint64_t *out)
 {
 	size_t off;
 	*out = 0;
-	if (f->width == 0 || f->width > 4 || !size_add(base, f->offset, &off) ||
+	if (f->width == 0 || f->width > 8 || !size_add(base, f->offset, &off) ||
 	    !span_has(s, off, f->width))
 		return false;
 	for (unsigned i = 0; i < f->width; i++) {
 		uint8_t b;
 		(void)span_u8(s, off + i, &b);
-		*out |= (uint32_t)b << (8 * i);
+		*out |= (uint64_t)b << (8 * i);
 	}
 	return true;
 }
@@ -80,7 +80,7 @@ bool fmt_decode(const struct span *s, size_t base, const struct fmt_field *table
 	bool all = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct fmt_field *f = &table[i];
-		uint32_t v;
+		uint64_t v;
 		if (word_read(s, base, f, &v))
 			v = (v >> f->shift) & field_mask(f);
 		else
@@ -99,7 +99,7 @@ bool fmt_encode(uint8_t *buf, size_t cap, size_t base, const struct fmt_field *t
 	for (size_t i = 0; i < n; i++) {
 		const struct fmt_field *f = &table[i];
 		struct span s = span_make(buf, cap);
-		uint32_t word, mask = field_mask(f) << f->shift;
+		uint64_t word, mask = field_mask(f) << f->shift;
 		(void)word_read(&s, base, f, &word);
 		word = (word & ~mask) | ((member_load(in, f) << f->shift) & mask);
 		for (unsigned b = 0; b < f->width; b++)

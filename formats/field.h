@@ -7,7 +7,7 @@
  *
  * NAME is the C name of the field, member the member of the decoded struct
  * that holds it, offset its place from the structure's start, width its
- * size in bytes (1 to 4, little-endian; FMT_BITS for a bit-field inside
+ * size in bytes (1 to 8, little-endian; FMT_BITS for a bit-field inside
  * such a word) and report_key the key the text/YAML reports and the diff use.
  * From that one list, FMT_DECLARE makes (in the header):
  *
@@ -30,7 +30,7 @@
 struct fmt_field {
 	const char *key; /* stable snake_case key used in reports */
 	uint16_t offset; /* from the structure's start */
-	uint8_t width;   /* 1, 2, 3 or 4 bytes, little-endian */
+	uint8_t width;   /* 1 to 8 bytes, little-endian */
 	uint8_t shift;   /* bit-field: lowest bit of the value in the word */
 	uint8_t bits;    /* bit-field: number of bits; 0 = the whole word */
 	uint8_t size;    /* size of the member in the decoded struct: 1, 2, 4 or 8 */

@@ -13,116 +13,105 @@
 
 #include <string.h>
 
-/* A cursor that remembers the first failed read (the iPXE asn1 idea): the
- * caller checks once, after a group of reads whose range it already knows. */
-struct pe_reader {
-	const struct span *s;
-	bool ok;
-};
+#define FMT_TYPE   struct pe_info
+#define FMT_PREFIX PE_DOS
+FMT_DEFINE(PE_DOS_FIELDS, pe_dos_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_COFF
+FMT_DEFINE(PE_COFF_FIELDS, pe_coff_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT
+FMT_DEFINE(PE_OPT_FIELDS, pe_opt_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT32
+FMT_DEFINE(PE_OPT32_FIELDS, pe_opt32_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT64
+FMT_DEFINE(PE_OPT64_FIELDS, pe_opt64_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_TE
+FMT_DEFINE(PE_TE_FIELDS, pe_te_fields);
+#undef FMT_PREFIX
+#undef FMT_TYPE
+#define FMT_TYPE   struct pe_data_dir
+#define FMT_PREFIX PE_DIR
+FMT_DEFINE(PE_DIR_FIELDS, pe_dir_fields);
+#undef FMT_PREFIX
+#undef FMT_TYPE
+#define FMT_TYPE   struct pe_section
+#define FMT_PREFIX PE_SEC
+FMT_DEFINE(PE_SEC_FIELDS, pe_sec_fields);
+#undef FMT_PREFIX
+#undef FMT_TYPE
 
-static uint16_t rd16(struct pe_reader *r, size_t off)
-{
-	uint16_t v;
-	if (!span_u16le(r->s, off, &v))
-		r->ok = false;
-	return v;
-}
+_Static_assert((int)PE_OPT32_F_COUNT == (int)PE_OPT64_F_COUNT,
+               "PE32 and PE32+ tails differ in length");
 
-static uint32_t rd32(struct pe_reader *r, size_t off)
-{
-	uint32_t v;
-	if (!span_u32le(r->s, off, &v))
-		r->ok = false;
-	return v;
-}
-
-static uint64_t rd64(struct pe_reader *r, size_t off)
-{
-	uint64_t v;
-	if (!span_u64le(r->s, off, &v))
-		r->ok = false;
-	return v;
-}
-
-static uint8_t rd8(struct pe_reader *r, size_t off)
-{
-	uint8_t v;
-	if (!span_u8(r->s, off, &v))
-		r->ok = false;
-	return v;
-}
+#define DECODE(s, base, table, out) fmt_decode((s), (base), (table), PE_COUNT(table), (out))
+#define PE_COUNT(table)             (sizeof(table) / sizeof((table)[0]))
 
 static enum pe_status parse_te(const struct span *s, struct pe_info *out)
 {
-	struct pe_reader r = {s, true};
 	if (!span_has(s, 0, PE_TE_HEADER_SIZE))
 		return PE_ERR_TE_TRUNCATED;
 	out->kind = PE_KIND_TE;
-	out->machine = rd16(&r, PE_TE_MACHINE);
-	out->num_sections = rd8(&r, PE_TE_NUM_SECTIONS);
-	out->subsystem = rd8(&r, PE_TE_SUBSYSTEM);
-	out->te_stripped_size = rd16(&r, PE_TE_STRIPPED);
-	out->entry_point = rd32(&r, PE_TE_ENTRY);
-	out->image_base = rd64(&r, PE_TE_IMAGE_BASE);
-	return r.ok ? PE_TE_IMAGE : PE_ERR_TE_TRUNCATED;
+	(void)DECODE(s, 0, pe_te_fields, out); /* inside the 40 bytes checked above */
+	return PE_TE_IMAGE;
 }
 
-static void parse_coff(struct pe_reader *r, size_t coff, struct pe_info *out)
+/* The data directories after NumberOfRvaAndSizes, as many as it declares
+ * (at most PE_MAX_DIRS) and the optional header holds. */
+static void parse_dirs(const struct span *s, size_t opt, size_t dirs_at, struct pe_info *out)
 {
-	out->machine = rd16(r, coff + PE_COFF_MACHINE);
-	out->num_sections = rd16(r, coff + PE_COFF_NUM_SECTIONS);
-	out->timestamp = rd32(r, coff + PE_COFF_TIMESTAMP);
-	out->size_of_optional_header = rd16(r, coff + PE_COFF_SIZE_OPT);
-	out->characteristics = rd16(r, coff + PE_COFF_CHARACTERISTICS);
+	size_t room = (out->size_of_optional_header - dirs_at) / PE_DIR_SIZE;
+	size_t n = out->num_rva_and_sizes < PE_MAX_DIRS ? out->num_rva_and_sizes : PE_MAX_DIRS;
+	if (n > room)
+		n = room;
+	for (size_t i = 0; i < n; i++)
+		(void)DECODE(s, opt + dirs_at + i * PE_DIR_SIZE, pe_dir_fields, &out->dirs[i]);
+	out->dir_count = n;
 }
 
 static enum pe_status parse_optional(const struct span *s, size_t opt, struct pe_info *out)
 {
-	struct pe_reader r = {s, true};
-	size_t need;
+	const struct fmt_field *tail;
+	size_t need, dirs_at;
 	bool plus;
 
-	if (!span_u16le(s, opt + PE_OPT_MAGIC, &out->magic))
+	if (!span_u16le(s, opt + PE_OPT_OFF_MAGIC, &out->magic))
 		return PE_ERR_OPT_TRUNCATED;
 	if (out->magic != PE_MAGIC_PE32 && out->magic != PE_MAGIC_PE32PLUS)
 		return PE_ERR_BAD_MAGIC;
 	plus = out->magic == PE_MAGIC_PE32PLUS;
+	tail = plus ? pe_opt64_fields : pe_opt32_fields;
 	/* Everything up to and including NumberOfRvaAndSizes. */
-	need = (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32) + 4u;
+	dirs_at = plus ? PE_OPT64_OFF_NUM_RVA + 4u : PE_OPT32_OFF_NUM_RVA + 4u;
+	need = dirs_at;
 	if (out->size_of_optional_header < need)
 		return PE_ERR_OPT_TOO_SMALL;
 	if (!span_has(s, opt, out->size_of_optional_header))
 		return PE_ERR_OPT_TRUNCATED;
 	out->kind = plus ? PE_KIND_PE32PLUS : PE_KIND_PE32;
-	out->entry_point = rd32(&r, opt + PE_OPT_ENTRY);
-	out->image_base =
-	    plus ? rd64(&r, opt + PE_OPT_IMAGE_BASE64) : rd32(&r, opt + PE_OPT_IMAGE_BASE32);
-	out->section_alignment = rd32(&r, opt + PE_OPT_SECTION_ALIGN);
-	out->file_alignment = rd32(&r, opt + PE_OPT_FILE_ALIGN);
-	out->size_of_image = rd32(&r, opt + PE_OPT_SIZE_OF_IMAGE);
-	out->size_of_headers = rd32(&r, opt + PE_OPT_SIZE_OF_HEADERS);
-	out->subsystem = rd16(&r, opt + PE_OPT_SUBSYSTEM);
-	out->num_rva_and_sizes = rd32(&r, opt + (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32));
-	return r.ok ? PE_OK : PE_ERR_OPT_TRUNCATED;
+	/* Inside the header checked above: the reads cannot fail. */
+	(void)DECODE(s, opt, pe_opt_fields, out);
+	(void)fmt_decode(s, opt, tail, PE_OPT64_F_COUNT, out);
+	parse_dirs(s, opt, dirs_at, out);
+	return PE_OK;
 }
 
-static void parse_section(struct pe_reader *r, size_t off, struct pe_section *sec)
+static void parse_section(const struct span *s, size_t off, struct pe_section *sec)
 {
-	for (size_t i = 0; i < 8; i++) {
-		char c = (char)rd8(r, off + PE_SEC_NAME + i);
-		sec->name[i] = c;
+	for (size_t i = 0; i < PE_SEC_NAME_LEN; i++) {
+		uint8_t c = 0;
+		(void)span_u8(s, off + i, &c);
+		sec->name[i] = (char)c;
 	}
-	sec->name[8] = '\0';
-	sec->virtual_size = rd32(r, off + PE_SEC_VSIZE);
-	sec->virtual_address = rd32(r, off + PE_SEC_VADDR);
-	sec->raw_size = rd32(r, off + PE_SEC_RAW_SIZE);
-	sec->raw_pointer = rd32(r, off + PE_SEC_RAW_PTR);
-	sec->characteristics = rd32(r, off + PE_SEC_CHARACTERISTICS);
+	sec->name[PE_SEC_NAME_LEN] = '\0';
+	(void)DECODE(s, off, pe_sec_fields, sec);
 }
 
 static enum pe_status parse_sections(const struct span *s, size_t table, struct pe_info *out)
 {
-	struct pe_reader r = {s, true};
 	size_t n = out->num_sections, bytes;
 
 	if (n > PE_MAX_SECTIONS)
@@ -132,20 +121,18 @@ static enum pe_status parse_sections(const struct span *s, size_t table, struct 
 	for (size_t i = 0; i < n; i++) {
 		struct pe_section *sec = &out->sections[i];
 		uint64_t end;
-		parse_section(&r, table + i * PE_SEC_SIZE, sec);
+		parse_section(s, table + i * PE_SEC_SIZE, sec);
 		end = (uint64_t)sec->raw_pointer + sec->raw_size;
 		if (end > out->raw_end)
 			out->raw_end = end;
 	}
 	out->section_count = n;
-	return r.ok ? PE_OK : PE_ERR_SECTIONS_TRUNCATED;
+	return PE_OK;
 }
 
 enum pe_status pe_parse(const struct span *s, struct pe_info *out)
 {
-	struct pe_reader r = {s, true};
 	uint16_t magic;
-	uint32_t lfanew;
 	size_t coff, opt, end;
 	enum pe_status st;
 
@@ -157,23 +144,35 @@ enum pe_status pe_parse(const struct span *s, struct pe_info *out)
 		return parse_te(s, out);
 	if (magic != PE_DOS_MAGIC)
 		return PE_ERR_NO_MZ;
-	if (!span_u32le(s, PE_DOS_LFANEW, &lfanew))
+	if (!DECODE(s, 0, pe_dos_fields, out))
 		return PE_ERR_DOS_TRUNCATED;
-	out->lfanew = lfanew;
 	/* docs 2.3: check e_lfanew + 0x18 <= size before touching the header. */
-	if (!size_add(lfanew, PE_SIG_SIZE + PE_COFF_SIZE, &end) || end > s->len)
+	if (!size_add(out->lfanew, PE_SIG_SIZE + PE_COFF_SIZE, &end) || end > s->len)
 		return PE_ERR_LFANEW_RANGE;
-	if (!span_eq(s, lfanew, "PE\0\0", PE_SIG_SIZE))
+	if (!span_eq(s, out->lfanew, "PE\0\0", PE_SIG_SIZE))
 		return PE_ERR_NO_PE_SIG;
-	coff = (size_t)lfanew + PE_SIG_SIZE;
-	parse_coff(&r, coff, out);
-	if (!r.ok)
-		return PE_ERR_LFANEW_RANGE; /* unreachable: the range was checked */
+	coff = (size_t)out->lfanew + PE_SIG_SIZE;
+	(void)DECODE(s, coff, pe_coff_fields, out); /* inside the range checked above */
 	opt = coff + PE_COFF_SIZE;
 	st = parse_optional(s, opt, out);
 	if (st != PE_OK)
 		return st;
 	return parse_sections(s, opt + out->size_of_optional_header, out);
+}
+
+const char *pe_kind_name(enum pe_kind kind)
+{
+	switch (kind) {
+	case PE_KIND_PE32:
+		return "pe32";
+	case PE_KIND_PE32PLUS:
+		return "pe32+";
+	case PE_KIND_TE:
+		return "te";
+	case PE_KIND_NONE:
+		break;
+	}
+	return "none";
 }
 
 const char *pe_status_str(enum pe_status st)

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "formats/field.h"
 #include "formats/span.h"
 
 /* The PE/COFF specification limits the loader to 96 sections; more is a
@@ -42,59 +43,78 @@
 #define PE_SUBSYSTEM_EFI_RUNTIME_DRIVER      12
 #define PE_SUBSYSTEM_EFI_ROM                 13
 
-/* Header layout (PE/COFF specification; EDK2 PeImage.h), for the parser
- * and the tests' PE builders. COFF file header, relative to e_lfanew + 4. */
-enum {
-	PE_COFF_MACHINE = 0,
-	PE_COFF_NUM_SECTIONS = 2,
-	PE_COFF_TIMESTAMP = 4,
-	PE_COFF_SIZE_OPT = 16,
-	PE_COFF_CHARACTERISTICS = 18,
-	PE_COFF_SIZE = 20,
-};
+/* Header layouts, each declared once (formats/field.h): the parser, the
+ * reports' keys and the tests' PE builders all come from these lists.
+ * Offsets: Microsoft PE/COFF specification (sections 2 to 4), EDK2
+ * IndustryStandard/PeImage.h; the tests pin them to the specification's
+ * numbers. Text fields (section names) keep their own constants. */
 
-/* Optional header, relative to its start. The PE32 and PE32+ layouts agree
- * except for BaseOfData / ImageBase and the data-directory count. */
-enum {
-	PE_OPT_MAGIC = 0,
-	PE_OPT_ENTRY = 16,
-	PE_OPT_IMAGE_BASE32 = 28, /* PE32: u32 (BaseOfData sits at 24) */
-	PE_OPT_IMAGE_BASE64 = 24, /* PE32+: u64 */
-	PE_OPT_SECTION_ALIGN = 32,
-	PE_OPT_FILE_ALIGN = 36,
-	PE_OPT_SIZE_OF_IMAGE = 56,
-	PE_OPT_SIZE_OF_HEADERS = 60,
-	PE_OPT_SUBSYSTEM = 68,
-	PE_OPT_NUM_RVA32 = 92,
-	PE_OPT_NUM_RVA64 = 108,
-};
+/* MS-DOS stub header: only e_lfanew matters to a PE loader. */
+#define PE_DOS_FIELDS(X) X(LFANEW, lfanew, 0x3C, 4, "e_lfanew")
 
-/* Section header (40 bytes). */
-enum {
-	PE_SEC_NAME = 0,
-	PE_SEC_VSIZE = 8,
-	PE_SEC_VADDR = 12,
-	PE_SEC_RAW_SIZE = 16,
-	PE_SEC_RAW_PTR = 20,
-	PE_SEC_CHARACTERISTICS = 36,
-	PE_SEC_SIZE = 40,
-};
+/* COFF file header, PE_COFF_SIZE bytes at e_lfanew + PE_SIG_SIZE. */
+#define PE_COFF_FIELDS(X)                                                                          \
+	X(MACHINE, machine, 0, 2, "machine")                                                       \
+	X(NUM_SECTIONS, num_sections, 2, 2, "sections")                                            \
+	X(TIMESTAMP, timestamp, 4, 4, "timestamp")                                                 \
+	X(SIZE_OPT, size_of_optional_header, 16, 2, "size_of_optional_header")                     \
+	X(CHARACTERISTICS, characteristics, 18, 2, "characteristics")
 
-/* EDK2 EFI_TE_IMAGE_HEADER (PI spec vol. 1 "TE image"): 40 bytes. */
-enum {
-	PE_TE_MACHINE = 2,
-	PE_TE_NUM_SECTIONS = 4, /* u8 */
-	PE_TE_SUBSYSTEM = 5,    /* u8 */
-	PE_TE_STRIPPED = 6,
-	PE_TE_ENTRY = 8,
-	PE_TE_IMAGE_BASE = 16,
-	PE_TE_HEADER_SIZE = 40,
-};
+/* Optional header, from its start: the fields PE32 and PE32+ share... */
+#define PE_OPT_FIELDS(X)                                                                           \
+	X(MAGIC, magic, 0, 2, "magic")                                                             \
+	X(ENTRY, entry_point, 16, 4, "entry_point")                                                \
+	X(SECTION_ALIGN, section_alignment, 32, 4, "section_alignment")                            \
+	X(FILE_ALIGN, file_alignment, 36, 4, "file_alignment")                                     \
+	X(SIZE_OF_IMAGE, size_of_image, 56, 4, "size_of_image")                                    \
+	X(SIZE_OF_HEADERS, size_of_headers, 60, 4, "size_of_headers")                              \
+	X(CHECKSUM, checksum, 64, 4, "checksum")                                                   \
+	X(SUBSYSTEM, subsystem, 68, 2, "subsystem")
 
-#define PE_DOS_MAGIC  0x5A4D /* "MZ" */
-#define PE_TE_MAGIC   0x5A56 /* "VZ" */
-#define PE_DOS_LFANEW 0x3C
-#define PE_SIG_SIZE   4
+/* ... and the ones that differ: PE32 has BaseOfData at 24 and a 4-byte
+ * ImageBase, PE32+ an 8-byte ImageBase, so the tail moves by 16. The data
+ * directories follow NumberOfRvaAndSizes. */
+#define PE_OPT32_FIELDS(X)                                                                         \
+	X(IMAGE_BASE, image_base, 28, 4, "image_base")                                             \
+	X(NUM_RVA, num_rva_and_sizes, 92, 4, "number_of_rva_and_sizes")
+#define PE_OPT64_FIELDS(X)                                                                         \
+	X(IMAGE_BASE, image_base, 24, 8, "image_base")                                             \
+	X(NUM_RVA, num_rva_and_sizes, 108, 4, "number_of_rva_and_sizes")
+
+/* One data directory entry (PE/COFF 3.4.3). */
+#define PE_DIR_FIELDS(X)                                                                           \
+	X(RVA, rva, 0, 4, "rva")                                                                   \
+	X(SIZE, size, 4, 4, "size")
+
+/* Section header, PE_SEC_SIZE bytes each, after the optional header; the
+ * name is PE_SEC_NAME_LEN bytes at 0. */
+#define PE_SEC_FIELDS(X)                                                                           \
+	X(VSIZE, virtual_size, 8, 4, "virtual_size")                                               \
+	X(VADDR, virtual_address, 12, 4, "virtual_address")                                        \
+	X(RAW_SIZE, raw_size, 16, 4, "raw_size")                                                   \
+	X(RAW_PTR, raw_pointer, 20, 4, "raw_pointer")                                              \
+	X(CHARACTERISTICS, characteristics, 36, 4, "characteristics")
+
+/* EDK2 EFI_TE_IMAGE_HEADER (PI spec vol. 1 "TE image"), PE_TE_HEADER_SIZE
+ * bytes; "VZ" at 0. */
+#define PE_TE_FIELDS(X)                                                                            \
+	X(MACHINE, machine, 2, 2, "machine")                                                       \
+	X(NUM_SECTIONS, num_sections, 4, 1, "sections")                                            \
+	X(SUBSYSTEM, subsystem, 5, 1, "subsystem")                                                 \
+	X(STRIPPED, te_stripped_size, 6, 2, "stripped_size")                                       \
+	X(ENTRY, entry_point, 8, 4, "entry_point")                                                 \
+	X(IMAGE_BASE, image_base, 16, 8, "image_base")
+
+#define PE_DOS_MAGIC       0x5A4D /* "MZ" at 0 */
+#define PE_TE_MAGIC        0x5A56 /* "VZ" at 0 */
+#define PE_SIG_SIZE        4      /* "PE\0\0" at e_lfanew */
+#define PE_COFF_SIZE       20
+#define PE_SEC_SIZE        40
+#define PE_SEC_NAME_LEN    8
+#define PE_TE_HEADER_SIZE  40
+#define PE_DIR_SIZE        8
+#define PE_MAX_DIRS        16 /* the specification's directory count */
+#define PE_DIR_CERTIFICATE 4  /* Certificate Table: a file offset, not an RVA */
 
 /* One status per failure site, so a report can say where the header broke. */
 enum pe_status {
@@ -120,8 +140,13 @@ enum pe_kind {
 	PE_KIND_TE,
 };
 
+struct pe_data_dir {
+	uint32_t rva; /* for the Certificate Table a file offset */
+	uint32_t size;
+};
+
 struct pe_section {
-	char name[9]; /* NUL-terminated copy of the 8-byte name */
+	char name[PE_SEC_NAME_LEN + 1]; /* NUL-terminated copy of the name */
 	uint32_t virtual_size;
 	uint32_t virtual_address;
 	uint32_t raw_size;
@@ -147,8 +172,13 @@ struct pe_info {
 	uint32_t file_alignment;
 	uint32_t size_of_image;
 	uint32_t size_of_headers;
+	uint32_t checksum;
 	uint16_t subsystem;
-	uint32_t num_rva_and_sizes;
+	uint32_t num_rva_and_sizes; /* as declared */
+	/* Data directories: dirs[0 .. dir_count), dir_count =
+	 * min(num_rva_and_sizes, PE_MAX_DIRS, what the optional header holds). */
+	size_t dir_count;
+	struct pe_data_dir dirs[PE_MAX_DIRS];
 	uint16_t te_stripped_size; /* TE only */
 	/* Section table: sections[0 .. section_count). */
 	size_t section_count;
@@ -158,12 +188,42 @@ struct pe_info {
 	uint64_t raw_end;
 };
 
+#define FMT_PREFIX PE_DOS
+FMT_DECLARE(PE_DOS_FIELDS, pe_dos_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_COFF
+FMT_DECLARE(PE_COFF_FIELDS, pe_coff_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT
+FMT_DECLARE(PE_OPT_FIELDS, pe_opt_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT32
+FMT_DECLARE(PE_OPT32_FIELDS, pe_opt32_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_OPT64
+FMT_DECLARE(PE_OPT64_FIELDS, pe_opt64_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_DIR
+FMT_DECLARE(PE_DIR_FIELDS, pe_dir_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_SEC
+FMT_DECLARE(PE_SEC_FIELDS, pe_sec_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX PE_TE
+FMT_DECLARE(PE_TE_FIELDS, pe_te_fields);
+#undef FMT_PREFIX
+#define PE_COFF_KEY(NAME) (pe_coff_fields[PE_COFF_F_##NAME].key)
+#define PE_OPT_KEY(NAME)  (pe_opt_fields[PE_OPT_F_##NAME].key)
+
 /* Parses the headers at the start of s. Fields read before a failure stay
  * filled; the rest are zero. Returns PE_OK, PE_TE_IMAGE or an error. */
 enum pe_status pe_parse(const struct span *s, struct pe_info *out);
 
 /* Short lowercase message for a status. */
 const char *pe_status_str(enum pe_status st);
+
+/* "pe32", "pe32+", "te" or "none". */
+const char *pe_kind_name(enum pe_kind kind);
 
 /* "X64", "IA32", "AArch64", ... or NULL for an unknown machine. */
 const char *pe_machine_name(uint16_t machine);

@@ -142,74 +142,104 @@ void rb_balance(struct rb *b, size_t off, size_t rel)
 	b->data[off + rel] = (uint8_t)(0x100u - s);
 }
 
+size_t rb_encode_pe(uint8_t *out, size_t cap, const struct pe_info *pe)
+{
+	const bool plus = pe->magic == PE_MAGIC_PE32PLUS;
+	const size_t coff = (size_t)pe->lfanew + PE_SIG_SIZE, opt = coff + PE_COFF_SIZE;
+	const size_t dirs = opt + (plus ? PE_OPT64_OFF_NUM_RVA : PE_OPT32_OFF_NUM_RVA) + 4u;
+	const size_t sec = opt + pe->size_of_optional_header;
+	const size_t end = sec + pe->section_count * PE_SEC_SIZE;
+	if (end > cap || pe->section_count > PE_MAX_SECTIONS || pe->dir_count > PE_MAX_DIRS ||
+	    dirs + pe->dir_count * PE_DIR_SIZE > sec)
+		return 0;
+	tb_put16(out, 0, PE_DOS_MAGIC);
+	(void)fmt_encode(out, cap, 0, pe_dos_fields, PE_DOS_F_COUNT, pe);
+	memcpy(out + pe->lfanew, "PE\0\0", PE_SIG_SIZE);
+	(void)fmt_encode(out, cap, coff, pe_coff_fields, PE_COFF_F_COUNT, pe);
+	(void)fmt_encode(out, cap, opt, pe_opt_fields, PE_OPT_F_COUNT, pe);
+	(void)fmt_encode(out, cap, opt, plus ? pe_opt64_fields : pe_opt32_fields, PE_OPT64_F_COUNT,
+	                 pe);
+	for (size_t i = 0; i < pe->dir_count; i++)
+		(void)fmt_encode(out, cap, dirs + i * PE_DIR_SIZE, pe_dir_fields, PE_DIR_F_COUNT,
+		                 &pe->dirs[i]);
+	for (size_t i = 0; i < pe->section_count; i++) {
+		const size_t at = sec + i * PE_SEC_SIZE;
+		memcpy(out + at, pe->sections[i].name,
+		       strnlen(pe->sections[i].name, PE_SEC_NAME_LEN));
+		(void)fmt_encode(out, cap, at, pe_sec_fields, PE_SEC_F_COUNT, &pe->sections[i]);
+	}
+	return end;
+}
+
 /* Where the builder's PE headers go: e_lfanew 0x40, right after the DOS
- * header. */
-#define RB_PE_LFANEW 0x40u
-#define RB_PE_COFF   (RB_PE_LFANEW + PE_SIG_SIZE)
-#define RB_PE_OPT    (RB_PE_COFF + PE_COFF_SIZE)
-#define RB_PE_SIG    "PE\0\0"
+ * header; the optional header of the standard size for its magic. */
+static void rb_pe_defaults(struct pe_info *pe, bool plus)
+{
+	memset(pe, 0, sizeof(*pe));
+	pe->lfanew = 0x40;
+	pe->magic = plus ? PE_MAGIC_PE32PLUS : PE_MAGIC_PE32;
+	pe->size_of_optional_header = plus ? 0xF0 : 0xE0;
+	pe->num_rva_and_sizes = PE_MAX_DIRS;
+}
 
 /* A minimal PE32+ driver: "MZ", e_lfanew 0x40, "PE\0\0", a COFF header
  * and a 0xF0-byte optional header (magic 0x20B, subsystem), no sections.
  * Enough for the analyzer's PE checks (formats-pci-amd-efi.md 2.3). */
 size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem)
 {
-	const size_t len = RB_PE_OPT + 0xF0;
+	struct pe_info pe;
+	size_t len;
+	rb_pe_defaults(&pe, true);
+	pe.machine = machine;
+	pe.characteristics = 0x22; /* executable, large-address aware */
+	pe.size_of_image = 0x1000;
+	pe.subsystem = subsystem;
+	len = (size_t)pe.lfanew + PE_SIG_SIZE + PE_COFF_SIZE + pe.size_of_optional_header;
 	if (cap < len)
 		return 0;
 	memset(out, 0, len);
-	tb_put16(out, 0, PE_DOS_MAGIC);
-	tb_put32(out, PE_DOS_LFANEW, RB_PE_LFANEW);
-	memcpy(out + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
-	tb_put16(out, RB_PE_COFF + PE_COFF_MACHINE, machine);
-	tb_put16(out, RB_PE_COFF + PE_COFF_SIZE_OPT, 0xF0);
-	tb_put16(out, RB_PE_COFF + PE_COFF_CHARACTERISTICS,
-	         0x22); /* executable, large-address aware */
-	tb_put16(out, RB_PE_OPT + PE_OPT_MAGIC, PE_MAGIC_PE32PLUS);
-	tb_put32(out, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x1000);
-	tb_put16(out, RB_PE_OPT + PE_OPT_SUBSYSTEM, subsystem);
-	tb_put32(out, RB_PE_OPT + PE_OPT_NUM_RVA64, 16);
-	return len;
+	return rb_encode_pe(out, cap, &pe);
 }
 
 size_t rb_make_pe_driver(uint8_t *b, bool plus)
 {
-	const uint16_t soh = plus ? 0xF0 : 0xE0;
-	const size_t sec = RB_PE_OPT + soh;
+	struct pe_info pe;
+	struct pe_section *t = &pe.sections[0];
+	rb_pe_defaults(&pe, plus);
+	pe.machine = plus ? PE_MACHINE_X64 : PE_MACHINE_IA32;
+	pe.num_sections = 1;
+	pe.characteristics = 0x2022;
+	pe.entry_point = 0x200;
+	pe.section_alignment = 0x20;
+	pe.file_alignment = 0x20;
+	pe.size_of_image = 0x400;
+	pe.size_of_headers = 0x200;
+	pe.subsystem = PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER;
+	pe.section_count = 1;
+	memcpy(t->name, ".text", 6);
+	t->virtual_size = 0x200;
+	t->virtual_address = 0x200;
+	t->raw_size = 0x200;
+	t->raw_pointer = 0x200;
+	t->characteristics = 0x60000020;
 	memset(b, 0, RB_PE_DRIVER_LEN);
-	tb_put16(b, 0, PE_DOS_MAGIC);
-	tb_put32(b, PE_DOS_LFANEW, RB_PE_LFANEW);
-	memcpy(b + RB_PE_LFANEW, RB_PE_SIG, PE_SIG_SIZE);
-	tb_put16(b, RB_PE_COFF + PE_COFF_MACHINE, plus ? PE_MACHINE_X64 : PE_MACHINE_IA32);
-	tb_put16(b, RB_PE_COFF + PE_COFF_NUM_SECTIONS, 1);
-	tb_put16(b, RB_PE_COFF + PE_COFF_SIZE_OPT, soh);
-	tb_put16(b, RB_PE_COFF + PE_COFF_CHARACTERISTICS, 0x2022);
-	tb_put16(b, RB_PE_OPT + PE_OPT_MAGIC, plus ? PE_MAGIC_PE32PLUS : PE_MAGIC_PE32);
-	tb_put32(b, RB_PE_OPT + PE_OPT_ENTRY, 0x200);
-	tb_put32(b, RB_PE_OPT + PE_OPT_SECTION_ALIGN, 0x20);
-	tb_put32(b, RB_PE_OPT + PE_OPT_FILE_ALIGN, 0x20);
-	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_IMAGE, 0x400);
-	tb_put32(b, RB_PE_OPT + PE_OPT_SIZE_OF_HEADERS, 0x200);
-	tb_put16(b, RB_PE_OPT + PE_OPT_SUBSYSTEM, PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER);
-	tb_put32(b, RB_PE_OPT + (plus ? PE_OPT_NUM_RVA64 : PE_OPT_NUM_RVA32), 16);
-	memcpy(b + sec + PE_SEC_NAME, ".text", 5);
-	tb_put32(b, sec + PE_SEC_VSIZE, 0x200);
-	tb_put32(b, sec + PE_SEC_VADDR, 0x200);
-	tb_put32(b, sec + PE_SEC_RAW_SIZE, 0x200);
-	tb_put32(b, sec + PE_SEC_RAW_PTR, 0x200);
-	tb_put32(b, sec + PE_SEC_CHARACTERISTICS, 0x60000020);
+	(void)rb_encode_pe(b, RB_PE_DRIVER_LEN, &pe);
 	return RB_PE_DRIVER_LEN;
 }
 
 void rb_make_te(uint8_t *out, uint16_t machine, uint8_t sections, uint8_t subsystem,
                 uint16_t stripped, uint32_t entry)
 {
+	struct pe_info te = {0};
+	te.machine = machine;
+	te.num_sections = sections;
+	te.subsystem = subsystem;
+	te.te_stripped_size = stripped;
+	te.entry_point = entry;
 	tb_put16(out, 0, PE_TE_MAGIC);
-	tb_put16(out, PE_TE_MACHINE, machine);
-	out[PE_TE_NUM_SECTIONS] = sections;
-	out[PE_TE_SUBSYSTEM] = subsystem;
-	tb_put16(out, PE_TE_STRIPPED, stripped);
-	tb_put32(out, PE_TE_ENTRY, entry);
+	/* the fields before the image base: the first 12 bytes */
+	(void)fmt_encode(out, fmt_extent(pe_te_fields, PE_TE_F_IMAGE_BASE), 0, pe_te_fields,
+	                 PE_TE_F_IMAGE_BASE, &te);
 }
 
 /* The driver payload of an EFI image at off + RB_EFI_PAYLOAD: the minimal

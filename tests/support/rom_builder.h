@@ -83,6 +83,14 @@ void rb_put8(struct rb *b, size_t off, uint8_t v);
 void rb_put16(struct rb *b, size_t off, uint16_t v);
 void rb_put32(struct rb *b, size_t off, uint32_t v);
 
+/* Writes pe's headers into out[0 .. cap) from the declarations of
+ * formats/pe.h: "MZ", e_lfanew, "PE\0\0", the COFF header, the optional
+ * header (the PE32 or PE32+ tail by pe->magic, dirs[0 .. dir_count)), then
+ * sections[0 .. section_count) with their names; other bytes are left as
+ * they are. Returns the end of the section table, 0 when it does not fit. */
+struct pe_info;
+size_t rb_encode_pe(uint8_t *out, size_t cap, const struct pe_info *pe);
+
 /* Writes a minimal valid PE32+ header (no sections) into out; returns its
  * length. EFI images get one at +0x50, compressed when efi_compression is 1. */
 size_t rb_make_pe(uint8_t *out, size_t cap, uint16_t machine, uint16_t subsystem);

@@ -46,8 +46,8 @@ Test(efi_image, uncompressed_driver_is_a_valid_pe)
 	cr_assert((rom_chain_node(report, 1)->driver != NULL));
 	cr_expect_eq(rom_chain_node(report, 1)->driver->payload_offset, efi + 0x50);
 	cr_expect_eq(rom_chain_node(report, 1)->driver->payload_length, 4 * 512 - 0x50);
-	cr_expect(rom_chain_node(report, 1)->driver->pe.valid);
-	cr_expect_str_eq(rom_chain_node(report, 1)->driver->pe.kind, "pe32+");
+	cr_expect(rom_driver_pe_valid(rom_chain_node(report, 1)->driver));
+	cr_expect_eq(rom_chain_node(report, 1)->driver->pe.kind, PE_KIND_PE32PLUS);
 	cr_expect_eq(rom_chain_node(report, 1)->driver->pe.machine, 0x8664);
 	cr_expect_eq(rom_chain_node(report, 1)->driver->pe.subsystem, 11);
 	rb_free(&b);
@@ -65,7 +65,7 @@ Test(efi_image, compressed_driver_decompresses_to_the_declared_size)
 	             report->findings.n ? report->findings.items[0].message : "");
 	cr_expect((rom_chain_node(report, 1)->driver->state == DRIVER_OK));
 	cr_expect_eq(rom_chain_node(report, 1)->driver->decompressed_size, pe_len);
-	cr_expect(rom_chain_node(report, 1)->driver->pe.valid);
+	cr_expect(rom_driver_pe_valid(rom_chain_node(report, 1)->driver));
 	/* a clean EFI 1.1 decode settles the variant */
 	cr_expect_str_eq(rom_chain_node(report, 1)->driver->variant, "efi");
 	/* The node keeps the decompressed driver: the bytes extract writes. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/field.h"
 #include "formats/pe.h"
 #include "formats/span.h"
 #include "tests/support/bytes.h"
@@ -43,7 +44,11 @@ static size_t build_pe(uint8_t *b, bool plus)
 	tb_put32(b, opt + 56, 0x3000);
 	tb_put32(b, opt + 60, 0x200);
 	tb_put16(b, opt + 68, 11);
+	tb_put32(b, opt + 64, 0xC0FFEE);
 	tb_put32(b, opt + (plus ? 108 : 92), 16);
+	/* Certificate Table: data directory 4, after NumberOfRvaAndSizes */
+	tb_put32(b, opt + (plus ? 112 : 96) + 4 * 8, 0x500);
+	tb_put32(b, opt + (plus ? 112 : 96) + 4 * 8 + 4, 0x80);
 	for (size_t i = 0; i < 2; i++) {
 		uint8_t *s = b + opt + soh + 40 * i;
 		memcpy(s, names[i], strlen(names[i]));
@@ -79,6 +84,11 @@ Test(pe, pe32plus_fields)
 	cr_assert_eq(info.size_of_headers, 0x200);
 	cr_assert_eq(info.subsystem, 11);
 	cr_assert_eq(info.num_rva_and_sizes, 16);
+	cr_assert_eq(info.checksum, 0xC0FFEE);
+	cr_assert_eq(info.dir_count, 16);
+	cr_assert_eq(info.dirs[PE_DIR_CERTIFICATE].rva, 0x500);
+	cr_assert_eq(info.dirs[PE_DIR_CERTIFICATE].size, 0x80);
+	cr_assert_eq(info.dirs[3].rva, 0);
 	cr_assert_eq(info.section_count, 2);
 	cr_assert_str_eq(info.sections[0].name, ".text");
 	cr_assert_str_eq(info.sections[1].name, ".data");
@@ -101,7 +111,113 @@ Test(pe, pe32_fields)
 	cr_assert_eq(info.image_base, 0x10000);
 	cr_assert_eq(info.subsystem, 11);
 	cr_assert_eq(info.num_rva_and_sizes, 16);
+	cr_assert_eq(info.dirs[PE_DIR_CERTIFICATE].rva, 0x500);
 	cr_assert_eq(info.section_count, 2);
+}
+
+/* The declarations of formats/pe.h against the PE/COFF specification's
+ * numbers (sections 3.3 COFF File Header, 3.4 Optional Header, 3.4.3 Data
+ * Directories, 4 Section Table) and PI vol. 1's EFI_TE_IMAGE_HEADER. */
+Test(pe, declared_offsets_are_the_specifications)
+{
+	cr_expect_eq(PE_DOS_OFF_LFANEW, 0x3C);
+	cr_expect_eq(PE_COFF_OFF_MACHINE, 0);
+	cr_expect_eq(PE_COFF_OFF_NUM_SECTIONS, 2);
+	cr_expect_eq(PE_COFF_OFF_TIMESTAMP, 4);
+	cr_expect_eq(PE_COFF_OFF_SIZE_OPT, 16);
+	cr_expect_eq(PE_COFF_OFF_CHARACTERISTICS, 18);
+	cr_expect_eq(fmt_extent(pe_coff_fields, PE_COFF_F_COUNT), PE_COFF_SIZE);
+	cr_expect_eq(PE_OPT_OFF_MAGIC, 0);
+	cr_expect_eq(PE_OPT_OFF_ENTRY, 16);
+	cr_expect_eq(PE_OPT_OFF_SECTION_ALIGN, 32);
+	cr_expect_eq(PE_OPT_OFF_FILE_ALIGN, 36);
+	cr_expect_eq(PE_OPT_OFF_SIZE_OF_IMAGE, 56);
+	cr_expect_eq(PE_OPT_OFF_SIZE_OF_HEADERS, 60);
+	cr_expect_eq(PE_OPT_OFF_CHECKSUM, 64);
+	cr_expect_eq(PE_OPT_OFF_SUBSYSTEM, 68);
+	cr_expect_eq(PE_OPT32_OFF_IMAGE_BASE, 28);
+	cr_expect_eq(PE_OPT32_OFF_NUM_RVA, 92);
+	cr_expect_eq(PE_OPT64_OFF_IMAGE_BASE, 24);
+	cr_expect_eq(pe_opt64_fields[PE_OPT64_F_IMAGE_BASE].width, 8);
+	cr_expect_eq(PE_OPT64_OFF_NUM_RVA, 108);
+	cr_expect_eq(PE_DIR_OFF_RVA, 0);
+	cr_expect_eq(PE_DIR_OFF_SIZE, 4);
+	cr_expect_eq(fmt_extent(pe_dir_fields, PE_DIR_F_COUNT), PE_DIR_SIZE);
+	cr_expect_eq(PE_SEC_OFF_VSIZE, 8);
+	cr_expect_eq(PE_SEC_OFF_VADDR, 12);
+	cr_expect_eq(PE_SEC_OFF_RAW_SIZE, 16);
+	cr_expect_eq(PE_SEC_OFF_RAW_PTR, 20);
+	cr_expect_eq(PE_SEC_OFF_CHARACTERISTICS, 36);
+	cr_expect_eq(fmt_extent(pe_sec_fields, PE_SEC_F_COUNT), PE_SEC_SIZE);
+	cr_expect_eq(PE_TE_OFF_MACHINE, 2);
+	cr_expect_eq(PE_TE_OFF_NUM_SECTIONS, 4);
+	cr_expect_eq(PE_TE_OFF_SUBSYSTEM, 5);
+	cr_expect_eq(PE_TE_OFF_STRIPPED, 6);
+	cr_expect_eq(PE_TE_OFF_ENTRY, 8);
+	cr_expect_eq(PE_TE_OFF_IMAGE_BASE, 16);
+	cr_expect_str_eq(PE_COFF_KEY(NUM_SECTIONS), "sections");
+	cr_expect_str_eq(PE_OPT_KEY(SIZE_OF_IMAGE), "size_of_image");
+}
+
+/* The tests' PE builder writes from the declarations: what it writes, the
+ * parser reads back, field for field, for both magics. */
+Test(pe, the_builder_round_trips)
+{
+	for (int plus = 0; plus < 2; plus++) {
+		uint8_t b[IMG_SIZE] = {0};
+		struct pe_info in, out;
+		struct span s = span_make(b, sizeof(b));
+		memset(&in, 0, sizeof(in));
+		in.lfanew = 0x80;
+		in.machine = plus ? PE_MACHINE_X64 : PE_MACHINE_IA32;
+		in.num_sections = 1;
+		in.timestamp = 0x61234567;
+		in.size_of_optional_header = plus ? 0xF0 : 0xE0;
+		in.characteristics = 0x2022;
+		in.magic = plus ? PE_MAGIC_PE32PLUS : PE_MAGIC_PE32;
+		in.entry_point = 0x1234;
+		in.image_base = plus ? 0x180000000ull : 0x10000;
+		in.section_alignment = 0x1000;
+		in.file_alignment = 0x200;
+		in.size_of_image = 0x3000;
+		in.size_of_headers = 0x200;
+		in.checksum = 0x4321;
+		in.subsystem = PE_SUBSYSTEM_EFI_BOOT_SERVICE_DRIVER;
+		in.num_rva_and_sizes = PE_MAX_DIRS;
+		in.dir_count = PE_MAX_DIRS;
+		in.dirs[PE_DIR_CERTIFICATE].rva = 0x600;
+		in.dirs[PE_DIR_CERTIFICATE].size = 0x48;
+		in.section_count = 1;
+		memcpy(in.sections[0].name, ".text", 6);
+		in.sections[0].raw_pointer = 0x200;
+		in.sections[0].raw_size = 0x100;
+		in.raw_end = 0x300;
+		in.kind = plus ? PE_KIND_PE32PLUS : PE_KIND_PE32;
+		cr_assert_neq(rb_encode_pe(b, sizeof(b), &in), 0);
+		cr_assert_eq(pe_parse(&s, &out), PE_OK);
+		cr_expect_eq(memcmp(&in, &out, sizeof(in)), 0, "plus=%d", plus);
+		cr_expect_eq(out.image_base, in.image_base);
+		cr_expect_eq(out.dirs[PE_DIR_CERTIFICATE].size, 0x48);
+	}
+}
+
+/* NumberOfRvaAndSizes says 16 but the optional header holds 5 entries:
+ * only those are read. */
+Test(pe, data_directories_stop_at_the_optional_header)
+{
+	uint8_t b[IMG_SIZE] = {0};
+	struct pe_info info;
+	struct span s = span_make(b, sizeof(b));
+	build_pe(b, true);
+	tb_put16(b, LFANEW + 4 + 16, 112 + 5 * 8);
+	cr_assert_eq(pe_parse(&s, &info), PE_OK);
+	cr_expect_eq(info.num_rva_and_sizes, 16);
+	cr_expect_eq(info.dir_count, 5);
+	cr_expect_eq(info.dirs[PE_DIR_CERTIFICATE].rva, 0x500);
+	tb_put32(b, LFANEW + 24 + 108, 2); /* NumberOfRvaAndSizes 2 */
+	cr_assert_eq(pe_parse(&s, &info), PE_OK);
+	cr_expect_eq(info.dir_count, 2);
+	cr_expect_eq(info.dirs[PE_DIR_CERTIFICATE].rva, 0);
 }
 
 Test(pe, section_name_of_eight_chars)
