@@ -101,6 +101,59 @@ static void list_members(const struct input *in, char *err, size_t cap)
 	}
 }
 
+/* Where a member's bytes lie: its local header up to the end of its data. */
+struct member_range {
+	size_t start, end, record;
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct member_range *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* No two members may share bytes. Real archives never do; a crafted one
+ * points many directory entries at one deflate stream and multiplies it
+ * (David Fifield, "A better zip bomb", 2019; Info-ZIP UnZip 6.0 refuses
+ * "overlapped components" the same way). A member whose local header does
+ * not read is left to input_next, which names its error. */
+static bool members_disjoint(struct input *in, char *err, size_t cap)
+{
+	struct span s = span_make(in->bytes, in->len);
+	struct member_range *r = calloc(in->n_members ? in->n_members : 1, sizeof(*r));
+	size_t n = 0;
+	bool ok = true;
+	if (!r) {
+		say(err, cap, in->base, "out of memory");
+		return false;
+	}
+	for (size_t i = 0; i < in->n_members; i++) {
+		struct zip_entry e;
+		struct span data;
+		char why[400];
+		if (zip_entry_read(&s, &in->zip, in->members[i], &e, why, sizeof(why)) != ZIP_OK ||
+		    zip_member_data(&s, &in->zip, &e, &data, why, sizeof(why)) != ZIP_OK)
+			continue;
+		r[n].start = e.local_offset;
+		r[n].end = (size_t)(data.data - in->bytes) + data.len;
+		r[n].record = e.record;
+		n++;
+	}
+	qsort(r, n, sizeof(*r), by_start);
+	for (size_t i = 1; i < n && ok; i++) {
+		if (r[i].start >= r[i - 1].end)
+			continue;
+		say(err, cap, in->base,
+		    "zip archive: the members of the directory entries at 0x%zx and 0x%zx share "
+		    "bytes (local headers at 0x%zx and 0x%zx, the first runs to 0x%zx): expected "
+		    "members apart; overlapping members are how a zip bomb multiplies one stream",
+		    r[i - 1].record, r[i].record, r[i - 1].start, r[i].start, r[i - 1].end);
+		ok = false;
+	}
+	free(r);
+	return ok;
+}
+
 /* Walks the whole central directory once, so that a broken archive fails
  * before any member is read, and keeps the members to give. */
 static bool open_zip(struct input *in, char *err, size_t cap)
@@ -156,7 +209,7 @@ static bool open_zip(struct input *in, char *err, size_t cap)
 		    in->zip.entries);
 		return false;
 	}
-	return true;
+	return members_disjoint(in, err, cap);
 }
 
 /* Decides what the bytes are; one level of archive only. */

@@ -359,6 +359,50 @@ Test(input, zip_bomb_stops_at_the_cap)
 	cr_expect_lt(max_rss_kib(), RSS_LIMIT_KIB, "max RSS %ld KiB", max_rss_kib());
 }
 
+/* Directory entries that point at one member's bytes multiply it (the
+ * overlapping-file zip bomb): the archive is refused at open, one line
+ * naming both entries; asking for one member by name still works. */
+Test(input, overlapping_members_are_refused)
+{
+	struct zb z;
+	char err[1024] = "";
+	struct input *in;
+	struct input_item it;
+	/* two entries, one local header */
+	zb_init(&z);
+	zb_add(&z, "a.rom", rom, sizeof(rom), 8);
+	zb_add(&z, "a.rom", rom, sizeof(rom), 8);
+	z.local[1] = z.local[0];
+	zb_finish(&z, NULL);
+	expect_open_error("o.zip", z.data, z.len, NULL, "share bytes",
+	                  "local headers at 0x0 and 0x0");
+	in = input_open_bytes("o.zip", z.data, z.len, "a.rom", err, sizeof(err));
+	cr_assert_not_null(in, "%s", err);
+	cr_expect_eq(input_next(in, &it, err, sizeof(err)), INPUT_ITEM, "%s", err);
+	input_item_free(&it);
+	input_close(in);
+	zb_free(&z);
+}
+
+/* A member whose local header lies inside another member's stored data. */
+Test(input, a_member_inside_another_is_refused)
+{
+	struct zb inner, z;
+	char want[64];
+	zb_init(&inner);
+	zb_add(&inner, "b.rom", rom2, sizeof(rom2), 0);
+	zb_init(&z);
+	/* a.rom stores b.rom's local header and data, byte for byte */
+	zb_add(&z, "a.rom", inner.data, inner.len, 0);
+	zb_add(&z, "b.rom", rom2, sizeof(rom2), 0);
+	z.local[1] = z.local[0] + ZIP_LOCAL_LEN + strlen("a.rom");
+	zb_finish(&z, NULL);
+	(void)snprintf(want, sizeof(want), "local headers at 0x0 and 0x%zx", z.local[1]);
+	expect_open_error("n.zip", z.data, z.len, NULL, "share bytes", want);
+	zb_free(&z);
+	zb_free(&inner);
+}
+
 Test(input, total_cap_over_all_members, .timeout = 300)
 {
 	struct zb z;
