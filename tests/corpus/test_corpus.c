@@ -273,7 +273,8 @@ Test(corpus, every_efi_image_is_a_valid_driver)
 				cr_expect_gt(d->decompressed_size, d->compressed_size,
 				             "%s image %zu", e->name, i);
 			}
-			cr_expect(rom_driver_pe_valid(d), "%s image %zu: %s", e->name, i, pe_status_str(d->pe_status));
+			cr_expect(rom_driver_pe_valid(d), "%s image %zu: %s", e->name, i,
+			          pe_status_str(d->pe_status));
 			cr_expect_eq(d->pe.machine, im->efi.machine, "%s image %zu", e->name, i);
 			cr_expect_eq(d->pe.kind, PE_KIND_PE32PLUS, "%s image %zu", e->name, i);
 			if (im->pcir.vendor_id == 0x1002) {
