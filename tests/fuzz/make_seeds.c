@@ -168,6 +168,33 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	rom_seed(dir, "efi-compressed.rom", &b);
 	rb_free(&b);
 
+	/* The shapes of the costliest drivers the format allows
+	 * (tests/bench/make_crafted.c), small so that the fuzzer stays fast:
+	 * 32 EFI images whose 22-byte streams decode to 4 KiB each (OrigSize
+	 * is the fuzzer's to raise, up to the decode limit), and the same
+	 * chain with CompSize 0 and OrigSize 16 MiB, which stops at once. */
+	{
+		uint8_t z[32] = {0};
+		size_t zn = efi_encode_run(0x5A, 4, 4096, z, sizeof(z));
+		for (int shape = 0; shape < 2 && zn > 0; shape++) {
+			rb_init(&b);
+			for (size_t i = 0; i < 32; i++) {
+				struct rb_image_opts eo = rb_efi_opts(0x1002, 0x67DF, 1, i == 31);
+				size_t off;
+				eo.efi_compression = 1;
+				off = rb_add_image(&b, &eo);
+				if (shape == 0) {
+					memcpy(b.data + off + 0x50, z, zn);
+				} else {
+					memset(b.data + off + 0x50, 0, 8);
+					b.data[off + 0x50 + 7] = 0x01; /* OrigSize 16 MiB */
+				}
+			}
+			rom_seed(dir, shape == 0 ? "efi-run.rom" : "efi-past-end.rom", &b);
+			rb_free(&b);
+		}
+	}
+
 	/* PCIR pointer 0xFFFF, image length 0. */
 	rb_init(&b);
 	rb_add_x86(&b, 0x1234, 0x1111, 2, true);
