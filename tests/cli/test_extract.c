@@ -1,5 +1,7 @@
 /* optrom extract end to end: the files, their names and bytes, the index,
  * and the refusal to overwrite. */
+#include "formats/efi_rom.h"
+#include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
 #include "tests/support/tmpdir.h"
@@ -281,6 +283,60 @@ Test(extract, damaged_driver_is_not_written)
 		cr_expect_str_eq(ydoc_str(ydoc_get(doc, drv, "kind")), "efi-driver");
 		cr_expect(ydoc_is_null(ydoc_get(doc, drv, "name")));
 		cr_expect_not_null(strstr(ydoc_str(ydoc_get(doc, drv, "error")), "declared size"));
+	}
+	ydocs_free(&d);
+	free(got);
+	rb_free(&b);
+}
+
+/* Two EFI images whose 22-byte drivers each decode to 10 MiB: the analysis
+ * decompresses the first and not the second (its 10 MiB do not fit what is
+ * left of the 16 MiB limit). `info` calls the ROM broken
+ * (efi-driver-not-decoded); extract writes the first driver, lists the
+ * second as not extracted with the reason, and exits 3. */
+Test(extract, a_driver_past_the_decode_limit_is_named)
+{
+	const uint32_t orig = 10u << 20;
+	uint8_t z[32];
+	size_t zn = efi_encode_run(0x5A, 4, orig, z, sizeof(z)), len;
+	struct rb b;
+	struct run_result res;
+	struct stat st;
+	struct ydocs d;
+	uint8_t *got;
+	char out[512];
+	cr_assert_gt(zn, 0);
+	rb_init(&b);
+	for (size_t i = 0; i < 2; i++) {
+		struct rb_image_opts o = rb_efi_opts(0x10de, 0x1c02, 1, i == 1);
+		size_t off;
+		o.efi_compression = EFI_COMPRESSION_EFI;
+		off = rb_add_image(&b, &o);
+		memcpy(b.data + off + 0x50, z, zn);
+	}
+	cr_assert(rb_write_file(&b, tmp_path("two.rom")));
+	cr_assert(run_optrom(&res, "info", tmp_path("two.rom"), NULL));
+	cr_expect_eq(res.status, 3, "%s", res.out);
+	cr_expect_not_null(strstr(res.out, "efi-driver-not-decoded @0x250  image 1"), "%s",
+	                   res.out);
+	run_free(&res);
+	snprintf(out, sizeof(out), "%s/lim", tmp_dir());
+	cr_assert(run_optrom(&res, "extract", tmp_path("two.rom"), "-d", out, NULL));
+	cr_expect_eq(res.status, 3, "%s", res.err);
+	run_free(&res);
+	cr_assert_eq(stat(tmp_path("lim/image00-efi-10de-1c02.efi"), &st), 0);
+	cr_expect_eq((size_t)st.st_size, orig);
+	cr_expect_neq(stat(tmp_path("lim/image01-efi-10de-1c02.efi"), &st), 0);
+	got = read_all(tmp_path("lim/index.yaml"), &len);
+	cr_assert_not_null(got);
+	cr_assert(ydocs_parse((char *)got, len, &d));
+	{
+		yaml_document_t *doc = &d.docs[0];
+		yaml_node_t *files = ydoc_get(doc, ydoc_root(doc), "files");
+		yaml_node_t *drv = ydoc_item(doc, files, 3);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, drv, "kind")), "efi-driver");
+		cr_expect(ydoc_is_null(ydoc_get(doc, drv, "name")));
+		cr_expect_not_null(strstr(ydoc_str(ydoc_get(doc, drv, "error")), "decode limit"));
 	}
 	ydocs_free(&d);
 	free(got);

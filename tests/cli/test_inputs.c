@@ -265,6 +265,23 @@ Test(inputs, missing_member_and_bad_archives_exit_2_with_one_line)
 	expect_run(2, "zip in gz", &res);
 	expect_one_line(&res, "zip archive inside a gzip file", "one level");
 	run_free(&res);
+	/* Two directory entries on one member's bytes (a zip bomb's trick). */
+	{
+		struct zb z;
+		uint8_t small[512] = {0x55, 0xAA};
+		zb_init(&z);
+		zb_add(&z, "a.rom", small, sizeof(small), 8);
+		zb_add(&z, "a.rom", small, sizeof(small), 8);
+		z.local[1] = z.local[0];
+		zb_finish(&z, NULL);
+		cr_assert(zb_write_file(tmp_path("overlap.zip"), z.data, z.len));
+		zb_free(&z);
+	}
+	cr_assert(run_optrom(&res, "check", tmp_path("overlap.zip"), NULL));
+	expect_run(2, "overlapping members", &res);
+	expect_one_line(&res, tmp_path("overlap.zip"), "share bytes");
+	cr_expect_eq(run_count_lines(res.out), 0, "no report for a refused archive");
+	run_free(&res);
 	/* A member of something that is not a zip. */
 	snprintf(arg, sizeof(arg), "%s!x", E1000);
 	cr_assert(run_optrom(&res, "info", arg, NULL));
