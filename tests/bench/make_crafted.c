@@ -13,7 +13,6 @@
  *                   OrigSize 16 MiB (zero bits past the end decode forever).
  * Built from the test ROM builder (tests/support/rom_builder.c). */
 #include "formats/efi_decompress.h"
-#include "formats/efi_rom.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 
@@ -30,19 +29,6 @@ static int write_or_fail(const struct rb *b, const char *dir, const char *name)
 		return 1;
 	}
 	return 0;
-}
-
-/* 32 one-block EFI images, each with driver z at its image offset 0x50. */
-static void efi_chain(struct rb *b, const uint8_t *z, size_t len)
-{
-	rb_init(b);
-	for (size_t i = 0; i < 32; i++) {
-		struct rb_image_opts o = rb_efi_opts(0x1002, 0x67df, 1, i == 31);
-		size_t off;
-		o.efi_compression = EFI_COMPRESSION_EFI;
-		off = rb_add_image(b, &o);
-		memcpy(b->data + off + 0x50, z, len);
-	}
 }
 
 int main(int argc, char **argv)
@@ -84,13 +70,13 @@ int main(int argc, char **argv)
 	zlen = efi_encode_run(0x5A, 4, EFI_DECOMP_MAX_ORIG, z, sizeof(z));
 	if (zlen == 0)
 		return 1;
-	efi_chain(&b, z, zlen);
+	rb_efi_chain(&b, 32, 0x1002, 0x67df, z, zlen);
 	rc |= write_or_fail(&b, argv[1], "efi-run.rom");
 	rb_free(&b);
 
 	memset(z, 0, sizeof(z));
 	z[7] = 0x01; /* CompSize 0, OrigSize 0x01000000 */
-	efi_chain(&b, z, 8);
+	rb_efi_chain(&b, 32, 0x1002, 0x67df, z, 8);
 	rc |= write_or_fail(&b, argv[1], "efi-past-end.rom");
 	rb_free(&b);
 	return rc;

@@ -1,6 +1,5 @@
 /* optrom extract end to end: the files, their names and bytes, the index,
  * and the refusal to overwrite. */
-#include "formats/efi_rom.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
@@ -306,14 +305,7 @@ Test(extract, a_driver_past_the_decode_limit_is_named)
 	uint8_t *got;
 	char out[512];
 	cr_assert_gt(zn, 0);
-	rb_init(&b);
-	for (size_t i = 0; i < 2; i++) {
-		struct rb_image_opts o = rb_efi_opts(0x10de, 0x1c02, 1, i == 1);
-		size_t off;
-		o.efi_compression = EFI_COMPRESSION_EFI;
-		off = rb_add_image(&b, &o);
-		memcpy(b.data + off + 0x50, z, zn);
-	}
+	rb_efi_chain(&b, 2, 0x10de, 0x1c02, z, zn);
 	cr_assert(rb_write_file(&b, tmp_path("two.rom")));
 	cr_assert(run_optrom(&res, "info", tmp_path("two.rom"), NULL));
 	cr_expect_eq(res.status, 3, "%s", res.out);

@@ -174,25 +174,14 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	 * is the fuzzer's to raise, up to the decode limit), and the same
 	 * chain with CompSize 0 and OrigSize 16 MiB, which stops at once. */
 	{
-		uint8_t z[32] = {0};
+		uint8_t z[32] = {0}, past_end[8] = {0, 0, 0, 0, 0, 0, 0, 0x01};
 		size_t zn = efi_encode_run(0x5A, 4, 4096, z, sizeof(z));
-		for (int shape = 0; shape < 2 && zn > 0; shape++) {
-			rb_init(&b);
-			for (size_t i = 0; i < 32; i++) {
-				struct rb_image_opts eo = rb_efi_opts(0x1002, 0x67DF, 1, i == 31);
-				size_t off;
-				eo.efi_compression = 1;
-				off = rb_add_image(&b, &eo);
-				if (shape == 0) {
-					memcpy(b.data + off + 0x50, z, zn);
-				} else {
-					memset(b.data + off + 0x50, 0, 8);
-					b.data[off + 0x50 + 7] = 0x01; /* OrigSize 16 MiB */
-				}
-			}
-			rom_seed(dir, shape == 0 ? "efi-run.rom" : "efi-past-end.rom", &b);
-			rb_free(&b);
-		}
+		rb_efi_chain(&b, 32, 0x1002, 0x67DF, z, zn);
+		rom_seed(dir, "efi-run.rom", &b);
+		rb_free(&b);
+		rb_efi_chain(&b, 32, 0x1002, 0x67DF, past_end, sizeof(past_end));
+		rom_seed(dir, "efi-past-end.rom", &b);
+		rb_free(&b);
 	}
 
 	/* PCIR pointer 0xFFFF, image length 0. */

@@ -460,3 +460,17 @@ bool rb_write_file(const struct rb *b, const char *path)
 	ok = fwrite(b->data, 1, b->len, f) == b->len;
 	return fclose(f) == 0 && ok;
 }
+
+void rb_efi_chain(struct rb *b, size_t n, uint16_t vendor, uint16_t device, const uint8_t *driver,
+                  size_t len)
+{
+	rb_init(b);
+	for (size_t i = 0; i < n; i++) {
+		struct rb_image_opts o = rb_efi_opts(vendor, device, 1, i + 1 == n);
+		size_t off;
+		o.efi_compression = EFI_COMPRESSION_EFI;
+		off = rb_add_image(b, &o);
+		if (RB_EFI_PAYLOAD + len <= PCI_ROM_BLOCK)
+			memcpy(b->data + off + RB_EFI_PAYLOAD, driver, len);
+	}
+}

@@ -37,6 +37,12 @@ void rb_free(struct rb *b);
 /* Appends an image; returns its offset in b. */
 size_t rb_add_image(struct rb *b, const struct rb_image_opts *o);
 
+/* A fresh b of n one-block EFI images of vendor:device, the last marked
+ * last, each with compression 1 and the len bytes of driver (a compressed
+ * stream with its header) at its image offset: for crafted drivers. */
+void rb_efi_chain(struct rb *b, size_t n, uint16_t vendor, uint16_t device, const uint8_t *driver,
+                  size_t len);
+
 /* Shorthands with sensible defaults: code type 0 (x86) or 3 (EFI), PCIR
  * revision 3, everything else zero. The _opts forms return those options
  * for a test to add to before rb_add_image. */

@@ -223,20 +223,6 @@ Test(tree, atombios_details_live_in_the_node)
 	rb_free(&b);
 }
 
-/* A chain of `n` one-block EFI images whose compressed drivers are the
- * `len` bytes of z, each declaring 16 MiB. */
-static void efi_bomb(struct rb *b, size_t n, const uint8_t *z, size_t len)
-{
-	rb_init(b);
-	for (size_t i = 0; i < n; i++) {
-		struct rb_image_opts o = rb_efi_opts(0x1002, 0x67df, 1, i + 1 == n);
-		size_t off;
-		o.efi_compression = EFI_COMPRESSION_EFI;
-		off = rb_add_image(b, &o);
-		memcpy(b->data + off + 0x50, z, len);
-	}
-}
-
 static size_t count_named(const struct rom_analysis *a, const char *id)
 {
 	const struct finding *f = find_named(a, id);
@@ -257,7 +243,7 @@ Test(tree, drivers_decode_within_the_limit)
 	struct rom_analysis *a;
 	size_t decoded = 0, bytes = 0;
 	cr_assert(len > 0);
-	efi_bomb(&b, 32, z, len);
+	rb_efi_chain(&b, 32, 0x1002, 0x67df, z, len);
 	fmt_count_start();
 	a = analyze_bytes(b.data, b.len);
 	fmt_count_stop();
@@ -294,7 +280,7 @@ Test(tree, drivers_that_read_past_their_end_cost_nothing)
 	struct rom_analysis *a;
 	z[7] = 0x00;
 	z[6] = 0x80; /* OrigSize 0x00800000 */
-	efi_bomb(&b, 32, z, sizeof(z));
+	rb_efi_chain(&b, 32, 0x1002, 0x67df, z, sizeof(z));
 	a = analyze_bytes(b.data, b.len);
 	cr_assert_eq(a->chain.n, 32);
 	cr_expect_eq(count_named(a, "efi-decompress-failed"), 32);
