@@ -398,12 +398,11 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 		    i, d->payload_offset, d->decompress_error);
 		return;
 	case DRIVER_NOT_DECODED:
-		finding_add(
-		    l, FINDING_EFI_DRIVER_NOT_DECODED, i, true, d->payload_offset,
-		    "image %d: the compressed EFI driver at 0x%zx was not decompressed: it "
-		    "declares "
-		    "0x%x bytes, more than the drivers before it left of the %u MiB decode limit",
-		    i, d->payload_offset, d->decompressed_size, TREE_DRIVER_BUDGET >> 20);
+		finding_add(l, FINDING_EFI_DRIVER_NOT_DECODED, i, true, d->payload_offset,
+		            "image %d: the compressed EFI driver at 0x%zx was not decompressed: "
+		            "it declares 0x%x bytes, more than the drivers before it left "
+		            "of the %u MiB decode limit",
+		            i, d->payload_offset, d->decompressed_size, TREE_DRIVER_BUDGET >> 20);
 		return;
 	case DRIVER_OK:
 		break;

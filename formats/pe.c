@@ -47,8 +47,10 @@ FMT_DEFINE(PE_SEC_FIELDS, pe_sec_fields);
 _Static_assert((int)PE_OPT32_F_COUNT == (int)PE_OPT64_F_COUNT,
                "PE32 and PE32+ tails differ in length");
 
-#define DECODE(s, base, table, out) fmt_decode((s), (base), (table), PE_COUNT(table), (out))
-#define PE_COUNT(table)             (sizeof(table) / sizeof((table)[0]))
+/* Decodes every field of a table defined above (e.g. pe_coff_fields) at
+ * base; the count comes from the table itself. */
+#define DECODE(s, base, table, out)                                                                \
+	fmt_decode((s), (base), table, sizeof(table) / sizeof((table)[0]), (out))
 
 static enum pe_status parse_te(const struct span *s, struct pe_info *out)
 {
