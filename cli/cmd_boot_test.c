@@ -7,11 +7,13 @@
 #include "formats/uefi_shell.h"
 #include "vm/vm.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void boot_test_usage(FILE *out)
 {
@@ -255,6 +257,14 @@ static int boot_test_one(const char *file, const struct boot_opts *o)
 			return EXIT_USAGE;
 		}
 		fw.secure_boot = o->secure_boot;
+		const char *files[] = {fw.code, fw.vars};
+		for (size_t i = 0; i < 2; i++) {
+			if (access(files[i], R_OK) != 0) {
+				fprintf(stderr, "optrom boot-test: --ovmf: %s: not readable: %s\n",
+				        files[i], strerror(errno));
+				return EXIT_USAGE;
+			}
+		}
 	} else if (!vm_find_ovmf(&fw, o->secure_boot)) {
 		fprintf(stderr, "optrom boot-test: no OVMF firmware%s found: %s\n",
 		        o->secure_boot ? " with Secure Boot" : "", vm_install_hint());
