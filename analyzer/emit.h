@@ -21,4 +21,10 @@ bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n);
 /* Short name of an EFI machine (from the PE constants), or "unknown". */
 const char *emit_machine_name(uint16_t machine);
 
+/* The driver's Authenticode signature (analyzer/emit_sig.c): the text
+ * lines under the driver, and the `signature:` key of its YAML map. */
+struct yw;
+void emit_text_signature(FILE *out, const struct rom_driver *d);
+void emit_yaml_signature(struct yw *w, const struct rom_driver *d);
+
 #endif
