@@ -2,6 +2,7 @@
  * (docs/yaml-schema.md, `signature:`), read from the node. */
 #include "analyzer/emit.h"
 #include "analyzer/emit_yaml_writer.h"
+#include "analyzer/secure_boot.h"
 #include "formats/authenticode.h"
 
 void emit_text_signature(FILE *out, const struct rom_driver *d)
@@ -77,4 +78,63 @@ void emit_yaml_signature(struct yw *w, const struct rom_driver *d)
 	kstr_or_null(w, "timestamp", s->timestamp);
 	kstr_or_null(w, "timestamp_kind", s->timestamp_kind);
 	yw_map_end(w);
+}
+
+static void text_list(FILE *out, const char *label, const struct sb_list_summary *l)
+{
+	if (!l->present) {
+		fprintf(out, "  %-4s absent\n", label);
+		return;
+	}
+	fprintf(out, "  %-4s %zu certificate(s)", label, l->certs);
+	for (size_t i = 0; i < l->named; i++)
+		fprintf(out, "%s%s", i ? ", " : ": ", l->names[i]);
+	fprintf(out, "; %zu image hash(es)", l->hashes);
+	if (l->cert_hashes)
+		fprintf(out, ", %zu certificate hash(es)", l->cert_hashes);
+	fputc('\n', out);
+}
+
+static void text_answer(FILE *out, const struct sb_store *st, const char *where,
+                        const struct rom_driver *d)
+{
+	struct sb_answer ans;
+	sb_answer_driver(st, d, &ans);
+	if (ans.verdict == SB_NOT_A_DRIVER)
+		return;
+	fprintf(out, "  %s: %s, %s\n", where, sb_verdict_name(ans.verdict), ans.how);
+}
+
+void emit_text_secure_boot(FILE *out, const struct rom_analysis *a, const struct sb_store *st,
+                           const char *origin)
+{
+	char where[64];
+	if (!st) {
+		fprintf(out, "Secure Boot: %s\n", origin);
+		return;
+	}
+	fprintf(out, "Secure Boot (db and dbx of %s%s%s):\n", st->name, origin ? ", " : "",
+	        origin ? origin : "");
+	text_list(out, "db", &st->db);
+	text_list(out, "dbx", &st->dbx);
+	for (size_t k = 0; k < a->n_nodes; k++) {
+		const struct rom_node *n = &a->nodes[k];
+		long idx = -1;
+		if (!n->driver)
+			continue;
+		for (size_t i = 0; i < a->chain.n; i++)
+			if (a->chain.images[i].node == k)
+				idx = (long)i;
+		if (idx >= 0)
+			(void)snprintf(where, sizeof(where), "image %ld (0x%zx)", idx, n->offset);
+		else
+			(void)snprintf(where, sizeof(where),
+			               "EFI image at 0x%zx (outside the chain)", n->offset);
+		text_answer(out, st, where, n->driver);
+	}
+	fprintf(out, "  (upstream OVMF runs option ROM drivers without checking their "
+	             "signatures: this answers for firmware that enforces them)\n");
+	if (!st->db_has_option_rom_ca_2023)
+		fprintf(out, "  (this db has no Microsoft Option ROM UEFI CA 2023: a driver signed "
+		             "under it would be refused)\n");
 }

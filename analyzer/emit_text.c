@@ -149,6 +149,11 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 
 void emit_check_line(FILE *out, const struct rom_analysis *a)
 {
+	emit_check_line_with(out, a, NULL);
+}
+
+void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *extra)
+{
 	const struct finding *f = finding_first_problem(&a->findings);
 	fprintf(out, "%-7s %s  rom@", report_verdict_name(a->verdict), a->file);
 	if (a->has_rom)
@@ -162,6 +167,8 @@ void emit_check_line(FILE *out, const struct rom_analysis *a)
 	if (a->chain.n)
 		fputc(')', out);
 	fprintf(out, "  GOP %s", gop_state_name(rom_gop_state(a)));
+	if (extra)
+		fprintf(out, "  %s", extra);
 	if (f)
 		fprintf(out, "  %s: %s", finding_name(f->id), f->message);
 	fputc('\n', out);

@@ -5,6 +5,7 @@
  * DxeImageVerificationLib calls for every certificate in the table). */
 #include "analyzer/signature.h"
 
+#include "analyzer/signature_kept.h"
 #include "analyzer/tree.h"
 
 #include <openssl/asn1.h>
@@ -52,15 +53,6 @@ ASN1_SEQUENCE(SPC_INDIRECT) =
     {"Microsoft Corporation UEFI CA 2011", "Microsoft UEFI CA 2011"},
     {"Microsoft Option ROM UEFI CA 2023", "Microsoft Option ROM UEFI CA 2023"},
     {"Microsoft UEFI CA 2023", "Microsoft UEFI CA 2023"},
-};
-
-/* The parsed PKCS#7 of each certificate entry, kept for the Secure Boot
- * answer (one parse per entry). */
-struct sig_kept {
-	size_t n;
-	PKCS7 *p7[AUTH_MAX_CERTS];
-	ASN1_STRING *content[AUTH_MAX_CERTS]; /* the signed content, its tag and length stripped */
-	bool digest_ok[AUTH_MAX_CERTS];
 };
 
 const char *signature_state_name(enum sig_state s)
@@ -229,9 +221,9 @@ static void describe_signer(PKCS7 *p7, struct rom_signature *sig)
 		countersignature(sk_PKCS7_SIGNER_INFO_value(p7->d.sign->signer_info, 0), sig);
 }
 
-/* Verifies p7 over content as EDK2 Pkcs7Verify does, the trust anchors
+/* (analyzer/signature_kept.h) Verifies p7 over content as EDK2 Pkcs7Verify does, the trust anchors
  * being anchors (or, when NULL, the certificates the PKCS#7 carries). */
-static bool pkcs7_verifies(PKCS7 *p7, const ASN1_STRING *content, STACK_OF(X509) * anchors)
+bool sig_pkcs7_verifies(PKCS7 *p7, const ASN1_STRING *content, STACK_OF(X509) * anchors)
 {
 	X509_STORE *store = X509_STORE_new();
 	STACK_OF(X509) *use = anchors ? anchors : p7->d.sign->cert;
@@ -326,7 +318,7 @@ static enum sig_state check_entry(const uint8_t *img, const struct win_certifica
 	}
 	hex(buf, blen, sig->computed_digest, sizeof(sig->computed_digest));
 	describe_signer(p7, sig);
-	if (!pkcs7_verifies(p7, content, NULL)) {
+	if (!sig_pkcs7_verifies(p7, content, NULL)) {
 		(void)snprintf(err, errcap, "the PKCS#7 signature does not verify");
 		goto out;
 	}

@@ -1,6 +1,6 @@
 /* Writes the fuzz seed corpora from the synthetic ROM builder: no vendor
  * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
- * DIR/fix, DIR/efi_decompress, DIR/pe and DIR/zip. Criterion-free, so it
+ * DIR/fix, DIR/efi_decompress, DIR/pe, DIR/zip and DIR/authenticode. Criterion-free, so it
  * builds in the fuzz tree. */
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
@@ -235,9 +235,35 @@ static void zip_seeds(const char *dir)
 	rb_free(&b);
 }
 
+/* EFI drivers for the Authenticode path: unsigned, a table holding the
+ * start of a PKCS#7 SignedData (its OID, 1.2.840.113549.1.7.2), and a
+ * table past the end. Real signed drivers (optrom extract) make better
+ * seeds; they are vendor bytes, so they stay out of the repository. */
+static void authenticode_seeds(const char *dir)
+{
+	static const uint8_t signed_data[] = {0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2A, 0x86,
+	                                      0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02, 0xA0,
+	                                      0x82, 0x00, 0xF1, 0x30, 0x82, 0x00, 0xED, 0x02,
+	                                      0x01, 0x01, 0x31, 0x0F, 0x30, 0x0D, 0x06, 0x09};
+	static uint8_t b[0x600];
+	size_t dirs = 0x40 + 24 + 112 + 4 * 8, n;
+	memset(b, 0, sizeof(b));
+	n = make_pe(b, true);
+	write_seed(dir, "authenticode", "unsigned.efi", b, n);
+	tb_put32(b, dirs, 0x400);
+	tb_put32(b, dirs + 4, 0x108);
+	tb_put32(b, 0x400, 0x108);
+	tb_put32(b, 0x404, 0x00020200); /* revision 0x0200, type 2 (PKCS#7) */
+	memcpy(b + 0x408, signed_data, sizeof(signed_data));
+	write_seed(dir, "authenticode", "pkcs7-start.efi", b, 0x508);
+	tb_put32(b, dirs + 4, 0x800);
+	write_seed(dir, "authenticode", "table-past-end.efi", b, 0x508);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const subs[] = {"analyze", "fix", "efi_decompress", "pe", "zip"};
+	static const char *const subs[] = {"analyze", "fix", "efi_decompress",
+	                                   "pe",      "zip", "authenticode"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];
@@ -262,5 +288,6 @@ int main(int argc, char **argv)
 	decompress_seeds(argv[1], pe, n);
 	rom_seeds(argv[1], pe, n);
 	zip_seeds(argv[1]);
+	authenticode_seeds(argv[1]);
 	return failures ? 1 : 0;
 }
