@@ -1,7 +1,9 @@
 /* Writes the fuzz seed corpora from the synthetic ROM builder: no vendor
  * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
- * DIR/fix, DIR/efi_decompress, DIR/pe, DIR/zip and DIR/authenticode. Criterion-free, so it
+ * DIR/fix, DIR/efi_decompress, DIR/pe, DIR/zip, DIR/authenticode and DIR/efi_vars.
+ * Criterion-free, so it
  * builds in the fuzz tree. */
+#include "formats/efi_vars.h"
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
@@ -260,10 +262,64 @@ static void authenticode_seeds(const char *dir)
 	write_seed(dir, "authenticode", "table-past-end.efi", b, 0x508);
 }
 
+/* A small OVMF variable store, written from formats/efi_vars.h's
+ * declarations: a firmware volume, the authenticated store header, a db
+ * of one (not really X.509) certificate entry and one SHA-256 entry, and
+ * a dbx of one SHA-256 entry. */
+static void efi_vars_seeds(const char *dir)
+{
+	static uint8_t b[0x400];
+	struct efi_fv_header fv = {0};
+	struct efi_vstore_header vs = {0};
+	static const struct {
+		const char *name;
+		const uint8_t *guid, *type;
+		size_t entry;
+	} vars[] = {{"db", efi_guid_image_security_database, efi_guid_cert_x509, 16 + 0x40},
+	            {"dbx", efi_guid_image_security_database, efi_guid_cert_sha256, 16 + 32}};
+	size_t at;
+	memset(b, 0xFF, sizeof(b));
+	memset(b, 0, 0x48 + EFI_VSTORE_SIZE);
+	fv.fv_length = sizeof(b);
+	fv.signature = EFI_FV_SIGNATURE;
+	fv.header_length = 0x48;
+	fv.revision = 2;
+	(void)fmt_encode(b, sizeof(b), 0, efi_fv_fields, EFI_FV_F_COUNT, &fv);
+	memcpy(b + 0x48, efi_guid_authenticated_variable, EFI_GUID_SIZE);
+	vs.size = sizeof(b) - 0x48;
+	vs.format = EFI_VSTORE_FORMATTED;
+	vs.state = EFI_VSTORE_HEALTHY;
+	(void)fmt_encode(b, sizeof(b), 0x48, efi_vstore_fields, EFI_VSTORE_F_COUNT, &vs);
+	at = 0x48 + EFI_VSTORE_SIZE;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		struct efi_avar_header h = {0};
+		struct efi_siglist_header l = {0};
+		size_t nlen = 2 * (strlen(vars[i].name) + 1), d;
+		l.list_size = (uint32_t)(EFI_SIGLIST_SIZE + vars[i].entry);
+		l.signature_size = (uint32_t)vars[i].entry;
+		h.start_id = EFI_AVAR_START_ID;
+		h.state = EFI_VAR_ADDED;
+		h.attributes = 0x27;
+		h.name_size = (uint32_t)nlen;
+		h.data_size = l.list_size;
+		memset(b + at, 0, EFI_AVAR_SIZE + nlen + l.list_size);
+		(void)fmt_encode(b, sizeof(b), at, efi_avar_fields, EFI_AVAR_F_COUNT, &h);
+		memcpy(b + at + EFI_AVAR_OFF_GUID, vars[i].guid, EFI_GUID_SIZE);
+		for (size_t k = 0; vars[i].name[k]; k++)
+			b[at + EFI_AVAR_SIZE + 2 * k] = (uint8_t)vars[i].name[k];
+		d = at + EFI_AVAR_SIZE + nlen;
+		memcpy(b + d, vars[i].type, EFI_GUID_SIZE);
+		(void)fmt_encode(b, sizeof(b), d, efi_siglist_fields, EFI_SIGLIST_F_COUNT, &l);
+		at = (d + l.list_size + 3) & ~(size_t)3;
+	}
+	write_seed(dir, "efi_vars", "store.fd", b, sizeof(b));
+	write_seed(dir, "efi_vars", "store-no-fv.fd", b + 0x48, sizeof(b) - 0x48);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const subs[] = {"analyze", "fix", "efi_decompress",
-	                                   "pe",      "zip", "authenticode"};
+	static const char *const subs[] = {"analyze", "fix",          "efi_decompress", "pe",
+	                                   "zip",     "authenticode", "efi_vars"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];
@@ -289,5 +345,6 @@ int main(int argc, char **argv)
 	rom_seeds(argv[1], pe, n);
 	zip_seeds(argv[1]);
 	authenticode_seeds(argv[1]);
+	efi_vars_seeds(argv[1]);
 	return failures ? 1 : 0;
 }
