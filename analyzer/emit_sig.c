@@ -1,5 +1,5 @@
 /* The driver's Authenticode signature in the text and YAML reports
- * (docs/yaml-schema.md, `signature:`), read from the node. */
+ * (docs/yaml-schema.md, `authenticode:`), read from the node. */
 #include "analyzer/emit.h"
 #include "analyzer/emit_yaml_writer.h"
 #include "analyzer/secure_boot.h"
@@ -50,7 +50,7 @@ static void kstr_or_null(struct yw *w, const char *k, const char *v)
 void emit_yaml_signature(struct yw *w, const struct rom_driver *d)
 {
 	const struct rom_signature *s = &d->signature;
-	yw_key(w, "signature");
+	yw_key(w, "authenticode");
 	if (!d->has_pe || d->pe_status != PE_OK || s->state == SIG_NONE) {
 		yw_null(w);
 		return;

@@ -110,3 +110,22 @@ Test(secure_boot, info_names_the_store_and_the_certificate)
 	cr_expect_not_null(strstr(r.out, "  GOP signed-ok  secure-boot accepted"), "%s", r.out);
 	run_free(&r);
 }
+
+Test(secure_boot, yaml_has_the_authenticode_block)
+{
+	struct run_result r;
+	char rom[1200];
+	(void)snprintf(rom, sizeof(rom), "%s/nvidia/pascal_gtx1060_GP106_patched.rom",
+	               expect_corpus_dir());
+	if (access(rom, R_OK) != 0) {
+		expect_note_skip("[SKIP] corpus absent: %s", expect_corpus_dir());
+		cr_skip_test("corpus absent");
+	}
+	cr_assert(run_optrom(&r, "info", "--format", "yaml", rom, NULL));
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_expect_not_null(strstr(r.out, "    authenticode:\n      state: \"ok\"\n"), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "      algorithm: \"sha256\"\n"), "%s", r.out);
+	cr_expect_not_null(strstr(r.out, "      ca: \"Microsoft UEFI CA 2011\"\n"), "%s", r.out);
+	cr_expect_null(strstr(r.out, "Secure Boot"), "YAML output stays YAML");
+	run_free(&r);
+}
