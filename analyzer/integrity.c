@@ -1,0 +1,191 @@
+/* The tree's record of what no node describes: how runs of bytes are
+ * filled (the file, the prefix, the tail after the chain), the ISA-style
+ * ROM at offset 0, and a damaged image header before the chosen ROM. Each
+ * is read once here, while the bytes are at hand; the rules read the
+ * result (analyzer/rules.c, analyzer/rules_integrity.c).
+ */
+#include "analyzer/integrity_build.h"
+
+#include "formats/efi_rom.h"
+#include "formats/producer.h"
+
+#include <string.h>
+
+enum fill_kind integrity_fill(const struct span *s, size_t off, size_t len)
+{
+	bool zero = false, ff = false;
+	size_t end;
+	if (len == 0 || !size_add(off, len, &end) || end > s->len)
+		return FILL_EMPTY;
+	for (size_t i = off; i < end; i++) {
+		if (s->data[i] == 0xFF)
+			ff = true;
+		else if (s->data[i] == 0x00)
+			zero = true;
+		else
+			return FILL_DATA;
+	}
+	if (zero && ff)
+		return FILL_PADDING;
+	return ff ? FILL_FF : FILL_ZERO;
+}
+
+/* 55AA at 0, no usable PCIR, and a checksum that balances over the size
+ * byte: an ISA-style option ROM such as SeaBIOS's vgabios-isavga.bin. */
+static void isa_rom(struct rom_analysis *a, const struct span *s)
+{
+	const struct rom_node *n0 = rom_node_at(a, 0);
+	uint8_t sum;
+	size_t len;
+	uint32_t pcir_sig;
+	if (!n0 || n0->hdr.signature != PCI_ROM_SIG || n0->status == PCI_TRUNCATED ||
+	    n0->hdr.size_blocks == 0)
+		return;
+	/* A "PCIR" where the pointer leads (misaligned, say) makes it a PCI
+	 * ROM with a bad pointer, not one without a PCI data structure. */
+	if (n0->hdr.pcir_offset != 0 && span_u32le(s, n0->hdr.pcir_offset, &pcir_sig) &&
+	    pcir_sig == PCIR_SIG_PCIR)
+		return;
+	len = (size_t)n0->hdr.size_blocks * PCI_ROM_BLOCK;
+	if (!span_sum8(s, 0, len, &sum) || sum != 0)
+		return;
+	a->isa_rom = true;
+	a->isa_length = len;
+	a->rom_offset = 0;
+}
+
+void integrity_no_rom(struct rom_analysis *a, const struct span *s)
+{
+	uint16_t sig;
+	a->integ.fill = integrity_fill(s, 0, s->len);
+	a->integ.nv_then_ff = span_u16le(s, 0, &sig) && sig == PCI_ROM_SIG_NV && s->len > 2 &&
+	                      integrity_fill(s, 2, s->len - 2) == FILL_FF;
+	isa_rom(a, s);
+}
+
+/* The ids and class of a damaged image agree with the ROM found after it:
+ * equal, or that ROM's first image is an NVIDIA GOP image, which carries
+ * 0000:0000 and class 000000 on Turing and later (formats-nvidia 3.2). */
+static bool agrees(const struct pci_pcir *d, const struct rom_node *first)
+{
+	const struct pci_pcir *f = &first->pcir;
+	bool nv_gop = f->code_type == PCI_CODE_EFI && d->vendor_id == PCI_VENDOR_NVIDIA;
+	bool ids = (d->vendor_id == f->vendor_id && d->device_id == f->device_id) ||
+	           (nv_gop && f->vendor_id == 0 && f->device_id == 0);
+	bool cls = d->class_code == f->class_code || (nv_gop && f->class_code == 0);
+	return ids && cls;
+}
+
+/* The 8-bit sum over the x86 image's size byte x 512 with its 55AA and
+ * PCIR pointer written back. */
+static void sum_restored(struct rom_damaged_header *d, const struct span *s)
+{
+	uint8_t sum, lo, hi;
+	size_t len = (size_t)d->size_blocks * PCI_ROM_BLOCK;
+	size_t ptr = d->pcir_offset - d->offset;
+	if (len < PCI_ROM_HDR_MIN_LEN || !span_sum8(s, d->offset, len, &sum) ||
+	    !span_u8(s, d->offset, &lo) || !span_u8(s, d->offset + 1, &hi))
+		return;
+	sum = (uint8_t)(sum - lo - hi + (PCI_ROM_SIG & 0xFFu) + (PCI_ROM_SIG >> 8));
+	sum = (uint8_t)(sum - (d->pointer & 0xFFu) - (d->pointer >> 8) + (ptr & 0xFFu) +
+	                ((ptr >> 8) & 0xFFu));
+	d->sum_restored = sum;
+	d->has_sum = true;
+}
+
+/* The rule for writing a header back (docs/findings.md, image-header-
+ * damaged): the PCIR survives, its image length ends exactly where the
+ * ROM found after it starts, it is not marked last, and its ids and class
+ * agree with that ROM's; and then either
+ *   - x86 images: with 55AA and the pointer written back, the 8-bit sum
+ *     over the size byte x 512 is 0 (the bytes the producer balanced are
+ *     exactly the restored ones), or
+ *   - other images: one of the 55AA and the pointer survived, and (EFI)
+ *     the 0x0EF1 signature at +4 too.
+ * Anything less is reported but not restored: fix refuses. */
+static void judge(struct rom_damaged_header *d, const struct span *s)
+{
+	uint32_t efi_sig = 0;
+	if (d->pcir.code_type == PCI_CODE_X86) {
+		(void)span_u8(s, d->offset + PCI_ROM_HDR_OFF_SIZE, &d->size_blocks);
+		sum_restored(d, s);
+		d->restorable = d->size_blocks != 0 && d->has_sum && d->sum_restored == 0;
+		return;
+	}
+	if (d->pcir.code_type == PCI_CODE_EFI) {
+		d->efi_signature_ok = span_u32le(s, d->offset + EFI_ROM_OFF_SIGNATURE, &efi_sig) &&
+		                      (efi_sig & 0xFFFFu) == EFI_ROM_SIGNATURE;
+		d->restorable = (d->signature_ok || d->pointer_ok) && d->efi_signature_ok;
+		return;
+	}
+	d->restorable = d->signature_ok || d->pointer_ok;
+}
+
+/* Looks, in the bytes before the ROM, for a "PCIR" whose image would end
+ * exactly at the ROM start. The search reads each 4-aligned offset once. */
+static void find_damaged(struct rom_analysis *a, const struct span *s)
+{
+	struct rom_damaged_header *d = &a->integ.damaged;
+	const struct rom_node *first = rom_chain_node(a, 0);
+	size_t rom = a->rom_offset;
+	memset(d, 0, sizeof(*d));
+	if (!first || rom < PCI_ROM_BLOCK)
+		return;
+	for (size_t p = PCI_ROM_HDR_MIN_LEN; p + PCIR_MIN_LEN <= rom; p++) {
+		uint32_t sig;
+		size_t len, start;
+		struct pci_pcir pcir;
+		const uint8_t *hit = memchr(s->data + p, 'P', rom - p);
+		if (!hit)
+			return;
+		p = (size_t)(hit - s->data);
+		if (!span_u32le(s, p, &sig) || sig != PCIR_SIG_PCIR)
+			continue;
+		if (pci_pcir_decode(s, p, false, &pcir) == PCI_BAD_SIGNATURE)
+			continue;
+		len = (size_t)pcir.image_blocks * PCI_ROM_BLOCK;
+		if (len == 0 || len > rom)
+			continue;
+		start = rom - len;
+		/* The pointer is a 16-bit, 4-aligned offset past the header. */
+		if (p < start + PCI_ROM_HDR_MIN_LEN || p - start > 0xFFFFu || (p - start) % 4 != 0)
+			continue;
+		if ((pcir.indicator & PCIR_LAST_IMAGE) != 0 || !agrees(&pcir, first))
+			continue;
+		d->offset = start;
+		d->pcir_offset = p;
+		d->pcir = pcir;
+		(void)span_u16le(s, start, &d->signature);
+		(void)span_u16le(s, start + PCI_ROM_HDR_OFF_PCIR_PTR, &d->pointer);
+		d->signature_ok = d->signature == PCI_ROM_SIG;
+		d->pointer_ok = d->pointer == p - start;
+		if (d->signature_ok && d->pointer_ok)
+			continue; /* the header is whole: something else failed */
+		d->present = true;
+		judge(d, s);
+		return;
+	}
+}
+
+void integrity_build(struct rom_analysis *a, const struct span *s)
+{
+	size_t end = a->chain.end;
+	a->integ.fill = integrity_fill(s, 0, s->len);
+	if (a->container == CONTAINER_UNKNOWN ||
+	    (a->container == CONTAINER_NVGI && a->nvgi.rom_offset != a->rom_offset))
+		find_damaged(a, s);
+	a->integ.prefix = integrity_fill(
+	    s, 0, a->integ.damaged.present ? a->integ.damaged.offset : a->rom_offset);
+	/* The bytes after the standard chain. */
+	a->trailing = TRAILING_NONE;
+	a->trailing_length = 0;
+	if (end < s->len) {
+		static const enum trailing_kind kind[] = {
+		    [FILL_EMPTY] = TRAILING_NONE, [FILL_FF] = TRAILING_FF,
+		    [FILL_ZERO] = TRAILING_ZERO,  [FILL_PADDING] = TRAILING_PADDING,
+		    [FILL_DATA] = TRAILING_DATA,
+		};
+		a->trailing_length = s->len - end;
+		a->trailing = kind[integrity_fill(s, end, s->len - end)];
+	}
+}
