@@ -9,6 +9,7 @@
 #include "formats/efi_rom.h"
 #include "formats/producer.h"
 
+#include <stdio.h>
 #include <string.h>
 
 enum fill_kind integrity_fill(const struct span *s, size_t off, size_t len)
@@ -167,6 +168,120 @@ static void find_damaged(struct rom_analysis *a, const struct span *s)
 	}
 }
 
+/* ---- ids ---- */
+
+/* The 16-bit words inside the PCI data structure signatures: an id equal
+ * to one is the signature's bytes shifted into the id fields ("PCIRIR"). */
+static const char *signature_word(uint16_t v)
+{
+	static const char *const sigs[] = {"PCIR", "NPDS", "RGIS", "NPDE"};
+	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
+		for (size_t j = 0; j + 1 < 4; j++)
+			if (v == (uint16_t)((uint8_t)sigs[k][j] | (uint8_t)sigs[k][j + 1] << 8))
+				return sigs[k];
+	return NULL;
+}
+
+/* The vendor an x86 image's producer implies (0 when it implies none). */
+static uint16_t producer_vendor(const struct rom_analysis *a)
+{
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(a, i);
+		if (n->producer == PCI_PRODUCER_ATOMBIOS)
+			return PCI_VENDOR_AMD;
+		if (n->producer == PCI_PRODUCER_NVIDIA)
+			return PCI_VENDOR_NVIDIA;
+	}
+	return 0;
+}
+
+/* NVIDIA Turing and later GOP images carry 0000:0000 (formats-nvidia 3.2). */
+bool rom_id_nv_zero(const struct rom_analysis *a, const struct rom_node *n)
+{
+	const struct rom_node *first = rom_chain_node(a, 0);
+	return n->pcir.code_type == PCI_CODE_EFI && n->pcir.vendor_id == 0 &&
+	       n->pcir.device_id == 0 && first &&
+	       (first->pcir.vendor_id == PCI_VENDOR_NVIDIA ||
+	        a->integ.ids.producer_vendor == PCI_VENDOR_NVIDIA);
+}
+
+/* Why an image's ids are implausible, or NULL. */
+const char *rom_id_implausible(const struct pci_pcir *p, uint16_t pv, char *buf, size_t cap)
+{
+	const char *sig;
+	if (p->vendor_id == 0x0000 || p->vendor_id == 0xFFFF) {
+		(void)snprintf(buf, cap, "vendor %04x is no vendor", p->vendor_id);
+		return buf;
+	}
+	if ((sig = signature_word(p->vendor_id)) != NULL ||
+	    (sig = signature_word(p->device_id)) != NULL) {
+		uint16_t v = signature_word(p->vendor_id) ? p->vendor_id : p->device_id;
+		(void)snprintf(buf, cap,
+		               "'%c%c' is two bytes of the signature \"%s\": the ids are shifted "
+		               "(a PCIR reading \"PCIRIR\")",
+		               v & 0xFF, v >> 8, sig);
+		return buf;
+	}
+	if (p->device_id == 0xFFFF) {
+		(void)snprintf(buf, cap, "device ffff is no device");
+		return buf;
+	}
+	if (pv && p->vendor_id != pv) {
+		(void)snprintf(buf, cap, "vendor %04x, but the image's code is %s's (%04x)",
+		               p->vendor_id, pv == PCI_VENDOR_AMD ? "AMD ATOMBIOS" : "NVIDIA", pv);
+		return buf;
+	}
+	return NULL;
+}
+
+/* The ids the file's other evidence gives: those most plausible images of
+ * the standard chain carry (the earliest on a tie), else the producer's
+ * vendor with the device every image carries. */
+static void id_evidence(struct rom_analysis *a)
+{
+	struct rom_id_evidence *ev = &a->integ.ids;
+	bool bad[REPORT_MAX_IMAGES] = {false};
+	char why[160];
+	memset(ev, 0, sizeof(*ev));
+	ev->producer_vendor = producer_vendor(a);
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(a, i);
+		bad[i] = rom_id_nv_zero(a, n) || rom_id_implausible(&n->pcir, ev->producer_vendor,
+		                                                    why, sizeof(why)) != NULL;
+	}
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct pci_pcir *p = &rom_chain_node(a, i)->pcir;
+		size_t votes = 0;
+		if (bad[i] || p->device_id == 0)
+			continue;
+		for (size_t j = 0; j < a->chain.n; j++) {
+			const struct pci_pcir *q = &rom_chain_node(a, j)->pcir;
+			votes +=
+			    !bad[j] && q->vendor_id == p->vendor_id && q->device_id == p->device_id;
+		}
+		if (votes > ev->votes) {
+			ev->votes = votes;
+			ev->known = true;
+			ev->vendor = p->vendor_id;
+			ev->device = p->device_id;
+		}
+	}
+	if (!ev->known && ev->producer_vendor && a->chain.n) {
+		const struct pci_pcir *p0 = &rom_chain_node(a, 0)->pcir;
+		bool same =
+		    p0->device_id != 0 && p0->device_id != 0xFFFF && !signature_word(p0->device_id);
+		for (size_t i = 1; i < a->chain.n && same; i++) {
+			const struct rom_node *n = rom_chain_node(a, i);
+			same = rom_id_nv_zero(a, n) || n->pcir.device_id == p0->device_id;
+		}
+		if (same) {
+			ev->known = true;
+			ev->vendor = ev->producer_vendor;
+			ev->device = p0->device_id;
+		}
+	}
+}
+
 void integrity_build(struct rom_analysis *a, const struct span *s)
 {
 	size_t end = a->chain.end;
@@ -174,6 +289,7 @@ void integrity_build(struct rom_analysis *a, const struct span *s)
 	if (a->container == CONTAINER_UNKNOWN ||
 	    (a->container == CONTAINER_NVGI && a->nvgi.rom_offset != a->rom_offset))
 		find_damaged(a, s);
+	id_evidence(a);
 	a->integ.prefix = integrity_fill(
 	    s, 0, a->integ.damaged.present ? a->integ.damaged.offset : a->rom_offset);
 	/* The bytes after the standard chain. */

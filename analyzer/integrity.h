@@ -41,11 +41,32 @@ struct rom_damaged_header {
 	bool restorable;
 };
 
+/* What the file says a device's ids are, apart from each image's own. */
+struct rom_id_evidence {
+	bool known;
+	uint16_t vendor, device;
+	size_t votes;             /* plausible chain images that carry them (0: the producer's) */
+	uint16_t producer_vendor; /* an ATOMBIOS image is AMD's, NVIDIA's BIT image 10de; else 0 */
+};
+
 struct rom_integrity {
 	enum fill_kind fill;   /* the whole file */
 	bool nv_then_ff;       /* 'VN' at 0 followed only by 0xFF (a failed flash) */
 	enum fill_kind prefix; /* the bytes before the ROM (or before the damaged image) */
 	struct rom_damaged_header damaged;
+	struct rom_id_evidence ids;
 };
+
+struct rom_analysis;
+struct rom_node;
+
+/* Why an image's ids are implausible (buf, one phrase), or NULL: vendor
+ * 0000 or FFFF, device FFFF, an id that is two bytes of a PCI data
+ * structure signature, a vendor other than pv (the producer's, 0: none). */
+const char *rom_id_implausible(const struct pci_pcir *p, uint16_t pv, char *buf, size_t cap);
+
+/* An NVIDIA Turing and later GOP image: EFI with 0000:0000 in an NVIDIA
+ * ROM (formats-nvidia.md 3.2); its ids are no finding beyond info. */
+bool rom_id_nv_zero(const struct rom_analysis *a, const struct rom_node *n);
 
 #endif

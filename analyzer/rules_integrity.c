@@ -76,124 +76,20 @@ void rules_damaged_header(struct rom_analysis *a)
 
 /* ---- ids ---- */
 
-/* The 16-bit words inside the PCI data structure signatures: an id equal
- * to one is the signature's bytes shifted into the id fields ("PCIRIR"). */
-static const char *signature_word(uint16_t v)
-{
-	static const char *const sigs[] = {"PCIR", "NPDS", "RGIS", "NPDE"};
-	for (size_t k = 0; k < sizeof(sigs) / sizeof(sigs[0]); k++)
-		for (size_t j = 0; j + 1 < 4; j++)
-			if (v == (uint16_t)((uint8_t)sigs[k][j] | (uint8_t)sigs[k][j + 1] << 8))
-				return sigs[k];
-	return NULL;
-}
-
-/* The vendor an x86 image's producer implies (0 when it implies none). */
-static uint16_t producer_vendor(const struct rom_analysis *a)
-{
-	for (size_t i = 0; i < a->chain.n; i++) {
-		const struct rom_node *n = rom_chain_node(a, i);
-		if (n->producer == PCI_PRODUCER_ATOMBIOS)
-			return PCI_VENDOR_AMD;
-		if (n->producer == PCI_PRODUCER_NVIDIA)
-			return PCI_VENDOR_NVIDIA;
-	}
-	return 0;
-}
-
-/* NVIDIA Turing and later GOP images carry 0000:0000 (formats-nvidia 3.2). */
-static bool nv_zero(const struct rom_analysis *a, const struct rom_node *n)
-{
-	const struct rom_node *first = rom_chain_node(a, 0);
-	return n->pcir.code_type == PCI_CODE_EFI && n->pcir.vendor_id == 0 &&
-	       n->pcir.device_id == 0 && first &&
-	       (first->pcir.vendor_id == PCI_VENDOR_NVIDIA ||
-	        producer_vendor(a) == PCI_VENDOR_NVIDIA);
-}
-
-/* Why an image's ids are implausible, or NULL. */
-static const char *implausible(const struct pci_pcir *p, uint16_t pv, char *buf, size_t cap)
-{
-	const char *sig;
-	if (p->vendor_id == 0x0000 || p->vendor_id == 0xFFFF) {
-		(void)snprintf(buf, cap, "vendor %04x is no vendor", p->vendor_id);
-		return buf;
-	}
-	if ((sig = signature_word(p->vendor_id)) != NULL ||
-	    (sig = signature_word(p->device_id)) != NULL) {
-		uint16_t v = signature_word(p->vendor_id) ? p->vendor_id : p->device_id;
-		(void)snprintf(buf, cap,
-		               "'%c%c' is two bytes of the signature \"%s\": the ids are shifted "
-		               "(a PCIR reading \"PCIRIR\")",
-		               v & 0xFF, v >> 8, sig);
-		return buf;
-	}
-	if (p->device_id == 0xFFFF) {
-		(void)snprintf(buf, cap, "device ffff is no device");
-		return buf;
-	}
-	if (pv && p->vendor_id != pv) {
-		(void)snprintf(buf, cap, "vendor %04x, but the image's code is %s's (%04x)",
-		               p->vendor_id, pv == PCI_VENDOR_AMD ? "AMD ATOMBIOS" : "NVIDIA", pv);
-		return buf;
-	}
-	return NULL;
-}
-
 void rules_ids(struct rom_analysis *a)
 {
-	uint16_t pv = producer_vendor(a);
-	bool bad[REPORT_MAX_IMAGES] = {false};
-	bool have = false;
-	uint16_t want_v = 0, want_d = 0;
-	size_t best = 0;
+	const struct rom_id_evidence *ev = &a->integ.ids;
+	uint16_t pv = ev->producer_vendor, want_v = ev->vendor, want_d = ev->device;
+	bool have = ev->known;
+	size_t best = ev->votes;
 	char why[160];
-	/* The evidence: the ids most plausible images carry (the earliest on a
-	 * tie), else the producer's vendor with the device the images agree on. */
-	for (size_t i = 0; i < a->chain.n; i++) {
-		const struct rom_node *n = rom_chain_node(a, i);
-		bad[i] = !nv_zero(a, n) && implausible(&n->pcir, pv, why, sizeof(why)) != NULL;
-	}
-	for (size_t i = 0; i < a->chain.n; i++) {
-		const struct pci_pcir *p = &rom_chain_node(a, i)->pcir;
-		size_t votes = 0;
-		if (bad[i] || nv_zero(a, rom_chain_node(a, i)) || p->device_id == 0)
-			continue;
-		for (size_t j = 0; j < a->chain.n; j++) {
-			const struct pci_pcir *q = &rom_chain_node(a, j)->pcir;
-			votes +=
-			    !bad[j] && q->vendor_id == p->vendor_id && q->device_id == p->device_id;
-		}
-		if (votes > best) {
-			best = votes;
-			have = true;
-			want_v = p->vendor_id;
-			want_d = p->device_id;
-		}
-	}
-	if (!have && pv) {
-		/* Every image is implausible: the producer gives the vendor; the
-		 * device stands when all images carry the same plausible one. */
-		const struct pci_pcir *p0 = &rom_chain_node(a, 0)->pcir;
-		bool same =
-		    p0->device_id != 0 && p0->device_id != 0xFFFF && !signature_word(p0->device_id);
-		for (size_t i = 1; i < a->chain.n && same; i++) {
-			const struct rom_node *n = rom_chain_node(a, i);
-			same = nv_zero(a, n) || n->pcir.device_id == p0->device_id;
-		}
-		if (same) {
-			have = true;
-			want_v = pv;
-			want_d = p0->device_id;
-		}
-	}
 	for (size_t i = 0; i < a->chain.n; i++) {
 		const struct rom_image *img = &a->chain.images[i];
 		const struct rom_node *n = rom_node_of(a, img);
 		const struct pci_pcir *p = &n->pcir;
 		size_t at = img->offset + n->hdr.pcir_offset + PCIR_OFF_VENDOR_ID;
 		const struct rom_node *first = rom_chain_node(a, 0);
-		if (nv_zero(a, n)) {
+		if (rom_id_nv_zero(a, n)) {
 			if (i > 0)
 				finding_add_sev(
 				    &a->findings, FINDING_ID_MISMATCH, SEVERITY_INFO, (int)i, true,
@@ -205,8 +101,7 @@ void rules_ids(struct rom_analysis *a)
 				    first->pcir.device_id);
 			continue;
 		}
-		if (bad[i]) {
-			(void)implausible(p, pv, why, sizeof(why));
+		if (rom_id_implausible(p, pv, why, sizeof(why))) {
 			if (have)
 				finding_add(
 				    &a->findings, FINDING_ID_IMPLAUSIBLE, (int)i, true, at,
