@@ -378,22 +378,36 @@ static void plan_image(struct patch_plan *p, const struct rom_analysis *a, const
 	plan_checksum(p, a, s, i, first);
 }
 
-/* "N image(s) (x86, efi, ...)" for the valid images the tree holds in
- * [from, to) of one view (nodes), each offset once; "" when none. */
+/* "N image(s) (2 x86, 1 efi, ...)": the valid images the tree holds in
+ * [from, to), each node (offset) once, counted by type; 0 and "" when none. */
 static size_t images_in(const struct rom_analysis *a, size_t from, size_t to, char *buf, size_t cap)
 {
-	size_t n = 0, used = 0;
+	const char *names[8];
+	size_t counts[8], kinds = 0, n = 0, used = 0;
 	buf[0] = '\0';
 	for (size_t i = 0; i < a->n_nodes; i++) {
 		const struct rom_node *nd = &a->nodes[i];
-		int w;
+		const char *name;
+		size_t k;
 		if (nd->status != PCI_OK || nd->offset < from || nd->offset >= to)
 			continue;
-		w = snprintf(buf + used, cap - used, "%s%s", n ? ", " : "",
-		             pci_code_type_name(nd->pcir.code_type));
-		if (w > 0 && (size_t)w < cap - used)
-			used += (size_t)w;
+		name = pci_code_type_name(nd->pcir.code_type);
+		for (k = 0; k < kinds && strcmp(names[k], name) != 0; k++)
+			;
+		if (k == kinds && kinds < 8) {
+			names[kinds] = name;
+			counts[kinds++] = 0;
+		}
+		if (k < kinds)
+			counts[k]++;
 		n++;
+	}
+	for (size_t k = 0; k < kinds; k++) {
+		int w = snprintf(buf + used, cap - used, "%s%zu %s", k ? ", " : "", counts[k],
+		                 names[k]);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w;
 	}
 	return n;
 }

@@ -224,7 +224,8 @@ Test(integ, strip_and_trim_say_what_goes)
 	cr_assert_not_null(out, "%s", p->error);
 	cr_expect(strstr(p->strip.reason, "NVIDIA container") != NULL, "%s", p->strip.reason);
 	/* The tail holds NVIDIA's private images (expected.tsv other_images). */
-	cr_expect(strstr(p->trim.reason, "image(s) (nvidia-private") != NULL, "%s", p->trim.reason);
+	cr_expect(strstr(p->trim.reason, "image(s) (4 nvidia-private") != NULL, "%s",
+	          p->trim.reason);
 	free(out);
 	rom_analysis_free(a);
 	free(data);
