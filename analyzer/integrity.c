@@ -122,46 +122,58 @@ static void judge(struct rom_damaged_header *d, const struct span *s)
 	d->restorable = d->signature_ok || d->pointer_ok;
 }
 
+/* "PCIR" signatures the search looks at, at most: a crafted prefix full
+ * of them costs no more than this many header reads and decodes. */
+#define DAMAGED_MAX_HITS 4096u
+
 /* Looks, in the bytes before the ROM, for a "PCIR" whose image would end
- * exactly at the ROM start. The search reads each 4-aligned offset once. */
+ * exactly at the ROM start. Each hit's image length is read first, so only
+ * a PCIR whose header is really damaged is decoded (once: no node decoded
+ * it, since no valid header points to it). */
 static void find_damaged(struct rom_analysis *a, const struct span *s)
 {
 	struct rom_damaged_header *d = &a->integ.damaged;
 	const struct rom_node *first = rom_chain_node(a, 0);
-	size_t rom = a->rom_offset;
+	size_t rom = a->rom_offset, hits = 0;
 	memset(d, 0, sizeof(*d));
 	if (!first || rom < PCI_ROM_BLOCK)
 		return;
-	for (size_t p = PCI_ROM_HDR_MIN_LEN; p + PCIR_MIN_LEN <= rom; p++) {
+	/* p - start is a multiple of 4 and start = rom - a multiple of 512:
+	 * only offsets congruent to rom modulo 4 can hold the PCIR. */
+	for (size_t p = PCI_ROM_HDR_MIN_LEN + (rom - PCI_ROM_HDR_MIN_LEN) % 4;
+	     p + PCIR_MIN_LEN <= rom; p += 4) {
 		uint32_t sig;
+		uint16_t blocks, found_sig = 0, found_ptr = 0;
 		size_t len, start;
 		struct pci_pcir pcir;
-		const uint8_t *hit = memchr(s->data + p, 'P', rom - p);
-		if (!hit)
-			return;
-		p = (size_t)(hit - s->data);
 		if (!span_u32le(s, p, &sig) || sig != PCIR_SIG_PCIR)
 			continue;
-		if (pci_pcir_decode(s, p, false, &pcir) == PCI_BAD_SIGNATURE)
+		if (++hits > DAMAGED_MAX_HITS)
+			return;
+		if (!span_u16le(s, p + PCIR_OFF_IMAGE_LENGTH, &blocks))
 			continue;
-		len = (size_t)pcir.image_blocks * PCI_ROM_BLOCK;
+		len = (size_t)blocks * PCI_ROM_BLOCK;
 		if (len == 0 || len > rom)
 			continue;
 		start = rom - len;
 		/* The pointer is a 16-bit, 4-aligned offset past the header. */
 		if (p < start + PCI_ROM_HDR_MIN_LEN || p - start > 0xFFFFu || (p - start) % 4 != 0)
 			continue;
+		(void)span_u16le(s, start, &found_sig);
+		(void)span_u16le(s, start + PCI_ROM_HDR_OFF_PCIR_PTR, &found_ptr);
+		if (found_sig == PCI_ROM_SIG && found_ptr == p - start)
+			continue; /* the header is whole: something else failed */
+		if (pci_pcir_decode(s, p, false, &pcir) == PCI_BAD_SIGNATURE)
+			continue;
 		if ((pcir.indicator & PCIR_LAST_IMAGE) != 0 || !agrees(&pcir, first))
 			continue;
 		d->offset = start;
 		d->pcir_offset = p;
 		d->pcir = pcir;
-		(void)span_u16le(s, start, &d->signature);
-		(void)span_u16le(s, start + PCI_ROM_HDR_OFF_PCIR_PTR, &d->pointer);
-		d->signature_ok = d->signature == PCI_ROM_SIG;
-		d->pointer_ok = d->pointer == p - start;
-		if (d->signature_ok && d->pointer_ok)
-			continue; /* the header is whole: something else failed */
+		d->signature = found_sig;
+		d->pointer = found_ptr;
+		d->signature_ok = found_sig == PCI_ROM_SIG;
+		d->pointer_ok = found_ptr == p - start;
 		d->present = true;
 		judge(d, s);
 		return;
