@@ -470,3 +470,60 @@ Test(integ, cli_fix_refuses_a_damaged_header_it_cannot_prove)
 	free(bad);
 	free(data);
 }
+
+Test(integ, cli_fix_of_a_cut_download_needs_trim)
+{
+	size_t len, pat_len, got_len = 0;
+	uint8_t *patched, *got;
+	struct run_result r;
+	FILE *fp;
+	struct stat st;
+	char in[512], out[512];
+	NEED(GTX1060_NVG, len);
+	patched = corpus_file(GTX1060, &pat_len);
+	tmp_make("optrom-integ");
+	(void)snprintf(in, sizeof(in), "%s", tmp_path("cut.rom"));
+	(void)snprintf(out, sizeof(out), "%s", tmp_path("out.rom"));
+	fp = fopen(in, "wb");
+	cr_assert(fp && fwrite(data, 1, 0x28000, fp) == 0x28000 && fclose(fp) == 0);
+	run_optrom(&r, "check", in, NULL);
+	cr_expect_eq(r.status, 1, "check exit %d", r.status);
+	run_free(&r);
+	run_optrom(&r, "fix", in, "-o", out, NULL);
+	cr_expect_eq(r.status, 3, "exit %d: %s", r.status, r.err);
+	cr_expect(strstr(r.err, "--trim") != NULL, "%s", r.err);
+	cr_expect_neq(stat(out, &st), 0, "fix wrote a file");
+	run_free(&r);
+	run_optrom(&r, "fix", in, "-o", out, "--trim", NULL);
+	cr_expect_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+	run_free(&r);
+	got = tb_read_file(out, &got_len);
+	cr_assert_not_null(got);
+	if (patched)
+		expect_same_as(got, got_len, patched, pat_len, "fix --trim of the cut file");
+	free(got);
+	free(patched);
+	tmp_remove();
+	free(data);
+}
+
+Test(integ, cli_yaml_and_text_carry_the_consumers)
+{
+	size_t len;
+	struct run_result r;
+	char path[1024];
+	NEED(GTX1060, len);
+	free(data);
+	(void)snprintf(path, sizeof(path), "%s/%s", expect_corpus_dir(), GTX1060);
+	run_optrom(&r, "info", path, "--format", "yaml", NULL);
+	cr_expect_eq(r.status, 0);
+	cr_expect(strstr(r.out, "consumers:\n  ovmf:\n    ok: true\n    image: 1\n") != NULL, "%s",
+	          r.out);
+	cr_expect(strstr(r.out, "  seabios:\n    ok: true\n    image: 0\n") != NULL, "%s", r.out);
+	run_free(&r);
+	run_optrom(&r, "info", path, NULL);
+	cr_expect(strstr(r.out, "Consumers:\n  OVMF     ok: image 1") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "  SeaBIOS  ok: image 0, x86, for device 10de:1c02") != NULL, "%s",
+	          r.out);
+	run_free(&r);
+}
