@@ -89,6 +89,7 @@ struct rom_driver {
 	enum pe_status pe_status; /* PE_OK, PE_TE_IMAGE or where the header broke */
 	struct pe_info pe;
 	char gop_version[96]; /* AMD: PE string; NVIDIA: NPDE+0x0C as 0x-hex */
+	char sha256[65];      /* of bytes[0 .. length) when DRIVER_OK, else "" */
 };
 
 /* The driver parsed as PE32/PE32+ (or is a TE image). */
@@ -118,6 +119,9 @@ struct rom_node {
 	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */
 	struct rom_checksum checksum;
 	struct rom_driver *driver; /* EFI images of the standard chain */
+	/* SHA-256 of [offset, offset + length) clipped to the file, for the
+	 * nodes the image lists name (others: ""). */
+	char sha256[65];
 };
 
 /* An image as one list sees it: a node, and this view's length and last
