@@ -16,6 +16,8 @@ static const struct command commands[] = {
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
+    {"diff", cmd_diff,
+     "compare two ROM files by structure; exit 0 same ROM, 1 different, 2 trouble"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,552 @@
+#include "analyzer/diff.h"
+
+#include "formats/pci_rom.h"
+#include "formats/pe.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One side's images, each list kind in order, a node listed once. */
+struct side_entry {
+	enum diff_list list;
+	const struct rom_image *img;
+};
+
+struct side {
+	const struct rom_analysis *a;
+	const uint8_t *data;
+	size_t len;
+	struct side_entry e[DIFF_MAX_IMAGES];
+	size_t n;
+	size_t end; /* just past the last listed image (the ROM's content) */
+};
+
+static bool listed(const struct side *s, size_t node)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->e[i].img->node == node)
+			return true;
+	return false;
+}
+
+static void side_add(struct side *s, enum diff_list l, const struct rom_image *imgs, size_t n)
+{
+	for (size_t i = 0; i < n && s->n < DIFF_MAX_IMAGES; i++) {
+		size_t end;
+		if (listed(s, imgs[i].node))
+			continue;
+		s->e[s->n].list = l;
+		s->e[s->n].img = &imgs[i];
+		s->n++;
+		if (size_add(imgs[i].offset, imgs[i].length, &end)) {
+			if (end > s->len)
+				end = s->len;
+			if (end > s->end)
+				s->end = end;
+		}
+	}
+}
+
+static void side_make(struct side *s, const struct rom_analysis *a, const uint8_t *data, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->a = a;
+	s->data = data;
+	s->len = len;
+	s->end = a->has_rom ? a->rom_offset : 0;
+	side_add(s, DIFF_LIST_CHAIN, a->chain.images, a->chain.n);
+	side_add(s, DIFF_LIST_NVIDIA, a->nvidia.images, a->nvidia.n);
+	side_add(s, DIFF_LIST_OTHER, a->other_images, a->n_other);
+	if (s->end < a->chain.end && a->chain.end <= len)
+		s->end = a->chain.end;
+}
+
+/* The k-th entry of list kind l, or NULL. */
+static const struct rom_image *side_nth(const struct side *s, enum diff_list l, size_t k)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->e[i].list == l && k-- == 0)
+			return s->e[i].img;
+	return NULL;
+}
+
+static size_t side_count(const struct side *s, enum diff_list l)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < s->n; i++)
+		c += s->e[i].list == l;
+	return c;
+}
+
+/* ---- fields ---- */
+
+static void field_add(struct diff_image *im, const char *name, const char *fa, const char *fb)
+{
+	struct diff_field *f;
+	im->n_fields_all++;
+	if (im->n_fields >= DIFF_MAX_FIELDS)
+		return;
+	f = &im->fields[im->n_fields++];
+	(void)snprintf(f->name, sizeof(f->name), "%s", name);
+	(void)snprintf(f->a, sizeof(f->a), "%s", fa);
+	(void)snprintf(f->b, sizeof(f->b), "%s", fb);
+}
+
+static void field_str(struct diff_image *im, const char *name, const char *va, const char *vb)
+{
+	if (strcmp(va, vb) != 0)
+		field_add(im, name, va, vb);
+}
+
+static void field_hex(struct diff_image *im, const char *name, uint64_t va, uint64_t vb)
+{
+	char sa[24], sb[24];
+	if (va == vb)
+		return;
+	(void)snprintf(sa, sizeof(sa), "0x%llx", (unsigned long long)va);
+	(void)snprintf(sb, sizeof(sb), "0x%llx", (unsigned long long)vb);
+	field_add(im, name, sa, sb);
+}
+
+static const struct rom_struct *find_def(const struct rom_struct *st, size_t n,
+                                         const struct rom_struct_def *def)
+{
+	for (size_t i = 0; i < n; i++)
+		if (st[i].def == def)
+			return &st[i];
+	return NULL;
+}
+
+/* Every declared field of the structures both nodes decoded; a structure
+ * on one side only is one line. */
+static void compare_structs(struct diff_image *im, const struct rom_analysis *a,
+                            const struct rom_node *na, const struct rom_analysis *b,
+                            const struct rom_node *nb)
+{
+	struct rom_struct sa[ROM_STRUCTS_MAX], sb[ROM_STRUCTS_MAX];
+	size_t ka = rom_node_structs(a, na, sa, ROM_STRUCTS_MAX);
+	size_t kb = rom_node_structs(b, nb, sb, ROM_STRUCTS_MAX);
+	for (size_t i = 0; i < ka; i++) {
+		const struct rom_struct *x = &sa[i], *y = find_def(sb, kb, sa[i].def);
+		size_t nf;
+		if (!y) {
+			field_add(im, x->def->prefix, "present", "absent");
+			continue;
+		}
+		if (!x->decoded || !y->decoded)
+			continue;
+		nf = x->n_fields < y->n_fields ? x->n_fields : y->n_fields;
+		for (size_t f = 0; f < nf; f++) {
+			char q[ROM_QNAME_LEN];
+			fmt_qualified_name(x->def->prefix, &x->def->fields[f], q, sizeof(q));
+			field_hex(im, q, fmt_value(x->decoded, &x->def->fields[f]),
+			          fmt_value(y->decoded, &x->def->fields[f]));
+		}
+	}
+	for (size_t i = 0; i < kb; i++)
+		if (!find_def(sa, ka, sb[i].def))
+			field_add(im, sb[i].def->prefix, "absent", "present");
+}
+
+static const char *driver_state_name(const struct rom_driver *d)
+{
+	if (!d)
+		return "none";
+	switch (d->state) {
+	case DRIVER_OK:
+		return "ok";
+	case DRIVER_BAD_OFFSET:
+		return "bad-offset";
+	case DRIVER_BAD_COMPRESSION:
+		return "bad-compression";
+	case DRIVER_DECOMPRESS_FAILED:
+		return "decompress-failed";
+	case DRIVER_NOT_DECODED:
+		return "not-decoded";
+	case DRIVER_NONE:
+		break;
+	}
+	return "none";
+}
+
+static void compare_pe(struct diff_image *im, const struct pe_info *pa, const struct pe_info *pb)
+{
+	char q[ROM_QNAME_LEN];
+	for (size_t f = 0; f < PE_COFF_F_COUNT; f++) {
+		fmt_qualified_name("pe_coff", &pe_coff_fields[f], q, sizeof(q));
+		field_hex(im, q, fmt_value(pa, &pe_coff_fields[f]),
+		          fmt_value(pb, &pe_coff_fields[f]));
+	}
+	for (size_t f = 0; f < PE_OPT_F_COUNT; f++) {
+		fmt_qualified_name("pe_opt", &pe_opt_fields[f], q, sizeof(q));
+		field_hex(im, q, fmt_value(pa, &pe_opt_fields[f]),
+		          fmt_value(pb, &pe_opt_fields[f]));
+	}
+}
+
+/* Raw bytes of a section, cut to the driver. */
+static void section_bytes(const struct rom_driver *d, const struct pe_section *s, const uint8_t **p,
+                          size_t *n)
+{
+	size_t start = s->raw_pointer, len = s->raw_size;
+	*p = NULL;
+	*n = 0;
+	if (start >= d->length)
+		return;
+	if (len > d->length - start)
+		len = d->length - start;
+	*p = d->bytes + start;
+	*n = len;
+}
+
+static void compare_sections(struct diff_image *im, const struct rom_driver *da,
+                             const struct rom_driver *db)
+{
+	bool used[PE_MAX_SECTIONS] = {false};
+	for (size_t i = 0; i < da->pe.section_count && i < PE_MAX_SECTIONS; i++) {
+		const struct pe_section *x = &da->pe.sections[i];
+		struct diff_section *o;
+		if (im->n_sections >= DIFF_MAX_SECTIONS)
+			return;
+		o = &im->sections[im->n_sections++];
+		memset(o, 0, sizeof(*o));
+		(void)snprintf(o->name, sizeof(o->name), "%s", x->name);
+		o->in_a = true;
+		o->size_a = x->raw_size;
+		for (size_t j = 0; j < db->pe.section_count && j < PE_MAX_SECTIONS; j++) {
+			const struct pe_section *y = &db->pe.sections[j];
+			const uint8_t *pa, *pb;
+			size_t la, lb, common;
+			if (used[j] || strcmp(x->name, y->name) != 0)
+				continue;
+			used[j] = true;
+			o->in_b = true;
+			o->size_b = y->raw_size;
+			section_bytes(da, x, &pa, &la);
+			section_bytes(db, y, &pb, &lb);
+			common = la < lb ? la : lb;
+			for (size_t k = 0; k < common; k++)
+				o->differing += pa[k] != pb[k];
+			o->differing += (la > lb ? la - lb : lb - la);
+			break;
+		}
+	}
+	for (size_t j = 0; j < db->pe.section_count && j < PE_MAX_SECTIONS; j++) {
+		struct diff_section *o;
+		if (used[j])
+			continue;
+		if (im->n_sections >= DIFF_MAX_SECTIONS)
+			return;
+		o = &im->sections[im->n_sections++];
+		memset(o, 0, sizeof(*o));
+		(void)snprintf(o->name, sizeof(o->name), "%s", db->pe.sections[j].name);
+		o->in_b = true;
+		o->size_b = db->pe.sections[j].raw_size;
+	}
+}
+
+static void compare_drivers(struct diff_image *im, const struct rom_node *na,
+                            const struct rom_node *nb)
+{
+	const struct rom_driver *da = na->driver, *db = nb->driver;
+	if (!da && !db)
+		return;
+	field_str(im, "driver.state", driver_state_name(da), driver_state_name(db));
+	if (!da || !db)
+		return;
+	field_str(im, "driver.sha256", da->sha256[0] ? da->sha256 : "none",
+	          db->sha256[0] ? db->sha256 : "none");
+	field_hex(im, "driver.decompressed_size", da->decompressed_size, db->decompressed_size);
+	field_str(im, "driver.gop_version", da->gop_version[0] ? da->gop_version : "none",
+	          db->gop_version[0] ? db->gop_version : "none");
+	if (!rom_driver_pe_valid(da) || !rom_driver_pe_valid(db))
+		return;
+	im->drivers_compared = true;
+	im->drivers_equal = da->length == db->length && strcmp(da->sha256, db->sha256) == 0;
+	compare_pe(im, &da->pe, &db->pe);
+	if (!im->drivers_equal)
+		compare_sections(im, da, db);
+}
+
+/* What the tree says of the image beyond its declared fields. */
+static void compare_node(struct diff_image *im, const struct rom_analysis *a,
+                         const struct rom_node *na, const struct rom_analysis *b,
+                         const struct rom_node *nb)
+{
+	field_str(im, "type", pci_code_type_name(na->pcir.code_type),
+	          pci_code_type_name(nb->pcir.code_type));
+	field_hex(im, "length", im->len_a, im->len_b);
+	compare_structs(im, a, na, b, nb);
+	if (na->checksum.present && nb->checksum.present) {
+		field_str(im, "checksum.ok", na->checksum.ok ? "true" : "false",
+		          nb->checksum.ok ? "true" : "false");
+		field_hex(im, "checksum.sum", na->checksum.sum, nb->checksum.sum);
+	}
+	field_str(im, "version", na->version[0] ? na->version : "none",
+	          nb->version[0] ? nb->version : "none");
+	if (na->producer == PCI_PRODUCER_ATOMBIOS || nb->producer == PCI_PRODUCER_ATOMBIOS)
+		field_str(im, "atom.part_number", na->atom.part_number, nb->atom.part_number);
+	if (na->pnp.status == PCI_OK && nb->pnp.status == PCI_OK) {
+		field_str(im, "pnp.manufacturer_text", na->pnp.manufacturer, nb->pnp.manufacturer);
+		field_str(im, "pnp.product_text", na->pnp.product, nb->pnp.product);
+	}
+	compare_drivers(im, na, nb);
+}
+
+/* ---- bytes ---- */
+
+static void name_range(const struct rom_analysis *a, const struct rom_node *own, size_t off,
+                       char *out, size_t cap)
+{
+	const struct rom_node *holder = rom_node_holding(a, off);
+	char n[ROM_QNAME_LEN];
+	rom_name_offset(a, off, n, sizeof(n));
+	if (holder && holder != own && holder->offset > own->offset)
+		(void)snprintf(out, cap, "%s (image at +0x%zx)", n, holder->offset - own->offset);
+	else
+		(void)snprintf(out, cap, "%s", n);
+}
+
+static void range_add(struct diff_image *im, const struct rom_analysis *a,
+                      const struct rom_node *own, size_t rel, size_t len)
+{
+	struct diff_range *r;
+	char first[DIFF_NAME_LEN], last[DIFF_NAME_LEN];
+	im->n_ranges_all++;
+	if (im->n_ranges >= DIFF_MAX_RANGES)
+		return;
+	r = &im->ranges[im->n_ranges++];
+	r->rel = rel;
+	r->len = len;
+	name_range(a, own, im->off_a + rel, first, sizeof(first));
+	name_range(a, own, im->off_a + rel + len - 1, last, sizeof(last));
+	if (strcmp(first, last) == 0)
+		(void)snprintf(r->name, sizeof(r->name), "%s", first);
+	else
+		(void)snprintf(r->name, sizeof(r->name), "%.*s .. %.*s", ROM_QNAME_LEN + 8, first,
+		               ROM_QNAME_LEN + 8, last);
+}
+
+static void compare_bytes(struct diff_image *im, const struct side *sa, const struct side *sb,
+                          const struct rom_node *own)
+{
+	const uint8_t *pa = sa->data + im->off_a, *pb = sb->data + im->off_b;
+	size_t common = im->len_a < im->len_b ? im->len_a : im->len_b;
+	size_t longest = im->len_a > im->len_b ? im->len_a : im->len_b;
+	size_t run_start = 0, run_end = 0; /* [start, end) of the open range */
+	bool open = false;
+	memset(im->strip, '.', DIFF_STRIP);
+	im->strip[DIFF_STRIP] = '\0';
+	for (size_t i = 0; i < common; i++) {
+		if (pa[i] == pb[i])
+			continue;
+		im->differing++;
+		im->strip[longest ? (size_t)((uint64_t)i * DIFF_STRIP / longest) : 0] = '#';
+		if (open && i - run_end < DIFF_MERGE_GAP) {
+			run_end = i + 1;
+			continue;
+		}
+		if (open)
+			range_add(im, sa->a, own, run_start, run_end - run_start);
+		open = true;
+		run_start = i;
+		run_end = i + 1;
+	}
+	if (open)
+		range_add(im, sa->a, own, run_start, run_end - run_start);
+	if (longest > common) {
+		im->differing += longest - common;
+		for (size_t c = (size_t)((uint64_t)common * DIFF_STRIP / longest); c < DIFF_STRIP;
+		     c++)
+			im->strip[c] = '+';
+		if (im->len_a > common)
+			range_add(im, sa->a, own, common, im->len_a - common);
+	}
+	im->bytes_equal = im->differing == 0;
+}
+
+/* An image on one side only. */
+static void one_side(struct diff_image *im)
+{
+	memset(im->strip, '+', DIFF_STRIP);
+	im->strip[DIFF_STRIP] = '\0';
+	im->differing = im->in_a ? im->len_a : im->len_b;
+	im->bytes_equal = false;
+}
+
+static size_t clip_len(const struct rom_image *img, size_t file_len)
+{
+	if (img->offset >= file_len)
+		return 0;
+	return img->length < file_len - img->offset ? img->length : file_len - img->offset;
+}
+
+static void pair(struct rom_diff *d, const struct side *sa, const struct side *sb, enum diff_list l,
+                 size_t k)
+{
+	const struct rom_image *ia = side_nth(sa, l, k), *ib = side_nth(sb, l, k);
+	struct diff_image *im;
+	if (d->n_images >= DIFF_MAX_IMAGES)
+		return;
+	im = &d->images[d->n_images++];
+	im->list = l;
+	im->index = k;
+	im->in_a = ia != NULL;
+	im->in_b = ib != NULL;
+	if (ia) {
+		im->node_a = ia->node;
+		im->off_a = ia->offset;
+		im->len_a = clip_len(ia, sa->len);
+	}
+	if (ib) {
+		im->node_b = ib->node;
+		im->off_b = ib->offset;
+		im->len_b = clip_len(ib, sb->len);
+	}
+	if (!ia || !ib) {
+		one_side(im);
+		/* What firmware uses is the standard chain: NVIDIA's private
+		 * images that a stripped copy drops are summarised, not a
+		 * difference of the ROM (--strict counts them). */
+		if (l == DIFF_LIST_CHAIN)
+			d->n_differ++;
+		else
+			d->n_extra++;
+		return;
+	}
+	compare_bytes(im, sa, sb, rom_node_of(sa->a, ia));
+	compare_node(im, sa->a, rom_node_of(sa->a, ia), sb->a, rom_node_of(sb->a, ib));
+	if (!im->bytes_equal)
+		d->n_differ++;
+}
+
+static bool bytes_eq(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+{
+	return la == lb && (la == 0 || memcmp(a, b, la) == 0);
+}
+
+static void note(struct rom_diff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct rom_diff *d, const char *fmt, ...)
+{
+	size_t used = strlen(d->note);
+	va_list ap;
+	if (used + 3 >= sizeof(d->note))
+		return;
+	if (used) {
+		d->note[used++] = ';';
+		d->note[used++] = ' ';
+		d->note[used] = '\0';
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(d->note + used, sizeof(d->note) - used, fmt, ap);
+	va_end(ap);
+}
+
+static enum diff_verdict classify(const struct rom_diff *d, bool content_same)
+{
+	const struct rom_node *a0 = rom_chain_node(d->a, 0), *b0 = rom_chain_node(d->b, 0);
+	if (strcmp(d->a->sha256, d->b->sha256) == 0 && d->a->size == d->b->size)
+		return DIFF_IDENTICAL;
+	if (content_same && d->a->has_rom)
+		return DIFF_SAME_ROM;
+	if (!a0 || !b0 || a0->pcir.vendor_id != b0->pcir.vendor_id ||
+	    a0->pcir.device_id != b0->pcir.device_id)
+		return DIFF_UNRELATED;
+	if (strcmp(a0->version, b0->version) != 0 ||
+	    strcmp(a0->atom.part_number, b0->atom.part_number) != 0)
+		return DIFF_OTHER_BUILD;
+	return DIFF_MODIFIED;
+}
+
+struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, size_t la,
+                               const struct rom_analysis *b, const uint8_t *db, size_t lb,
+                               bool strict)
+{
+	struct rom_diff *d = calloc(1, sizeof(*d));
+	struct side *sa = malloc(sizeof(*sa)), *sb = malloc(sizeof(*sb));
+	static const enum diff_list lists[] = {DIFF_LIST_CHAIN, DIFF_LIST_NVIDIA, DIFF_LIST_OTHER};
+	size_t pa, pb;
+	bool content_same;
+	if (!d || !sa || !sb) {
+		free(d);
+		free(sa);
+		free(sb);
+		return NULL;
+	}
+	d->a = a;
+	d->b = b;
+	d->strict = strict;
+	side_make(sa, a, da, la);
+	side_make(sb, b, db, lb);
+	for (size_t l = 0; l < 3; l++) {
+		size_t ca = side_count(sa, lists[l]), cb = side_count(sb, lists[l]);
+		for (size_t k = 0; k < (ca > cb ? ca : cb); k++)
+			pair(d, sa, sb, lists[l], k);
+	}
+	/* The container before each ROM, and what follows the last image. */
+	pa = a->has_rom ? a->rom_offset : 0;
+	pb = b->has_rom ? b->rom_offset : 0;
+	d->prefix_equal = bytes_eq(da, pa, db, pb);
+	d->after_a = sa->end;
+	d->after_b = sb->end;
+	d->padding_equal =
+	    bytes_eq(la ? da + sa->end : da, la - sa->end, lb ? db + sb->end : db, lb - sb->end);
+	if (!a->has_rom)
+		note(d, "no ROM in A: its images could not be compared");
+	if (!b->has_rom)
+		note(d, "no ROM in B: its images could not be compared");
+	for (size_t i = 0; i < d->n_images; i++) {
+		const struct diff_image *im = &d->images[i];
+		if (im->in_a && im->in_b && im->len_a != im->len_b)
+			note(
+			    d,
+			    "%s image %zu: 0x%zx bytes in A, 0x%zx in B (compared the first 0x%zx)",
+			    diff_list_name(im->list), im->index, im->len_a, im->len_b,
+			    im->len_a < im->len_b ? im->len_a : im->len_b);
+	}
+	content_same = d->n_differ == 0 && (a->has_rom || b->has_rom ? a->has_rom == b->has_rom
+	                                                             : bytes_eq(da, la, db, lb));
+	d->verdict = classify(d, content_same);
+	d->same = strict ? d->verdict == DIFF_IDENTICAL
+	                 : d->verdict == DIFF_IDENTICAL || d->verdict == DIFF_SAME_ROM;
+	free(sa);
+	free(sb);
+	return d;
+}
+
+void rom_diff_free(struct rom_diff *d)
+{
+	free(d);
+}
+
+const char *diff_verdict_name(enum diff_verdict v)
+{
+	switch (v) {
+	case DIFF_IDENTICAL:
+		return "identical";
+	case DIFF_SAME_ROM:
+		return "same-rom";
+	case DIFF_MODIFIED:
+		return "modified";
+	case DIFF_OTHER_BUILD:
+		return "other-build";
+	case DIFF_UNRELATED:
+		break;
+	}
+	return "unrelated";
+}
+
+const char *diff_list_name(enum diff_list l)
+{
+	switch (l) {
+	case DIFF_LIST_CHAIN:
+		return "chain";
+	case DIFF_LIST_NVIDIA:
+		return "nvidia";
+	case DIFF_LIST_OTHER:
+		break;
+	}
+	return "other";
+}
