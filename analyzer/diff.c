@@ -451,9 +451,16 @@ static enum diff_verdict classify(const struct rom_diff *d, bool content_same)
 		return DIFF_IDENTICAL;
 	if (content_same && d->a->has_rom)
 		return DIFF_SAME_ROM;
-	if (!a0 || !b0 || a0->pcir.vendor_id != b0->pcir.vendor_id ||
-	    a0->pcir.device_id != b0->pcir.device_id)
+	if (!a0 || !b0)
 		return DIFF_UNRELATED;
+	/* Other ids and most of image 0 different: another card's ROM. An id
+	 * edit (fix --set-id, a flashed cross-ROM) keeps most bytes. */
+	if (a0->pcir.vendor_id != b0->pcir.vendor_id || a0->pcir.device_id != b0->pcir.device_id) {
+		const struct diff_image *im = &d->images[0];
+		size_t longest = im->len_a > im->len_b ? im->len_a : im->len_b;
+		if (d->n_images == 0 || !im->in_a || !im->in_b || im->differing * 2 >= longest)
+			return DIFF_UNRELATED;
+	}
 	if (strcmp(a0->version, b0->version) != 0 ||
 	    strcmp(a0->atom.part_number, b0->atom.part_number) != 0)
 		return DIFF_OTHER_BUILD;

@@ -34,6 +34,16 @@ static void file_line(FILE *out, const char *tag, const struct rom_analysis *a)
 	fprintf(out, "  %zu image(s)\n", a->chain.n);
 }
 
+/* Ends the verdict line: the ids when image 0's differ (an id edit). */
+static void ids_line(FILE *out, const struct rom_node *a0, const struct rom_node *b0)
+{
+	if (a0 && b0 &&
+	    (a0->pcir.vendor_id != b0->pcir.vendor_id || a0->pcir.device_id != b0->pcir.device_id))
+		fprintf(out, "; image 0 ids %04x:%04x vs %04x:%04x", a0->pcir.vendor_id,
+		        a0->pcir.device_id, b0->pcir.vendor_id, b0->pcir.device_id);
+	fprintf(out, "\n");
+}
+
 static void verdict_line(FILE *out, const struct rom_diff *d)
 {
 	const struct rom_node *a0 = rom_chain_node(d->a, 0), *b0 = rom_chain_node(d->b, 0);
@@ -49,13 +59,15 @@ static void verdict_line(FILE *out, const struct rom_diff *d)
 		        d->strict ? " (--strict: counts as different)" : "");
 		break;
 	case DIFF_MODIFIED:
-		fprintf(out, "different: same card and version, %zu of %zu image(s) modified\n",
+		fprintf(out, "different: same build modified, %zu of %zu image(s) differ",
 		        d->n_differ, d->n_images);
+		ids_line(out, a0, b0);
 		break;
 	case DIFF_OTHER_BUILD:
-		fprintf(out, "different builds of the same card: %s vs %s\n",
-		        a0 && a0->version[0] ? a0->version : "no version",
-		        b0 && b0->version[0] ? b0->version : "no version");
+		fprintf(out, "different builds: version %s vs %s",
+		        a0 && a0->version[0] ? a0->version : "none",
+		        b0 && b0->version[0] ? b0->version : "none");
+		ids_line(out, a0, b0);
 		break;
 	case DIFF_UNRELATED:
 		if (a0 && b0)
