@@ -212,7 +212,7 @@ static void compare_sections(struct diff_image *im, const struct rom_driver *da,
 			return;
 		o = &im->sections[im->n_sections++];
 		memset(o, 0, sizeof(*o));
-		(void)snprintf(o->name, sizeof(o->name), "%s", x->name);
+		(void)snprintf(o->name, sizeof(o->name), "%s", x->name[0] ? x->name : "(no name)");
 		o->in_a = true;
 		o->size_a = x->raw_size;
 		for (size_t j = 0; j < db->pe.section_count && j < PE_MAX_SECTIONS; j++) {
@@ -241,7 +241,8 @@ static void compare_sections(struct diff_image *im, const struct rom_driver *da,
 			return;
 		o = &im->sections[im->n_sections++];
 		memset(o, 0, sizeof(*o));
-		(void)snprintf(o->name, sizeof(o->name), "%s", db->pe.sections[j].name);
+		(void)snprintf(o->name, sizeof(o->name), "%s",
+		               db->pe.sections[j].name[0] ? db->pe.sections[j].name : "(no name)");
 		o->in_b = true;
 		o->size_b = db->pe.sections[j].raw_size;
 	}
@@ -388,7 +389,7 @@ static void pair(struct rom_diff *d, const struct side *sa, const struct side *s
 {
 	const struct rom_image *ia = side_nth(sa, l, k), *ib = side_nth(sb, l, k);
 	struct diff_image *im;
-	if (d->n_images >= DIFF_MAX_IMAGES)
+	if (d->n_images >= d->cap_images)
 		return;
 	im = &d->images[d->n_images++];
 	im->list = l;
@@ -420,6 +421,27 @@ static void pair(struct rom_diff *d, const struct side *sa, const struct side *s
 	compare_node(im, sa->a, rom_node_of(sa->a, ia), sb->a, rom_node_of(sb->a, ib));
 	if (!im->bytes_equal)
 		d->n_differ++;
+}
+
+/* The declared fields of the structures before each ROM (the NVGI
+ * header carries the board's subsystem ids: vendor identity). */
+static void compare_prefix(struct rom_diff *d)
+{
+	struct rom_struct sa[4], sb[4];
+	size_t ka = rom_prefix_structs(d->a, sa, 4), kb = rom_prefix_structs(d->b, sb, 4);
+	for (size_t i = 0; i < ka; i++) {
+		const struct rom_struct *y = find_def(sb, kb, sa[i].def);
+		size_t nf;
+		if (!y)
+			continue;
+		nf = sa[i].n_fields < y->n_fields ? sa[i].n_fields : y->n_fields;
+		for (size_t f = 0; f < nf; f++) {
+			char q[ROM_QNAME_LEN];
+			fmt_qualified_name(sa[i].def->prefix, &sa[i].def->fields[f], q, sizeof(q));
+			field_hex(&d->prefix, q, fmt_value(sa[i].decoded, &sa[i].def->fields[f]),
+			          fmt_value(y->decoded, &sa[i].def->fields[f]));
+		}
+	}
 }
 
 static bool bytes_eq(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
@@ -474,7 +496,7 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 	struct rom_diff *d = calloc(1, sizeof(*d));
 	struct side *sa = malloc(sizeof(*sa)), *sb = malloc(sizeof(*sb));
 	static const enum diff_list lists[] = {DIFF_LIST_CHAIN, DIFF_LIST_NVIDIA, DIFF_LIST_OTHER};
-	size_t pa, pb;
+	size_t pa, pb, n_pairs = 0;
 	bool content_same;
 	if (!d || !sa || !sb) {
 		free(d);
@@ -487,6 +509,19 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 	d->strict = strict;
 	side_make(sa, a, da, la);
 	side_make(sb, b, db, lb);
+	/* Each pair's entry is large (ranges, fields): as many as needed. */
+	for (size_t l = 0; l < 3; l++) {
+		size_t ca = side_count(sa, lists[l]), cb = side_count(sb, lists[l]);
+		n_pairs += ca > cb ? ca : cb;
+	}
+	d->images = calloc(n_pairs ? n_pairs : 1, sizeof(*d->images));
+	if (!d->images) {
+		free(d);
+		free(sa);
+		free(sb);
+		return NULL;
+	}
+	d->cap_images = n_pairs;
 	for (size_t l = 0; l < 3; l++) {
 		size_t ca = side_count(sa, lists[l]), cb = side_count(sb, lists[l]);
 		for (size_t k = 0; k < (ca > cb ? ca : cb); k++)
@@ -496,6 +531,7 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 	pa = a->has_rom ? a->rom_offset : 0;
 	pb = b->has_rom ? b->rom_offset : 0;
 	d->prefix_equal = bytes_eq(da, pa, db, pb);
+	compare_prefix(d);
 	d->after_a = sa->end;
 	d->after_b = sb->end;
 	d->padding_equal =
@@ -525,6 +561,8 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 
 void rom_diff_free(struct rom_diff *d)
 {
+	if (d)
+		free(d->images);
 	free(d);
 }
 

@@ -97,10 +97,13 @@ struct rom_diff {
 	bool prefix_equal;       /* the bytes before the ROMs */
 	bool padding_equal;      /* the bytes after the last image */
 	size_t after_a, after_b; /* where the bytes after the last image start */
-	size_t n_images;
-	size_t n_differ; /* pairs that differ, chain images on one side only */
-	size_t n_extra;  /* images after the chain on one side only (not a difference) */
-	struct diff_image images[DIFF_MAX_IMAGES];
+	size_t n_images, cap_images;
+	size_t n_differ;           /* pairs that differ, chain images on one side only */
+	size_t n_extra;            /* images after the chain on one side only (not a difference) */
+	struct diff_image *images; /* n_images, allocated to the pairs found */
+	/* The container headers' declared fields (NVGI: version, subsystem...)
+	 * that differ; fields[0 .. n_fields) of this entry only. */
+	struct diff_image prefix;
 	char note[256]; /* what could not be compared, or "" */
 };
 

@@ -147,8 +147,12 @@ void emit_diff_text(FILE *out, const struct rom_diff *d)
 	file_line(out, "B", d->b);
 	verdict_line(out, d);
 	if (d->a->has_rom && d->b->has_rom) {
-		fprintf(out, "prefix   %s (A 0x%zx bytes, B 0x%zx bytes)\n",
+		fprintf(out, "prefix   %s (A 0x%zx bytes, B 0x%zx bytes)",
 		        d->prefix_equal ? "same" : "differs", d->a->rom_offset, d->b->rom_offset);
+		for (size_t i = 0; i < d->prefix.n_fields; i++)
+			fprintf(out, "%s %s %s -> %s", i ? "," : ":", d->prefix.fields[i].name,
+			        d->prefix.fields[i].a, d->prefix.fields[i].b);
+		fprintf(out, "\n");
 		fprintf(out, "after    %s (A 0x%llx bytes after the last image, B 0x%llx)\n",
 		        d->padding_equal ? "same" : "differs",
 		        (unsigned long long)(d->a->size - d->after_a),
@@ -300,6 +304,16 @@ bool emit_diff_yaml(FILE *out, const struct rom_diff *d)
 	yw_kbool(&w, "same", d->same);
 	yw_kbool(&w, "strict", d->strict);
 	yw_kbool(&w, "prefix_equal", d->prefix_equal);
+	yw_key(&w, "prefix_fields");
+	yw_seq_start(&w);
+	for (size_t i = 0; i < d->prefix.n_fields; i++) {
+		yw_map_start(&w);
+		yw_kstr(&w, "name", d->prefix.fields[i].name);
+		yw_kstr(&w, "a", d->prefix.fields[i].a);
+		yw_kstr(&w, "b", d->prefix.fields[i].b);
+		yw_map_end(&w);
+	}
+	yw_seq_end(&w);
 	yw_kbool(&w, "padding_equal", d->padding_equal);
 	yw_kuint(&w, "images_differ", d->n_differ);
 	yw_kuint(&w, "images_one_side", d->n_extra);
