@@ -6,6 +6,7 @@
 #include "analyzer/analyze.h"
 #include "analyzer/diff.h"
 #include "analyzer/emit_diff.h"
+#include "formats/decode_count.h"
 #include "input/load.h"
 #include "tests/support/expect.h"
 
@@ -268,4 +269,26 @@ Test(corpus_diff, damaged_copies)
 	rom_diff_free(d);
 	drop(&b);
 	drop(&a);
+}
+
+/* The diff reads the two trees: no formats/ decoder runs while it compares
+ * and prints (the counter of tests/corpus/test_decode_once.c). */
+Test(corpus_diff, diff_decodes_nothing)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	if (!fmt_count_available())
+		cr_skip_test("built without OPTROM_DECODE_COUNT: the decoder counter is absent");
+	NEED("nvidia/kepler_gt640_0FC0_stock.rom", &a);
+	NEED("nvidia/kepler_gt640_0FC0_mod.rom", &b);
+	fmt_count_start();
+	d = diff(&a, &b, false);
+	fmt_count_stop();
+	for (int k = 0; k < FMT_DEC_COUNT; k++)
+		cr_expect_eq(fmt_count_total((enum fmt_decoder)k), 0, "%s ran %lu times",
+		             fmt_count_kind_name((enum fmt_decoder)k),
+		             fmt_count_total((enum fmt_decoder)k));
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
 }
