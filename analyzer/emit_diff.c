@@ -19,7 +19,8 @@ static const struct rom_node *node_b(const struct rom_diff *d, const struct diff
 static void file_line(FILE *out, const char *tag, const struct rom_analysis *a)
 {
 	const struct rom_node *n0 = rom_chain_node(a, 0);
-	fprintf(out, "%s  %s  %llu bytes", tag, a->file, (unsigned long long)a->size);
+	fprintf(out, "%s  %s  %llu bytes  %s", tag, a->file, (unsigned long long)a->size,
+	        report_verdict_name(a->verdict));
 	if (!a->has_rom) {
 		fprintf(out, "  no ROM\n");
 		return;
@@ -87,6 +88,23 @@ static void image_tag(const struct diff_image *im, char *buf, size_t cap)
 	(void)snprintf(buf, cap, "%s[%zu]", diff_list_name(im->list), im->index);
 }
 
+static const char *gop_of(const struct rom_node *n)
+{
+	return n && n->driver && n->driver->gop_version[0] ? n->driver->gop_version : NULL;
+}
+
+/* The GOP version of an EFI pair, "GOP v" or "GOP a -> b". */
+static void gop_text(FILE *out, const struct rom_node *na, const struct rom_node *nb)
+{
+	const char *ga = gop_of(na), *gb = gop_of(nb);
+	if (!ga && !gb)
+		return;
+	if (na && nb && (!ga || !gb || strcmp(ga, gb) != 0))
+		fprintf(out, "  GOP %s -> %s", ga ? ga : "none", gb ? gb : "none");
+	else
+		fprintf(out, "  GOP %s", ga ? ga : gb);
+}
+
 /* One summary line per pair: type, ids, length, equal or how much differs. */
 static void image_line(FILE *out, const struct rom_diff *d, const struct diff_image *im)
 {
@@ -98,12 +116,14 @@ static void image_line(FILE *out, const struct rom_diff *d, const struct diff_im
 	        n ? pci_code_type_name(n->pcir.code_type) : "?", n ? n->pcir.vendor_id : 0,
 	        n ? n->pcir.device_id : 0, na ? im->len_a : im->len_b);
 	if (!na || !nb)
-		fprintf(out, "only in %s\n", na ? "A" : "B");
+		fprintf(out, "only in %s", na ? "A" : "B");
 	else if (im->bytes_equal)
-		fprintf(out, "equal      sha256 %.12s\n", na->sha256);
+		fprintf(out, "equal      sha256 %.12s", na->sha256);
 	else
-		fprintf(out, "differs    %zu byte(s) in %zu range(s), %zu field(s)\n",
-		        im->differing, im->n_ranges_all, im->n_fields_all);
+		fprintf(out, "differs    %zu byte(s) in %zu range(s), %zu field(s)", im->differing,
+		        im->n_ranges_all, im->n_fields_all);
+	gop_text(out, na, nb);
+	fprintf(out, "\n");
 }
 
 static void image_details(FILE *out, const struct diff_image *im)
@@ -140,6 +160,30 @@ static void image_details(FILE *out, const struct diff_image *im)
 	}
 }
 
+/* Finding ids that x reports and y does not (a damaged copy's problems). */
+static void findings_text(FILE *out, const char *tag, const struct rom_analysis *x,
+                          const struct rom_analysis *y)
+{
+	bool any = false;
+	for (size_t i = 0; i < x->findings.n; i++) {
+		enum finding_id id = x->findings.items[i].id;
+		bool dup = false;
+		if (report_find(y, id))
+			continue;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = x->findings.items[j].id == id;
+		if (dup)
+			continue;
+		if (any)
+			fprintf(out, ", %s", finding_name(id));
+		else
+			fprintf(out, "findings only in %s: %s", tag, finding_name(id));
+		any = true;
+	}
+	if (any)
+		fprintf(out, "\n");
+}
+
 void emit_diff_text(FILE *out, const struct rom_diff *d)
 {
 	bool any = false;
@@ -162,6 +206,8 @@ void emit_diff_text(FILE *out, const struct rom_diff *d)
 	        d->n_images, d->n_differ, d->n_extra);
 	for (size_t i = 0; i < d->n_images; i++)
 		image_line(out, d, &d->images[i]);
+	findings_text(out, "A", d->a, d->b);
+	findings_text(out, "B", d->b, d->a);
 	if (d->note[0])
 		fprintf(out, "note     %s\n", d->note);
 	for (size_t i = 0; i < d->n_images; i++) {
@@ -195,6 +241,7 @@ static void side_yaml(struct yw *w, const char *key, const struct rom_analysis *
 	yw_kstr(w, "file", a->file);
 	yw_kuint(w, "size", a->size);
 	yw_kstr(w, "sha256", a->sha256);
+	yw_kstr(w, "verdict", report_verdict_name(a->verdict));
 	if (a->has_rom)
 		yw_khex(w, "rom_offset", a->rom_offset);
 	else
@@ -214,6 +261,22 @@ static void side_yaml(struct yw *w, const char *key, const struct rom_analysis *
 	yw_map_end(w);
 }
 
+/* What the tree says of the image beyond its bytes: driver hash, GOP. */
+static void node_extra_yaml(struct yw *w, const struct rom_node *n)
+{
+	const struct rom_driver *dr = n->driver;
+	if (!dr)
+		return;
+	if (dr->sha256[0])
+		yw_kstr(w, "driver_sha256", dr->sha256);
+	else
+		yw_knull(w, "driver_sha256");
+	if (dr->gop_version[0])
+		yw_kstr(w, "gop_version", dr->gop_version);
+	else
+		yw_knull(w, "gop_version");
+}
+
 static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff_image *im)
 {
 	const struct rom_node *na = node_a(d, im), *nb = node_b(d, im);
@@ -227,6 +290,7 @@ static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff
 		yw_khex(w, "offset", im->off_a);
 		yw_khex(w, "length", im->len_a);
 		yw_kstr(w, "sha256", na->sha256);
+		node_extra_yaml(w, na);
 		yw_map_end(w);
 	} else {
 		yw_null(w);
@@ -237,6 +301,7 @@ static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff
 		yw_khex(w, "offset", im->off_b);
 		yw_khex(w, "length", im->len_b);
 		yw_kstr(w, "sha256", nb->sha256);
+		node_extra_yaml(w, nb);
 		yw_map_end(w);
 	} else {
 		yw_null(w);
