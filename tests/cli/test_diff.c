@@ -5,6 +5,7 @@
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
 #include "tests/support/tmpdir.h"
+#include "tests/support/ydoc.h"
 #include "tests/support/zip_builder.h"
 
 #include <criterion/criterion.h>
@@ -101,6 +102,29 @@ Test(cli_diff, exit_status_like_diff)
 	expect_out(&r, "kind: \"diff\"");
 	expect_out(&r, "verdict: \"modified\"");
 	expect_out(&r, "name: \"pcir.device_id\"");
+	{
+		/* Read back with libyaml: one document, the pair and its field. */
+		struct ydocs y;
+		yaml_document_t *doc;
+		yaml_node_t *root, *im, *f;
+		uint64_t v;
+		cr_assert(ydocs_parse(r.out, r.out_len, &y), "not YAML: %s", r.out);
+		cr_assert_eq(y.n, 1);
+		doc = &y.docs[0];
+		root = ydoc_root(doc);
+		cr_assert(ydoc_uint(ydoc_get(doc, root, "optrom"), &v));
+		cr_expect_eq(v, 1);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, root, "same")), "false");
+		im = ydoc_item(doc, ydoc_get(doc, root, "images"), 0);
+		cr_assert_not_null(im);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "list")), "chain");
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, im, "bytes_equal")), "false");
+		f = ydoc_item(doc, ydoc_get(doc, im, "fields"), 0);
+		cr_assert_not_null(f);
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, f, "name")), "pcir.device_id");
+		cr_expect_str_eq(ydoc_str(ydoc_get(doc, f, "b")), "0x1235");
+		ydocs_free(&y);
+	}
 	run_free(&r);
 	rb_free(&a);
 	rb_free(&b);
