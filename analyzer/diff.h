@@ -28,9 +28,12 @@
 #define DIFF_MAX_SECTIONS 24 /* PE sections compared per driver */
 #define DIFF_STRIP        64 /* characters of an image's strip */
 #define DIFF_MERGE_GAP    8  /* differing runs closer than this are one range */
-#define DIFF_MAX_IMAGES   (3 * REPORT_MAX_IMAGES)
-#define DIFF_VALUE_LEN    72
-#define DIFF_NAME_LEN     (2 * ROM_QNAME_LEN + 24)
+/* Bytes of PE sections compared per pair of drivers (two 16 MiB drivers
+ * whose sections all span everything would cost 96 x 16 MiB). */
+#define DIFF_SECTION_BUDGET (32u * 1024u * 1024u)
+#define DIFF_MAX_IMAGES     (3 * REPORT_MAX_IMAGES)
+#define DIFF_VALUE_LEN      72
+#define DIFF_NAME_LEN       (2 * ROM_QNAME_LEN + 24)
 
 /* Where a paired image comes from. */
 enum diff_list { DIFF_LIST_CHAIN, DIFF_LIST_NVIDIA, DIFF_LIST_OTHER };
@@ -63,6 +66,7 @@ struct diff_field {
 struct diff_section {
 	char name[12];
 	bool in_a, in_b;
+	bool compared;           /* in both, and within DIFF_SECTION_BUDGET */
 	uint32_t size_a, size_b; /* raw sizes */
 	size_t differing;        /* bytes that differ, size difference included */
 };

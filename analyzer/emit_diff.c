@@ -149,6 +149,8 @@ static void image_details(FILE *out, const struct diff_image *im)
 			const struct diff_section *s = &im->sections[i];
 			if (!s->in_a || !s->in_b)
 				fprintf(out, " %s only in %s;", s->name, s->in_a ? "A" : "B");
+			else if (!s->compared)
+				fprintf(out, " %s not compared (limit);", s->name);
 			else if (s->differing == 0)
 				fprintf(out, " %s equal;", s->name);
 			else
@@ -344,6 +346,7 @@ static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff
 			yw_kstr(w, "name", s->name);
 			yw_kbool(w, "in_a", s->in_a);
 			yw_kbool(w, "in_b", s->in_b);
+			yw_kbool(w, "compared", s->compared);
 			yw_kuint(w, "differing_bytes", s->differing);
 			yw_map_end(w);
 		}
