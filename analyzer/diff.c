@@ -186,19 +186,32 @@ static void compare_pe(struct diff_image *im, const struct pe_info *pa, const st
 	}
 }
 
-/* Raw bytes of a section, cut to the driver. */
-static void section_bytes(const struct rom_driver *d, const struct pe_section *s, const uint8_t **p,
-                          size_t *n)
+/* The raw bytes of a section, cut to the driver (an empty span when it
+ * starts past the end). */
+static struct span section_bytes(const struct rom_driver *d, const struct pe_section *sec)
 {
-	size_t start = s->raw_pointer, len = s->raw_size;
-	*p = NULL;
-	*n = 0;
-	if (start >= d->length)
-		return;
-	if (len > d->length - start)
-		len = d->length - start;
-	*p = d->bytes + start;
-	*n = len;
+	struct span drv = span_make(d->bytes, d->length), out = span_make(NULL, 0);
+	size_t len = sec->raw_size;
+	if (sec->raw_pointer >= d->length)
+		return out;
+	if (len > d->length - sec->raw_pointer)
+		len = d->length - sec->raw_pointer;
+	(void)span_sub(&drv, sec->raw_pointer, len, &out);
+	return out;
+}
+
+/* Bytes at which two spans differ over their common length, and the
+ * length difference (every read through the spans). */
+static size_t span_differing(const struct span *x, const struct span *y)
+{
+	size_t common = x->len < y->len ? x->len : y->len, n = 0;
+	for (size_t k = 0; k < common; k++) {
+		uint8_t a = 0, b = 0;
+		(void)span_u8(x, k, &a);
+		(void)span_u8(y, k, &b);
+		n += a != b;
+	}
+	return n + (x->len > y->len ? x->len - y->len : y->len - x->len);
 }
 
 static void compare_sections(struct diff_image *im, const struct rom_driver *da,
@@ -217,25 +230,23 @@ static void compare_sections(struct diff_image *im, const struct rom_driver *da,
 		o->size_a = x->raw_size;
 		for (size_t j = 0; j < db->pe.section_count && j < PE_MAX_SECTIONS; j++) {
 			const struct pe_section *y = &db->pe.sections[j];
-			const uint8_t *pa, *pb;
-			size_t la, lb, common;
+			struct span xa, yb;
+			size_t common;
 			if (used[j] || strcmp(x->name, y->name) != 0)
 				continue;
 			used[j] = true;
 			o->in_b = true;
 			o->size_b = y->raw_size;
-			section_bytes(da, x, &pa, &la);
-			section_bytes(db, y, &pb, &lb);
-			common = la < lb ? la : lb;
+			xa = section_bytes(da, x);
+			yb = section_bytes(db, y);
+			common = xa.len < yb.len ? xa.len : yb.len;
 			/* Crafted headers can make 96 sections each span a 16 MiB
 			 * driver: a budget per pair bounds the work. */
 			if (common > *budget)
 				break;
 			*budget -= common;
 			o->compared = true;
-			for (size_t k = 0; k < common; k++)
-				o->differing += pa[k] != pb[k];
-			o->differing += (la > lb ? la - lb : lb - la);
+			o->differing = span_differing(&xa, &yb);
 			break;
 		}
 	}
@@ -343,17 +354,23 @@ static void range_add(struct diff_image *im, const struct rom_analysis *a,
 static void compare_bytes(struct diff_image *im, const struct side *sa, const struct side *sb,
                           const struct rom_node *own)
 {
-	/* Lengths are cut to each file (clip_len): no pointer past the end. */
-	const uint8_t *pa = im->len_a ? sa->data + im->off_a : NULL;
-	const uint8_t *pb = im->len_b ? sb->data + im->off_b : NULL;
+	struct span fa = span_make(sa->data, sa->len), fb = span_make(sb->data, sb->len);
+	struct span ia = span_make(NULL, 0), ib = span_make(NULL, 0);
 	size_t common = im->len_a < im->len_b ? im->len_a : im->len_b;
 	size_t longest = im->len_a > im->len_b ? im->len_a : im->len_b;
 	size_t run_start = 0, run_end = 0; /* [start, end) of the open range */
 	bool open = false;
 	memset(im->strip, '.', DIFF_STRIP);
 	im->strip[DIFF_STRIP] = '\0';
+	/* Lengths are cut to each file (clip_len); a span that cannot be had
+	 * compares as empty. */
+	if (!span_sub(&fa, im->off_a, im->len_a, &ia) || !span_sub(&fb, im->off_b, im->len_b, &ib))
+		common = 0;
 	for (size_t i = 0; i < common; i++) {
-		if (pa[i] == pb[i])
+		uint8_t x = 0, y = 0;
+		(void)span_u8(&ia, i, &x);
+		(void)span_u8(&ib, i, &y);
+		if (x == y)
 			continue;
 		im->differing++;
 		im->strip[longest ? (size_t)((uint64_t)i * DIFF_STRIP / longest) : 0] = '#';
@@ -456,9 +473,14 @@ static void compare_prefix(struct rom_diff *d)
 	}
 }
 
-static bool bytes_eq(const uint8_t *a, size_t la, const uint8_t *b, size_t lb)
+/* [xo, xo + xn) of file x equals [yo, yo + yn) of file y. */
+static bool range_eq(const struct side *x, size_t xo, size_t xn, const struct side *y, size_t yo,
+                     size_t yn)
 {
-	return la == lb && (la == 0 || memcmp(a, b, la) == 0);
+	struct span fx = span_make(x->data, x->len), fy = span_make(y->data, y->len), rx, ry;
+	if (xn != yn || !span_sub(&fx, xo, xn, &rx) || !span_sub(&fy, yo, yn, &ry))
+		return false;
+	return span_differing(&rx, &ry) == 0;
 }
 
 static void note(struct rom_diff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -542,12 +564,11 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 	/* The container before each ROM, and what follows the last image. */
 	pa = a->has_rom ? a->rom_offset : 0;
 	pb = b->has_rom ? b->rom_offset : 0;
-	d->prefix_equal = bytes_eq(da, pa, db, pb);
+	d->prefix_equal = range_eq(sa, 0, pa, sb, 0, pb);
 	compare_prefix(d);
 	d->after_a = sa->end;
 	d->after_b = sb->end;
-	d->padding_equal =
-	    bytes_eq(la ? da + sa->end : da, la - sa->end, lb ? db + sb->end : db, lb - sb->end);
+	d->padding_equal = range_eq(sa, sa->end, la - sa->end, sb, sb->end, lb - sb->end);
 	if (!a->has_rom)
 		note(d, "no ROM in A: its images could not be compared");
 	if (!b->has_rom)
@@ -561,8 +582,9 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 			    diff_list_name(im->list), im->index, im->len_a, im->len_b,
 			    im->len_a < im->len_b ? im->len_a : im->len_b);
 	}
-	content_same = d->n_differ == 0 && (a->has_rom || b->has_rom ? a->has_rom == b->has_rom
-	                                                             : bytes_eq(da, la, db, lb));
+	content_same =
+	    d->n_differ == 0 &&
+	    (a->has_rom || b->has_rom ? a->has_rom == b->has_rom : range_eq(sa, 0, la, sb, 0, lb));
 	d->verdict = classify(d, content_same);
 	d->same = strict ? d->verdict == DIFF_IDENTICAL
 	                 : d->verdict == DIFF_IDENTICAL || d->verdict == DIFF_SAME_ROM;
