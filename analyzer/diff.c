@@ -480,7 +480,14 @@ static bool range_eq(const struct side *x, size_t xo, size_t xn, const struct si
 	struct span fx = span_make(x->data, x->len), fy = span_make(y->data, y->len), rx, ry;
 	if (xn != yn || !span_sub(&fx, xo, xn, &rx) || !span_sub(&fy, yo, yn, &ry))
 		return false;
-	return span_differing(&rx, &ry) == 0;
+	for (size_t k = 0; k < rx.len; k++) {
+		uint8_t a = 0, b = 0;
+		(void)span_u8(&rx, k, &a);
+		(void)span_u8(&ry, k, &b);
+		if (a != b)
+			return false; /* equality only: stop at the first difference */
+	}
+	return true;
 }
 
 static void note(struct rom_diff *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
