@@ -1,5 +1,7 @@
 #include "analyzer/diff.h"
 
+#include "analyzer/signature.h"
+
 #include "formats/pci_rom.h"
 #include "formats/pe.h"
 
@@ -279,6 +281,10 @@ static void compare_drivers(struct diff_image *im, const struct rom_node *na,
 	field_hex(im, "driver.decompressed_size", da->decompressed_size, db->decompressed_size);
 	field_str(im, "driver.gop_version", da->gop_version[0] ? da->gop_version : "none",
 	          db->gop_version[0] ? db->gop_version : "none");
+	field_str(im, "driver.signature", signature_state_name(da->signature.state),
+	          signature_state_name(db->signature.state));
+	field_str(im, "driver.signer", da->signature.signer[0] ? da->signature.signer : "none",
+	          db->signature.signer[0] ? db->signature.signer : "none");
 	if (!rom_driver_pe_valid(da) || !rom_driver_pe_valid(db))
 		return;
 	im->drivers_compared = true;
@@ -414,15 +420,15 @@ static size_t clip_len(const struct rom_image *img, size_t file_len)
 }
 
 static void pair(struct rom_diff *d, const struct side *sa, const struct side *sb, enum diff_list l,
-                 size_t k)
+                 const struct rom_image *ia, size_t ka, const struct rom_image *ib, size_t kb)
 {
-	const struct rom_image *ia = side_nth(sa, l, k), *ib = side_nth(sb, l, k);
 	struct diff_image *im;
 	if (d->n_images >= d->cap_images)
 		return;
 	im = &d->images[d->n_images++];
 	im->list = l;
-	im->index = k;
+	im->index = ia ? ka : kb;
+	im->index_b = kb;
 	im->in_a = ia != NULL;
 	im->in_b = ib != NULL;
 	if (ia) {
@@ -530,6 +536,45 @@ static enum diff_verdict classify(const struct rom_diff *d, bool content_same)
 	return DIFF_MODIFIED;
 }
 
+static uint8_t type_of(const struct side *s, const struct rom_image *img)
+{
+	const struct rom_node *n = rom_node_of(s->a, img);
+	return n ? n->pcir.code_type : 0xFF;
+}
+
+/* Pairs list l's images by type and position among that type: A's k-th
+ * EFI image with B's k-th EFI image, wherever other types sit between
+ * (a ROM with two GOPs against one with one). */
+static void pair_list(struct rom_diff *d, const struct side *sa, const struct side *sb,
+                      enum diff_list l)
+{
+	bool used[DIFF_MAX_IMAGES] = {false};
+	size_t ca = side_count(sa, l), cb = side_count(sb, l);
+	for (size_t ka = 0; ka < ca; ka++) {
+		const struct rom_image *ia = side_nth(sa, l, ka), *ib = NULL;
+		uint8_t t = type_of(sa, ia);
+		size_t ord = 0, kb = 0;
+		for (size_t j = 0; j < ka; j++)
+			ord += type_of(sa, side_nth(sa, l, j)) == t;
+		for (size_t j = 0; j < cb && j < DIFF_MAX_IMAGES; j++) {
+			const struct rom_image *c = side_nth(sb, l, j);
+			if (type_of(sb, c) != t)
+				continue;
+			if (ord-- == 0) {
+				ib = c;
+				kb = j;
+				break;
+			}
+		}
+		if (ib)
+			used[kb] = true;
+		pair(d, sa, sb, l, ia, ka, ib, kb);
+	}
+	for (size_t kb = 0; kb < cb && kb < DIFF_MAX_IMAGES; kb++)
+		if (!used[kb])
+			pair(d, sa, sb, l, NULL, 0, side_nth(sb, l, kb), kb);
+}
+
 struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, size_t la,
                                const struct rom_analysis *b, const uint8_t *db, size_t lb,
                                bool strict)
@@ -552,8 +597,7 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 	side_make(sb, b, db, lb);
 	/* Each pair's entry is large (ranges, fields): as many as needed. */
 	for (size_t l = 0; l < 3; l++) {
-		size_t ca = side_count(sa, lists[l]), cb = side_count(sb, lists[l]);
-		n_pairs += ca > cb ? ca : cb;
+		n_pairs += side_count(sa, lists[l]) + side_count(sb, lists[l]);
 	}
 	d->images = calloc(n_pairs ? n_pairs : 1, sizeof(*d->images));
 	if (!d->images) {
@@ -563,11 +607,8 @@ struct rom_diff *rom_diff_make(const struct rom_analysis *a, const uint8_t *da, 
 		return NULL;
 	}
 	d->cap_images = n_pairs;
-	for (size_t l = 0; l < 3; l++) {
-		size_t ca = side_count(sa, lists[l]), cb = side_count(sb, lists[l]);
-		for (size_t k = 0; k < (ca > cb ? ca : cb); k++)
-			pair(d, sa, sb, lists[l], k);
-	}
+	for (size_t l = 0; l < 3; l++)
+		pair_list(d, sa, sb, lists[l]);
 	/* The container before each ROM, and what follows the last image. */
 	pa = a->has_rom ? a->rom_offset : 0;
 	pb = b->has_rom ? b->rom_offset : 0;

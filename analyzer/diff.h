@@ -35,7 +35,8 @@
 #define DIFF_VALUE_LEN      72
 #define DIFF_NAME_LEN       (2 * ROM_QNAME_LEN + 24)
 
-/* Where a paired image comes from. */
+/* Where a paired image comes from. Within a list, images pair by code
+ * type and position among that type. */
 enum diff_list { DIFF_LIST_CHAIN, DIFF_LIST_NVIDIA, DIFF_LIST_OTHER };
 
 /* What the two files are to each other. */
@@ -73,7 +74,8 @@ struct diff_section {
 
 struct diff_image {
 	enum diff_list list;
-	size_t index; /* position among this list kind's pairs */
+	size_t index;   /* position in A's list (B's when only B has it) */
+	size_t index_b; /* position in B's list */
 	bool in_a, in_b;
 	size_t node_a, node_b; /* indexes in nodes (valid when in_a / in_b) */
 	size_t off_a, off_b;   /* file offsets */

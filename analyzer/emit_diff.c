@@ -1,6 +1,7 @@
 #include "analyzer/emit_diff.h"
 
 #include "analyzer/emit_yaml_writer.h"
+#include "analyzer/signature.h"
 #include "formats/pci_rom.h"
 
 #include <string.h>
@@ -83,9 +84,14 @@ static void verdict_line(FILE *out, const struct rom_diff *d)
 	}
 }
 
+/* "chain[1]", or "chain[2/1]" when the pair sits at other positions. */
 static void image_tag(const struct diff_image *im, char *buf, size_t cap)
 {
-	(void)snprintf(buf, cap, "%s[%zu]", diff_list_name(im->list), im->index);
+	if (im->in_a && im->in_b && im->index != im->index_b)
+		(void)snprintf(buf, cap, "%s[%zu/%zu]", diff_list_name(im->list), im->index,
+		               im->index_b);
+	else
+		(void)snprintf(buf, cap, "%s[%zu]", diff_list_name(im->list), im->index);
 }
 
 static const char *gop_of(const struct rom_node *n)
@@ -93,16 +99,27 @@ static const char *gop_of(const struct rom_node *n)
 	return n && n->driver && n->driver->gop_version[0] ? n->driver->gop_version : NULL;
 }
 
-/* The GOP version of an EFI pair, "GOP v" or "GOP a -> b". */
+static const char *sig_of(const struct rom_node *n)
+{
+	return n && n->driver ? signature_state_name(n->driver->signature.state) : NULL;
+}
+
+/* "label v", or "label a -> b" when the two differ. */
+static void pair_text(FILE *out, const char *label, bool both, const char *va, const char *vb)
+{
+	if (!va && !vb)
+		return;
+	if (both && (!va || !vb || strcmp(va, vb) != 0))
+		fprintf(out, "  %s %s -> %s", label, va ? va : "none", vb ? vb : "none");
+	else
+		fprintf(out, "  %s %s", label, va ? va : vb);
+}
+
+/* The GOP version and signature state of an EFI pair. */
 static void gop_text(FILE *out, const struct rom_node *na, const struct rom_node *nb)
 {
-	const char *ga = gop_of(na), *gb = gop_of(nb);
-	if (!ga && !gb)
-		return;
-	if (na && nb && (!ga || !gb || strcmp(ga, gb) != 0))
-		fprintf(out, "  GOP %s -> %s", ga ? ga : "none", gb ? gb : "none");
-	else
-		fprintf(out, "  GOP %s", ga ? ga : gb);
+	pair_text(out, "GOP", na && nb, gop_of(na), gop_of(nb));
+	pair_text(out, "signature", na && nb, sig_of(na), sig_of(nb));
 }
 
 /* One summary line per pair: type, ids, length, equal or how much differs. */
@@ -277,6 +294,7 @@ static void node_extra_yaml(struct yw *w, const struct rom_node *n)
 		yw_kstr(w, "gop_version", dr->gop_version);
 	else
 		yw_knull(w, "gop_version");
+	yw_kstr(w, "signature", signature_state_name(dr->signature.state));
 }
 
 static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff_image *im)
@@ -289,6 +307,7 @@ static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff
 	yw_key(w, "a");
 	if (na) {
 		yw_map_start(w);
+		yw_kuint(w, "index", im->index);
 		yw_khex(w, "offset", im->off_a);
 		yw_khex(w, "length", im->len_a);
 		yw_kstr(w, "sha256", na->sha256);
@@ -300,6 +319,7 @@ static void image_yaml(struct yw *w, const struct rom_diff *d, const struct diff
 	yw_key(w, "b");
 	if (nb) {
 		yw_map_start(w);
+		yw_kuint(w, "index", im->index_b);
 		yw_khex(w, "offset", im->off_b);
 		yw_khex(w, "length", im->len_b);
 		yw_kstr(w, "sha256", nb->sha256);

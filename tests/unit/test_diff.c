@@ -337,3 +337,26 @@ Test(diff, unrelated_and_empty)
 	rb_free(&a);
 	rb_free(&b);
 }
+
+/* Images pair by type: B holds only A's EFI image, which pairs with A's
+ * image 1 (chain[1/0]) and compares equal; A's x86 image is A's only. */
+Test(diff, images_pair_by_type)
+{
+	struct rb a, b;
+	struct pairing p;
+	base_rom(&a);
+	rb_init(&b);
+	rb_append(&b, a.data + 0x400, 0x400);
+	diff_of(&p, &a, &b, false);
+	cr_assert_eq(p.d->n_images, 2);
+	/* In A's order: the x86 image (A's only), then the EFI pair. */
+	cr_expect(p.d->images[0].in_a && !p.d->images[0].in_b);
+	cr_expect(p.d->images[1].in_a && p.d->images[1].in_b);
+	cr_expect_eq(p.d->images[1].index, 1);
+	cr_expect_eq(p.d->images[1].index_b, 0);
+	cr_expect(p.d->images[1].bytes_equal);
+	cr_expect_not(p.d->same);
+	pairing_free(&p);
+	rb_free(&a);
+	rb_free(&b);
+}
