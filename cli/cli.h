@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes (README "Exit codes"): the worst over all files. */
 enum {
@@ -54,6 +55,18 @@ int cli_exit_for(enum rom_verdict v);
 /* The worse of two exit codes (2 ranks between 1 and 3: an unreadable file
  * is worse than a fixable one, better than a broken one). */
 int cli_worse(int a, int b);
+
+/* cli_each_rom, and when arg is an ACPI VFCT table, on_table(name, table,
+ * ctx) first (may be NULL). */
+int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                       void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
+                       void *ctx);
+
+/* cli/vfct_view.c: the table's header and image list; whether a ROM's chain
+ * holds an EFI image; the note on what a VFCT image without one lacks. */
+void cli_print_vfct(FILE *out, const char *name, const struct vfct_table *t);
+bool cli_rom_has_efi(const struct rom_analysis *a);
+void cli_print_vfct_lack(FILE *out, const struct rom_analysis *a);
 
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -13,16 +13,32 @@ static void info_usage(FILE *out)
 	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
 	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
 	             "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
-	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER.\n"
+	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER, or an ACPI\n"
+	             "VFCT table (/sys/firmware/acpi/tables/VFCT, acpidump -b): its images, then\n"
+	             "one report per image (TABLE!BB:DD.F names one).\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
 	             "  -h, --help        this help\n");
 }
 
+struct info_ctx {
+	enum out_format fmt;
+	bool vfct; /* the input is an ACPI VFCT table */
+};
+
+static void info_table(const char *name, const struct vfct_table *t, void *ctx)
+{
+	struct info_ctx *c = ctx;
+	c->vfct = true;
+	if (c->fmt == FORMAT_TEXT)
+		cli_print_vfct(stdout, name, t);
+}
+
 /* One report; a zip archive of several files gives one after the other. */
 static int info_one(const struct rom_analysis *r, void *ctx)
 {
-	const enum out_format *fmt = ctx;
+	const struct info_ctx *c = ctx;
+	const enum out_format *fmt = &c->fmt;
 	if (*fmt == FORMAT_YAML) {
 		const struct rom_analysis *one = r;
 		if (!emit_yaml(stdout, &one, 1)) {
@@ -31,6 +47,8 @@ static int info_one(const struct rom_analysis *r, void *ctx)
 		}
 	} else {
 		emit_text(stdout, r);
+		if (c->vfct)
+			cli_print_vfct_lack(stdout, r);
 	}
 	return cli_exit_for(r->verdict);
 }
@@ -63,5 +81,8 @@ int cmd_info(int argc, char **argv)
 		info_usage(stderr);
 		return EXIT_USAGE;
 	}
-	return cli_each_rom(argv[optind], info_one, &fmt);
+	{
+		struct info_ctx ictx = {fmt, false};
+		return cli_each_rom_table(argv[optind], info_one, info_table, &ictx);
+	}
 }
