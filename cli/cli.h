@@ -68,6 +68,12 @@ void cli_print_vfct(FILE *out, const char *name, const struct vfct_table *t);
 bool cli_rom_has_efi(const struct rom_analysis *a);
 void cli_print_vfct_lack(FILE *out, const struct rom_analysis *a);
 
+/* cli/cmd_host.c: the host's commands, and check --device. */
+int cmd_dump(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cli_check_device(const char *root, const char *bdf, char **files, int n);
+
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);

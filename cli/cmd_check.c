@@ -1,5 +1,6 @@
 #include "analyzer/emit.h"
 #include "cli/cli.h"
+#include "input/sysfs.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -17,6 +18,10 @@ static void check_usage(FILE *out)
 	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml\n"
+	             "      --device BDF  also compare each ROM's ids with the PCI device BDF's\n"
+	             "                    (sysfs): matches, same GPU other board, different GPU;\n"
+	             "                    a different GPU counts as broken in the exit status\n"
+	             "      --sysfs-root D  sysfs is at D (default $OPTROM_SYSFS_ROOT, else /sys)\n"
 	             "  -h, --help        this help\n");
 }
 
@@ -40,9 +45,12 @@ static int check_one(const struct rom_analysis *r, void *ctx)
 int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"device", required_argument, NULL, 'D'},
+	                                     {"sysfs-root", required_argument, NULL, 'R'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	enum out_format fmt = FORMAT_TEXT;
+	const char *device = NULL, *sysfs_root = NULL; /* check --device: cli/cmd_host.c */
 	int c, worst = EXIT_READY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -50,6 +58,12 @@ int cmd_check(int argc, char **argv)
 		case 'f':
 			if (!cli_parse_format(optarg, &fmt))
 				return EXIT_USAGE;
+			break;
+		case 'D':
+			device = optarg;
+			break;
+		case 'R':
+			sysfs_root = optarg;
 			break;
 		case 'h':
 			check_usage(stdout);
@@ -64,6 +78,9 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (device)
+		return cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
+		                        argc - optind);
 	for (int i = optind; i < argc; i++)
 		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &fmt));
 	return worst;

@@ -16,6 +16,9 @@ static const struct command commands[] = {
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
+    {"dump", cmd_dump, "read a device's ROM through sysfs (or ACPI VFCT), safely; analyze it"},
+    {"match", cmd_match, "which ROMs (files, folders, archives) are for this PCI device?"},
+    {"devices", cmd_devices, "the host's GPUs and devices with a ROM: driver, IOMMU group"},
 };
 
 static void usage(FILE *out)
