@@ -230,3 +230,24 @@ Test(host_cli, info_lists_the_vfct_table)
 	cr_assert_eq(run_count_lines(r.err), 1, "%s", r.err);
 	run_free(&r);
 }
+
+Test(host_cli, extract_writes_each_vfct_image)
+{
+	struct run_result r;
+	char a[4200], b[4200];
+	size_t n;
+	uint8_t *got;
+	run_optrom(&r, "extract", vfct(), "-d", tmp_path("ex"), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	(void)snprintf(a, sizeof(a), "%s/ex/c5-00.0/image00-x86-1002-1636.rom", tmp_dir());
+	(void)snprintf(b, sizeof(b), "%s/ex/03-00.0/image00-x86-1002-73df.rom", tmp_dir());
+	got = tb_read_file(a, &n);
+	cr_assert_not_null(got, "%s missing", a);
+	cr_assert(n == igpu.len && memcmp(got, igpu.data, n) == 0);
+	free(got);
+	got = tb_read_file(b, &n);
+	cr_assert_not_null(got, "%s missing", b);
+	cr_assert(n == dgpu.len && memcmp(got, dgpu.data, n) == 0);
+	free(got);
+}

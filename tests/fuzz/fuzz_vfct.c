@@ -5,6 +5,7 @@
 #include "analyzer/analyze.h"
 #include "formats/vfct.h"
 #include "input/input.h"
+#include "input/sysfs.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -72,8 +73,22 @@ static void walk_input(const uint8_t *data, size_t size, const char *member)
 	input_close(in);
 }
 
+/* The PCI address parser on the bytes as text. */
+static void parse_bdf(const uint8_t *data, size_t size)
+{
+	char s[64];
+	struct host_addr a;
+	size_t n = size < sizeof(s) - 1 ? size : sizeof(s) - 1;
+	memcpy(s, data, n);
+	s[n] = '\0';
+	if (host_parse_bdf(s, &a) &&
+	    (a.domain > 0xFFFF || a.bus > 0xFF || a.dev > 0x1F || a.fn > 7))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	parse_bdf(data, size);
 	walk_decoder(data, size);
 	/* Only tables: other bytes are the zip and analyze harnesses' inputs. */
 	if (size >= 4 && memcmp(data, VFCT_SIG, 4) == 0) {
