@@ -403,6 +403,8 @@ static int match_one(const struct rom_analysis *r, void *ctx)
 		return cli_worse(cli_exit_for(r->verdict),
 		                 m.match == HOST_MATCH_DIFFERENT ? EXIT_BROKEN : EXIT_READY);
 	}
+	if (!r->has_rom)
+		return EXIT_READY; /* not a ROM (a text file beside them): not listed */
 	if (c->n == c->cap) {
 		size_t nc = c->cap ? c->cap * 2 : 64;
 		struct match_entry *p = realloc(c->e, nc * sizeof(*p));
@@ -545,7 +547,7 @@ int cmd_match(int argc, char **argv)
 		struct stat st;
 		if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 			worst = cli_worse(worst, walk(arg, 0, &c, &files));
-		else
+		else if (++files)
 			worst = cli_worse(worst, cli_each_rom(arg, match_one, &c) == EXIT_USAGE
 			                             ? EXIT_USAGE
 			                             : EXIT_READY);
@@ -564,7 +566,7 @@ int cmd_match(int argc, char **argv)
 			        e->m.subsystem_device, e->m.subsystem_source);
 		fprintf(stdout, "  %s\n", e->name);
 	}
-	fprintf(stdout, "%zu ROM(s) read, %zu for this GPU\n", c.n, shown);
+	fprintf(stdout, "%zu ROM(s) found in %zu file(s), %zu for this GPU\n", c.n, files, shown);
 	rc = c.n && c.e[0].match >= HOST_MATCH_SAME_GPU      ? EXIT_READY
 	     : c.n && c.e[0].match == HOST_MATCH_OTHER_BOARD ? EXIT_FIXABLE
 	                                                     : EXIT_BROKEN;
@@ -662,6 +664,15 @@ int cmd_devices(int argc, char **argv)
 			continue;
 		print_device(stdout, &devs[i]);
 		shown++;
+		/* Passthrough takes a whole IOMMU group: name the others in it. */
+		for (size_t k = 0; devs[i].iommu_group >= 0 && k < n; k++)
+			if (k != i && devs[k].iommu_group == devs[i].iommu_group)
+				fprintf(stdout,
+				        "           same IOMMU group: %s %04x:%04x class %06x "
+				        "driver %s\n",
+				        devs[k].bdf, devs[k].vendor, devs[k].device,
+				        devs[k].class_code,
+				        devs[k].driver[0] ? devs[k].driver : "(none)");
 	}
 	fprintf(stdout, "%zu device(s)%s\n", shown,
 	        all ? "" : " with a display class or a ROM BAR");

@@ -36,6 +36,9 @@ static void setup(void)
 	fs_device(root, "0000:03:00.0", 0x1002, 0x73df, 0x148c, 0x2409, 0x030000);
 	fs_device(root, "0000:01:00.0", 0x10de, 0x1c02, 0x1028, 0x06d9, 0x030000);
 	fs_device(root, "0000:00:1f.0", 0x8086, 0xa0a0, 0, 0, 0x060100);
+	fs_device(root, "0000:c5:00.1", 0x1002, 0x1640, 0x1d72, 0x1701, 0x040300);
+	fs_iommu_group(root, "0000:c5:00.1", 23);
+	fs_driver(root, "0000:c5:00.1", "snd_hda_intel");
 	rb_init(&igpu);
 	rb_add_x86(&igpu, 0x1002, 0x1636, 2, true);
 	rb_init(&dgpu);
@@ -75,6 +78,9 @@ Test(host_cli, devices_lists_gpus_and_vfct_images)
 	                        "driver amdgpu  iommu group 23  boot_vga 1  rom no"),
 	          "%s", r.out);
 	cr_assert(strstr(r.out, "0000:01:00.0  10de:1c02"), "%s", r.out);
+	cr_assert(strstr(r.out, "same IOMMU group: 0000:c5:00.1 1002:1640 class 040300 driver "
+	                        "snd_hda_intel"),
+	          "%s", r.out);
 	cr_assert_null(strstr(r.out, "8086:a0a0"), "%s", r.out); /* not display, no ROM */
 	cr_assert(strstr(r.out, "c5:00.0  1002:1636  0x400 bytes  for device 0000:c5:00.0"), "%s",
 	          r.out);
@@ -185,7 +191,7 @@ Test(host_cli, match_and_check_device)
 	cr_assert(strstr(r.out, "matches "), "%s", r.out);
 	cr_assert(strstr(r.out, "subsystem 1028:06d9 (NVGI)"), "%s", r.out);
 	cr_assert_null(strstr(r.out, "other.rom"), "%s", r.out); /* different GPU: only with -a */
-	cr_assert(strstr(r.out, "2 ROM(s) read, 1 for this GPU"), "%s", r.out);
+	cr_assert(strstr(r.out, "2 ROM(s) found in 2 file(s), 1 for this GPU"), "%s", r.out);
 	run_free(&r);
 
 	/* The same GPU on another board: the subsystem differs. */
