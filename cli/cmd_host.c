@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { OPT_SYSFS_ROOT = 300, OPT_FORCE, OPT_SOURCE };
 
@@ -224,6 +225,11 @@ static int dump_run(const struct dump_args *a)
 		    "optrom dump: expected a PCI address like 0000:01:00.0 or 01:00.0 (lspci -D), "
 		    "found '%s'\n",
 		    a->bdf);
+		return EXIT_USAGE;
+	}
+	if (a->out && !a->force && access(a->out, F_OK) == 0) {
+		/* Refused before the ROM is touched, not after reading it. */
+		fprintf(stderr, "optrom dump: %s: exists; use --force to replace it\n", a->out);
 		return EXIT_USAGE;
 	}
 	if (!host_fetch(a->root, &addr,

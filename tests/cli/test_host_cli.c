@@ -1,10 +1,11 @@
 /* optrom dump, match, devices, check --device and the VFCT input, end to
  * end on the built binary, over a fake sysfs tree made here (the ROMs and
  * VFCT tables are synthetic: tests/support/rom_builder.c, vfct_builder.c).
- * The enable/read/disable sequence itself is driven through its seam in
- * tests/unit/test_host.c; here the paths that need no write to a rom
- * attribute (a fake attribute is a plain file the binary would write into):
- * the VFCT fallback, the explanations, the listing and the matching. */
+ * The enable/read/disable sequence's failures (EIO, empty, not root, a
+ * signal) are driven through its seam in tests/unit/test_host.c; here the
+ * binary's real calls on a fake rom attribute (a plain file it writes "1\n"
+ * and "0\n" into), the VFCT fallback, the explanations, the listing and
+ * the matching. */
 #include "tests/support/bytes.h"
 #include "tests/support/fake_sysfs.h"
 #include "tests/support/rom_builder.h"
@@ -256,4 +257,49 @@ Test(host_cli, extract_writes_each_vfct_image)
 	cr_assert_not_null(got, "%s missing", b);
 	cr_assert(n == dgpu.len && memcmp(got, dgpu.data, n) == 0);
 	free(got);
+}
+
+/* The real enable/read/disable calls on a fake attribute (a plain file the
+ * binary writes into): the ROM sits after 0x200 bytes of padding so that
+ * the "1\n" written at offset 0 leaves it whole. The boot VGA device's read
+ * is called a shadow copy, with what to do for NVIDIA. */
+Test(host_cli, dump_boot_vga_through_the_rom_attribute)
+{
+	struct rb b;
+	struct run_result r;
+	char rom[4200];
+	size_t n, m;
+	uint8_t *after, *got;
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, true);
+	rb_prepend_pattern(&b, 0x200, 7);
+	fs_attr(root, "0000:01:00.0", "rom", b.data, b.len);
+	fs_attr(root, "0000:01:00.0", "boot_vga", "1\n", 2);
+	run_optrom(&r, "dump", "01:00.0", "--sysfs-root", root, "-o", tmp_path("bv.rom"), NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err); /* data before the ROM: fixable */
+	cr_assert(strstr(r.out, "enabled, read 1536 bytes (ok), disabled again"), "%s", r.out);
+	cr_assert(strstr(r.out, "source   ROM BAR through "), "%s", r.out);
+	cr_assert(strstr(r.out, "is the boot VGA device (boot_vga=1)"), "%s", r.out);
+	cr_assert(strstr(r.out, "nvagetbios -s prom"), "%s", r.out);
+	run_free(&r);
+	/* The last write to the attribute was the disable: "0\n" at offset 0;
+	 * what was read came after the enable ("1\n"). */
+	(void)snprintf(rom, sizeof(rom), "%s/bus/pci/devices/0000:01:00.0/rom", root);
+	after = tb_read_file(rom, &n);
+	got = tb_read_file(tmp_path("bv.rom"), &m);
+	cr_assert(after && got);
+	cr_assert_eq(n, b.len);
+	cr_assert_eq(m, b.len);
+	cr_assert(after[0] == '0' && after[1] == '\n');
+	cr_assert(got[0] == '1' && got[1] == '\n');
+	cr_assert(memcmp(got + 2, b.data + 2, b.len - 2) == 0);
+	free(after);
+	free(got);
+	/* An existing output is refused before the ROM is touched. */
+	run_optrom(&r, "dump", "01:00.0", "--sysfs-root", root, "-o", tmp_path("bv.rom"), NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "exists; use --force"), "%s", r.err);
+	cr_assert_null(strstr(r.out, "enabled"), "%s", r.out);
+	run_free(&r);
+	rb_free(&b);
 }
