@@ -390,13 +390,14 @@ struct match_ctx {
 	bool failed;
 };
 
-static int match_one(const struct rom_analysis *r, void *ctx)
+static int match_one(const struct rom_analysis *r, const struct input_item *it, struct match_ctx *c)
 {
-	struct match_ctx *c = ctx;
 	struct host_match_result m;
 	struct host_ids ids = {c->dev->vendor, c->dev->device, c->dev->subsystem_vendor,
 	                       c->dev->subsystem_device, c->dev->class_code};
-	host_match_rom(r, &ids, 0, 0, &m);
+	/* A VFCT image header names its board too (zero in the tables seen). */
+	host_match_rom(r, &ids, it->from_vfct ? it->vfct.subsystem_vendor : 0,
+	               it->from_vfct ? it->vfct.subsystem_device : 0, &m);
 	if (c->check_lines) {
 		emit_check_line(stdout, r);
 		fprintf(stdout, "  %s %04x:%04x subsystem %04x:%04x: %s (ROM %04x:%04x",
@@ -431,6 +432,37 @@ static int match_one(const struct rom_analysis *r, void *ctx)
 	}
 	c->n++;
 	return EXIT_READY;
+}
+
+/* cli_each_rom, with the input item (a VFCT image's header) at hand. */
+static int match_each(const char *arg, struct match_ctx *c)
+{
+	char err[1024];
+	struct input *in = input_open(arg, err, sizeof(err));
+	struct input_item it;
+	enum input_next st;
+	int worst = EXIT_READY;
+	if (!in) {
+		fprintf(stderr, "optrom: %s\n", err);
+		return EXIT_USAGE;
+	}
+	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
+		struct rom_analysis *r;
+		if (st == INPUT_ERROR) {
+			fprintf(stderr, "optrom: %s\n", err);
+			worst = cli_worse(worst, EXIT_USAGE);
+			continue;
+		}
+		r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
+		                 : rom_analyze(it.data, it.len, it.name);
+		if (!r)
+			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+		worst = cli_worse(worst, r ? match_one(r, &it, c) : EXIT_USAGE);
+		rom_analysis_free(r);
+		input_item_free(&it);
+	}
+	input_close(in);
+	return worst;
 }
 
 /* Best first: the closer match, then the better verdict, then the name. */
@@ -475,7 +507,7 @@ static int walk(const char *dir, unsigned depth, struct match_ctx *c, size_t *fi
 				(*files)++;
 				/* Unreadable or non-ROM files are not an error here: a
 				 * folder holds other things too. */
-				(void)cli_each_rom(path, match_one, c);
+				(void)match_each(path, c);
 			}
 		}
 		free(names[i]);
@@ -554,9 +586,8 @@ int cmd_match(int argc, char **argv)
 		if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
 			worst = cli_worse(worst, walk(arg, 0, &c, &files));
 		else if (++files)
-			worst = cli_worse(worst, cli_each_rom(arg, match_one, &c) == EXIT_USAGE
-			                             ? EXIT_USAGE
-			                             : EXIT_READY);
+			worst = cli_worse(worst, match_each(arg, &c) == EXIT_USAGE ? EXIT_USAGE
+			                                                           : EXIT_READY);
 	}
 	qsort(c.e, c.n, sizeof(*c.e), by_match);
 	for (size_t i = 0; i < c.n; i++) {
@@ -595,7 +626,7 @@ int cli_check_device(const char *root, const char *bdf, char **files, int n)
 	c.dev = &d;
 	c.check_lines = true;
 	for (int i = 0; i < n; i++)
-		worst = cli_worse(worst, cli_each_rom(files[i], match_one, &c));
+		worst = cli_worse(worst, match_each(files[i], &c));
 	return worst;
 }
 
