@@ -15,7 +15,8 @@
  * The rom attribute (Linux drivers/pci/pci-sysfs.c, pci_write_rom and
  * pci_read_rom): a read fails with EINVAL until the ROM is enabled by
  * writing anything but "0\n"; exactly the two bytes "0\n" at offset 0
- * disable it again; a read fails with EIO when the kernel cannot map a ROM
+ * disable it again (newer kernels parse a boolean with kstrtobool: "1\n" and
+ * "0\n" mean the same there); a read fails with EIO when the kernel cannot map a ROM
  * with a 55AA header (the ROM BAR reads 0xFFFF: a driver keeps it off, or
  * there is no ROM); for the boot VGA device the kernel gives the shadow copy
  * at 0xC0000 that the system firmware ran (pci_map_rom, IORESOURCE_ROM_SHADOW).
