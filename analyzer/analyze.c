@@ -4,6 +4,7 @@
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "analyzer/tree_build.h"
+#include "analyzer/vendor.h"
 #include "formats/producer.h"
 
 #include <openssl/evp.h>
@@ -85,6 +86,10 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
 	                     a->other_images, REPORT_MAX_IMAGES);
 	rules_after_chain(a, &s);
+	if (!vendor_decode(a, &s))
+		finding_add(&a->findings, FINDING_INTERNAL_ERROR, -1, false, 0,
+		            "out of memory while decoding vendor data");
+	rules_vendor(a);
 	rules_verdict(a);
 	return a;
 }

@@ -1,4 +1,5 @@
 #include "analyzer/emit.h"
+#include "analyzer/emit_vendor.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
@@ -129,6 +130,7 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 	if (a->has_rom)
 		fprintf(out, "Trailing: %s, 0x%zx bytes\n", report_trailing_name(a->trailing),
 		        a->trailing_length);
+	emit_text_vendor(out, a);
 	if (a->findings.n) {
 		fprintf(out, "Findings:\n");
 		for (size_t i = 0; i < a->findings.n; i++) {
@@ -158,6 +160,7 @@ void emit_check_line(FILE *out, const struct rom_analysis *a)
 		        pci_code_type_name(rom_chain_node(a, i)->pcir.code_type));
 	if (a->chain.n)
 		fputc(')', out);
+	emit_check_identity(out, a);
 	if (f)
 		fprintf(out, "  %s: %s", finding_name(f->id), f->message);
 	fputc('\n', out);

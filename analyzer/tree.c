@@ -213,6 +213,7 @@ void rom_analysis_free(struct rom_analysis *a)
 		if (a->nodes[i].driver)
 			free(a->nodes[i].driver->bytes);
 		free(a->nodes[i].driver);
+		free(a->nodes[i].vendor);
 	}
 	free(a->nodes);
 	free(a->index);

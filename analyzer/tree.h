@@ -97,6 +97,8 @@ static inline bool rom_driver_pe_valid(const struct rom_driver *d)
 	return d->has_pe && (d->pe_status == PE_OK || d->pe_status == PE_TE_IMAGE);
 }
 
+struct rom_vendor;
+
 /* One probed image offset. */
 struct rom_node {
 	size_t offset;
@@ -118,6 +120,8 @@ struct rom_node {
 	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */
 	struct rom_checksum checksum;
 	struct rom_driver *driver; /* EFI images of the standard chain */
+	struct rom_vendor
+	    *vendor; /* x86 images of the standard chain with vendor data (vendor.h) */
 };
 
 /* An image as one list sees it: a node, and this view's length and last
