@@ -171,6 +171,9 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 	    span_u16le(&image, ATOM_STRING_PTR_OFF, &strings) && count != 0 && strings != 0) {
 		size_t at = strings;
 		uint8_t c0, c1;
+		/* The table as it is: an empty first string stays empty (the MSI
+		 * Armor RX 580 in the corpus), where amdgpu's part number skips
+		 * the NUL and reads the ASIC string (atom_info.part_number). */
 		for (unsigned i = 0; i < count && i < ATOM_MAX_STRINGS; i++)
 			at = read_cstr(&image, at, ATOM_STRING_LEN, out->strings[i],
 			               sizeof(out->strings[i]));
