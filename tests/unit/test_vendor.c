@@ -12,6 +12,7 @@
 #include "formats/intel_vbt.h"
 #include "formats/nv_bit.h"
 #include "formats/pci_rom.h"
+#include "patcher/plan.h"
 #include "tests/support/bytes.h"
 #include "tests/support/findings.h"
 #include "tests/support/rom_builder.h"
@@ -405,6 +406,40 @@ Test(atom_tables, findings_through_the_analysis)
 	cr_assert_not_null(find_named(r, "vendor-id-mismatch"));
 	cr_assert_null(find_named(r, "checksum-mismatch"));
 	cr_assert_str_eq(vendor_version(r), "017.001.000.068.000000");
+	rom_analysis_free(r);
+}
+
+/* fix on a ROM with a $PSP directory: the plan warns that the edit breaks
+ * the signature, whatever the PCI ids say. */
+Test(atom_tables, fix_warns_on_a_signed_rom)
+{
+	struct rom_analysis *r;
+	static uint8_t p[ATOM_LEN];
+	static struct patch_plan plan;
+	struct patch_options opt = {0};
+	struct pci_pcir c = {0};
+	bool warned = false;
+	build_atom(p);
+	c.signature = PCIR_SIG_PCIR;
+	c.vendor_id = 0x1002;
+	c.device_id = 0x0001; /* no signed family by ids */
+	c.length = PCIR_MIN_LEN;
+	c.class_code = 0x030000;
+	c.image_blocks = ATOM_LEN / 512;
+	c.indicator = PCIR_LAST_IMAGE;
+	cr_assert(fmt_encode(p, ATOM_LEN, 0x3E0, pci_pcir_fields, PCIR_F_COUNT, &c));
+	tb_put16(p, 0x18, 0x3E0);
+	p[ATOM_OFF_CHECKSUM] ^= 0x11; /* something for fix to do */
+	r = rom_analyze(p, sizeof(p), "signed.rom");
+	cr_assert(r);
+	cr_assert_not_null(find_named(r, "amd-signed"));
+	patch_plan_make(r, p, sizeof(p), &opt, &plan);
+	cr_assert_eq(plan.status, PATCH_PLAN_OK);
+	cr_assert_gt(plan.n_edits, 0);
+	for (size_t i = 0; i < plan.n_notes; i++)
+		if (strstr(plan.notes[i], "signed") && strstr(plan.notes[i], "$PSP"))
+			warned = true;
+	cr_assert(warned, "no signature warning among %zu notes", plan.n_notes);
 	rom_analysis_free(r);
 }
 
