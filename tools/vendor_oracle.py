@@ -11,6 +11,9 @@ prints, for each FILE, a line "== FILE" and then "key<TAB>value" lines:
   id              vendor:device of the first image's PCIR
   vendor_name     pci.ids vendor line ("" when absent)
   device_name     pci.ids device line under that vendor
+  subsystem_vendor_name, subsystem_name
+                  pci.ids names of the board's subsystem (AMD: ATOM ROM header; NVIDIA: NVGI +0x0C)
+  nv_subsystem    NVIDIA with an NVGI header: its +0x0C/+0x0E
   nv_version      NVIDIA: BIT 'B' token +0 u32 and +4 byte, as 86.04.3D.00.88
   nv_version_text NVIDIA: the "Version xx.xx.xx.xx.xx" ASCII text in the image, if any
   nv_tokens       NVIDIA: every BIT token as id/version/size/pointer, space-separated
@@ -53,12 +56,12 @@ def load_pci_ids(path):
     """pci.ids: a vendor line is 'vvvv  name', a device line '\tdddd  name'
     under it, a subsystem line '\t\tssss dddd  name'; the class list ('C ...')
     follows the vendors."""
-    vendors, devices = {}, {}
-    cur = None
+    vendors, devices, subsystems = {}, {}, {}
+    cur = dev = None
     try:
         f = open(path, encoding="utf-8", errors="replace")
     except OSError:
-        return vendors, devices
+        return vendors, devices, subsystems
     with f:
         for line in f:
             if line.startswith("#") or not line.strip():
@@ -69,8 +72,12 @@ def load_pci_ids(path):
                 cur = int(line[:4], 16)
                 vendors[cur] = line[6:].rstrip("\n")
             elif not line.startswith("\t\t"):
-                devices[(cur, int(line[1:5], 16))] = line[7:].rstrip("\n")
-    return vendors, devices
+                dev = int(line[1:5], 16)
+                devices[(cur, dev)] = line[7:].rstrip("\n")
+            else:
+                sv, sd = int(line[2:6], 16), int(line[7:11], 16)
+                subsystems[(cur, dev, sv, sd)] = line[13:].rstrip("\n")
+    return vendors, devices, subsystems
 
 
 def nvidia(d, rom, out):
@@ -125,7 +132,16 @@ def amd(d, rom, out):
             out[key] = str(sum(1 for s in range(4, size - 1, 2) if u16(a, m + s)))
 
 
-def one(path, vendors, devices):
+def subsystem_name(v, d, sv, sd, devices, subsystems):
+    """The subsystem line under the device; lspci (libpci) shows the
+    device's own name when the subsystem ids repeat the device's."""
+    name = subsystems.get((v, d, sv, sd))
+    if name is None and (sv, sd) == (v, d):
+        name = devices.get((v, d))
+    return name or ""
+
+
+def one(path, vendors, devices, subsystems):
     d = open(path, "rb").read()
     out = {}
     rom = rom_start(d)
@@ -138,6 +154,14 @@ def one(path, vendors, devices):
         if vendor == 0x10DE:
             nvidia(d, rom, out)
         amd(d, rom, out)
+        ss = out.get("amd_subsystem")
+        if ss is None and vendor == 0x10DE and d[:4] == b"NVGI":
+            ss = "%04x:%04x" % (u16(d, 0x0C), u16(d, 0x0E))  # NVGI +0x0C
+            out["nv_subsystem"] = ss
+        if ss:
+            sv, sd = (int(x, 16) for x in ss.split(":"))
+            out["subsystem_vendor_name"] = vendors.get(sv, "")
+            out["subsystem_name"] = subsystem_name(vendor, device, sv, sd, devices, subsystems)
     print("== %s" % path)
     for k, v in out.items():
         print("%s\t%s" % (k, v))
@@ -147,9 +171,9 @@ def main(argv):
     path = PCI_IDS
     if len(argv) > 2 and argv[0] == "--pci-ids":
         path, argv = argv[1], argv[2:]
-    vendors, devices = load_pci_ids(path)
+    vendors, devices, subsystems = load_pci_ids(path)
     for f in argv:
-        one(f, vendors, devices)
+        one(f, vendors, devices, subsystems)
 
 
 if __name__ == "__main__":

@@ -86,7 +86,7 @@ static bool have_python(void)
 }
 
 struct tally {
-	unsigned files, nv_versions, nv_tokens, amd_parts, amd_versions, names;
+	unsigned files, nv_versions, nv_tokens, amd_parts, amd_versions, names, subsystems;
 };
 
 static void compare_nvidia(const char *name, const struct rom_node *n, const struct oracle *o,
@@ -192,6 +192,20 @@ static void check_file(const char *path, const char *name, const struct oracle *
 			t->names++;
 		}
 	}
+	if (n && (x = get(o, "subsystem_name"))) {
+		uint16_t sv, sd;
+		cr_expect(vendor_subsystem(r, n, &sv, &sd), "%s: no subsystem", name);
+		(void)snprintf(id, sizeof(id), "%04x:%04x", sv, sd);
+		if ((x = get(o, "nv_subsystem")))
+			cr_expect_str_eq(id, x, "%s: subsystem %s, NVGI says %s", name, id, x);
+		(void)pci_name_vendor(sv, buf, sizeof(buf));
+		cr_expect_str_eq(buf, get(o, "subsystem_vendor_name"), "%s: subsystem vendor name",
+		                 name);
+		(void)pci_name_subsystem(n->pcir.vendor_id, n->pcir.device_id, sv, sd, buf,
+		                         sizeof(buf));
+		cr_expect_str_eq(buf, get(o, "subsystem_name"), "%s: subsystem name", name);
+		t->subsystems++;
+	}
 	if (n && n->vendor->kind == VENDOR_NVIDIA)
 		compare_nvidia(name, n, o, t);
 	else if (n && n->vendor->kind == VENDOR_AMD)
@@ -252,8 +266,9 @@ Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
 	free(names);
 	fprintf(stderr,
 	        "vendor corpus: %u files, %u NVIDIA versions, %u BIT token lists, %u AMD part "
-	        "numbers, %u AMD versions, %u name pairs\n",
-	        t.files, t.nv_versions, t.nv_tokens, t.amd_parts, t.amd_versions, t.names);
+	        "numbers, %u AMD versions, %u name pairs, %u subsystems\n",
+	        t.files, t.nv_versions, t.nv_tokens, t.amd_parts, t.amd_versions, t.names,
+	        t.subsystems);
 	cr_expect_geq(t.nv_tokens, 30);
 	cr_expect_geq(t.amd_parts, 20);
 }
