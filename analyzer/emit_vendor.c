@@ -211,6 +211,44 @@ static void yaml_intel(struct yw *w, const struct intel_vbt *v)
 	yw_map_end(w);
 }
 
+/* The first EFI driver of the chain with a version: AMD's text split into
+ * version and build date; NVIDIA's NPDE word stays hex (no mapping to
+ * nvflash's form was established). */
+static const struct rom_node *gop_node(const struct rom_analysis *a, size_t *index)
+{
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(a, i);
+		if (n && n->driver && n->driver->gop_version[0]) {
+			*index = i;
+			return n;
+		}
+	}
+	return NULL;
+}
+
+static void yaml_gop(struct yw *w, const struct rom_analysis *a)
+{
+	size_t i = 0;
+	const struct rom_node *g = gop_node(a, &i);
+	char ver[64], date[64];
+	yw_key(w, "gop");
+	if (!g) {
+		yw_null(w);
+		return;
+	}
+	yw_map_start(w);
+	yw_kuint(w, "image", i);
+	yw_kstr(w, "text", g->driver->gop_version);
+	if (amd_gop_version_split(g->driver->gop_version, ver, sizeof(ver), date, sizeof(date))) {
+		yw_kstr(w, "version", ver);
+		kstr_or_null(w, "build_date", date);
+	} else {
+		yw_kstr(w, "version", g->driver->gop_version);
+		yw_knull(w, "build_date");
+	}
+	yw_map_end(w);
+}
+
 void emit_yaml_vendor(struct yw *w, const struct rom_analysis *a)
 {
 	size_t idx = 0;
@@ -244,6 +282,7 @@ void emit_yaml_vendor(struct yw *w, const struct rom_analysis *a)
 		yw_knull(w, "subsystem");
 	}
 	kstr_or_null(w, "version", vendor_version(a));
+	yaml_gop(w, a);
 	if (n && n->vendor->kind == VENDOR_NVIDIA)
 		yaml_nvidia(w, &n->vendor->u.nvidia);
 	else if (n && n->vendor->kind == VENDOR_AMD)
@@ -356,6 +395,16 @@ void emit_text_vendor(FILE *out, const struct rom_analysis *a)
 	}
 	if (ver[0])
 		fprintf(out, "  version %s\n", ver);
+	{
+		size_t gi = 0;
+		const struct rom_node *g = gop_node(a, &gi);
+		char gv[64], gd[64];
+		if (g &&
+		    amd_gop_version_split(g->driver->gop_version, gv, sizeof(gv), gd, sizeof(gd)))
+			fprintf(out, "  GOP (image %zu) version %s, built %s\n", gi, gv, gd);
+		else if (g)
+			fprintf(out, "  GOP (image %zu) version %s\n", gi, g->driver->gop_version);
+	}
 	if (!n)
 		return;
 	if (n->vendor->kind == VENDOR_NVIDIA)

@@ -209,3 +209,30 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 	decode_psp(&image, out->hdr.psp_dir, &out->psp);
 	return true;
 }
+
+bool amd_gop_version_split(const char *text, char *version, size_t vcap, char *date, size_t dcap)
+{
+	const char *rev = strstr(text, "Rev."), *p, *end;
+	size_t n = 0;
+	if (vcap)
+		version[0] = '\0';
+	if (dcap)
+		date[0] = '\0';
+	if (!rev || rev[4] < '0' || rev[4] > '9')
+		return false;
+	p = rev + 4;
+	/* digits and dots, up to the month name */
+	for (end = p; (*end >= '0' && *end <= '9') || *end == '.'; end++)
+		;
+	while (end > p && end[-1] == '.')
+		end--;
+	(void)snprintf(version, vcap, "%.*s", (int)(end - p), p);
+	while (*end == '.')
+		end++;
+	/* "Jan 21 2020.17:42:40": the dot before the time becomes a space */
+	for (; *end && n + 1 < dcap; end++)
+		date[n++] = *end == '.' ? ' ' : *end;
+	if (dcap)
+		date[n] = '\0';
+	return true;
+}

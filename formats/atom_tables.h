@@ -129,4 +129,10 @@ const char *atom_string_key(unsigned i);
 bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
                         struct atom_ext *out);
 
+/* Splits the AMD GOP driver's version text ("AMD GOP X64 Release Driver
+ * Rev.2.10.0.0.0.Jan 21 2020.17:42:40"; APU drivers say "Rel Driver") into
+ * the version ("2.10.0.0.0") and the build date ("Jan 21 2020 17:42:40").
+ * False when the text has no "Rev." followed by a digit. */
+bool amd_gop_version_split(const char *text, char *version, size_t vcap, char *date, size_t dcap);
+
 #endif

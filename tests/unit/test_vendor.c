@@ -492,3 +492,24 @@ Test(names, no_database_no_names)
 	cr_assert_str_eq(buf, "");
 	cr_assert_not(pci_name_subsystem(0x10DE, 0x1C02, 0x10DE, 0x1C02, buf, sizeof(buf)));
 }
+
+/* ---- AMD GOP version text ---- */
+
+Test(amd_gop, version_and_date_split)
+{
+	char v[32], d[32];
+	cr_assert(
+	    amd_gop_version_split("AMD GOP X64 Release Driver Rev.2.10.0.0.0.Jan 21 2020.17:42:40",
+	                          v, sizeof(v), d, sizeof(d)));
+	cr_assert_str_eq(v, "2.10.0.0.0");
+	cr_assert_str_eq(d, "Jan 21 2020 17:42:40");
+	cr_assert(amd_gop_version_split("AMD GOP X64 Rel Driver Rev.3.8.3.Aug  3 2023.02:40:26", v,
+	                                sizeof(v), d, sizeof(d)));
+	cr_assert_str_eq(v, "3.8.3");
+	cr_assert_str_eq(d, "Aug  3 2023 02:40:26");
+	cr_assert_not(amd_gop_version_split("0x30005", v, sizeof(v), d, sizeof(d)));
+	cr_assert_not(amd_gop_version_split("Rev.", v, sizeof(v), d, sizeof(d)));
+	cr_assert(amd_gop_version_split("Rev.1", v, 2, d, 1)); /* small buffers stay terminated */
+	cr_assert_str_eq(v, "1");
+	cr_assert_str_eq(d, "");
+}
