@@ -89,6 +89,15 @@ static void yaml_nvidia(struct yw *w, const struct vendor_nvidia *v)
 	for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
 		kstr_or_null(w, nv_bit_string_key(i), b->strings[i]);
 	yw_map_end(w);
+	yw_key(w, "backups");
+	yw_seq_start(w);
+	for (size_t i = 0; i < v->n_backups; i++) {
+		yw_map_start(w);
+		yw_khex(w, "offset", v->backups[i].offset);
+		yw_kbool(w, "identical", v->backups[i].identical);
+		yw_map_end(w);
+	}
+	yw_seq_end(w);
 	yw_key(w, "bmp");
 	if (v->has_bmp) {
 		char ver[8];
@@ -324,6 +333,9 @@ static void text_nvidia(FILE *out, const struct vendor_nvidia *v)
 	for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
 		if (b->strings[i][0])
 			fprintf(out, "  %-20s %s\n", nv_bit_string_key(i), b->strings[i]);
+	for (size_t i = 0; i < v->n_backups; i++)
+		fprintf(out, "  backup copy of image 0 at 0x%zx (%s)\n", v->backups[i].offset,
+		        v->backups[i].identical ? "identical" : "differs");
 	if (v->has_bmp)
 		fprintf(out, "  BMP (pre-BIT board) at 0x%zx, version %u.%u\n", v->bmp_offset,
 		        v->bmp_major, v->bmp_minor);

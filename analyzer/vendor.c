@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 const char *vendor_kind_name(enum vendor_kind k)
 {
@@ -53,6 +54,19 @@ static void decode_nvidia(const struct rom_analysis *a, const struct span *s,
 			(void)span_u8(s, v->bmp_offset + 5, &v->bmp_major);
 			(void)span_u8(s, v->bmp_offset + 6, &v->bmp_minor);
 		}
+	}
+	for (size_t i = 0; i < a->n_other && v->n_backups < NV_MAX_BACKUPS; i++) {
+		const struct rom_node *o = rom_node_of(a, &a->other_images[i]);
+		struct span mine, theirs;
+		if (!o || o->pcir.code_type != PCI_CODE_X86 ||
+		    o->pcir.vendor_id != n->pcir.vendor_id ||
+		    o->pcir.device_id != n->pcir.device_id || o->length != n->length)
+			continue;
+		v->backups[v->n_backups].offset = o->offset;
+		v->backups[v->n_backups].identical = span_sub(s, n->offset, n->length, &mine) &&
+		                                     span_sub(s, o->offset, o->length, &theirs) &&
+		                                     memcmp(mine.data, theirs.data, mine.len) == 0;
+		v->n_backups++;
 	}
 	if (span_sub(s, n->offset, len, &image)) {
 		uint8_t mark = 0, sum = 1;

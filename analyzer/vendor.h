@@ -19,6 +19,7 @@
 /* The x86 image's HWINFO block (envytools hwinfo_ext): up to Maxwell the
  * subsystem ids sit at +0x54/+0x56, and the block +0x58..+0x6B carries 0xA5
  * at +0x6A and sums to 0. On Pascal+ +0x54 is 0 or a VESA "PMID". */
+#define NV_MAX_BACKUPS       4u
 #define NV_X86_SUBSYSTEM_OFF 0x54u
 #define NV_HWINFO_OFF        0x58u
 #define NV_HWINFO_LEN        0x14u
@@ -34,6 +35,14 @@ struct vendor_nvidia {
 	bool has_bmp;          /* pre-BIT board: "FF 7F NV 00" */
 	size_t bmp_offset;
 	uint8_t bmp_major, bmp_minor;
+	/* Backup copies: x86 images after the chain with image 0's ids and
+	 * length (TU117 flashes hold a second NVGI + chain); identical when
+	 * every byte of the image equals image 0's. */
+	size_t n_backups;
+	struct {
+		size_t offset;
+		bool identical;
+	} backups[NV_MAX_BACKUPS];
 	bool has_hwinfo; /* the HWINFO block checks: +0x54 holds the subsystem ids */
 	uint16_t subsystem_vendor, subsystem_device;
 };

@@ -513,3 +513,36 @@ Test(amd_gop, version_and_date_split)
 	cr_assert_str_eq(v, "1");
 	cr_assert_str_eq(d, "");
 }
+
+/* A second x86 image with image 0's ids and length after the chain is a
+ * backup copy; identical when its bytes are. */
+Test(bit, backup_copy_after_the_chain)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	const struct rom_node *n;
+	size_t second;
+	uint8_t *copy;
+	rb_init(&b);
+	(void)rb_add_x86(&b, 0x10DE, 0x1C02, 2, true);
+	second = b.len;
+	copy = tb_exact_copy(b.data, second);
+	rb_append(&b, copy, second); /* the same bytes again */
+	free(copy);
+	r = rom_analyze(b.data, b.len, "backup.rom");
+	cr_assert(r);
+	n = rom_chain_node(r, 0);
+	cr_assert(n && n->vendor && n->vendor->kind == VENDOR_NVIDIA);
+	cr_assert_eq(n->vendor->u.nvidia.n_backups, 1);
+	cr_assert_eq(n->vendor->u.nvidia.backups[0].offset, second);
+	cr_assert(n->vendor->u.nvidia.backups[0].identical);
+	rom_analysis_free(r);
+	rb_put8(&b, second + 0x100, (uint8_t)(b.data[second + 0x100] ^ 1));
+	r = rom_analyze(b.data, b.len, "backup.rom");
+	cr_assert(r);
+	n = rom_chain_node(r, 0);
+	cr_assert_eq(n->vendor->u.nvidia.n_backups, 1);
+	cr_assert_not(n->vendor->u.nvidia.backups[0].identical);
+	rom_analysis_free(r);
+	rb_free(&b);
+}
