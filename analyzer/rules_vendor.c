@@ -15,6 +15,16 @@ static void rules_nvidia(struct rom_analysis *a, const struct rom_node *n, int i
 		            "%zu kept)",
 		            b->offset, nv_bit_status_str(b->status), b->hdr.header_size,
 		            b->hdr.token_size, b->hdr.token_count, b->n_tokens);
+	if (v->has_hwinfo && a->container == CONTAINER_NVGI &&
+	    (v->subsystem_vendor != a->nvgi.subsystem_vendor ||
+	     v->subsystem_device != a->nvgi.subsystem_device))
+		finding_add(&a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
+		            n->offset + NV_X86_SUBSYSTEM_OFF,
+		            "x86 image subsystem %04x:%04x at 0x%zx, but the NVGI header says "
+		            "%04x:%04x",
+		            v->subsystem_vendor, v->subsystem_device,
+		            n->offset + NV_X86_SUBSYSTEM_OFF, a->nvgi.subsystem_vendor,
+		            a->nvgi.subsystem_device);
 	if (!v->has_bit)
 		return;
 	if (!b->checksum_ok)
@@ -51,16 +61,6 @@ static void rules_nvidia(struct rom_analysis *a, const struct rom_node *n, int i
 		            "name: %s",
 		            b->offset, b->n_unknown, ids);
 	}
-	if (v->has_hwinfo && a->container == CONTAINER_NVGI &&
-	    (v->subsystem_vendor != a->nvgi.subsystem_vendor ||
-	     v->subsystem_device != a->nvgi.subsystem_device))
-		finding_add(&a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
-		            n->offset + NV_X86_SUBSYSTEM_OFF,
-		            "x86 image subsystem %04x:%04x at 0x%zx, but the NVGI header says "
-		            "%04x:%04x",
-		            v->subsystem_vendor, v->subsystem_device,
-		            n->offset + NV_X86_SUBSYSTEM_OFF, a->nvgi.subsystem_vendor,
-		            a->nvgi.subsystem_device);
 }
 
 static void master_range(struct rom_analysis *a, const struct rom_node *n, int img,

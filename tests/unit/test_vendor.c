@@ -546,3 +546,48 @@ Test(bit, backup_copy_after_the_chain)
 	rom_analysis_free(r);
 	rb_free(&b);
 }
+
+/* Up to Maxwell the x86 image's HWINFO block carries the subsystem ids at
+ * +0x54; when it checks (0xA5 at +0x6A, +0x58..+0x6B sums to 0) they must
+ * equal the NVGI header's. */
+static void put_hwinfo(struct rb *b, uint16_t sv, uint16_t sd)
+{
+	uint8_t sum = 0;
+	rb_put16(b, NV_X86_SUBSYSTEM_OFF, sv);
+	rb_put16(b, NV_X86_SUBSYSTEM_OFF + 2, sd);
+	for (size_t i = NV_HWINFO_OFF; i < NV_HWINFO_OFF + NV_HWINFO_LEN; i++)
+		rb_put8(b, i, 0);
+	rb_put8(b, NV_HWINFO_MARK_OFF, NV_HWINFO_MARK);
+	sum = rb_sum(b, NV_HWINFO_OFF, NV_HWINFO_LEN);
+	rb_put8(b, NV_HWINFO_OFF, (uint8_t)(0x100 - sum));
+	rb_balance(b, 0, 0x3FF);
+}
+
+Test(bit, nvgi_subsystem_against_the_hwinfo_block)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	uint16_t sv, sd;
+	rb_init(&b);
+	(void)rb_add_x86(&b, 0x10DE, 0x13B0, 2, true);
+	put_hwinfo(&b, 0x1028, 0x06D9); /* what rb_prepend_nvgi writes */
+	rb_prepend_nvgi(&b, 2, 0x400);
+	r = rom_analyze(b.data, b.len, "ok.rom");
+	cr_assert(r);
+	cr_assert_null(find_named(r, "vendor-id-mismatch"));
+	cr_assert(vendor_subsystem(r, rom_chain_node(r, 0), &sv, &sd));
+	cr_assert_eq(sv, 0x1028);
+	cr_assert_eq(sd, 0x06D9);
+	rom_analysis_free(r);
+	rb_free(&b);
+
+	rb_init(&b);
+	(void)rb_add_x86(&b, 0x10DE, 0x13B0, 2, true);
+	put_hwinfo(&b, 0x1043, 0x84DD);
+	rb_prepend_nvgi(&b, 2, 0x400);
+	r = rom_analyze(b.data, b.len, "mismatch.rom");
+	cr_assert(r);
+	cr_assert_not_null(find_named(r, "vendor-id-mismatch"));
+	rom_analysis_free(r);
+	rb_free(&b);
+}
