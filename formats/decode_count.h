@@ -38,6 +38,8 @@
 	X(PE_GOP_VERSION, "pe_gop_version")   /* pe_find_gop_version */                            \
 	X(ATOM, "atom")                       /* atom_detect */                                    \
 	X(PRODUCER, "producer")               /* pci_detect_producer */                            \
+	X(AUTHENTICODE, "authenticode")       /* auth_parse */                                     \
+	X(EFI_VARS, "efi_vars")               /* efi_vars_parse */                                 \
 	X(NV_BIT, "nv_bit")                   /* nv_bit_decode */                                  \
 	X(NV_BMP, "nv_bmp")                   /* nv_bmp_find */                                    \
 	X(ATOM_TABLES, "atom_tables")         /* atom_tables_decode */                             \
