@@ -5,6 +5,7 @@
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "analyzer/tree_build.h"
+#include "analyzer/vendor.h"
 #include "formats/producer.h"
 
 #include <openssl/evp.h>
@@ -116,6 +117,10 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	rules_signature(a);
 	rules_integrity(a);
 	consumers_compute(a);
+	if (!vendor_decode(a, &s))
+		finding_add(&a->findings, FINDING_INTERNAL_ERROR, -1, false, 0,
+		            "out of memory while decoding vendor data");
+	rules_vendor(a);
 	rules_verdict(a);
 	hash_list(a, &s, a->chain.images, a->chain.n);
 	hash_list(a, &s, a->nvidia.images, a->nvidia.n);

@@ -1,4 +1,5 @@
 #include "analyzer/emit.h"
+#include "analyzer/emit_vendor.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
 #include "formats/pci_rom.h"
@@ -132,6 +133,7 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 	if (a->has_rom)
 		fprintf(out, "Trailing: %s, 0x%zx bytes\n", report_trailing_name(a->trailing),
 		        a->trailing_length);
+	emit_text_vendor(out, a);
 	if (a->findings.n) {
 		fprintf(out, "Findings:\n");
 		for (size_t i = 0; i < a->findings.n; i++) {
@@ -168,6 +170,7 @@ void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *e
 		        pci_code_type_name(rom_chain_node(a, i)->pcir.code_type));
 	if (a->chain.n)
 		fputc(')', out);
+	emit_check_identity(out, a);
 	fprintf(out, "  GOP %s", gop_state_name(rom_gop_state(a)));
 	if (extra)
 		fprintf(out, "  %s", extra);

@@ -1,4 +1,5 @@
 #include "analyzer/emit.h"
+#include "analyzer/emit_vendor.h"
 #include "analyzer/emit_yaml_writer.h"
 #include "formats/atom.h"
 #include "formats/efi_rom.h"
@@ -341,6 +342,7 @@ static void report(struct yw *w, const struct rom_analysis *a)
 		yw_khex(w, "length", a->isa_length);
 		yw_map_end(w);
 	}
+	emit_yaml_vendor(w, a);
 	findings(w, a);
 	consumers(w, a);
 	yw_map_end(w);

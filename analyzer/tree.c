@@ -215,6 +215,7 @@ void rom_analysis_free(struct rom_analysis *a)
 			signature_free(&a->nodes[i].driver->signature);
 		}
 		free(a->nodes[i].driver);
+		free(a->nodes[i].vendor);
 	}
 	free(a->nodes);
 	free(a->index);

@@ -104,6 +104,8 @@ static inline bool rom_driver_pe_valid(const struct rom_driver *d)
 	return d->has_pe && (d->pe_status == PE_OK || d->pe_status == PE_TE_IMAGE);
 }
 
+struct rom_vendor;
+
 /* One probed image offset. */
 struct rom_node {
 	size_t offset;
@@ -128,6 +130,8 @@ struct rom_node {
 	/* SHA-256 of [offset, offset + length) clipped to the file, for the
 	 * nodes the image lists name (others: ""). */
 	char sha256[65];
+	struct rom_vendor
+	    *vendor; /* x86 images of the standard chain with vendor data (vendor.h) */
 };
 
 /* An image as one list sees it: a node, and this view's length and last

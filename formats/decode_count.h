@@ -39,7 +39,11 @@
 	X(ATOM, "atom")                       /* atom_detect */                                    \
 	X(PRODUCER, "producer")               /* pci_detect_producer */                            \
 	X(AUTHENTICODE, "authenticode")       /* auth_parse */                                     \
-	X(EFI_VARS, "efi_vars")               /* efi_vars_parse */
+	X(EFI_VARS, "efi_vars")               /* efi_vars_parse */                                 \
+	X(NV_BIT, "nv_bit")                   /* nv_bit_decode */                                  \
+	X(NV_BMP, "nv_bmp")                   /* nv_bmp_find */                                    \
+	X(ATOM_TABLES, "atom_tables")         /* atom_tables_decode */                             \
+	X(INTEL_VBT, "intel_vbt")             /* intel_vbt_find */
 
 #define FMT_DEC_ENUM_(NAME, str) FMT_DEC_##NAME,
 enum fmt_decoder { FMT_DECODERS(FMT_DEC_ENUM_) FMT_DEC_COUNT };

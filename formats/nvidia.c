@@ -1,6 +1,7 @@
 #include "formats/nvidia.h"
 
 #include "formats/decode_count.h"
+#include "formats/nv_bit.h"
 
 #include <stdio.h>
 
@@ -113,48 +114,15 @@ bool npde_decode(const struct span *s, size_t img, uint16_t pcir_offset, uint16_
 	return true;
 }
 
-/* BIT header: FF B8 "BIT\0", then BCD version, header size, token size,
- * token count, checksum (BIT spec; envytools searches these 7 bytes). */
-static const uint8_t bit_signature[] = {0xFF, 0xB8, 'B', 'I', 'T', 0x00};
-
 bool nv_bios_version(const struct span *s, size_t img, size_t len, char *out, size_t cap)
 {
-	struct span image;
-	size_t bit = SIZE_MAX;
-	uint8_t hdr_size, tok_size, tok_count;
+	struct nv_bit bit;
+	struct nv_bit_map map = {img, 0, 0};
 	FMT_COUNT(FMT_DEC_NV_BIOS_VERSION, s->data, img);
 	if (cap)
 		out[0] = '\0';
-	if (!span_sub(s, img, len, &image) || image.len < sizeof(bit_signature))
+	if (!span_has(s, img, len) || !nv_bit_decode(s, img, len, &map, &bit) || !bit.has_version)
 		return false;
-	for (size_t i = 0; i + sizeof(bit_signature) <= image.len; i++) {
-		if (span_eq(&image, i, bit_signature, sizeof(bit_signature))) {
-			bit = i;
-			break;
-		}
-	}
-	if (bit == SIZE_MAX || !span_u8(&image, bit + 8, &hdr_size) ||
-	    !span_u8(&image, bit + 9, &tok_size) || !span_u8(&image, bit + 10, &tok_count) ||
-	    tok_size < 6)
-		return false;
-	for (unsigned t = 0; t < tok_count; t++) {
-		size_t tok = bit + hdr_size + (size_t)t * tok_size;
-		uint8_t id;
-		uint16_t ptr, dsize;
-		uint32_t ver;
-		uint8_t oem;
-		if (!span_u8(&image, tok, &id) || !span_u16le(&image, tok + 2, &dsize) ||
-		    !span_u16le(&image, tok + 4, &ptr))
-			return false;
-		if (id != 'B' || dsize < 5)
-			continue;
-		/* Token pointers are relative to the PCI ROM start (image 0). */
-		if (!span_u32le(&image, ptr, &ver) || !span_u8(&image, (size_t)ptr + 4, &oem))
-			return false;
-		(void)snprintf(out, cap, "%02X.%02X.%02X.%02X.%02X", (unsigned)(ver >> 24) & 0xFF,
-		               (unsigned)(ver >> 16) & 0xFF, (unsigned)(ver >> 8) & 0xFF,
-		               (unsigned)ver & 0xFF, (unsigned)oem);
-		return true;
-	}
-	return false;
+	(void)snprintf(out, cap, "%s", bit.version);
+	return true;
 }

@@ -31,11 +31,10 @@ enum pci_producer pci_detect_producer(const struct span *s, size_t img, size_t l
 	if (span_u16le(&image, IPXE_HEADER_PTR, &ipxe_ptr) && ipxe_ptr != 0 &&
 	    span_eq(&image, ipxe_ptr, "iPXE", 4))
 		return PCI_PRODUCER_IPXE;
-	if (vendor_id == PCI_VENDOR_NVIDIA) {
-		if (cap)
-			(void)nv_bios_version(&image, 0, image.len, version, cap);
+	/* The BIT table (and the version in it) is decoded once, by the
+	 * analyzer's vendor pass (nv_bit_decode), which needs the chains. */
+	if (vendor_id == PCI_VENDOR_NVIDIA)
 		return PCI_PRODUCER_NVIDIA;
-	}
 	/* SeaBIOS's VGA BIOS names itself in its banner string; its
 	 * scripts/buildrom.py balances byte 6. */
 	for (size_t i = 0; i + 10 <= image.len; i++)

@@ -110,6 +110,9 @@ static const char *signed_family(const struct rom_analysis *a)
 	const char *f = rom_signed_family(p->vendor_id, p->device_id);
 	if (!f && a->container == CONTAINER_AMD_EFS)
 		f = "AMD Navi (RDNA) or later";
+	/* By structure, whatever the ids: an ATOM image with a $PSP directory. */
+	if (!f && report_find(a, FINDING_AMD_SIGNED))
+		f = "AMD ($PSP directory)";
 	return f;
 }
 

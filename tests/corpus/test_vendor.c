@@ -1,0 +1,274 @@
+/* Vendor identity over the real corpus, against tools/vendor_oracle.py: an
+ * independent Python reading of the same bytes (written from the format
+ * notes) and its own reader of pci.ids. For every NVIDIA and AMD file: the
+ * version, part number, date and subsystem shown equal what the oracle
+ * reads, every BIT token is listed and the BIT header checks, the names
+ * equal the pci.ids lines. Skips visibly without the corpus or python3. */
+#include "analyzer/analyze.h"
+#include "analyzer/pci_names.h"
+#include "analyzer/vendor.h"
+#include "input/load.h"
+#include "tests/support/expect.h"
+
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_KEYS  24
+#define MAX_FILES 256
+#define CMD_LEN   (MAX_FILES * 1100)
+
+struct oracle {
+	char path[1024];
+	char key[MAX_KEYS][32];
+	char val[MAX_KEYS][1024];
+	size_t n;
+};
+
+static const char *get(const struct oracle *o, const char *k)
+{
+	for (size_t i = 0; i < o->n; i++)
+		if (strcmp(o->key[i], k) == 0)
+			return o->val[i];
+	return NULL;
+}
+
+/* One run of the oracle over every path (Python starts once): o[i] for
+ * paths[i]. */
+static bool run_oracle(char (*paths)[1024], size_t n, struct oracle *o)
+{
+	char *cmd = malloc(CMD_LEN), line[4096];
+	size_t used, cur = SIZE_MAX;
+	FILE *p;
+	int w;
+	cr_assert(cmd);
+	w = snprintf(cmd, CMD_LEN, "python3 '%s/tools/vendor_oracle.py'", OPTROM_SOURCE_DIR);
+	cr_assert(w > 0 && (size_t)w < CMD_LEN);
+	used = (size_t)w;
+	for (size_t i = 0; i < n; i++) {
+		w = snprintf(cmd + used, CMD_LEN - used, " '%s'", paths[i]);
+		cr_assert(w > 0 && (size_t)w < CMD_LEN - used);
+		used += (size_t)w;
+		o[i].n = 0;
+		(void)snprintf(o[i].path, sizeof(o[i].path), "%s", paths[i]);
+	}
+	p = popen(cmd, "r");
+	free(cmd);
+	if (!p)
+		return false;
+	while (fgets(line, sizeof(line), p)) {
+		char *tab = strchr(line, '\t');
+		size_t len = strlen(line);
+		if (len && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		if (strncmp(line, "== ", 3) == 0) {
+			cur = cur == SIZE_MAX ? 0 : cur + 1;
+			cr_assert(cur < n && strcmp(line + 3, o[cur].path) == 0,
+			          "oracle out of step");
+			continue;
+		}
+		if (!tab || cur == SIZE_MAX || o[cur].n >= MAX_KEYS)
+			continue;
+		*tab = '\0';
+		(void)snprintf(o[cur].key[o[cur].n], sizeof(o[cur].key[0]), "%s", line);
+		(void)snprintf(o[cur].val[o[cur].n], sizeof(o[cur].val[0]), "%s", tab + 1);
+		o[cur].n++;
+	}
+	return pclose(p) == 0 && cur + 1 == n;
+}
+
+static bool have_python(void)
+{
+	return system("python3 -c '' >/dev/null 2>&1") == 0;
+}
+
+struct tally {
+	unsigned files, nv_versions, nv_tokens, amd_parts, amd_versions, names, subsystems;
+};
+
+static void compare_nvidia(const char *name, const struct rom_node *n, const struct oracle *o,
+                           struct tally *t)
+{
+	const struct vendor_nvidia *v = &n->vendor->u.nvidia;
+	const char *x;
+	char toks[2048] = "";
+	size_t used = 0;
+	if ((x = get(o, "nv_version"))) {
+		cr_expect_str_eq(v->bit.version, x, "%s: version %s, oracle %s", name,
+		                 v->bit.version, x);
+		t->nv_versions++;
+	}
+	/* The ASCII "Version ..." text: equal to the BIT's binary version,
+	 * except in a hand-edited ROM (kepler_gk107_turbo_mod), whose text
+	 * was changed and binary not: then our 'S' version string shows the
+	 * text, so both are in the report. */
+	if ((x = get(o, "nv_version_text")) && strcmp(v->bit.version, x) != 0) {
+		cr_expect(strstr(v->bit.strings[NV_BIT_STR_VERSION], x) != NULL,
+		          "%s: BIT version %s, text %s, string %s", name, v->bit.version, x,
+		          v->bit.strings[NV_BIT_STR_VERSION]);
+		fprintf(stderr, "vendor corpus: %s: BIT version %s but the text says %s\n", name,
+		        v->bit.version, x);
+	}
+	if ((x = get(o, "nv_date")))
+		cr_expect_str_eq(v->bit.build_date, x, "%s: date %s, oracle %s", name,
+		                 v->bit.build_date, x);
+	if ((x = get(o, "nv_bit_sum_ok")))
+		cr_expect_eq(v->bit.checksum_ok, strcmp(x, "1") == 0, "%s: BIT checksum", name);
+	if (!(x = get(o, "nv_tokens")))
+		return;
+	for (size_t i = 0; i < v->bit.n_tokens; i++) {
+		const struct nv_bit_token *k = &v->bit.tokens[i];
+		int w = snprintf(toks + used, sizeof(toks) - used, "%s%02x/%u/%x/%x", i ? " " : "",
+		                 k->id, k->data_version, k->data_size, k->data_ptr);
+		if (w > 0)
+			used += (size_t)w;
+	}
+	cr_expect_str_eq(toks, x, "%s: tokens\n  ours   %s\n  oracle %s", name, toks, x);
+	t->nv_tokens++;
+}
+
+static void compare_amd(const char *name, const struct rom_node *n, const struct oracle *o,
+                        struct tally *t)
+{
+	const struct atom_ext *x = &n->vendor->u.amd;
+	const char *s;
+	char buf[32];
+	if ((s = get(o, "amd_part"))) {
+		cr_expect_str_eq(n->atom.part_number, s, "%s: part %s, oracle %s", name,
+		                 n->atom.part_number, s);
+		if (x->strings[0][0]) /* else amdgpu read the next string */
+			cr_expect_str_eq(x->strings[0], s, "%s: string 0 %s, oracle %s", name,
+			                 x->strings[0], s);
+		t->amd_parts++;
+	}
+	if ((s = get(o, "amd_version"))) {
+		cr_expect_str_eq(x->version, s, "%s: version %s, oracle %s", name, x->version, s);
+		t->amd_versions++;
+	}
+	if ((s = get(o, "amd_date")))
+		cr_expect_str_eq(n->atom.build_date, s, "%s: date %s, oracle %s", name,
+		                 n->atom.build_date, s);
+	if ((s = get(o, "amd_subsystem"))) {
+		(void)snprintf(buf, sizeof(buf), "%04x:%04x", x->hdr.subsystem_vendor,
+		               x->hdr.subsystem_id);
+		cr_expect_str_eq(buf, s, "%s: subsystem %s, oracle %s", name, buf, s);
+	}
+	if ((s = get(o, "amd_cmd_tables")))
+		cr_expect_eq(x->command.n, strtoul(s, NULL, 10),
+		             "%s: %zu command tables, oracle %s", name, x->command.n, s);
+	if ((s = get(o, "amd_data_tables")))
+		cr_expect_eq(x->data.n, strtoul(s, NULL, 10), "%s: %zu data tables, oracle %s",
+		             name, x->data.n, s);
+}
+
+static void check_file(const char *path, const char *name, const struct oracle *o, struct tally *t)
+{
+	uint8_t *data;
+	size_t len;
+	char err[512], buf[PCI_NAME_LEN], id[16];
+	struct rom_analysis *r;
+	const struct rom_node *n, *first;
+	const char *x;
+	cr_assert_eq(rom_load_file(path, &data, &len, err, sizeof(err)), LOAD_OK, "%s: %s", name,
+	             err);
+	r = rom_analyze(data, len, name);
+	free(data);
+	cr_assert(r);
+	t->files++;
+	first = rom_chain_node(r, 0);
+	n = vendor_node(r, NULL);
+	if (first && (x = get(o, "id"))) {
+		(void)snprintf(id, sizeof(id), "%04x:%04x", first->pcir.vendor_id,
+		               first->pcir.device_id);
+		if (strcmp(id, x) == 0) {
+			(void)pci_name_vendor(first->pcir.vendor_id, buf, sizeof(buf));
+			cr_expect_str_eq(buf, get(o, "vendor_name"), "%s: vendor name", name);
+			(void)pci_name_device(first->pcir.vendor_id, first->pcir.device_id, buf,
+			                      sizeof(buf));
+			cr_expect_str_eq(buf, get(o, "device_name"), "%s: device name", name);
+			t->names++;
+		}
+	}
+	if (n && (x = get(o, "subsystem_name"))) {
+		uint16_t sv, sd;
+		cr_expect(vendor_subsystem(r, n, &sv, &sd), "%s: no subsystem", name);
+		(void)snprintf(id, sizeof(id), "%04x:%04x", sv, sd);
+		if ((x = get(o, "nv_subsystem")))
+			cr_expect_str_eq(id, x, "%s: subsystem %s, NVGI says %s", name, id, x);
+		(void)pci_name_vendor(sv, buf, sizeof(buf));
+		cr_expect_str_eq(buf, get(o, "subsystem_vendor_name"), "%s: subsystem vendor name",
+		                 name);
+		(void)pci_name_subsystem(n->pcir.vendor_id, n->pcir.device_id, sv, sd, buf,
+		                         sizeof(buf));
+		cr_expect_str_eq(buf, get(o, "subsystem_name"), "%s: subsystem name", name);
+		t->subsystems++;
+	}
+	if (n && n->vendor->kind == VENDOR_NVIDIA)
+		compare_nvidia(name, n, o, t);
+	else if (n && n->vendor->kind == VENDOR_AMD)
+		compare_amd(name, n, o, t);
+	else
+		cr_expect_null(get(o, "nv_version"), "%s: the oracle reads an NVIDIA version",
+		               name);
+	rom_analysis_free(r);
+}
+
+Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
+{
+	static const char *const dirs[] = {"nvidia", "amd", "other"};
+	struct tally t = {0};
+	struct stat st;
+	char(*paths)[1024], (*names)[256];
+	struct oracle *o;
+	size_t n = 0;
+	const char *root = expect_corpus_dir();
+	if (stat(root, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		expect_note_skip("[SKIP] vendor corpus test: no corpus folder at %s", root);
+		return;
+	}
+	if (!have_python()) {
+		expect_note_skip(
+		    "[SKIP] vendor corpus test: python3 not found (tools/vendor_oracle.py)");
+		return;
+	}
+	paths = calloc(MAX_FILES, sizeof(*paths));
+	names = calloc(MAX_FILES, sizeof(*names));
+	cr_assert(paths && names);
+	for (size_t d = 0; d < sizeof(dirs) / sizeof(dirs[0]); d++) {
+		char dir[1024];
+		DIR *h;
+		struct dirent *e;
+		(void)snprintf(dir, sizeof(dir), "%s/%s", root, dirs[d]);
+		h = opendir(dir);
+		if (!h)
+			continue;
+		while ((e = readdir(h)) != NULL && n < MAX_FILES) {
+			if (e->d_name[0] == '.' ||
+			    snprintf(paths[n], sizeof(paths[n]), "%s/%s", dir, e->d_name) >=
+			        (int)sizeof(paths[n]))
+				continue;
+			(void)snprintf(names[n], sizeof(names[n]), "%s/%.200s", dirs[d], e->d_name);
+			if (stat(paths[n], &st) == 0 && S_ISREG(st.st_mode))
+				n++;
+		}
+		closedir(h);
+	}
+	o = calloc(n ? n : 1, sizeof(*o));
+	cr_assert(o);
+	cr_assert(run_oracle(paths, n, o), "tools/vendor_oracle.py failed");
+	for (size_t i = 0; i < n; i++)
+		check_file(paths[i], names[i], &o[i], &t);
+	free(o);
+	free(paths);
+	free(names);
+	fprintf(stderr,
+	        "vendor corpus: %u files, %u NVIDIA versions, %u BIT token lists, %u AMD part "
+	        "numbers, %u AMD versions, %u name pairs, %u subsystems\n",
+	        t.files, t.nv_versions, t.nv_tokens, t.amd_parts, t.amd_versions, t.names,
+	        t.subsystems);
+	cr_expect_geq(t.nv_tokens, 30);
+	cr_expect_geq(t.amd_parts, 20);
+}
