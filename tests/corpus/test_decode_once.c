@@ -46,6 +46,9 @@ static void check_node(const struct rom_analysis *a, const uint8_t *data, size_t
 			expect_once(FMT_DEC_EFI_DECOMPRESS, data + n->driver->payload_offset, 0,
 			            name, i);
 		expect_once(FMT_DEC_PE_PARSE, n->driver->bytes, 0, name, i);
+		/* the signature's regions and certificate table, once per driver */
+		if (n->driver->pe_status == PE_OK)
+			expect_once(FMT_DEC_AUTHENTICODE, n->driver->bytes, 0, name, i);
 	}
 }
 
