@@ -18,8 +18,9 @@ struct rom_consumer {
 };
 
 struct rom_consumers {
-	/* OVMF: an X64 EFI driver in the standard chain that decompresses and
-	 * is a valid PE image. (Its signature state: issue 11 point 1.) */
+	/* OVMF: an X64 EFI driver in the standard chain that decompresses, is
+	 * a valid PE image and whose signature is ok or absent (not
+	 * mismatched, invalid or out of bounds). */
 	struct rom_consumer ovmf;
 	/* SeaBIOS: an x86 image in the standard chain whose 8-bit sum over
 	 * size byte x 512 is 0, loaded for the device whose vendor:device it
