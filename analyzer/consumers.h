@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CONSUMER_REASON_LEN 240
+#define CONSUMER_REASON_LEN 320
 
 struct rom_consumer {
 	bool ok;
@@ -18,9 +18,9 @@ struct rom_consumer {
 };
 
 struct rom_consumers {
-	/* OVMF: an X64 EFI driver in the standard chain that decompresses, is
-	 * a valid PE image and whose signature is ok or absent (not
-	 * mismatched, invalid or out of bounds). */
+	/* OVMF: an X64 EFI driver in the standard chain that decompresses and
+	 * is a valid PE image; the reason tells its signature state, which
+	 * OVMF does not check. */
 	struct rom_consumer ovmf;
 	/* SeaBIOS: an x86 image in the standard chain whose 8-bit sum over
 	 * size byte x 512 is 0, loaded for the device whose vendor:device it
