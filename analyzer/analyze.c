@@ -43,6 +43,24 @@ static void decode_drivers(struct rom_analysis *a, const struct span *s,
 	}
 }
 
+/* Each listed image's bytes and each decoded driver, hashed once (the
+ * report and diff say "same GOP, different x86 image" from these). */
+static void hash_list(struct rom_analysis *a, const struct span *s, const struct rom_image *imgs,
+                      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rom_node *nd = &a->nodes[imgs[i].node];
+		size_t len = nd->length;
+		if (nd->sha256[0] || nd->offset >= s->len)
+			continue;
+		if (len > s->len - nd->offset)
+			len = s->len - nd->offset;
+		rom_sha256_hex(s->data + nd->offset, len, nd->sha256);
+		if (nd->driver && nd->driver->state == DRIVER_OK)
+			rom_sha256_hex(nd->driver->bytes, nd->driver->length, nd->driver->sha256);
+	}
+}
+
 static bool is_nvidia_rom(const struct rom_analysis *a)
 {
 	const struct rom_node *first = rom_chain_node(a, 0);
@@ -98,5 +116,8 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	rules_integrity(a);
 	consumers_compute(a);
 	rules_verdict(a);
+	hash_list(a, &s, a->chain.images, a->chain.n);
+	hash_list(a, &s, a->nvidia.images, a->nvidia.n);
+	hash_list(a, &s, a->other_images, a->n_other);
 	return a;
 }

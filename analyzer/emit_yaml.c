@@ -58,6 +58,10 @@ static void driver_yaml(struct yw *w, const struct rom_node *n)
 	else
 		yw_knull(w, "gop_version");
 	emit_yaml_signature(w, d);
+	if (d->sha256[0])
+		yw_kstr(w, "sha256", d->sha256);
+	else
+		yw_knull(w, "sha256");
 }
 
 static void image_efi(struct yw *w, const struct rom_node *n, bool full)
@@ -201,6 +205,10 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 		image_efi(w, n, full);
 	if (full)
 		image_npde(w, n);
+	if (n->sha256[0])
+		yw_kstr(w, "sha256", n->sha256);
+	else
+		yw_knull(w, "sha256");
 	yw_map_end(w);
 }
 
@@ -263,6 +271,10 @@ static void findings(struct yw *w, const struct rom_analysis *a)
 			yw_knull(w, "image");
 		yw_kbool(w, "fixable", f->fixable);
 		yw_kstr(w, "message", f->message);
+		if (f->has_values) {
+			yw_khex(w, "expected", f->expected);
+			yw_khex(w, "found", f->found);
+		}
 		yw_map_end(w);
 	}
 	yw_seq_end(w);

@@ -115,11 +115,12 @@ void rules_prefix(struct rom_analysis *a)
 		    "NVIDIA NVGI (IFR v%u) container of 0x%zx bytes before the ROM at 0x%zx "
 		    "(nvflash/GPU-Z/TechPowerUp save): firmware expects 55AA at offset 0",
 		    a->nvgi.version, a->container_length, a->rom_offset);
-		if (a->nvgi_status == NVGI_OK && a->nvgi.rom_offset != a->rom_offset)
+		if (a->nvgi_status == NVGI_OK && a->nvgi.rom_offset != a->rom_offset) {
 			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
 			            "NVGI header says the ROM is at 0x%x, the structure says 0x%zx",
 			            a->nvgi.rom_offset, a->rom_offset);
-		else if (a->nvgi_status != NVGI_OK)
+			finding_set_values(l, a->rom_offset, a->nvgi.rom_offset);
+		} else if (a->nvgi_status != NVGI_OK)
 			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
 			            "NVGI header could not be followed (%s); ROM found by scan",
 			            nvgi_status_str(a->nvgi_status));
@@ -271,6 +272,7 @@ static void rules_pnp(struct rom_analysis *a, int i, const struct rom_node *n)
 	            "image %d: the $PnP header at 0x%zx sums to 0x%02x over 0x%x bytes, "
 	            "expected 0x00",
 	            i, p->offset, p->hdr.sum, (unsigned)p->hdr.length_units * 16u);
+	finding_set_values(&a->findings, 0, p->hdr.sum);
 }
 
 static void rules_one_image(struct rom_analysis *a, int i)
@@ -281,11 +283,13 @@ static void rules_one_image(struct rom_analysis *a, int i)
 	const struct pci_pcir *p = &n->pcir;
 	size_t pcir = img->offset + n->hdr.pcir_offset;
 	size_t size_len = (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
-	if (p->length < PCIR_MIN_LEN || p->length == 0xFFFF)
+	if (p->length < PCIR_MIN_LEN || p->length == 0xFFFF) {
 		finding_add(
 		    l, FINDING_PCIR_BAD_LENGTH, i, true, pcir + PCIR_OFF_LENGTH,
 		    "image %d: PCIR length is 0x%04x: expected at least 0x18 and not 0xFFFF", i,
 		    p->length);
+		finding_set_values(l, PCIR_MIN_LEN, p->length);
+	}
 	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks == 0)
 		finding_add(l, FINDING_SIZE_BYTE_ZERO, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
 		            "image %d at 0x%zx: size byte at +2 is 0; SeaBIOS rejects the image", i,
@@ -299,23 +303,29 @@ static void rules_one_image(struct rom_analysis *a, int i)
 		            (unsigned long long)a->size);
 	rules_pnp(a, i, n);
 	if (n->checksum.present && n->checksum.complete && n->hdr.size_blocks != 0 &&
-	    !n->checksum.ok)
+	    !n->checksum.ok) {
 		finding_add(l, FINDING_CHECKSUM_MISMATCH, i, true, img->offset,
 		            "image %d at 0x%zx: 8-bit sum of 0x%zx bytes is 0x%02x, expected 0x00 "
 		            "(%s image; balancing byte at 0x%zx)",
 		            i, img->offset, n->checksum.length, n->checksum.sum,
 		            pci_producer_name(n->producer), n->checksum.fix_offset);
-	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks != 0 && size_len != img->length)
+		finding_set_values(l, 0, n->checksum.sum);
+	}
+	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks != 0 && size_len != img->length) {
 		finding_add(l, FINDING_SIZE_MISMATCH, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
 		            "image %d: size byte says 0x%zx bytes, PCIR length 0x%zx (normal on "
 		            "NVIDIA, whose PCIR length covers private images)",
 		            i, size_len, img->length);
-	if (p->code_type == PCI_CODE_EFI && n->efi.efi_signature != EFI_ROM_SIGNATURE)
+		finding_set_values(l, img->length, size_len);
+	}
+	if (p->code_type == PCI_CODE_EFI && n->efi.efi_signature != EFI_ROM_SIGNATURE) {
 		finding_add(l, FINDING_EFI_SIGNATURE_INVALID, i, true,
 		            img->offset + EFI_ROM_OFF_SIGNATURE,
 		            "image %d at 0x%zx: code type 3 (EFI) but EFI signature is 0x%08x, "
 		            "expected 0x00000EF1",
 		            i, img->offset, n->efi.efi_signature);
+		finding_set_values(l, EFI_ROM_SIGNATURE, n->efi.efi_signature);
+	}
 }
 
 void rules_images(struct rom_analysis *a)
@@ -334,12 +344,14 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 	size_t init = (size_t)n->efi.init_blocks * PCI_ROM_BLOCK;
 	/* EDK2 LocalLoadFile2 rejects InitSize > ImageSize and an image offset
 	 * at or past InitSize. */
-	if (init > img->length)
+	if (init > img->length) {
 		finding_add(l, FINDING_INIT_SIZE_EXCEEDS_IMAGE, i, true,
 		            img->offset + EFI_ROM_OFF_INIT_SIZE,
 		            "image %d: EFI initialization size 0x%zx exceeds the PCIR image length "
 		            "0x%zx (EDK2 refuses to load it)",
 		            i, init, img->length);
+		finding_set_values(l, img->length, init);
+	}
 	switch (d->state) {
 	case DRIVER_NONE:
 		return;
@@ -379,16 +391,20 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 		            d->payload_offset, pe_status_str(d->pe_status));
 		return;
 	}
-	if (d->pe.machine != n->efi.machine)
+	if (d->pe.machine != n->efi.machine) {
 		finding_add(l, FINDING_EFI_MACHINE_MISMATCH, i, true,
 		            img->offset + EFI_ROM_OFF_MACHINE,
 		            "image %d: ROM header machine 0x%04x, the PE driver says 0x%04x", i,
 		            n->efi.machine, d->pe.machine);
-	if (d->pe.subsystem != n->efi.subsystem)
+		finding_set_values(l, d->pe.machine, n->efi.machine);
+	}
+	if (d->pe.subsystem != n->efi.subsystem) {
 		finding_add(l, FINDING_EFI_SUBSYSTEM_MISMATCH, i, true,
 		            img->offset + EFI_ROM_OFF_SUBSYSTEM,
 		            "image %d: ROM header subsystem %u, the PE driver says %u", i,
 		            n->efi.subsystem, d->pe.subsystem);
+		finding_set_values(l, d->pe.subsystem, n->efi.subsystem);
+	}
 }
 
 void rules_efi(struct rom_analysis *a)

@@ -95,6 +95,7 @@ struct rom_driver {
 	/* The Authenticode signature of bytes, checked once with the PE view
 	 * (analyzer/signature.h); SIG_NONE unless the PE is PE32/PE32+. */
 	struct rom_signature signature;
+	char sha256[65]; /* of bytes[0 .. length) when DRIVER_OK, else "" */
 };
 
 /* The driver parsed as PE32/PE32+ (or is a TE image). */
@@ -124,6 +125,9 @@ struct rom_node {
 	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */
 	struct rom_checksum checksum;
 	struct rom_driver *driver; /* EFI images of the standard chain */
+	/* SHA-256 of [offset, offset + length) clipped to the file, for the
+	 * nodes the image lists name (others: ""). */
+	char sha256[65];
 };
 
 /* An image as one list sees it: a node, and this view's length and last
