@@ -67,7 +67,7 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
-struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
+static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char *name, bool whole)
 {
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
@@ -75,6 +75,7 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	size_t budget = TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
+	a->known_whole = whole;
 	/* The name is what the user typed; a longer one is cut for display. */
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';
@@ -120,4 +121,14 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	hash_list(a, &s, a->nvidia.images, a->nvidia.n);
 	hash_list(a, &s, a->other_images, a->n_other);
 	return a;
+}
+
+struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
+{
+	return analyze(data, len, name, false);
+}
+
+struct rom_analysis *rom_analyze_whole(const uint8_t *data, size_t len, const char *name)
+{
+	return analyze(data, len, name, true);
 }

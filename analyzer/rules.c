@@ -227,6 +227,15 @@ void rules_chain(struct rom_analysis *a)
 		            lastimg->offset + lastimg->length - size);
 		break;
 	case CHAIN_STOP_EOF:
+		if (a->known_whole) {
+			finding_add(
+			    l, FINDING_LAST_IMAGE_MISSING, li, true,
+			    lastimg->offset + ln->hdr.pcir_offset + PCIR_OFF_INDICATOR,
+			    "image %d at 0x%zx ends the ROM (its source declares 0x%zx bytes) "
+			    "but its indicator is 0x%02x: expected bit 7 (last image) set",
+			    li, lastimg->offset, w->stop_offset, ln->pcir.indicator);
+			break;
+		}
 		finding_add(
 		    l, FINDING_IMAGE_TRUNCATED, li, true, w->stop_offset,
 		    "image %d at 0x%zx is not marked last, but the file ends right after it "

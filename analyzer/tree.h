@@ -218,6 +218,8 @@ struct rom_analysis {
 	struct rom_integrity integ;
 	/* What each firmware does with the file (analyzer/consumers.h). */
 	struct rom_consumers consumers;
+	/* The bytes are known to hold the whole ROM (rom_analyze_whole). */
+	bool known_whole;
 };
 
 /* Analyzes len bytes at data (data may be NULL when len is 0); name is the
@@ -226,6 +228,11 @@ struct rom_analysis {
  * itself cannot be had. */
 struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name);
 void rom_analysis_free(struct rom_analysis *a);
+/* The same, for bytes known to hold the whole ROM: an ACPI VFCT image, whose
+ * length the table declares (formats/vfct.h). A chain whose final image ends
+ * at the end of the bytes without the last-image bit is then
+ * last-image-missing (fixable), not image-truncated: nothing can follow. */
+struct rom_analysis *rom_analyze_whole(const uint8_t *data, size_t len, const char *name);
 
 /* The node an image entry refers to. */
 const struct rom_node *rom_node_of(const struct rom_analysis *a, const struct rom_image *img);

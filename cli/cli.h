@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes (README "Exit codes"): the worst over all files. */
 enum {
@@ -54,6 +55,28 @@ int cli_exit_for(enum rom_verdict v);
 /* The worse of two exit codes (2 ranks between 1 and 3: an unreadable file
  * is worse than a fixable one, better than a broken one). */
 int cli_worse(int a, int b);
+
+/* cli_each_rom, and when arg is an ACPI VFCT table, on_table(name, table,
+ * ctx) first (may be NULL). */
+int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                       void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
+                       void *ctx);
+
+/* cli/vfct_view.c: the table's header and image list; whether a ROM's chain
+ * holds an EFI image; the note on what a VFCT image without one lacks. */
+void cli_print_vfct(FILE *out, const char *name, const struct vfct_table *t);
+bool cli_rom_has_efi(const struct rom_analysis *a);
+void cli_print_vfct_lack(FILE *out, const struct rom_analysis *a);
+/* extract of an ACPI VFCT table of several images: each image into its own
+ * folder DIR/BB-DD.F (DIR: -d, else the table's name + ".extracted"). -1
+ * when arg is not such a table (cmd_extract goes on). */
+int cli_extract_vfct(const char *arg, const char *dir, bool force);
+
+/* cli/cmd_host.c: the host's commands, and check --device. */
+int cmd_dump(int argc, char **argv);
+int cmd_match(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
+int cli_check_device(const char *root, const char *bdf, char **files, int n);
 
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

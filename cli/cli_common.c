@@ -36,7 +36,8 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 	}
 	if (input_next(in, &it, err, sizeof(err)) != INPUT_ITEM) {
 		fprintf(stderr, "optrom: %s\n", err);
-	} else if ((r = rom_analyze(it.data, it.len, it.name)) == NULL) {
+	} else if ((r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
+	                             : rom_analyze(it.data, it.len, it.name)) == NULL) {
 		fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
 		input_item_free(&it);
 	} else {
@@ -59,6 +60,13 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 
 int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx)
 {
+	return cli_each_rom_table(arg, fn, NULL, ctx);
+}
+
+int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                       void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
+                       void *ctx)
+{
 	struct rom_analysis *r;
 	char err[1024];
 	struct input *in = input_open(arg, err, sizeof(err));
@@ -69,6 +77,8 @@ int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *
 		fprintf(stderr, "optrom: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (on_table && input_vfct(in))
+		on_table(arg, input_vfct(in), ctx);
 	/* One member in memory at a time: a collection of thousands stays flat. */
 	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
 		if (st == INPUT_ERROR) {
@@ -76,7 +86,8 @@ int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
-		r = rom_analyze(it.data, it.len, it.name);
+		r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
+		                 : rom_analyze(it.data, it.len, it.name);
 		if (!r)
 			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
 		input_item_free(&it);

@@ -1,6 +1,7 @@
 #include "analyzer/emit.h"
 #include "analyzer/secure_boot.h"
 #include "cli/cli.h"
+#include "input/sysfs.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -21,6 +22,10 @@ static void check_usage(FILE *out)
 	             "      --secure-boot-vars VARS  add \"secure-boot accepted|refused|blocked\"\n"
 	             "                    to each line: the answer of the db and dbx of that\n"
 	             "                    OVMF variable store for the chain's EFI drivers\n"
+	             "      --device BDF  also compare each ROM's ids with the PCI device BDF's\n"
+	             "                    (sysfs): matches, same GPU other board, different GPU;\n"
+	             "                    a different GPU counts as broken in the exit status\n"
+	             "      --sysfs-root D  sysfs is at D (default $OPTROM_SYSFS_ROOT, else /sys)\n"
 	             "  -h, --help        this help\n");
 }
 
@@ -58,10 +63,13 @@ int cmd_check(int argc, char **argv)
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {"secure-boot-vars", required_argument, NULL, 'S'},
+	                                     {"device", required_argument, NULL, 'D'},
+	                                     {"sysfs-root", required_argument, NULL, 'R'},
 	                                     {NULL, 0, NULL, 0}};
 	struct check_ctx cc = {FORMAT_TEXT, {0}};
 	enum out_format fmt = FORMAT_TEXT;
 	const char *vars = NULL;
+	const char *device = NULL, *sysfs_root = NULL; /* check --device: cli/cmd_host.c */
 	int c, worst = EXIT_READY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -76,6 +84,12 @@ int cmd_check(int argc, char **argv)
 		case 'S':
 			vars = optarg;
 			break;
+		case 'D':
+			device = optarg;
+			break;
+		case 'R':
+			sysfs_root = optarg;
+			break;
 		default:
 			check_usage(stderr);
 			return EXIT_USAGE;
@@ -86,6 +100,9 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (device)
+		return cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
+		                        argc - optind);
 	cc.fmt = fmt;
 	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
 		return EXIT_USAGE;

@@ -23,7 +23,8 @@ static void extract_usage(FILE *out)
 	             "as its own file, with an index.yaml of what was written. Names say index,\n"
 	             "type and ids: image01-efi-10de-1c02.efi. Existing files are not\n"
 	             "overwritten without --force. The input is only read. FILE may be a .gz,\n"
-	             "ARCHIVE.zip!MEMBER, a zip of one file, or - (standard input, with -d).\n"
+	             "ARCHIVE.zip!MEMBER, a zip of one file, or - (standard input, with -d);\n"
+	             "an ACPI VFCT table gives one folder per image (DIR/03-00.0).\n"
 	             "\n"
 	             "  -d, --dir DIR  destination folder (default: FILE's name + .extracted)\n"
 	             "  -f, --force    replace existing files\n"
@@ -236,6 +237,9 @@ int cmd_extract(int argc, char **argv)
 		extract_usage(stderr);
 		return EXIT_USAGE;
 	}
+	rc = cli_extract_vfct(argv[optind], dir, force); /* each image of a VFCT table */
+	if (rc >= 0)
+		return rc;
 	items = calloc(EXTRACT_MAX_ITEMS, sizeof(*items));
 	r = items ? cli_analyze_file(argv[optind], &data, &len, &src) : NULL;
 	if (!r) {

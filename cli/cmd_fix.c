@@ -17,7 +17,7 @@ static void fix_usage(FILE *out)
 	fprintf(
 	    out,
 	    "usage: optrom fix IN [-o OUT] [--trim] [--dry-run] [--format text|yaml] [--force]\n"
-	    "                     [--in-place] [--set-id VVVV:DDDD]\n"
+	    "                     [--in-place] [--set-id VVVV:DDDD] [--device ID]\n"
 	    "\n"
 	    "Make a downloaded or nvflash-saved ROM usable as a VM romfile: strip what precedes\n"
 	    "the ROM (NVIDIA NVGI container v1-v3, AMD embedded-firmware header, any unknown\n"
@@ -36,6 +36,9 @@ static void fix_usage(FILE *out)
 	    "                     NVIDIA private images, backup copies and padding)\n"
 	    "      --set-id V:D   rewrite vendor:device (hex) in every image's PCIR, and the\n"
 	    "                     checksums\n"
+	    "      --device ID    an ACPI VFCT table as IN: fix the image for ID, its PCI\n"
+	    "                     address (03:00.0) or vendor:device (1002:73df); the same as\n"
+	    "                     IN!ID (default output: vfct.1002-73df.fixed.rom)\n"
 	    "  -n, --dry-run      print the plan, write nothing\n"
 	    "      --force        replace an existing OUT (or IN.bak with --in-place)\n"
 	    "      --in-place     replace IN, after saving the original as IN.bak\n"
@@ -55,12 +58,14 @@ static void fix_usage(FILE *out)
 struct fix_args {
 	const char *in;
 	const char *out;
+	const char *device; /* --device: the member of a VFCT table (IN!device) */
+	char *in_member;    /* IN!device, allocated */
 	bool trim, dry_run, force, in_place;
 	enum out_format fmt;
 	struct patch_options opt;
 };
 
-enum { OPT_TRIM = 256, OPT_FORCE, OPT_IN_PLACE, OPT_SET_ID };
+enum { OPT_TRIM = 256, OPT_FORCE, OPT_IN_PLACE, OPT_SET_ID, OPT_DEVICE };
 
 /* Returns -1 to go on, else an exit code. */
 static int parse_args(int argc, char **argv, struct fix_args *a)
@@ -72,6 +77,7 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 	                                     {"force", no_argument, NULL, OPT_FORCE},
 	                                     {"in-place", no_argument, NULL, OPT_IN_PLACE},
 	                                     {"set-id", required_argument, NULL, OPT_SET_ID},
+	                                     {"device", required_argument, NULL, OPT_DEVICE},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	int c;
@@ -109,6 +115,9 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 			}
 			a->opt.set_id = true;
 			break;
+		case OPT_DEVICE:
+			a->device = optarg;
+			break;
 		case 'h':
 			fix_usage(stdout);
 			return EXIT_READY;
@@ -124,6 +133,17 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 		return EXIT_USAGE;
 	}
 	a->in = argv[optind];
+	if (a->device) {
+		size_t n = strlen(a->in) + 1 + strlen(a->device) + 1;
+		if (!*a->device || !(a->in_member = malloc(n))) {
+			fprintf(stderr,
+			        "optrom fix: --device: expected 03:00.0 or VVVV:DDDD, found '%s'\n",
+			        a->device);
+			return EXIT_USAGE;
+		}
+		(void)snprintf(a->in_member, n, "%s!%s", a->in, a->device);
+		a->in = a->in_member;
+	}
 	if (a->in_place && a->out) {
 		fprintf(stderr, "optrom fix: --in-place and -o exclude each other\n");
 		return EXIT_USAGE;
@@ -185,6 +205,7 @@ static int run(struct fix_state *st)
 		        a->in,
 		        st->src.kind == INPUT_STDIN  ? "standard input"
 		        : st->src.kind == INPUT_GZIP ? "a gzip file"
+		        : st->src.kind == INPUT_VFCT ? "an image of an ACPI VFCT table"
 		                                     : "a zip member");
 		return EXIT_USAGE;
 	}
@@ -298,6 +319,7 @@ int cmd_fix(int argc, char **argv)
 	}
 	rom_analysis_free(st.in_r);
 	rom_analysis_free(st.out_r);
+	free(st.a.in_member);
 	free(st.plan);
 	free(st.data);
 	free(st.out);

@@ -14,7 +14,9 @@ static void info_usage(FILE *out)
 	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
 	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
 	             "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
-	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER.\n"
+	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER, or an ACPI\n"
+	             "VFCT table (/sys/firmware/acpi/tables/VFCT, acpidump -b): its images, then\n"
+	             "one report per image (TABLE!BB:DD.F names one).\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
 	             "      --secure-boot-vars VARS  an OVMF variable store (OVMF_VARS*.fd, a\n"
@@ -28,7 +30,16 @@ static void info_usage(FILE *out)
 struct info_ctx {
 	enum out_format fmt;
 	struct cli_sb sb;
+	bool vfct; /* the input is an ACPI VFCT table */
 };
+
+static void info_table(const char *name, const struct vfct_table *t, void *ctx)
+{
+	struct info_ctx *c = ctx;
+	c->vfct = true;
+	if (c->fmt == FORMAT_TEXT)
+		cli_print_vfct(stdout, name, t);
+}
 
 static int info_one(const struct rom_analysis *r, void *ctx)
 {
@@ -44,6 +55,8 @@ static int info_one(const struct rom_analysis *r, void *ctx)
 		emit_text(stdout, r);
 		emit_text_secure_boot(stdout, r, ic->sb.store,
 		                      ic->sb.origin[0] ? ic->sb.origin : NULL);
+		if (ic->vfct)
+			cli_print_vfct_lack(stdout, r);
 	}
 	return cli_exit_for(r->verdict);
 }
@@ -54,7 +67,7 @@ int cmd_info(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {"secure-boot-vars", required_argument, NULL, 'S'},
 	                                     {NULL, 0, NULL, 0}};
-	struct info_ctx ic = {FORMAT_TEXT, {0}};
+	struct info_ctx ic = {FORMAT_TEXT, {0}, false};
 	enum out_format fmt = FORMAT_TEXT;
 	const char *vars = NULL;
 	int c, rc;
@@ -85,7 +98,7 @@ int cmd_info(int argc, char **argv)
 	ic.fmt = fmt;
 	if (cli_sb_open(vars, fmt == FORMAT_TEXT, &ic.sb) != EXIT_READY)
 		return EXIT_USAGE;
-	rc = cli_each_rom(argv[optind], info_one, &ic);
+	rc = cli_each_rom_table(argv[optind], info_one, info_table, &ic);
 	cli_sb_close(&ic.sb);
 	return rc;
 }

@@ -19,6 +19,9 @@ static const struct command commands[] = {
     {"boot-test", cmd_boot_test, "boot the ROM in QEMU + OVMF: which EFI drivers load from it"},
     {"diff", cmd_diff,
      "compare two ROM files by structure; exit 0 same ROM, 1 different, 2 trouble"},
+    {"dump", cmd_dump, "read a device's ROM through sysfs (or ACPI VFCT), safely; analyze it"},
+    {"match", cmd_match, "which ROMs (files, folders, archives) are for this PCI device?"},
+    {"devices", cmd_devices, "the host's GPUs and devices with a ROM: driver, IOMMU group"},
 };
 
 static void usage(FILE *out)

@@ -1,11 +1,13 @@
 #include "input/input.h"
 
+#include "formats/vfct.h"
 #include "formats/zip.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <zlib.h>
 
@@ -22,6 +24,7 @@ struct input {
 	size_t *members; /* central directory record offsets of the members given */
 	size_t n_members, next, total;
 	bool done;
+	struct vfct_table *vfct; /* INPUT_VFCT: the table; members are image indexes */
 };
 
 static void say(char *err, size_t cap, const char *name, const char *fmt, ...)
@@ -64,6 +67,7 @@ void input_close(struct input *in)
 	free(in->member);
 	free(in->bytes);
 	free(in->members);
+	free(in->vfct);
 	free(in);
 }
 
@@ -78,11 +82,17 @@ static void printable(const struct span *name, char *out, size_t cap)
 	out[n] = '\0';
 }
 
+static void list_vfct_images(const struct input *in, char *err, size_t cap);
+
 /* Appends the members' names to err, as many as fit. */
 static void list_members(const struct input *in, char *err, size_t cap)
 {
 	struct span s = span_make(in->bytes, in->len);
 	size_t used = strlen(err);
+	if (in->archive == INPUT_VFCT) {
+		list_vfct_images(in, err, cap);
+		return;
+	}
 	for (size_t i = 0; i < in->n_members && used + 8 < cap; i++) {
 		struct zip_entry e;
 		char name[256];
@@ -212,6 +222,122 @@ static bool open_zip(struct input *in, char *err, size_t cap)
 	return members_disjoint(in, err, cap);
 }
 
+/* ---- ACPI VFCT tables: each image is a member named by its PCI address ---- */
+
+/* Appends "03:00.0 (1002:73df)" for each image, as many as fit. */
+static void list_vfct_images(const struct input *in, char *err, size_t cap)
+{
+	size_t used = strlen(err);
+	for (size_t i = 0; i < in->vfct->n && used + 8 < cap; i++) {
+		const struct vfct_image_header *h = &in->vfct->images[i].hdr;
+		char bdf[40];
+		int k;
+		(void)vfct_image_bdf(h, bdf, sizeof(bdf));
+		k = snprintf(err + used, cap - used, "%s%s (%04x:%04x)", i ? ", " : "", bdf,
+		             h->vendor, h->device);
+		if (k < 0 || (size_t)k >= cap - used)
+			return;
+		used += (size_t)k;
+	}
+}
+
+/* A member name matches image h: "03:00.0", "0000:03:00.0" (the table
+ * records no domain), or "1002:73df" (vendor:device, hex, any case). */
+static bool vfct_name_matches(const struct vfct_image_header *h, const char *name)
+{
+	char bdf[40], full[48], ids[16];
+	(void)vfct_image_bdf(h, bdf, sizeof(bdf));
+	(void)snprintf(full, sizeof(full), "0000:%s", bdf);
+	(void)snprintf(ids, sizeof(ids), "%04x:%04x", h->vendor, h->device);
+	return strcasecmp(name, bdf) == 0 || strcasecmp(name, full) == 0 ||
+	       strcasecmp(name, ids) == 0;
+}
+
+static bool open_vfct(struct input *in, char *err, size_t cap)
+{
+	struct span s = span_make(in->bytes, in->len);
+	char why[400];
+	size_t n = 0;
+	in->vfct = malloc(sizeof(*in->vfct));
+	in->members = calloc(VFCT_MAX_IMAGES, sizeof(*in->members));
+	if (!in->vfct || !in->members) {
+		say(err, cap, in->base, "out of memory");
+		return false;
+	}
+	if (vfct_decode(&s, in->vfct, why, sizeof(why)) != VFCT_OK) {
+		say(err, cap, in->base, "ACPI VFCT table: %s", why);
+		return false;
+	}
+	for (size_t i = 0; i < in->vfct->n; i++) {
+		if (in->member && !vfct_name_matches(&in->vfct->images[i].hdr, in->member))
+			continue;
+		in->members[n++] = i;
+	}
+	in->n_members = n;
+	if (in->member && n != 1) {
+		say(err, cap, in->base, "%s '%s'; the ACPI VFCT table holds %zu image(s): ",
+		    n ? "more than one image matches" : "no image for", in->member, in->vfct->n);
+		list_vfct_images(in, err, cap);
+		return false;
+	}
+	if (n == 0) {
+		say(err, cap, in->base,
+		    "ACPI VFCT table with no images (the list at 0x%x ends at 0x%zx: %s)",
+		    in->vfct->vfct.vbios_image_offset, in->vfct->stop_offset,
+		    vfct_stop_str(in->vfct->stop));
+		return false;
+	}
+	return true;
+}
+
+static enum input_next next_image(struct input *in, struct input_item *it, char *err, size_t cap)
+{
+	const struct vfct_image *img;
+	char bdf[40];
+	size_t bl = strlen(in->base);
+	if (in->next >= in->n_members)
+		return INPUT_END;
+	img = &in->vfct->images[in->members[in->next++]];
+	(void)vfct_image_bdf(&img->hdr, bdf, sizeof(bdf));
+	it->name = malloc(bl + 1 + strlen(bdf) + 1);
+	if (!it->name) {
+		say(err, cap, in->base, "out of memory");
+		return INPUT_ERROR;
+	}
+	(void)sprintf(it->name, "%s!%s", in->base, bdf);
+	it->member = it->name + bl + 1;
+	it->from_vfct = true;
+	it->vfct = img->hdr;
+	if (img->truncated) {
+		say(err, cap, it->name,
+		    "ACPI VFCT image header at 0x%zx declares 0x%x bytes, the table (0x%zx bytes) "
+		    "holds 0x%zx after it: truncated (Linux's amdgpu refuses it too)",
+		    img->header_offset, img->hdr.image_length, in->vfct->length, img->data_length);
+		input_item_free(it);
+		return INPUT_ERROR;
+	}
+	if (img->data_length == 0) {
+		say(err, cap, it->name, "ACPI VFCT image header at 0x%zx declares 0 bytes",
+		    img->header_offset);
+		input_item_free(it);
+		return INPUT_ERROR;
+	}
+	it->data = malloc(img->data_length);
+	if (!it->data) {
+		say(err, cap, it->name, "out of memory");
+		input_item_free(it);
+		return INPUT_ERROR;
+	}
+	memcpy(it->data, in->bytes + img->data_offset, img->data_length);
+	it->len = img->data_length;
+	return INPUT_ITEM;
+}
+
+const struct vfct_table *input_vfct(const struct input *in)
+{
+	return in->archive == INPUT_VFCT ? in->vfct : NULL;
+}
+
 /* Decides what the bytes are; one level of archive only. */
 static bool setup(struct input *in, char *err, size_t cap)
 {
@@ -242,6 +368,13 @@ static bool setup(struct input *in, char *err, size_t cap)
 	if (is_zip(in->bytes, in->len)) {
 		in->archive = INPUT_ZIP;
 		return open_zip(in, err, cap);
+	}
+	{
+		struct span vs = span_make(in->bytes, in->len);
+		if (vfct_is_table(&vs)) {
+			in->archive = INPUT_VFCT;
+			return open_vfct(in, err, cap);
+		}
 	}
 	in->archive = INPUT_FILE;
 	if (in->member) {
@@ -366,13 +499,21 @@ enum input_kind input_archive(const struct input *in)
 
 size_t input_count(const struct input *in)
 {
-	return in->archive == INPUT_ZIP ? in->n_members : 1;
+	return in->archive == INPUT_ZIP || in->archive == INPUT_VFCT ? in->n_members : 1;
 }
 
 bool input_require_one(const struct input *in, char *err, size_t cap)
 {
 	if (input_count(in) == 1)
 		return true;
+	if (in->archive == INPUT_VFCT) {
+		say(err, cap, in->base,
+		    "ACPI VFCT table of %zu images: name one as %s!BB:DD.F or %s!VVVV:DDDD "
+		    "(fix: --device): ",
+		    in->n_members, in->base, in->base);
+		list_members(in, err, cap);
+		return false;
+	}
 	say(err, cap, in->base, "zip archive of %zu files: name one as %s!NAME: ", in->n_members,
 	    in->base);
 	list_members(in, err, cap);
@@ -492,6 +633,8 @@ enum input_next input_next(struct input *in, struct input_item *it, char *err, s
 	memset(it, 0, sizeof(*it));
 	if (in->archive == INPUT_ZIP)
 		return next_member(in, it, err, cap);
+	if (in->archive == INPUT_VFCT)
+		return next_image(in, it, err, cap);
 	if (in->done)
 		return INPUT_END;
 	in->done = true;
@@ -531,6 +674,17 @@ bool input_stem(const struct input *in, const struct input_item *it, char *out, 
 		if (!*mbase)
 			return false;
 		n = snprintf(out, cap, "%.*s%s", slash ? (int)(slash - b + 1) : 0, b, mbase);
+		break;
+	}
+	case INPUT_VFCT: {
+		/* vfct.dat!03:00.0 -> vfct.1002-73df.rom beside the table */
+		const char *slash = strrchr(b, '/');
+		const char *dot = strrchr(slash ? slash + 1 : b, '.');
+		size_t keep = dot && dot != (slash ? slash + 1 : b) ? (size_t)(dot - b) : bl;
+		if (!it || !it->from_vfct)
+			return false;
+		n = snprintf(out, cap, "%.*s.%04x-%04x.rom", (int)keep, b, it->vfct.vendor,
+		             it->vfct.device);
 		break;
 	}
 	default:

@@ -16,10 +16,16 @@
  * inside a .gz are errors that say so. Names of the ROMs are the input as the
  * user wrote it: "card.rom", "-", "card.rom.gz", "roms.zip!gp106/card.rom".
  * Errors are one line (no newline) that starts with that name.
+ *
+ *   an ACPI VFCT    detected by its "VFCT" signature (formats/vfct.h): each
+ *   table           image is one ROM, named TABLE!BB:DD.F by its PCI address
+ *                   ("vfct.dat!03:00.0"); TABLE!VVVV:DDDD (the image's
+ *                   vendor:device) and TABLE!0000:BB:DD.F name one too.
  */
 #ifndef OPTROM_INPUT_H
 #define OPTROM_INPUT_H
 
+#include "formats/vfct.h"
 #include "input/load.h"
 
 #include <stdbool.h>
@@ -33,6 +39,7 @@ enum input_kind {
 	INPUT_STDIN, /* "-" (the bytes may be a .gz or a zip: see input_archive) */
 	INPUT_GZIP,
 	INPUT_ZIP,
+	INPUT_VFCT, /* an ACPI VFCT table (formats/vfct.h): each image is one ROM */
 };
 
 struct input; /* opaque */
@@ -42,6 +49,9 @@ struct input_item {
 	const char *member; /* the member's name inside name, or NULL */
 	uint8_t *data;      /* the ROM's bytes */
 	size_t len;
+	/* A VFCT table's image: its header (PCI address, ids); else zeroed. */
+	bool from_vfct;
+	struct vfct_image_header vfct;
 };
 
 /* Opens one argument. On failure returns NULL with one line in err (the
@@ -86,6 +96,9 @@ bool input_stem(const struct input *in, const struct input_item *it, char *out, 
 
 /* The file on disk that was read, NULL for standard input. */
 const char *input_path(const struct input *in);
+
+/* The decoded VFCT table when the input is one (INPUT_VFCT), else NULL. */
+const struct vfct_table *input_vfct(const struct input *in);
 
 void input_close(struct input *in);
 

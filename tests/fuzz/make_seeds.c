@@ -7,6 +7,7 @@
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
+#include "tests/support/vfct_builder.h"
 #include "tests/support/zip_builder.h"
 
 #include <errno.h>
@@ -354,10 +355,38 @@ static void efi_vars_seeds(const char *dir)
 	write_seed(dir, "efi_vars", "store-no-fv.fd", b + 0x48, sizeof(b) - 0x48);
 }
 
+/* ACPI VFCT tables: two GPUs (the second image without the last-image
+ * bit), and one whose image runs past the table. */
+static void vfct_seeds(const char *dir)
+{
+	struct rb a;
+	struct vb v;
+	struct vfct_image_header h;
+	rb_init(&a);
+	rb_add_x86(&a, 0x1002, 0x1636, 1, true);
+	vb_init(&v);
+	h = vb_header(1, 0, 0, 0x1002, 0x1636, a.len);
+	vb_add(&v, &h, a.data, a.len);
+	rb_free(&a);
+	rb_init(&a);
+	rb_add_x86(&a, 0x1002, 0x73df, 1, false);
+	h = vb_header(3, 0, 0, 0x1002, 0x73df, a.len);
+	vb_add(&v, &h, a.data, a.len);
+	vb_pad(&v, VFCT_IMAGE_HDR_LEN);
+	vb_finish(&v);
+	write_seed(dir, "vfct", "two-gpus.dat", v.data, v.len);
+	v.data[v.len - VFCT_IMAGE_HDR_LEN - a.len - 4] = 0x7f; /* image length 0x7f.. */
+	vb_finish(&v);
+	write_seed(dir, "vfct", "truncated-image.dat", v.data, v.len);
+	vb_free(&v);
+	rb_free(&a);
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const subs[] = {"analyze", "fix",          "efi_decompress", "pe",
-	                                   "zip",     "authenticode", "efi_vars",       "diff"};
+	                                   "zip",     "authenticode", "efi_vars",       "diff",
+	                                   "vfct"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];
@@ -384,5 +413,6 @@ int main(int argc, char **argv)
 	zip_seeds(argv[1]);
 	authenticode_seeds(argv[1]);
 	efi_vars_seeds(argv[1]);
+	vfct_seeds(argv[1]);
 	return failures ? 1 : 0;
 }

@@ -1,0 +1,305 @@
+/* optrom dump, match, devices, check --device and the VFCT input, end to
+ * end on the built binary, over a fake sysfs tree made here (the ROMs and
+ * VFCT tables are synthetic: tests/support/rom_builder.c, vfct_builder.c).
+ * The enable/read/disable sequence's failures (EIO, empty, not root, a
+ * signal) are driven through its seam in tests/unit/test_host.c; here the
+ * binary's real calls on a fake rom attribute (a plain file it writes "1\n"
+ * and "0\n" into), the VFCT fallback, the explanations, the listing and
+ * the matching. */
+#include "tests/support/bytes.h"
+#include "tests/support/fake_sysfs.h"
+#include "tests/support/rom_builder.h"
+#include "tests/support/run.h"
+#include "tests/support/tmpdir.h"
+#include "tests/support/vfct_builder.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char root[4096];
+
+static struct rb igpu, dgpu; /* the VFCT's images: 1002:1636 (last), 1002:73df (no last bit) */
+
+static void setup(void)
+{
+	struct vb v;
+	struct vfct_image_header h;
+	tmp_make("optrom-hostcli");
+	(void)snprintf(root, sizeof(root), "%s/sys", tmp_dir());
+	fs_device(root, "0000:c5:00.0", 0x1002, 0x1636, 0x1d72, 0x1701, 0x030000);
+	fs_driver(root, "0000:c5:00.0", "amdgpu");
+	fs_iommu_group(root, "0000:c5:00.0", 23);
+	fs_attr(root, "0000:c5:00.0", "boot_vga", "1\n", 2);
+	fs_device(root, "0000:03:00.0", 0x1002, 0x73df, 0x148c, 0x2409, 0x030000);
+	fs_device(root, "0000:01:00.0", 0x10de, 0x1c02, 0x1028, 0x06d9, 0x030000);
+	fs_device(root, "0000:00:1f.0", 0x8086, 0xa0a0, 0, 0, 0x060100);
+	fs_device(root, "0000:c5:00.1", 0x1002, 0x1640, 0x1d72, 0x1701, 0x040300);
+	fs_iommu_group(root, "0000:c5:00.1", 23);
+	fs_driver(root, "0000:c5:00.1", "snd_hda_intel");
+	rb_init(&igpu);
+	rb_add_x86(&igpu, 0x1002, 0x1636, 2, true);
+	rb_init(&dgpu);
+	rb_add_x86(&dgpu, 0x1002, 0x73df, 3, false);
+	vb_init(&v);
+	h = vb_header(0xc5, 0, 0, 0x1002, 0x1636, igpu.len);
+	vb_add(&v, &h, igpu.data, igpu.len);
+	h = vb_header(3, 0, 0, 0x1002, 0x73df, dgpu.len);
+	vb_add(&v, &h, dgpu.data, dgpu.len);
+	vb_finish(&v);
+	fs_vfct(root, v.data, v.len);
+	vb_free(&v);
+}
+
+static void teardown(void)
+{
+	rb_free(&igpu);
+	rb_free(&dgpu);
+	tmp_remove();
+}
+
+TestSuite(host_cli, .init = setup, .fini = teardown, .timeout = 300);
+
+static const char *vfct(void)
+{
+	static char p[4200];
+	(void)snprintf(p, sizeof(p), "%s/firmware/acpi/tables/VFCT", root);
+	return p;
+}
+
+Test(host_cli, devices_lists_gpus_and_vfct_images)
+{
+	struct run_result r;
+	run_optrom(&r, "devices", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "0000:c5:00.0  1002:1636  subsystem 1d72:1701  class 030000  "
+	                        "driver amdgpu  iommu group 23  boot_vga 1  rom no"),
+	          "%s", r.out);
+	cr_assert(strstr(r.out, "0000:01:00.0  10de:1c02"), "%s", r.out);
+	cr_assert(strstr(r.out, "same IOMMU group: 0000:c5:00.1 1002:1640 class 040300 driver "
+	                        "snd_hda_intel"),
+	          "%s", r.out);
+	cr_assert_null(strstr(r.out, "8086:a0a0"), "%s", r.out); /* not display, no ROM */
+	cr_assert(strstr(r.out, "c5:00.0  1002:1636  0x400 bytes  for device 0000:c5:00.0"), "%s",
+	          r.out);
+	cr_assert(strstr(r.out, "03:00.0  1002:73df  0x600 bytes  for device 0000:03:00.0"), "%s",
+	          r.out);
+	run_free(&r);
+	/* The environment variable names the root too. */
+	cr_assert_eq(setenv("OPTROM_SYSFS_ROOT", root, 1), 0);
+	run_optrom(&r, "devices", "--all", NULL);
+	cr_assert_eq(unsetenv("OPTROM_SYSFS_ROOT"), 0);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "8086:a0a0"), "%s", r.out);
+	run_free(&r);
+}
+
+/* An APU: no rom attribute, so the image comes from the VFCT table, named. */
+Test(host_cli, dump_apu_from_vfct)
+{
+	struct run_result r;
+	size_t n;
+	uint8_t *got;
+	run_optrom(&r, "dump", "c5:00.0", "--sysfs-root", root, "-o", tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "has no ROM BAR (no rom attribute in sysfs)"), "%s", r.out);
+	cr_assert(strstr(r.out, "source   ACPI VFCT table "), "%s", r.out);
+	cr_assert(strstr(r.out, "image for c5:00.0"), "%s", r.out);
+	cr_assert(strstr(r.out, "no EFI GOP driver"), "%s", r.out);
+	got = tb_read_file(tmp_path("apu.rom"), &n);
+	cr_assert_not_null(got);
+	cr_assert_eq(n, igpu.len);
+	cr_assert(memcmp(got, igpu.data, n) == 0);
+	free(got);
+	run_free(&r);
+	/* The file exists now: refused without --force, nothing replaced. */
+	run_optrom(&r, "dump", "c5:00.0", "--sysfs-root", root, "-o", tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
+	run_free(&r);
+}
+
+/* The dGPU image lacks the last-image bit: fixable, and fix takes it from
+ * the table (--device), sets the bit and the checksum. */
+Test(host_cli, dump_then_fix_from_vfct)
+{
+	struct run_result r;
+	struct stat st;
+	run_optrom(&r, "dump", "0000:03:00.0", "--sysfs-root", root, "-o", tmp_path("d.rom"), NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "last-image-missing"), "%s", r.out);
+	cr_assert(strstr(r.out, "next     optrom fix '"), "%s", r.out);
+	run_free(&r);
+	run_optrom(&r, "fix", vfct(), "--device", "1002:73df", "-o", tmp_path("f.rom"), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "last-image-flag: 00 -> 80"), "%s", r.out);
+	run_free(&r);
+	run_optrom(&r, "check", tmp_path("f.rom"), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	cr_assert_eq(stat(tmp_path("f.rom"), &st), 0);
+	cr_assert_eq((size_t)st.st_size, dgpu.len);
+}
+
+Test(host_cli, dump_explains_failures)
+{
+	struct run_result r;
+	/* NVIDIA without a ROM BAR: no VFCT fallback; nvagetbios named. */
+	run_optrom(&r, "dump", "01:00.0", "--sysfs-root", root, "-o", tmp_path("n.rom"), NULL);
+	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "nvagetbios -s prom"), "%s", r.out);
+	cr_assert(strstr(r.err, "no usable ROM could be read; nothing written"), "%s", r.err);
+	cr_assert_eq(access(tmp_path("n.rom"), F_OK), -1);
+	run_free(&r);
+	/* No such device; a malformed address. */
+	run_optrom(&r, "dump", "02:00.0", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "no PCI device 0000:02:00.0"), "%s", r.err);
+	cr_assert_eq(run_count_lines(r.err), 1, "%s", r.err);
+	run_free(&r);
+	run_optrom(&r, "dump", "1002:73df", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "expected a PCI address"), "%s", r.err);
+	run_free(&r);
+	/* An AMD device the table holds no image for. */
+	fs_device(root, "0000:04:00.0", 0x1002, 0x67df, 0, 0, 0x030000);
+	run_optrom(&r, "dump", "04:00.0", "--sysfs-root", root, "-o", tmp_path("x.rom"), NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.out, "holds no image for 0000:04:00.0 1002:67df (it holds c5:00.0 "
+	                        "1002:1636, 03:00.0 1002:73df)"),
+	          "%s", r.out);
+	run_free(&r);
+}
+
+Test(host_cli, match_and_check_device)
+{
+	struct run_result r;
+	struct rb nv;
+	char dir[4200];
+	(void)snprintf(dir, sizeof(dir), "%s/roms", tmp_dir());
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	/* The board's own ROM (NVGI names 1028:06d9), one of another GPU, and
+	 * the VFCT table (two members) in a sub-folder. */
+	rb_init(&nv);
+	rb_add_x86(&nv, 0x10de, 0x1c02, 2, true);
+	rb_prepend_nvgi(&nv, 2, 0x400);
+	cr_assert(rb_write_file(&nv, tmp_path("roms/gtx1060.rom")));
+	cr_assert(rb_write_file(&igpu, tmp_path("roms/other.rom")));
+	run_optrom(&r, "match", "01:00.0", dir, "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "matches "), "%s", r.out);
+	cr_assert(strstr(r.out, "subsystem 1028:06d9 (NVGI)"), "%s", r.out);
+	cr_assert_null(strstr(r.out, "other.rom"), "%s", r.out); /* different GPU: only with -a */
+	cr_assert(strstr(r.out, "2 ROM(s) found in 2 file(s), 1 for this GPU"), "%s", r.out);
+	run_free(&r);
+
+	/* The same GPU on another board: the subsystem differs. */
+	fs_device(root, "0000:01:00.0", 0x10de, 0x1c02, 0x1462, 0x3285, 0x030000);
+	run_optrom(&r, "match", "01:00.0", dir, "-a", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "same GPU, other board (subsystem differs)"), "%s", r.out);
+	cr_assert(strstr(r.out, "different GPU"), "%s", r.out);
+	/* best first */
+	cr_assert_lt(strstr(r.out, "same GPU") - r.out, strstr(r.out, "different GPU") - r.out);
+	run_free(&r);
+
+	/* check --device: the check line, then the answer; a VFCT member matches
+	 * its iGPU. */
+	run_optrom(&r, "check", "--device", "c5:00.0", "--sysfs-root", root, vfct(), NULL);
+	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err); /* the 73df image: different GPU */
+	cr_assert(strstr(r.out, "c5:00.0  rom@0x0"), "%s", r.out);
+	cr_assert(strstr(r.out, "0000:c5:00.0 1002:1636 subsystem 1d72:1701: matches (same GPU; "
+	                        "the ROM names no board)"),
+	          "%s", r.out);
+	cr_assert(strstr(r.out, ": different GPU (ROM 1002:73df"), "%s", r.out);
+	run_free(&r);
+	rb_free(&nv);
+}
+
+Test(host_cli, info_lists_the_vfct_table)
+{
+	struct run_result r;
+	run_optrom(&r, "info", vfct(), NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err); /* the dGPU image is fixable */
+	cr_assert(strstr(r.out, "ACPI VFCT table, revision 1, OEM 'OPTROM' 'TESTVFCT'"), "%s",
+	          r.out);
+	cr_assert(strstr(r.out, "checksum ok"), "%s", r.out);
+	cr_assert(strstr(r.out, "[0] c5:00.0  1002:1636  subsystem 0000:0000"), "%s", r.out);
+	cr_assert(strstr(r.out, "Note (VFCT): this image holds the x86 video BIOS only"), "%s",
+	          r.out);
+	run_free(&r);
+	/* fix of the whole table needs a device; the error names them. */
+	run_optrom(&r, "fix", vfct(), "-o", tmp_path("z.rom"), NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "c5:00.0 (1002:1636), 03:00.0 (1002:73df)"), "%s", r.err);
+	cr_assert_eq(run_count_lines(r.err), 1, "%s", r.err);
+	run_free(&r);
+}
+
+Test(host_cli, extract_writes_each_vfct_image)
+{
+	struct run_result r;
+	char a[4200], b[4200];
+	size_t n;
+	uint8_t *got;
+	run_optrom(&r, "extract", vfct(), "-d", tmp_path("ex"), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	(void)snprintf(a, sizeof(a), "%s/ex/c5-00.0/image00-x86-1002-1636.rom", tmp_dir());
+	(void)snprintf(b, sizeof(b), "%s/ex/03-00.0/image00-x86-1002-73df.rom", tmp_dir());
+	got = tb_read_file(a, &n);
+	cr_assert_not_null(got, "%s missing", a);
+	cr_assert(n == igpu.len && memcmp(got, igpu.data, n) == 0);
+	free(got);
+	got = tb_read_file(b, &n);
+	cr_assert_not_null(got, "%s missing", b);
+	cr_assert(n == dgpu.len && memcmp(got, dgpu.data, n) == 0);
+	free(got);
+}
+
+/* The real enable/read/disable calls on a fake attribute (a plain file the
+ * binary writes into): the ROM sits after 0x200 bytes of padding so that
+ * the "1\n" written at offset 0 leaves it whole. The boot VGA device's read
+ * is called a shadow copy, with what to do for NVIDIA. */
+Test(host_cli, dump_boot_vga_through_the_rom_attribute)
+{
+	struct rb b;
+	struct run_result r;
+	char rom[4200];
+	size_t n, m;
+	uint8_t *after, *got;
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, true);
+	rb_prepend_pattern(&b, 0x200, 7);
+	fs_attr(root, "0000:01:00.0", "rom", b.data, b.len);
+	fs_attr(root, "0000:01:00.0", "boot_vga", "1\n", 2);
+	run_optrom(&r, "dump", "01:00.0", "--sysfs-root", root, "-o", tmp_path("bv.rom"), NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err); /* data before the ROM: fixable */
+	cr_assert(strstr(r.out, "enabled, read 1536 bytes (ok), disabled again"), "%s", r.out);
+	cr_assert(strstr(r.out, "source   ROM BAR through "), "%s", r.out);
+	cr_assert(strstr(r.out, "is the boot VGA device (boot_vga=1)"), "%s", r.out);
+	cr_assert(strstr(r.out, "nvagetbios -s prom"), "%s", r.out);
+	run_free(&r);
+	/* The last write to the attribute was the disable: "0\n" at offset 0;
+	 * what was read came after the enable ("1\n"). */
+	(void)snprintf(rom, sizeof(rom), "%s/bus/pci/devices/0000:01:00.0/rom", root);
+	after = tb_read_file(rom, &n);
+	got = tb_read_file(tmp_path("bv.rom"), &m);
+	cr_assert(after && got);
+	cr_assert_eq(n, b.len);
+	cr_assert_eq(m, b.len);
+	cr_assert(after[0] == '0' && after[1] == '\n');
+	cr_assert(got[0] == '1' && got[1] == '\n');
+	cr_assert(memcmp(got + 2, b.data + 2, b.len - 2) == 0);
+	free(after);
+	free(got);
+	/* An existing output is refused before the ROM is touched. */
+	run_optrom(&r, "dump", "01:00.0", "--sysfs-root", root, "-o", tmp_path("bv.rom"), NULL);
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "exists; use --force"), "%s", r.err);
+	cr_assert_null(strstr(r.out, "enabled"), "%s", r.out);
+	run_free(&r);
+	rb_free(&b);
+}
