@@ -76,6 +76,12 @@ void rules_damaged_header(struct rom_analysis *a)
 
 /* ---- ids ---- */
 
+/* vendor << 16 | device: the expected/found values of the id findings. */
+static uint64_t ids_of(const struct pci_pcir *p)
+{
+	return (uint64_t)p->vendor_id << 16 | p->device_id;
+}
+
 void rules_ids(struct rom_analysis *a)
 {
 	const struct rom_id_evidence *ev = &a->integ.ids;
@@ -99,6 +105,8 @@ void rules_ids(struct rom_analysis *a)
 				    "0000:0000)",
 				    i, p->vendor_id, p->device_id, first->pcir.vendor_id,
 				    first->pcir.device_id);
+			if (i > 0)
+				finding_set_values(&a->findings, ids_of(&first->pcir), ids_of(p));
 			continue;
 		}
 		if (rom_id_implausible(p, pv, why, sizeof(why))) {
@@ -109,6 +117,9 @@ void rules_ids(struct rom_analysis *a)
 				    "evidence says %04x:%04x (fix --set-id %04x:%04x)",
 				    i, pci_code_type_name(p->code_type), p->vendor_id, p->device_id,
 				    why, want_v, want_d, want_v, want_d);
+			if (have)
+				finding_set_values(&a->findings, (uint64_t)want_v << 16 | want_d,
+				                   ids_of(p));
 			else
 				add_unfixable(
 				    &a->findings, FINDING_ID_IMPLAUSIBLE, (int)i, at,
@@ -118,13 +129,16 @@ void rules_ids(struct rom_analysis *a)
 				    why);
 			continue;
 		}
-		if (have && (p->vendor_id != want_v || p->device_id != want_d))
+		if (have && (p->vendor_id != want_v || p->device_id != want_d)) {
 			finding_add(
 			    &a->findings, FINDING_ID_MISMATCH, (int)i, true, at,
 			    "image %zu (%s) has vendor:device %04x:%04x, the other evidence "
 			    "(%zu image(s)%s) says %04x:%04x",
 			    i, pci_code_type_name(p->code_type), p->vendor_id, p->device_id, best,
 			    pv ? " and the producer" : "", want_v, want_d);
+			finding_set_values(&a->findings, (uint64_t)want_v << 16 | want_d,
+			                   ids_of(p));
+		}
 	}
 }
 

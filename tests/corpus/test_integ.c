@@ -527,3 +527,25 @@ Test(integ, cli_yaml_and_text_carry_the_consumers)
 	          r.out);
 	run_free(&r);
 }
+
+/* The M4000M's GOP is the 980M's signed driver with 4 bytes changed
+ * (osslsigncode: MISMATCH, README): OVMF loads it all the same (tests/vm
+ * pins it), and the OVMF consumer says the signature state. */
+Test(integ, ovmf_consumer_tells_a_driver_changed_after_signing)
+{
+	size_t len;
+	struct rom_analysis *a, *rom;
+	NEED("nvidia/maxwell_m4000m_GM204.rom", len);
+	a = rom_analyze(data, len, "m4000m");
+	cr_assert(a->has_rom);
+	/* the ROM as fix would cut it out, so that the chain is at 0 */
+	rom = rom_analyze(data + a->rom_offset, len - a->rom_offset, "m4000m rom");
+	cr_expect(rom->consumers.ovmf.ok, "%s", rom->consumers.ovmf.reason);
+	cr_expect(strstr(rom->consumers.ovmf.reason, "mismatch") != NULL, "%s",
+	          rom->consumers.ovmf.reason);
+	cr_expect(rom->consumers.seabios.ok, "%s", rom->consumers.seabios.reason);
+	cr_expect_eq(rom->verdict, VERDICT_BROKEN);
+	rom_analysis_free(rom);
+	rom_analysis_free(a);
+	free(data);
+}
