@@ -7,64 +7,88 @@
 
 static void check_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom check FILE... [--format text|yaml]\n"
+	fprintf(out, "usage: optrom check [OPTION]... FILE...\n"
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
-	             "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
-	             "reports as a YAML stream (one document per file). A FILE may be - (standard\n"
-	             "input), a .gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
-	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
-	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
+	             "verdict, ROM offset, images, first problem. With --format yaml or json, the\n"
+	             "full reports, one document per file. A FILE may be - (standard input), a\n"
+	             ".gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
 	             "\n"
-	             "  -f, --format FMT  text (default) or yaml\n"
-	             "  -h, --help        this help\n");
+	             "  -f, --format FMT   text (default), yaml or json\n"
+	             "  -v, --verbose      list every finding under each file's line\n"
+	             "  -q, --quiet        print nothing; only the exit status\n"
+	             "      --color WHEN   colour the verdicts: auto (default), always, never\n"
+	             "  -h, --help         this help\n"
+	             "\n"
+	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
+	             "3 the worst is broken, 2 usage error or a file that could not be read.\n");
 }
+
+struct check_ctx {
+	enum out_format fmt;
+	bool quiet, verbose, color;
+};
 
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
-	const enum out_format *fmt = ctx;
-	if (*fmt == FORMAT_YAML) {
+	const struct check_ctx *c = ctx;
+	if (c->quiet)
+		return cli_exit_for(r->verdict);
+	if (c->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
 		 * over thousands of files. */
 		if (!emit_yaml(stdout, &one, 1)) {
-			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			cli_err("%s: writing the report failed", r->file);
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}
 	} else {
-		emit_check_line(stdout, r);
+		struct emit_text_opts o = {.color = c->color};
+		emit_check_line_with(stdout, r, &o);
+		if (c->verbose)
+			emit_findings_text(stdout, r, &o);
 	}
 	return cli_exit_for(r->verdict);
 }
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	enum out_format fmt = FORMAT_TEXT;
+	enum { OPT_COLOR = 256 };
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},      {"color", required_argument, NULL, OPT_COLOR},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	struct check_ctx ctx = {FORMAT_TEXT, false, false, false};
+	enum cli_color when = COLOR_AUTO;
 	int c, worst = EXIT_READY;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
+			if (!cli_parse_format(optarg, &ctx.fmt, true))
+				return EXIT_USAGE;
+			break;
+		case 'q':
+			ctx.quiet = true;
+			break;
+		case 'v':
+			ctx.verbose = true;
+			break;
+		case OPT_COLOR:
+			if (!cli_parse_color(optarg, &when))
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			check_usage(stdout);
 			return EXIT_READY;
 		default:
-			check_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "optrom check: expected at least one FILE\n");
-		check_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_usage_error("expected at least one FILE");
+	ctx.color = cli_use_color(when, ctx.fmt);
 	for (int i = optind; i < argc; i++)
-		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &fmt));
+		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &ctx));
 	return worst;
 }

@@ -7,61 +7,90 @@
 
 static void info_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom info FILE [--format text|yaml]\n"
-	             "\n"
-	             "Explain an option ROM file: where the ROM starts, what precedes it, every\n"
-	             "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
-	             "with its offset. Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O.\n"
-	             "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
-	             "file in it, exit status the worst) or ARCHIVE.zip!MEMBER.\n"
-	             "\n"
-	             "  -f, --format FMT  text (default) or yaml (schema: docs/yaml-schema.md)\n"
-	             "  -h, --help        this help\n");
+	fprintf(
+	    out,
+	    "usage: optrom info [OPTION]... FILE...\n"
+	    "\n"
+	    "Explain option ROM files: where the ROM starts, what precedes it, every\n"
+	    "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"
+	    "with its offset; the text report opens with a map of the file to scale.\n"
+	    "FILE is a ROM file, - (standard input), a .gz, a .zip (one report per\n"
+	    "file in it) or ARCHIVE.zip!MEMBER. Several FILEs give one report each.\n"
+	    "\n"
+	    "  -f, --format FMT   text (default), yaml or json (schema: docs/yaml-schema.md;\n"
+	    "                     json: one document per line, the same keys)\n"
+	    "      --color WHEN   colour the text report: auto (default: when standard\n"
+	    "                     output is a terminal and NO_COLOR is not set), always, never\n"
+	    "  -q, --quiet        print nothing; the exit status says the worst verdict\n"
+	    "  -h, --help         this help\n"
+	    "\n"
+	    "Exit status, the worst over all files: 0 ready, 1 fixable, 3 broken,\n"
+	    "2 usage error or a file that could not be read.\n");
 }
+
+struct info_ctx {
+	enum out_format fmt;
+	bool quiet, color;
+};
 
 /* One report; a zip archive of several files gives one after the other. */
 static int info_one(const struct rom_analysis *r, void *ctx)
 {
-	const enum out_format *fmt = ctx;
-	if (*fmt == FORMAT_YAML) {
+	const struct info_ctx *c = ctx;
+	if (c->quiet)
+		return cli_exit_for(r->verdict);
+	if (c->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		if (!emit_yaml(stdout, &one, 1)) {
-			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			cli_err("%s: writing the report failed", r->file);
 			return EXIT_USAGE;
 		}
 	} else {
-		emit_text(stdout, r);
+		struct emit_text_opts o = {.color = c->color};
+		emit_text_with(stdout, r, &o);
 	}
 	return cli_exit_for(r->verdict);
 }
 
 int cmd_info(int argc, char **argv)
 {
+	enum { OPT_COLOR = 256 };
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"quiet", no_argument, NULL, 'q'},
+	                                     {"color", required_argument, NULL, OPT_COLOR},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
-	enum out_format fmt = FORMAT_TEXT;
-	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	struct info_ctx ctx = {FORMAT_TEXT, false, false};
+	enum cli_color when = COLOR_AUTO;
+	int c, worst = EXIT_READY;
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
+			if (!cli_parse_format(optarg, &ctx.fmt, true))
+				return EXIT_USAGE;
+			break;
+		case 'q':
+			ctx.quiet = true;
+			break;
+		case OPT_COLOR:
+			if (!cli_parse_color(optarg, &when))
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			info_usage(stdout);
 			return EXIT_READY;
 		default:
-			info_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "optrom info: expected exactly one FILE, found %d\n",
-		        argc - optind);
-		info_usage(stderr);
-		return EXIT_USAGE;
+	if (optind >= argc)
+		return cli_usage_error("expected at least one FILE");
+	ctx.color = cli_use_color(when, ctx.fmt);
+	for (int i = optind; i < argc; i++) {
+		if (i > optind && ctx.fmt == FORMAT_TEXT && !ctx.quiet)
+			putchar('\n');
+		worst = cli_worse(worst, cli_each_rom(argv[i], info_one, &ctx));
 	}
-	return cli_each_rom(argv[optind], info_one, &fmt);
+	return worst;
 }
