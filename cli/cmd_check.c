@@ -7,7 +7,7 @@
 
 static void check_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom check [OPTION]... FILE...\n"
+	fprintf(out, "Usage: optrom check [OPTION]... FILE...\n"
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
 	             "verdict, ROM offset, images, first problem. With --format yaml or json, the\n"

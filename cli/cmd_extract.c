@@ -19,7 +19,7 @@
 static void extract_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: optrom extract [OPTION]... FILE\n"
+	        "Usage: optrom extract [OPTION]... FILE\n"
 	        "\n"
 	        "Write every image of the ROM's standard chain to its own file, each EFI\n"
 	        "driver decompressed as a .efi (PE32+), and any prefix container (NVGI...)\n"

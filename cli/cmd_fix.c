@@ -16,7 +16,7 @@ static void fix_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: optrom fix [OPTION]... IN\n"
+	    "Usage: optrom fix [OPTION]... IN\n"
 	    "\n"
 	    "Make a downloaded or nvflash-saved ROM usable as a VM romfile: strip what precedes\n"
 	    "the ROM (NVIDIA NVGI container v1-v3, AMD embedded-firmware header, any unknown\n"

@@ -9,7 +9,7 @@ static void info_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: optrom info [OPTION]... FILE...\n"
+	    "Usage: optrom info [OPTION]... FILE...\n"
 	    "\n"
 	    "Explain option ROM files: where the ROM starts, what precedes it, every\n"
 	    "image of the chain (x86, EFI, NVIDIA private), checksums, and every problem\n"

@@ -22,7 +22,7 @@ static const struct cli_command commands[] = {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: optrom COMMAND [OPTION]... [FILE]...\n"
+	fprintf(out, "Usage: optrom COMMAND [OPTION]... [FILE]...\n"
 	             "\n"
 	             "Read and repair PCI option ROM files (GPU video BIOS dumps) offline.\n"
 	             "\n"

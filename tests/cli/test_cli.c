@@ -59,7 +59,7 @@ Test(cli, version_and_help)
 	for (size_t i = 0; i < 2; i++) {
 		cr_assert(run_optrom(&res, cmds[i], "--help", NULL));
 		expect_run(0, cmds[i], &res);
-		cr_expect_not_null(strstr(res.out, "usage: optrom"), "%s --help", cmds[i]);
+		cr_expect_not_null(strstr(res.out, "Usage: optrom"), "%s --help", cmds[i]);
 		cr_expect_not_null(strstr(res.out, "Exit status"), "%s --help has no exit codes",
 		                   cmds[i]);
 		run_free(&res);
