@@ -142,11 +142,16 @@ static void print_strip(FILE *out, const char *label, struct strip *s, uint64_t 
 	fprintf(out, "| 0x%llx bytes, 1 mark = 0x%llx bytes%s\n", (unsigned long long)size,
 	        (unsigned long long)((s->total + MAP_CELLS - 1) / MAP_CELLS),
 	        s->total > size ? " (the strip runs past the end of the file)" : "");
+	/* The legend names each mark used, in the order the strip shows them. */
 	fprintf(out, "  %-8s ", "");
-	for (int m = 1; m < MARK_COUNT; m++)
-		if (s->used[m])
-			fprintf(out, " %s%c%s %s", color ? marks[m].color : "", marks[m].c,
-			        color ? "\033[0m" : "", marks[m].name);
+	for (size_t i = 0; i < MAP_CELLS; i++) {
+		enum mark m = s->cell[i];
+		if (!s->used[m] || m == MARK_NONE)
+			continue;
+		s->used[m] = false;
+		fprintf(out, " %s%c%s %s", color ? marks[m].color : "", marks[m].c,
+		        color ? "\033[0m" : "", marks[m].name);
+	}
 	fputc('\n', out);
 }
 
