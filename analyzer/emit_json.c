@@ -162,6 +162,17 @@ static struct json_object *resolve_plain(const char *v)
 		if (errno == 0 && *end == '\0')
 			return json_object_new_uint64(n);
 	}
+	{
+		/* a float, as YAML 1.2's core schema writes one: 12.5, -1.0e3 */
+		const char *s = v + (*v == '-' || *v == '+');
+		size_t d = strspn(s, "0123456789");
+		if (d > 0 && s[d] == '.' && strspn(s + d + 1, "0123456789") > 0) {
+			char *end;
+			double x = strtod(v, &end);
+			if (*end == '\0')
+				return json_object_new_double(x);
+		}
+	}
 	return json_object_new_string(v);
 }
 

@@ -100,5 +100,6 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_boot_test(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
+    {"boot-test", cmd_boot_test, "boot the ROM in QEMU + OVMF: which EFI drivers load from it"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -28,7 +29,7 @@ static void usage(FILE *out)
 	             "\n"
 	             "Commands:\n");
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(
 	    out,
 	    "\n"

@@ -40,6 +40,11 @@ static struct json_object *plain(const char *v)
 		if (!*end)
 			return json_object_new_uint64(n);
 	}
+	if (strchr(v, '.')) {
+		double x = strtod(v, &end);
+		if (!*end && end != v)
+			return json_object_new_double(x);
+	}
 	return json_object_new_string(v);
 }
 
