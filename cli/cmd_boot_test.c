@@ -19,7 +19,8 @@ static void boot_test_usage(FILE *out)
 {
 	fprintf(out,
 	        "Usage: optrom boot-test FILE [--ovmf CODE,VARS] [--qemu PATH] [--timeout SEC]\n"
-	        "                        [--no-kvm] [--secure-boot] [--format text|yaml|json]\n"
+	        "                        [--no-kvm] [--secure-boot] [--efi-app FILE]\n"
+	        "                        [--format text|yaml|json]\n"
 	        "\n"
 	        "Boot QEMU with OVMF (the UEFI firmware of a passthrough VM), FILE given as\n"
 	        "an emulated PCI device's romfile=, and list the EFI drivers OVMF loaded from\n"
@@ -35,7 +36,11 @@ static void boot_test_usage(FILE *out)
 	        "  --qemu PATH       qemu-system-x86_64 to run (default: from PATH)\n"
 	        "  --timeout SEC     stop the boot after SEC seconds (default 120)\n"
 	        "  --no-kvm          use TCG even when /dev/kvm is there\n"
-	        "  --secure-boot     the Secure Boot build with Microsoft's keys enrolled\n"
+	        "  --secure-boot     the Secure Boot build with Microsoft's keys enrolled (its\n"
+	        "                    built-in shell is refused: give --efi-app, and --ovmf with\n"
+	        "                    a variable store whose keys signed it)\n"
+	        "  --efi-app FILE    boot this UEFI application instead of the shell; it must\n"
+	        "                    print the shell's driver listing (tests/vm/efi/)\n"
 	        "  -f, --format FMT  text (default), yaml or json\n"
 	        "  -h, --help        this help\n");
 }
@@ -47,6 +52,7 @@ struct boot_opts {
 	bool secure_boot;
 	const char *ovmf;
 	const char *qemu;
+	const char *app;
 };
 
 /* What the boot says of the ROM, image by image. */
@@ -275,7 +281,7 @@ static int boot_test_one(const char *file, const struct boot_opts *o)
 	struct rom_analysis *a = cli_analyze_file(file, &data, &len, NULL);
 	if (!a)
 		return EXIT_USAGE;
-	struct vm_boot_request req = {&fw, data, len, o->timeout_s, !o->no_kvm};
+	struct vm_boot_request req = {&fw, data, len, o->timeout_s, !o->no_kvm, o->app};
 	struct vm_boot_result res;
 	vm_boot(&req, &res);
 	free(data);
@@ -331,12 +337,16 @@ static int boot_test_one(const char *file, const struct boot_opts *o)
 
 int cmd_boot_test(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'}, {"ovmf", required_argument, NULL, 'O'},
-	    {"qemu", required_argument, NULL, 'Q'},   {"timeout", required_argument, NULL, 'T'},
-	    {"no-kvm", no_argument, NULL, 'K'},       {"secure-boot", no_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-	struct boot_opts o = {FORMAT_TEXT, 120, false, false, NULL, NULL};
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"ovmf", required_argument, NULL, 'O'},
+	                                     {"qemu", required_argument, NULL, 'Q'},
+	                                     {"timeout", required_argument, NULL, 'T'},
+	                                     {"no-kvm", no_argument, NULL, 'K'},
+	                                     {"secure-boot", no_argument, NULL, 'S'},
+	                                     {"efi-app", required_argument, NULL, 'A'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	struct boot_opts o = {FORMAT_TEXT, 120, false, false, NULL, NULL, NULL};
 	int c;
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
@@ -370,6 +380,15 @@ int cmd_boot_test(int argc, char **argv)
 			break;
 		case 'S':
 			o.secure_boot = true;
+			break;
+		case 'A':
+			if (access(optarg, R_OK) != 0) {
+				fprintf(stderr,
+				        "optrom boot-test: --efi-app: %s: not readable: %s\n",
+				        optarg, strerror(errno));
+				return EXIT_USAGE;
+			}
+			o.app = optarg;
 			break;
 		case 'h':
 			boot_test_usage(stdout);

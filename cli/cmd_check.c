@@ -1,4 +1,5 @@
 #include "analyzer/emit.h"
+#include "analyzer/secure_boot.h"
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -10,11 +11,14 @@ static void check_usage(FILE *out)
 	fprintf(out, "Usage: optrom check [OPTION]... FILE...\n"
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
-	             "verdict, ROM offset, images, first problem. With --format yaml or json, the\n"
-	             "full reports, one document per file. A FILE may be - (standard input), a\n"
-	             ".gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
+	             "verdict, ROM offset, images, GOP state, first problem. With --format yaml\n"
+	             "or json, the full reports, one document per file. A FILE may be -\n"
+	             "(standard input), a .gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
 	             "\n"
 	             "  -f, --format FMT   text (default), yaml or json\n"
+	             "      --secure-boot-vars VARS  add \"secure-boot accepted|refused|blocked\"\n"
+	             "                     to each line: the answer of the db and dbx of that\n"
+	             "                     OVMF variable store for the chain's EFI drivers\n"
 	             "  -v, --verbose      list every finding under each file's line\n"
 	             "  -q, --quiet        print nothing; only the exit status\n"
 	             "      --color WHEN   colour the verdicts: auto (default), always, never\n"
@@ -27,14 +31,15 @@ static void check_usage(FILE *out)
 struct check_ctx {
 	enum out_format fmt;
 	bool quiet, verbose, color;
+	struct cli_sb sb;
 };
 
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
-	const struct check_ctx *c = ctx;
-	if (c->quiet)
+	const struct check_ctx *cc = ctx;
+	if (cc->quiet)
 		return cli_exit_for(r->verdict);
-	if (c->fmt != FORMAT_TEXT) {
+	if (cc->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
 		 * over thousands of files. */
@@ -43,9 +48,15 @@ static int check_one(const struct rom_analysis *r, void *ctx)
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}
 	} else {
-		struct emit_text_opts o = {.color = c->color};
-		emit_check_line_with(stdout, r, &o);
-		if (c->verbose)
+		struct emit_text_opts o = {.color = cc->color};
+		char extra[64];
+		if (cc->sb.store) {
+			struct sb_answer ans;
+			(void)snprintf(extra, sizeof(extra), "secure-boot %s",
+			               sb_verdict_name(sb_answer_rom(cc->sb.store, r, &ans)));
+		}
+		emit_check_line_color(stdout, r, cc->sb.store ? extra : NULL, &o);
+		if (cc->verbose)
 			emit_findings_text(stdout, r, &o);
 	}
 	return cli_exit_for(r->verdict);
@@ -53,30 +64,38 @@ static int check_one(const struct rom_analysis *r, void *ctx)
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256 };
+	enum { OPT_COLOR = 256, OPT_SB_VARS };
 	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'}, {"quiet", no_argument, NULL, 'q'},
-	    {"verbose", no_argument, NULL, 'v'},      {"color", required_argument, NULL, OPT_COLOR},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
-	struct check_ctx ctx = {FORMAT_TEXT, false, false, false};
+	    {"format", required_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"secure-boot-vars", required_argument, NULL, OPT_SB_VARS},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	struct check_ctx cc = {FORMAT_TEXT, false, false, false, {0}};
 	enum cli_color when = COLOR_AUTO;
+	const char *vars = NULL;
 	int c, worst = EXIT_READY;
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, ":f:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &ctx.fmt, true))
+			if (!cli_parse_format(optarg, &cc.fmt, true))
 				return EXIT_USAGE;
 			break;
 		case 'q':
-			ctx.quiet = true;
+			cc.quiet = true;
 			break;
 		case 'v':
-			ctx.verbose = true;
+			cc.verbose = true;
 			break;
 		case OPT_COLOR:
 			if (!cli_parse_color(optarg, &when))
 				return EXIT_USAGE;
+			break;
+		case OPT_SB_VARS:
+			vars = optarg;
 			break;
 		case 'h':
 			check_usage(stdout);
@@ -87,8 +106,11 @@ int cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("expected at least one FILE");
-	ctx.color = cli_use_color(when, ctx.fmt);
+	cc.color = cli_use_color(when, cc.fmt);
+	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
+		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++)
-		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &ctx));
+		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &cc));
+	cli_sb_close(&cc.sb);
 	return worst;
 }

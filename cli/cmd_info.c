@@ -1,4 +1,5 @@
 #include "analyzer/emit.h"
+#include "analyzer/secure_boot.h"
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -19,6 +20,10 @@ static void info_usage(FILE *out)
 	    "\n"
 	    "  -f, --format FMT   text (default), yaml or json (schema: docs/yaml-schema.md;\n"
 	    "                     json: one document per line, the same keys)\n"
+	    "      --secure-boot-vars VARS  an OVMF variable store (OVMF_VARS*.fd, a\n"
+	    "                     VM's efidisk): would its db and dbx let firmware that\n"
+	    "                     enforces signatures run each EFI driver? Default: the\n"
+	    "                     first store found on this host (text output only)\n"
 	    "      --color WHEN   colour the text report: auto (default: when standard\n"
 	    "                     output is a terminal and NO_COLOR is not set), always, never\n"
 	    "  -q, --quiet        print nothing; the exit status says the worst verdict\n"
@@ -31,51 +36,60 @@ static void info_usage(FILE *out)
 struct info_ctx {
 	enum out_format fmt;
 	bool quiet, color;
+	struct cli_sb sb;
 };
 
 /* One report; a zip archive of several files gives one after the other. */
 static int info_one(const struct rom_analysis *r, void *ctx)
 {
-	const struct info_ctx *c = ctx;
-	if (c->quiet)
+	const struct info_ctx *ic = ctx;
+	if (ic->quiet)
 		return cli_exit_for(r->verdict);
-	if (c->fmt != FORMAT_TEXT) {
+	if (ic->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		if (!emit_yaml(stdout, &one, 1)) {
 			cli_err("%s: writing the report failed", r->file);
 			return EXIT_USAGE;
 		}
 	} else {
-		struct emit_text_opts o = {.color = c->color};
+		struct emit_text_opts o = {.color = ic->color};
 		emit_text_with(stdout, r, &o);
+		emit_text_secure_boot(stdout, r, ic->sb.store,
+		                      ic->sb.origin[0] ? ic->sb.origin : NULL);
 	}
 	return cli_exit_for(r->verdict);
 }
 
 int cmd_info(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256 };
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-	                                     {"quiet", no_argument, NULL, 'q'},
-	                                     {"color", required_argument, NULL, OPT_COLOR},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	struct info_ctx ctx = {FORMAT_TEXT, false, false};
+	enum { OPT_COLOR = 256, OPT_SB_VARS };
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"help", no_argument, NULL, 'h'},
+	    {"secure-boot-vars", required_argument, NULL, OPT_SB_VARS},
+	    {NULL, 0, NULL, 0}};
+	struct info_ctx ic = {FORMAT_TEXT, false, false, {0}};
 	enum cli_color when = COLOR_AUTO;
+	const char *vars = NULL;
 	int c, worst = EXIT_READY;
 	cli_getopt_reset();
 	while ((c = getopt_long(argc, argv, ":f:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &ctx.fmt, true))
+			if (!cli_parse_format(optarg, &ic.fmt, true))
 				return EXIT_USAGE;
 			break;
 		case 'q':
-			ctx.quiet = true;
+			ic.quiet = true;
 			break;
 		case OPT_COLOR:
 			if (!cli_parse_color(optarg, &when))
 				return EXIT_USAGE;
+			break;
+		case OPT_SB_VARS:
+			vars = optarg;
 			break;
 		case 'h':
 			info_usage(stdout);
@@ -86,11 +100,14 @@ int cmd_info(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("expected at least one FILE");
-	ctx.color = cli_use_color(when, ctx.fmt);
+	ic.color = cli_use_color(when, ic.fmt);
+	if (cli_sb_open(vars, ic.fmt == FORMAT_TEXT && !ic.quiet, &ic.sb) != EXIT_READY)
+		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++) {
-		if (i > optind && ctx.fmt == FORMAT_TEXT && !ctx.quiet)
+		if (i > optind && ic.fmt == FORMAT_TEXT && !ic.quiet)
 			putchar('\n');
-		worst = cli_worse(worst, cli_each_rom(argv[i], info_one, &ctx));
+		worst = cli_worse(worst, cli_each_rom(argv[i], info_one, &ic));
 	}
+	cli_sb_close(&ic.sb);
 	return worst;
 }

@@ -24,6 +24,10 @@
 /* The shell waits 5 s for a key before it runs startup.nsh (ShellPkg
  * Shell.c, "Press ESC in %d seconds"); any key but ESC runs it at once. */
 #define SHELL_COUNTDOWN "Press ESC in"
+/* BDS found nothing it may start (under Secure Boot: the shell and the boot
+ * application refused) and waits for a key forever (MdeModulePkg BdsEntry.c):
+ * the boot is over, with no listing. */
+#define BDS_NOTHING_TO_BOOT "No bootable option or device was found"
 
 /* `drivers` lists each driver binding with its version and name; the
  * verbose dump of LoadedImage handles gives each image's device path, which
@@ -245,10 +249,15 @@ static void run_once(const struct vm_boot_request *req, const char *dir, const c
 	(void)snprintf(dev, sizeof(dev), "e1000,romfile=%s", rom);
 	char accel_opt[32];
 	(void)snprintf(accel_opt, sizeof(accel_opt), "%s", accel);
-	char *argv[] = {(char *)req->fw->qemu, "-machine", "q35", "-accel", accel_opt, "-m", "256",
-	                "-nodefaults", "-no-user-config", "-no-reboot", "-display", "none",
-	                "-monitor", "none", "-serial", "stdio", "-drive", pflash_code, "-drive",
-	                pflash_vars, "-drive", fat,
+	/* A Secure Boot OVMF keeps its variables in SMM: the machine needs SMM
+	 * and the flash must answer only to it (OvmfPkg/README, "SMM support"). */
+	char *machine = req->fw->secure_boot ? "q35,smm=on" : "q35";
+	char *secure_flash = req->fw->secure_boot ? "driver=cfi.pflash01,property=secure,value=on"
+	                                          : "driver=cfi.pflash01,property=secure,value=off";
+	char *argv[] = {(char *)req->fw->qemu, "-machine", machine, "-global", secure_flash,
+	                "-accel", accel_opt, "-m", "256", "-nodefaults", "-no-user-config",
+	                "-no-reboot", "-display", "none", "-monitor", "none", "-serial", "stdio",
+	                "-drive", pflash_code, "-drive", pflash_vars, "-drive", fat,
 	                /* The disk is the only boot option: OVMF drops the ones
 	                 * fw_cfg's boot order does not name, so a ROM that makes
 	                 * the NIC bootable (iPXE) cannot send the boot to the
@@ -327,6 +336,17 @@ static void run_once(const struct vm_boot_request *req, const char *dir, const c
 				(void)write(c.in, " ", 1);
 				key_sent = true;
 			}
+		}
+		if (res->console) {
+			size_t from = scanned > sizeof(BDS_NOTHING_TO_BOOT)
+			                  ? scanned - sizeof(BDS_NOTHING_TO_BOOT)
+			                  : 0;
+			if (strstr(res->console + from, BDS_NOTHING_TO_BOOT)) {
+				/* Done: QEMU's exit status says nothing here. */
+				(void)stop_child(c.pid);
+				st = 0;
+				break;
+			}
 			scanned = res->console_len;
 		}
 		if (!out_open && !err_open) {
@@ -394,6 +414,14 @@ void vm_boot(const struct vm_boot_request *req, struct vm_boot_result *res)
 	ok = ok && mkdir(path, 0700) == 0;
 	(void)snprintf(path, sizeof(path), "%s/esp/startup.nsh", dir);
 	ok = ok && write_file(path, startup_nsh, sizeof(startup_nsh) - 1);
+	if (ok && req->app) {
+		(void)snprintf(path, sizeof(path), "%s/esp/EFI", dir);
+		ok = mkdir(path, 0700) == 0;
+		(void)snprintf(path, sizeof(path), "%s/esp/EFI/BOOT", dir);
+		ok = ok && mkdir(path, 0700) == 0;
+		(void)snprintf(path, sizeof(path), "%s/esp/EFI/BOOT/BOOTX64.EFI", dir);
+		ok = ok && copy_file(req->app, path);
+	}
 	if (!ok) {
 		res->status = VM_BOOT_SETUP;
 		(void)snprintf(res->error, sizeof(res->error), "cannot prepare %s: %s", path,

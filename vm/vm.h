@@ -52,6 +52,12 @@ struct vm_boot_request {
 	size_t rom_len;
 	unsigned timeout_s; /* whole boot, KVM try included */
 	bool try_kvm;       /* try KVM first when /dev/kvm opens; TCG otherwise */
+	/* A UEFI application booted instead of the built-in shell (as
+	 * \EFI\BOOT\BOOTX64.EFI on the drive), or NULL. Under Secure Boot the
+	 * shell is refused unless an enrolled key signed it; an application
+	 * signed with a key of the variable store's db can print the same
+	 * listing (tests/vm/efi/list_drivers.c). */
+	const char *app;
 };
 
 struct vm_boot_result {

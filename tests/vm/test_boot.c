@@ -9,6 +9,8 @@
  * file as is, fixed, and fixed with --trim; a Turing, an Ampere and an AMD
  * Polaris ROM; an AMD APU GOP ROM; an old Kepler GOP against its control cut
  * by hand at the ROM start. */
+#include "analyzer/signature.h"
+#include "analyzer/tree.h"
 #include "tests/support/expect.h"
 #include "tests/support/run.h"
 #include "tests/support/tmpdir.h"
@@ -305,4 +307,65 @@ Test(vm, kepler_fixed_behaves_as_its_hand_cut_control)
 	cr_assert_eq(fixed_boot.n_loaded, control_boot.n_loaded);
 	for (size_t i = 0; i < fixed_boot.n_loaded; i++)
 		cr_assert_eq(fixed_boot.version[i], control_boot.version[i]);
+}
+
+/* A GOP that optrom calls damaged: four bytes zeroed inside the compressed
+ * driver of the fixed GTX 1060 file, at the first place (from the middle of
+ * the stream on) where the stream still decompresses into a valid PE whose
+ * Authenticode digest no longer matches. Upstream OVMF runs option ROM
+ * drivers without checking their signatures (README, Secure Boot), so what
+ * it does with the changed driver depends on the change; pinned here: this
+ * one loads, under NVIDIA's name, though its signature no longer matches. */
+Test(vm, a_gop_optrom_calls_damaged_boots_to_the_listing)
+{
+	struct expect_row row;
+	struct boot b;
+	if (!have_firmware() || !corpus_file("nvidia/pascal_gtx1060_GP106_nvgi.rom", &row))
+		return;
+	const char *out = fixed(row.path, "gtx1060-damaged.rom", true);
+	char path[1024];
+	(void)snprintf(path, sizeof(path), "%s", out);
+	FILE *f = fopen(path, "rb");
+	cr_assert_not_null(f);
+	static uint8_t buf[256 * 1024];
+	size_t len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	struct rom_analysis *a = rom_analyze(buf, len, "fixed");
+	cr_assert_not_null(a);
+	const struct rom_node *efi = NULL;
+	for (size_t i = 0; i < a->chain.n; i++)
+		if (rom_chain_node(a, i)->driver)
+			efi = rom_chain_node(a, i);
+	cr_assert(efi && efi->driver->state == DRIVER_OK);
+	cr_assert_eq(efi->driver->signature.state, SIG_OK);
+	size_t start = efi->driver->payload_offset, n = efi->driver->payload_length;
+	rom_analysis_free(a);
+	bool found = false;
+	for (size_t at = start + n / 2; at + 4 < start + n && !found; at += 97) {
+		uint8_t saved[4];
+		memcpy(saved, buf + at, 4);
+		memset(buf + at, 0, 4);
+		a = rom_analyze(buf, len, "damaged");
+		cr_assert_not_null(a);
+		const struct rom_node *e = NULL;
+		for (size_t i = 0; i < a->chain.n; i++)
+			if (rom_chain_node(a, i)->driver)
+				e = rom_chain_node(a, i);
+		found = e && e->driver->state == DRIVER_OK && rom_driver_pe_valid(e->driver) &&
+		        e->driver->signature.state == SIG_MISMATCH &&
+		        rom_gop_state(a) == GOP_DAMAGED;
+		rom_analysis_free(a);
+		if (!found)
+			memcpy(buf + at, saved, 4);
+	}
+	cr_assert(found, "no 4-byte zeroing in the second half of the stream still decompresses");
+	f = fopen(path, "wb");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	boot_test(path, &b);
+	/* Observed: OVMF loads it (the zeroed bytes left the entry point working):
+	 * only optrom's signature check tells this driver from NVIDIA's. */
+	cr_assert_str_eq(b.result, "loaded", "%s", b.reason);
+	cr_assert_str_eq(b.name[0], "NVIDIA GPU UEFI Driver");
 }
