@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
+#include "analyzer/integrity_build.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "analyzer/tree_build.h"
@@ -65,14 +66,16 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 
 	locate_rom(a, &s);
 	if (!a->has_rom) {
-		rules_no_rom(a, &s);
+		integrity_no_rom(a, &s);
+		rules_no_rom(a);
+		consumers_compute(a);
 		rules_verdict(a);
 		return a;
 	}
-	rules_prefix(a, &s);
-
 	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
-	rules_chain(a, &s);
+	integrity_build(a, &s);
+	rules_prefix(a);
+	rules_chain(a);
 	rules_images(a);
 	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget);
 	rules_efi(a);
@@ -86,12 +89,14 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	a->n_other =
 	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
 	                     a->other_images, REPORT_MAX_IMAGES);
-	rules_after_chain(a, &s);
+	rules_after_chain(a);
 	/* The EFI images outside the standard chain too (NVIDIA's chain, the
 	 * images after it): their drivers and signatures are reported. */
 	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget);
 	decode_drivers(a, &s, a->other_images, a->n_other, &budget);
 	rules_signature(a);
+	rules_integrity(a);
+	consumers_compute(a);
 	rules_verdict(a);
 	return a;
 }

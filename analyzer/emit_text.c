@@ -201,6 +201,8 @@ void emit_text_with(FILE *out, const struct rom_analysis *a, const struct emit_t
 		fprintf(out, "Findings:\n");
 		emit_findings_text(out, a, o);
 	}
+	fprintf(out, "Consumers:\n  OVMF     %s\n  SeaBIOS  %s\n", a->consumers.ovmf.reason,
+	        a->consumers.seabios.reason);
 }
 
 void emit_check_line(FILE *out, const struct rom_analysis *a)

@@ -268,6 +268,29 @@ static void findings(struct yw *w, const struct rom_analysis *a)
 	yw_seq_end(w);
 }
 
+static void consumer(struct yw *w, const char *key, const struct rom_consumer *c)
+{
+	yw_key(w, key);
+	yw_map_start(w);
+	yw_kbool(w, "ok", c->ok);
+	if (c->image >= 0)
+		yw_kuint(w, "image", (uint64_t)c->image);
+	else
+		yw_knull(w, "image");
+	yw_kstr(w, "reason", c->reason);
+	yw_map_end(w);
+}
+
+/* What each firmware does with the file (analyzer/consumers.h). */
+static void consumers(struct yw *w, const struct rom_analysis *a)
+{
+	yw_key(w, "consumers");
+	yw_map_start(w);
+	consumer(w, "ovmf", &a->consumers.ovmf);
+	consumer(w, "seabios", &a->consumers.seabios);
+	yw_map_end(w);
+}
+
 static void report(struct yw *w, const struct rom_analysis *a)
 {
 	yw_doc_start(w);
@@ -307,6 +330,7 @@ static void report(struct yw *w, const struct rom_analysis *a)
 		yw_map_end(w);
 	}
 	findings(w, a);
+	consumers(w, a);
 	yw_map_end(w);
 	yw_doc_end(w);
 }

@@ -16,8 +16,10 @@
 #ifndef OPTROM_TREE_H
 #define OPTROM_TREE_H
 
+#include "analyzer/consumers.h"
 #include "analyzer/findings.h"
 #include "analyzer/signature.h"
+#include "analyzer/integrity.h"
 #include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
@@ -207,6 +209,11 @@ struct rom_analysis {
 	size_t trailing_length;
 
 	struct finding_list findings;
+
+	/* What no node describes, recorded by the tree build. */
+	struct rom_integrity integ;
+	/* What each firmware does with the file (analyzer/consumers.h). */
+	struct rom_consumers consumers;
 };
 
 /* Analyzes len bytes at data (data may be NULL when len is 0); name is the

@@ -195,6 +195,24 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	rb_put16(&b, 0x1C + 0x10, 0);
 	rom_seed(dir, "image-length-0.rom", &b);
 	rb_free(&b);
+
+	/* A damaged first header (the PCIR survives), and an image after the
+	 * chain cut by the end of the file (analyzer/integrity.c). */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 4, false);
+	rb_add_efi(&b, 0x1234, 0x1111, 4, true);
+	rb_put16(&b, 0, 0);
+	rom_seed(dir, "damaged-55aa.rom", &b);
+	rb_put16(&b, 0x18, 0);
+	rom_seed(dir, "damaged-header.rom", &b);
+	rb_free(&b);
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 4, true);
+	rb_add_x86(&b, 0x1234, 0x1111, 8, true);
+	b.len -= 0x600;
+	rom_seed(dir, "cut-after-chain.rom", &b);
+	b.len += 0x600;
+	rb_free(&b);
 }
 
 /* Zip archives (stored, deflated, a folder, a comment, a data descriptor)
