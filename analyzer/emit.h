@@ -7,11 +7,35 @@
 
 #include <stdio.h>
 
+/* How the text emitters draw (NULL: plain). */
+struct emit_text_opts {
+	bool color; /* ANSI colours: verdicts, severities, the file map */
+};
+
 /* The whole report as readable text. */
 void emit_text(FILE *out, const struct rom_analysis *a);
+void emit_text_with(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o);
 
 /* One line: verdict, file, ROM offset, images, first problem. */
 void emit_check_line(FILE *out, const struct rom_analysis *a);
+/* The same with colour (o may be NULL) and extra words after the GOP state
+ * (NULL: none). */
+void emit_check_line_color(FILE *out, const struct rom_analysis *a, const char *extra,
+                           const struct emit_text_opts *o);
+
+/* Every finding, one indented line each (check --verbose, info). */
+void emit_findings_text(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o);
+
+/* The file map: one line to scale with a legend (analyzer/emit_map.c), for
+ * the whole file and for NVIDIA's NPDE view. */
+void emit_map_text(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o);
+void emit_map_nvidia_text(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o);
+
+/* ANSI colour for a verdict or a severity ("" when o is NULL or plain), and
+ * the reset that follows it. */
+const char *emit_verdict_color(const struct emit_text_opts *o, enum rom_verdict v);
+const char *emit_severity_color(const struct emit_text_opts *o, enum finding_severity s);
+const char *emit_color_reset(const struct emit_text_opts *o);
 
 /* The reports as a YAML stream, one document each (libyaml emitter). The
  * schema is documented in docs/yaml-schema.md. Returns false on an

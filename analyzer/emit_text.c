@@ -108,12 +108,75 @@ static void text_container(FILE *out, const struct rom_analysis *a)
 	fputc('\n', out);
 }
 
+#define ANSI_RED    "\033[1;31m"
+#define ANSI_GREEN  "\033[1;32m"
+#define ANSI_YELLOW "\033[1;33m"
+#define ANSI_CYAN   "\033[36m"
+#define ANSI_RESET  "\033[0m"
+
+const char *emit_verdict_color(const struct emit_text_opts *o, enum rom_verdict v)
+{
+	if (!o || !o->color)
+		return "";
+	switch (v) {
+	case VERDICT_READY:
+		return ANSI_GREEN;
+	case VERDICT_FIXABLE:
+		return ANSI_YELLOW;
+	case VERDICT_UNSET:
+	case VERDICT_BROKEN:
+		break;
+	}
+	return ANSI_RED;
+}
+
+const char *emit_severity_color(const struct emit_text_opts *o, enum finding_severity s)
+{
+	if (!o || !o->color)
+		return "";
+	switch (s) {
+	case SEVERITY_INFO:
+		return ANSI_CYAN;
+	case SEVERITY_WARNING:
+		return ANSI_YELLOW;
+	default:
+		break;
+	}
+	return ANSI_RED;
+}
+
+const char *emit_color_reset(const struct emit_text_opts *o)
+{
+	return o && o->color ? ANSI_RESET : "";
+}
+
+void emit_findings_text(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o)
+{
+	for (size_t i = 0; i < a->findings.n; i++) {
+		const struct finding *f = &a->findings.items[i];
+		fprintf(out, "  %s%-7s%s %-22s", emit_severity_color(o, f->severity),
+		        finding_severity_name(f->severity), emit_color_reset(o),
+		        finding_name(f->id));
+		if (f->has_offset)
+			fprintf(out, " @0x%llx", (unsigned long long)f->offset);
+		fprintf(out, "  %s%s\n", f->message, f->fixable ? " [fixable]" : "");
+	}
+	if (a->findings.overflow)
+		fprintf(out, "  (more findings were dropped: limit %d)\n", FINDINGS_MAX);
+}
+
 void emit_text(FILE *out, const struct rom_analysis *a)
+{
+	emit_text_with(out, a, NULL);
+}
+
+void emit_text_with(FILE *out, const struct rom_analysis *a, const struct emit_text_opts *o)
 {
 	fprintf(out, "%s\n", a->file);
 	fprintf(out, "  size     %llu bytes\n", (unsigned long long)a->size);
 	fprintf(out, "  sha256   %s\n", a->sha256);
-	fprintf(out, "  verdict  %s\n", report_verdict_name(a->verdict));
+	fprintf(out, "  verdict  %s%s%s\n", emit_verdict_color(o, a->verdict),
+	        report_verdict_name(a->verdict), emit_color_reset(o));
 	if (a->has_rom)
 		fprintf(out, "  ROM at   0x%zx (%s)\n", a->rom_offset, a->locate_reason);
 	else
@@ -122,6 +185,7 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 	if (a->isa_rom)
 		fprintf(out, "  ISA-style ROM of 0x%zx bytes (no PCI data structure)\n",
 		        a->isa_length);
+	emit_map_text(out, a, o);
 	if (a->chain.n) {
 		fprintf(out, "Images (standard chain, %s, ends at 0x%zx):\n",
 		        rom_chain_complete(a) ? "complete" : "incomplete", a->chain.end);
@@ -129,24 +193,16 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 			text_image(out, &a->chain.images[i], rom_chain_node(a, i), i);
 	}
 	text_short_list(out, a, "NVIDIA chain (NPDE view)", a->nvidia.images, a->nvidia.n);
+	emit_map_nvidia_text(out, a, o);
 	text_short_list(out, a, "Other images after the chain", a->other_images, a->n_other);
 	if (a->has_rom)
 		fprintf(out, "Trailing: %s, 0x%zx bytes\n", report_trailing_name(a->trailing),
 		        a->trailing_length);
 	emit_text_vendor(out, a);
-	if (a->findings.n) {
+	if (a->findings.n || a->findings.overflow) {
 		fprintf(out, "Findings:\n");
-		for (size_t i = 0; i < a->findings.n; i++) {
-			const struct finding *f = &a->findings.items[i];
-			fprintf(out, "  %-7s %-22s", finding_severity_name(f->severity),
-			        finding_name(f->id));
-			if (f->has_offset)
-				fprintf(out, " @0x%llx", (unsigned long long)f->offset);
-			fprintf(out, "  %s%s\n", f->message, f->fixable ? " [fixable]" : "");
-		}
+		emit_findings_text(out, a, o);
 	}
-	if (a->findings.overflow)
-		fprintf(out, "  (more findings were dropped: limit %d)\n", FINDINGS_MAX);
 	fprintf(out, "Consumers:\n  OVMF     %s\n  SeaBIOS  %s\n", a->consumers.ovmf.reason,
 	        a->consumers.seabios.reason);
 }
@@ -158,8 +214,15 @@ void emit_check_line(FILE *out, const struct rom_analysis *a)
 
 void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *extra)
 {
+	emit_check_line_color(out, a, extra, NULL);
+}
+
+void emit_check_line_color(FILE *out, const struct rom_analysis *a, const char *extra,
+                           const struct emit_text_opts *o)
+{
 	const struct finding *f = finding_first_problem(&a->findings);
-	fprintf(out, "%-7s %s  rom@", report_verdict_name(a->verdict), a->file);
+	fprintf(out, "%s%-7s%s %s  rom@", emit_verdict_color(o, a->verdict),
+	        report_verdict_name(a->verdict), emit_color_reset(o), a->file);
 	if (a->has_rom)
 		fprintf(out, "0x%zx", a->rom_offset);
 	else

@@ -1,5 +1,7 @@
 #include "analyzer/emit_yaml_writer.h"
 
+#include "analyzer/emit_json.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,9 +14,33 @@ static void emit(struct yw *w, yaml_event_t *ev, int made)
 		w->ok = false;
 }
 
+static enum yw_syntax default_syntax = YW_YAML;
+
+void yw_set_syntax(enum yw_syntax s)
+{
+	default_syntax = s;
+}
+
+enum yw_syntax yw_get_syntax(void)
+{
+	return default_syntax;
+}
+
 bool yw_open(struct yw *w, FILE *out)
 {
+	return yw_open_syntax(w, out, default_syntax);
+}
+
+bool yw_open_syntax(struct yw *w, FILE *out, enum yw_syntax s)
+{
 	yaml_event_t ev;
+	w->syntax = s;
+	w->out = out;
+	if (s == YW_JSON) {
+		w->ok = true;
+		yw_json_open(w, out);
+		return true;
+	}
 	w->ok = yaml_emitter_initialize(&w->emitter) != 0;
 	if (!w->ok)
 		return false;
@@ -28,6 +54,12 @@ bool yw_open(struct yw *w, FILE *out)
 bool yw_close(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_close(w);
+		if (w->ok && fflush(w->out) != 0)
+			w->ok = false;
+		return w->ok;
+	}
 	emit(w, &ev, yaml_stream_end_event_initialize(&ev));
 	if (w->ok && !yaml_emitter_flush(&w->emitter))
 		w->ok = false;
@@ -38,18 +70,30 @@ bool yw_close(struct yw *w)
 void yw_doc_start(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_doc_start(w);
+		return;
+	}
 	emit(w, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0));
 }
 
 void yw_doc_end(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_doc_end(w);
+		return;
+	}
 	emit(w, &ev, yaml_document_end_event_initialize(&ev, 1));
 }
 
 void yw_map_start(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_container_start(w, true);
+		return;
+	}
 	emit(w, &ev,
 	     yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE));
 }
@@ -57,12 +101,20 @@ void yw_map_start(struct yw *w)
 void yw_map_end(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_container_end(w);
+		return;
+	}
 	emit(w, &ev, yaml_mapping_end_event_initialize(&ev));
 }
 
 void yw_seq_start(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_container_start(w, false);
+		return;
+	}
 	emit(w, &ev,
 	     yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE));
 }
@@ -70,12 +122,20 @@ void yw_seq_start(struct yw *w)
 void yw_seq_end(struct yw *w)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_container_end(w);
+		return;
+	}
 	emit(w, &ev, yaml_sequence_end_event_initialize(&ev));
 }
 
 static void scalar(struct yw *w, const char *v, yaml_scalar_style_t style)
 {
 	yaml_event_t ev;
+	if (w->syntax == YW_JSON) {
+		yw_json_scalar(w, v, style != YAML_PLAIN_SCALAR_STYLE);
+		return;
+	}
 	emit(w, &ev,
 	     yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)(uintptr_t)v,
 	                                  (int)strlen(v), style == YAML_PLAIN_SCALAR_STYLE,

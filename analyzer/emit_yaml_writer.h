@@ -1,6 +1,15 @@
 /* A thin layer over libyaml's event emitter: keys, scalars, maps and
  * sequences, with the first error remembered. Shared by every YAML output
- * (reports, fix plans, extract index). */
+ * (reports, fix plans, extract index).
+ *
+ * The same calls also write JSON (json-c): one description of a report, two
+ * syntaxes. Each document becomes one JSON value on one line (JSON Lines);
+ * keys and nesting are the YAML ones; a quoted YAML scalar (yw_str) is a JSON
+ * string, a plain one (yw_plain and the typed helpers) is resolved as a YAML
+ * 1.2 core-schema reader resolves it: null, true/false, a decimal or 0x-hex
+ * integer (a JSON number), anything else a string. An emitter that uses only
+ * these calls gets JSON for free; the syntax is chosen once per process
+ * (yw_set_syntax, before any thread starts) or per writer (yw_open_syntax). */
 #ifndef OPTROM_EMIT_YAML_WRITER_H
 #define OPTROM_EMIT_YAML_WRITER_H
 
@@ -9,12 +18,30 @@
 #include <stdio.h>
 #include <yaml.h>
 
+enum yw_syntax { YW_YAML, YW_JSON };
+
+#define YW_JSON_DEPTH 64 /* nesting cap of a JSON document */
+
+struct json_object;
+
 struct yw {
 	yaml_emitter_t emitter;
 	bool ok;
+	enum yw_syntax syntax;
+	FILE *out;                                /* JSON: where documents go */
+	struct json_object *stack[YW_JSON_DEPTH]; /* JSON: open containers */
+	char *key[YW_JSON_DEPTH];                 /* JSON: a map's pending key */
+	int depth;                                /* JSON: entries of stack in use */
+	struct json_object *doc;                  /* JSON: the document's root */
 };
 
-bool yw_open(struct yw *w, FILE *out);
+/* The syntax yw_open() writes (default YW_YAML). The front end sets it once
+ * from --format, before any output and any thread. */
+void yw_set_syntax(enum yw_syntax s);
+enum yw_syntax yw_get_syntax(void);
+
+bool yw_open(struct yw *w, FILE *out); /* in the syntax of yw_get_syntax() */
+bool yw_open_syntax(struct yw *w, FILE *out, enum yw_syntax s);
 bool yw_close(struct yw *w);
 void yw_doc_start(struct yw *w);
 void yw_doc_end(struct yw *w);

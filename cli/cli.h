@@ -19,11 +19,43 @@ enum {
 	EXIT_BROKEN = 3,  /* the worst file cannot be made usable */
 };
 
-enum out_format { FORMAT_TEXT, FORMAT_YAML };
+enum out_format { FORMAT_TEXT, FORMAT_YAML, FORMAT_JSON };
 
-/* Parses "text" or "yaml"; prints one line to stderr and returns false
- * otherwise. */
-bool cli_parse_format(const char *arg, enum out_format *out);
+/* Parses "text", "yaml" or "json" and makes the writer layer (YAML or JSON,
+ * analyzer/emit_yaml_writer.h) write that syntax; prints a usage error and
+ * returns false otherwise. text_ok false: "text" is refused (extract's
+ * index has no text form). */
+bool cli_parse_format(const char *arg, enum out_format *out, bool text_ok);
+
+/* The vocabulary every command shares (cli/cli_opts.c). Options mean the
+ * same in each command that takes them: -o/--output, -f/--format,
+ * --force (no short form), -q/--quiet, -v/--verbose, --color=WHEN,
+ * -h/--help. */
+
+/* "optrom CMD", the prefix of every message; main() sets it. */
+extern const char *cli_command;
+
+/* One line on stderr: "optrom CMD: " + the message. */
+void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A usage error: one line, "optrom CMD: message; see optrom CMD --help".
+ * Returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* After getopt_long() returned '?' or ':' (option strings start with ':',
+ * opterr is 0): the usage error for the option at argv. Returns
+ * EXIT_USAGE. */
+int cli_bad_option(int c, char **argv);
+
+/* Resets getopt for a command's argv (optind 1, silent). */
+void cli_getopt_reset(void);
+
+/* --color=WHEN: auto (default: when stdout is a terminal and NO_COLOR is
+ * unset or empty), always, never. */
+enum cli_color { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+bool cli_parse_color(const char *arg, enum cli_color *out);
+/* Whether text on stdout gets colour: never for YAML/JSON, else by when. */
+bool cli_use_color(enum cli_color when, enum out_format fmt);
 
 /* Where the one ROM of fix and extract came from (input/input.h). */
 struct cli_source {
@@ -77,6 +109,15 @@ int cmd_dump(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
 int cli_check_device(const char *root, const char *bdf, char **files, int n);
+
+/* One command of the table in main.c: a new command is one entry there (its
+ * name, run function, one-line summary); its --help text is the source of
+ * `optrom help CMD`, its man page and its shell completion. */
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
 
 int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);

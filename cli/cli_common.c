@@ -5,20 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool cli_parse_format(const char *arg, enum out_format *out)
-{
-	if (strcmp(arg, "text") == 0) {
-		*out = FORMAT_TEXT;
-		return true;
-	}
-	if (strcmp(arg, "yaml") == 0) {
-		*out = FORMAT_YAML;
-		return true;
-	}
-	fprintf(stderr, "optrom: --format: expected text or yaml, found '%s'\n", arg);
-	return false;
-}
-
 struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
                                       struct cli_source *src)
 {
@@ -31,14 +17,14 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 		in = NULL;
 	}
 	if (!in) {
-		fprintf(stderr, "optrom: %s\n", err);
+		cli_err("%s", err);
 		return NULL;
 	}
 	if (input_next(in, &it, err, sizeof(err)) != INPUT_ITEM) {
-		fprintf(stderr, "optrom: %s\n", err);
+		cli_err("%s", err);
 	} else if ((r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
 	                             : rom_analyze(it.data, it.len, it.name)) == NULL) {
-		fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+		cli_err("%s: out of memory while analyzing", it.name);
 		input_item_free(&it);
 	} else {
 		if (src) {
@@ -74,7 +60,7 @@ int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, 
 	enum input_next st;
 	int worst = EXIT_READY;
 	if (!in) {
-		fprintf(stderr, "optrom: %s\n", err);
+		cli_err("%s", err);
 		return EXIT_USAGE;
 	}
 	if (on_table && input_vfct(in))
@@ -82,14 +68,14 @@ int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, 
 	/* One member in memory at a time: a collection of thousands stays flat. */
 	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
 		if (st == INPUT_ERROR) {
-			fprintf(stderr, "optrom: %s\n", err);
+			cli_err("%s", err);
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
 		r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
 		                 : rom_analyze(it.data, it.len, it.name);
 		if (!r)
-			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+			cli_err("%s: out of memory while analyzing", it.name);
 		input_item_free(&it);
 		worst = cli_worse(worst, r ? fn(r, ctx) : EXIT_USAGE);
 		rom_analysis_free(r);

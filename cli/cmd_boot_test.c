@@ -18,9 +18,9 @@
 static void boot_test_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: optrom boot-test FILE [--ovmf CODE,VARS] [--qemu PATH] [--timeout SEC]\n"
+	        "Usage: optrom boot-test FILE [--ovmf CODE,VARS] [--qemu PATH] [--timeout SEC]\n"
 	        "                        [--no-kvm] [--secure-boot] [--efi-app FILE]\n"
-	        "                        [--format text|yaml]\n"
+	        "                        [--format text|yaml|json]\n"
 	        "\n"
 	        "Boot QEMU with OVMF (the UEFI firmware of a passthrough VM), FILE given as\n"
 	        "an emulated PCI device's romfile=, and list the EFI drivers OVMF loaded from\n"
@@ -41,7 +41,7 @@ static void boot_test_usage(FILE *out)
 	        "                    a variable store whose keys signed it)\n"
 	        "  --efi-app FILE    boot this UEFI application instead of the shell; it must\n"
 	        "                    print the shell's driver listing (tests/vm/efi/)\n"
-	        "  -f, --format FMT  text (default) or yaml\n"
+	        "  -f, --format FMT  text (default), yaml or json\n"
 	        "  -h, --help        this help\n");
 }
 
@@ -317,7 +317,7 @@ static int boot_test_one(const char *file, const struct boot_opts *o)
 			if (!v.n_loaded)
 				explain_none(&v);
 			rc = v.n_loaded ? EXIT_READY : EXIT_BROKEN;
-			if (o->fmt == FORMAT_YAML) {
+			if (o->fmt != FORMAT_TEXT) {
 				if (!print_yaml(&v)) {
 					fprintf(
 					    stderr,
@@ -348,11 +348,11 @@ int cmd_boot_test(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	struct boot_opts o = {FORMAT_TEXT, 120, false, false, NULL, NULL, NULL};
 	int c;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &o.fmt))
+			if (!cli_parse_format(optarg, &o.fmt, true))
 				return EXIT_USAGE;
 			break;
 		case 'O':
@@ -394,18 +394,11 @@ int cmd_boot_test(int argc, char **argv)
 			boot_test_usage(stdout);
 			return EXIT_READY;
 		default:
-			fprintf(stderr, "optrom boot-test: see optrom boot-test --help\n");
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(
-		    stderr,
-		    "optrom boot-test: expected exactly one FILE, found %d (see optrom boot-test "
-		    "--help)\n",
-		    argc - optind);
-		return EXIT_USAGE;
-	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected exactly one FILE, found %d", argc - optind);
 	int rc = boot_test_one(argv[optind], &o);
 	if (rc > 128) {
 		/* Interrupted: everything is cleaned up; die of the same signal. */

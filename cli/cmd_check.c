@@ -9,101 +9,121 @@
 
 static void check_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom check FILE... [--format text|yaml] [--secure-boot-vars VARS]\n"
+	fprintf(out, "Usage: optrom check [OPTION]... FILE...\n"
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
-	             "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
-	             "reports as a YAML stream (one document per file). A FILE may be - (standard\n"
-	             "input), a .gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
-	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
-	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
+	             "verdict, ROM offset, images, GOP state, first problem. With --format yaml\n"
+	             "or json, the full reports, one document per file. A FILE may be -\n"
+	             "(standard input), a .gz, a .zip (each file in it) or ARCHIVE.zip!MEMBER.\n"
 	             "\n"
-	             "  -f, --format FMT  text (default) or yaml\n"
+	             "  -f, --format FMT   text (default), yaml or json\n"
 	             "      --secure-boot-vars VARS  add \"secure-boot accepted|refused|blocked\"\n"
-	             "                    to each line: the answer of the db and dbx of that\n"
-	             "                    OVMF variable store for the chain's EFI drivers\n"
-	             "      --device BDF  also compare each ROM's ids with the PCI device BDF's\n"
-	             "                    (sysfs): matches, same GPU other board, different GPU;\n"
-	             "                    a different GPU counts as broken in the exit status\n"
-	             "      --sysfs-root D  sysfs is at D (default $OPTROM_SYSFS_ROOT, else /sys)\n"
-	             "  -h, --help        this help\n");
+	             "                     to each line: the answer of the db and dbx of that\n"
+	             "                     OVMF variable store for the chain's EFI drivers\n"
+	             "  -v, --verbose      list every finding under each file's line\n"
+	             "  -q, --quiet        print nothing; only the exit status\n"
+	             "      --color WHEN   colour the verdicts: auto (default), always, never\n"
+	             "      --device BDF   also compare each ROM's ids with the PCI device BDF's\n"
+	             "                     (sysfs): matches, same GPU other board, different GPU;\n"
+	             "                     a different GPU counts as broken in the exit status\n"
+	             "      --sysfs-root D sysfs is at D (default $OPTROM_SYSFS_ROOT, else /sys)\n"
+	             "  -h, --help         this help\n"
+	             "\n"
+	             "Exit status, the worst over all files: 0 all ready, 1 the worst is fixable,\n"
+	             "3 the worst is broken, 2 usage error or a file that could not be read.\n");
 }
 
 struct check_ctx {
 	enum out_format fmt;
+	bool quiet, verbose, color;
 	struct cli_sb sb;
 };
 
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
 	const struct check_ctx *cc = ctx;
-	const enum out_format *fmt = &cc->fmt;
-	if (*fmt == FORMAT_YAML) {
+	if (cc->quiet)
+		return cli_exit_for(r->verdict);
+	if (cc->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
 		 * over thousands of files. */
 		if (!emit_yaml(stdout, &one, 1)) {
-			fprintf(stderr, "optrom: writing the YAML report failed\n");
+			cli_err("%s: writing the report failed", r->file);
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}
-	} else if (cc->sb.store) {
-		struct sb_answer ans;
-		char extra[64];
-		(void)snprintf(extra, sizeof(extra), "secure-boot %s",
-		               sb_verdict_name(sb_answer_rom(cc->sb.store, r, &ans)));
-		emit_check_line_with(stdout, r, extra);
 	} else {
-		emit_check_line(stdout, r);
+		struct emit_text_opts o = {.color = cc->color};
+		char extra[64];
+		if (cc->sb.store) {
+			struct sb_answer ans;
+			(void)snprintf(extra, sizeof(extra), "secure-boot %s",
+			               sb_verdict_name(sb_answer_rom(cc->sb.store, r, &ans)));
+		}
+		emit_check_line_color(stdout, r, cc->sb.store ? extra : NULL, &o);
+		if (cc->verbose)
+			emit_findings_text(stdout, r, &o);
 	}
 	return cli_exit_for(r->verdict);
 }
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {"secure-boot-vars", required_argument, NULL, 'S'},
-	                                     {"device", required_argument, NULL, 'D'},
-	                                     {"sysfs-root", required_argument, NULL, 'R'},
-	                                     {NULL, 0, NULL, 0}};
-	struct check_ctx cc = {FORMAT_TEXT, {0}};
-	enum out_format fmt = FORMAT_TEXT;
+	enum { OPT_COLOR = 256, OPT_SB_VARS, OPT_DEVICE, OPT_SYSFS_ROOT };
+	static const struct option opts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"color", required_argument, NULL, OPT_COLOR},
+	    {"secure-boot-vars", required_argument, NULL, OPT_SB_VARS},
+	    {"device", required_argument, NULL, OPT_DEVICE},
+	    {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0}};
+	struct check_ctx cc = {FORMAT_TEXT, false, false, false, {0}};
+	enum cli_color when = COLOR_AUTO;
 	const char *vars = NULL;
 	const char *device = NULL, *sysfs_root = NULL; /* check --device: cli/cmd_host.c */
 	int c, worst = EXIT_READY;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
+			if (!cli_parse_format(optarg, &cc.fmt, true))
 				return EXIT_USAGE;
+			break;
+		case 'q':
+			cc.quiet = true;
+			break;
+		case 'v':
+			cc.verbose = true;
+			break;
+		case OPT_COLOR:
+			if (!cli_parse_color(optarg, &when))
+				return EXIT_USAGE;
+			break;
+		case OPT_SB_VARS:
+			vars = optarg;
 			break;
 		case 'h':
 			check_usage(stdout);
 			return EXIT_READY;
-		case 'S':
-			vars = optarg;
-			break;
-		case 'D':
+		case OPT_DEVICE:
 			device = optarg;
 			break;
-		case 'R':
+		case OPT_SYSFS_ROOT:
 			sysfs_root = optarg;
 			break;
 		default:
-			check_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "optrom check: expected at least one FILE\n");
-		check_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_usage_error("expected at least one FILE");
 	if (device)
 		return cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
 		                        argc - optind);
-	cc.fmt = fmt;
+	cc.color = cli_use_color(when, cc.fmt);
 	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
 		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++)

@@ -50,7 +50,7 @@ int cmd_diff(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (!cli_parse_format(optarg, &fmt))
+			if (!cli_parse_format(optarg, &fmt, true))
 				return DIFF_EXIT_TROUBLE;
 			break;
 		case 's':
@@ -86,8 +86,8 @@ int cmd_diff(int argc, char **argv)
 		fprintf(stderr, "optrom diff: out of memory while comparing %s and %s\n", a->file,
 		        b->file);
 		rc = DIFF_EXIT_TROUBLE;
-	} else if (fmt == FORMAT_YAML && !emit_diff_yaml(stdout, d)) {
-		fprintf(stderr, "optrom diff: writing the YAML report failed\n");
+	} else if (fmt != FORMAT_TEXT && !emit_diff_yaml(stdout, d)) {
+		fprintf(stderr, "optrom diff: writing the report failed\n");
 		rc = DIFF_EXIT_TROUBLE;
 	} else {
 		if (fmt == FORMAT_TEXT)

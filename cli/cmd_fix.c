@@ -16,8 +16,7 @@ static void fix_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: optrom fix IN [-o OUT] [--trim] [--dry-run] [--format text|yaml] [--force]\n"
-	    "                     [--in-place] [--set-id VVVV:DDDD] [--device ID]\n"
+	    "Usage: optrom fix [OPTION]... IN\n"
 	    "\n"
 	    "Make a downloaded or nvflash-saved ROM usable as a VM romfile: strip what precedes\n"
 	    "the ROM (NVIDIA NVGI container v1-v3, AMD embedded-firmware header, any unknown\n"
@@ -31,7 +30,9 @@ static void fix_usage(FILE *out)
 	    "roms.zip!x/card.rom -> card.fixed.rom); the output is always a plain ROM, and\n"
 	    "--in-place takes plain files only.\n"
 	    "\n"
-	    "  -o, --output OUT   where to write (default: beside IN, card.rom -> card.fixed.rom)\n"
+	    "  -o, --output OUT   where to write (default: beside IN, card.rom -> "
+	    "card.fixed.rom);\n"
+	    "                     an existing folder: the default name in that folder\n"
 	    "      --trim         cut right after the last image of the standard chain (drops\n"
 	    "                     NVIDIA private images, backup copies and padding)\n"
 	    "      --set-id V:D   rewrite vendor:device (hex) in every image's PCIR, and the\n"
@@ -42,7 +43,9 @@ static void fix_usage(FILE *out)
 	    "  -n, --dry-run      print the plan, write nothing\n"
 	    "      --force        replace an existing OUT (or IN.bak with --in-place)\n"
 	    "      --in-place     replace IN, after saving the original as IN.bak\n"
-	    "  -f, --format FMT   text (default) or yaml\n"
+	    "  -f, --format FMT   text (default), yaml or json; the plan's status says what\n"
+	    "                     happened: written, dry-run, unchanged, refused or failed\n"
+	    "  -q, --quiet        print nothing on success (errors still go to stderr)\n"
 	    "  -h, --help         this help\n"
 	    "\n"
 	    "Exit status:\n"
@@ -60,7 +63,7 @@ struct fix_args {
 	const char *out;
 	const char *device; /* --device: the member of a VFCT table (IN!device) */
 	char *in_member;    /* IN!device, allocated */
-	bool trim, dry_run, force, in_place;
+	bool trim, dry_run, force, in_place, quiet;
 	enum out_format fmt;
 	struct patch_options opt;
 };
@@ -78,13 +81,14 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 	                                     {"in-place", no_argument, NULL, OPT_IN_PLACE},
 	                                     {"set-id", required_argument, NULL, OPT_SET_ID},
 	                                     {"device", required_argument, NULL, OPT_DEVICE},
+	                                     {"quiet", no_argument, NULL, 'q'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	int c;
 	memset(a, 0, sizeof(*a));
 	a->fmt = FORMAT_TEXT;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:nf:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":o:nf:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			a->out = optarg;
@@ -96,23 +100,22 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 			a->dry_run = true;
 			break;
 		case 'f':
-			if (!cli_parse_format(optarg, &a->fmt))
+			if (!cli_parse_format(optarg, &a->fmt, true))
 				return EXIT_USAGE;
 			break;
 		case OPT_FORCE:
 			a->force = true;
 			break;
+		case 'q':
+			a->quiet = true;
+			break;
 		case OPT_IN_PLACE:
 			a->in_place = true;
 			break;
 		case OPT_SET_ID:
-			if (!patch_parse_id(optarg, &a->opt.vendor, &a->opt.device)) {
-				fprintf(stderr,
-				        "optrom fix: --set-id: expected VVVV:DDDD in hex, found "
-				        "'%s'\n",
-				        optarg);
-				return EXIT_USAGE;
-			}
+			if (!patch_parse_id(optarg, &a->opt.vendor, &a->opt.device))
+				return cli_usage_error(
+				    "--set-id: expected VVVV:DDDD in hex, found '%s'", optarg);
 			a->opt.set_id = true;
 			break;
 		case OPT_DEVICE:
@@ -122,45 +125,53 @@ static int parse_args(int argc, char **argv, struct fix_args *a)
 			fix_usage(stdout);
 			return EXIT_READY;
 		default:
-			fix_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "optrom fix: expected exactly one input FILE, found %d\n",
-		        argc - optind);
-		fix_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected exactly one input FILE, found %d", argc - optind);
 	a->in = argv[optind];
 	if (a->device) {
 		size_t n = strlen(a->in) + 1 + strlen(a->device) + 1;
-		if (!*a->device || !(a->in_member = malloc(n))) {
-			fprintf(stderr,
-			        "optrom fix: --device: expected 03:00.0 or VVVV:DDDD, found '%s'\n",
-			        a->device);
+		if (!*a->device)
+			return cli_usage_error("--device: expected 03:00.0 or VVVV:DDDD, found ''");
+		if (!(a->in_member = malloc(n))) {
+			cli_err("out of memory");
 			return EXIT_USAGE;
 		}
 		(void)snprintf(a->in_member, n, "%s!%s", a->in, a->device);
 		a->in = a->in_member;
 	}
-	if (a->in_place && a->out) {
-		fprintf(stderr, "optrom fix: --in-place and -o exclude each other\n");
-		return EXIT_USAGE;
-	}
+	if (a->in_place && a->out)
+		return cli_usage_error("--in-place and -o exclude each other");
 	return -1;
 }
 
 static void emit(const struct fix_args *a, const struct rom_analysis *r, const struct patch_plan *p,
                  const struct patch_result *res)
 {
-	if (a->fmt == FORMAT_YAML) {
+	if (a->quiet)
+		return;
+	if (a->fmt != FORMAT_TEXT) {
 		if (!patch_emit_yaml(stdout, r, p, res))
-			fprintf(stderr, "optrom: writing the YAML plan failed\n");
+			cli_err("%s: writing the plan failed", a->in);
 	} else {
 		patch_emit_text(stdout, r, p, res);
 	}
 	(void)fflush(stdout);
+}
+
+/* Nothing written: a YAML/JSON reader still gets a document that says so
+ * (the text form has the message on stderr only). */
+static void emit_refusal(const struct fix_args *a, const struct rom_analysis *r,
+                         const struct patch_plan *p, struct patch_result *res, const char *status,
+                         const char *why)
+{
+	if (a->fmt == FORMAT_TEXT || !r || !p)
+		return;
+	res->status = status;
+	res->error = why;
+	emit(a, r, p, res);
 }
 
 /* The first finding that keeps a report from being ready. */
@@ -185,6 +196,40 @@ struct fix_state {
 	size_t len, out_len;
 };
 
+static bool is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* -o DIR: the default output name (card.rom -> card.fixed.rom) inside DIR,
+ * as cp puts a file into a folder. */
+static bool into_dir(const struct fix_state *st, char *dest, size_t cap)
+{
+	char def[PATH_MAX], dir[PATH_MAX];
+	const char *base;
+	size_t dl;
+	if (!st->src.has_stem || !patch_default_output(st->src.stem, def, sizeof(def))) {
+		cli_err("%s: %s is a folder and there is no file name to put in it; give -o "
+		        "DIR/NAME",
+		        st->a.in, dest);
+		return false;
+	}
+	base = strrchr(def, '/');
+	base = base ? base + 1 : def;
+	(void)snprintf(dir, sizeof(dir), "%s", dest);
+	dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dir[--dl] = '\0';
+	if ((size_t)snprintf(dest, cap, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", base) >=
+	    cap) {
+		cli_err("%s/%s: output path too long (over %d bytes); nothing written", dir, base,
+		        PATH_MAX - 1);
+		return false;
+	}
+	return true;
+}
+
 static int run(struct fix_state *st)
 {
 	struct fix_args *a = &st->a;
@@ -199,9 +244,8 @@ static int run(struct fix_state *st)
 	if (!st->in_r)
 		return EXIT_USAGE;
 	if (a->in_place && st->src.kind != INPUT_FILE) {
-		fprintf(stderr,
-		        "optrom fix: %s: --in-place needs a plain ROM file, this is %s; use -o OUT "
-		        "(the output is a plain ROM)\n",
+		cli_err("%s: --in-place needs a plain ROM file, this is %s; use -o OUT "
+		        "(the output is a plain ROM)",
 		        a->in,
 		        st->src.kind == INPUT_STDIN  ? "standard input"
 		        : st->src.kind == INPUT_GZIP ? "a gzip file"
@@ -211,28 +255,27 @@ static int run(struct fix_state *st)
 	}
 	patch_plan_make(st->in_r, st->data, st->len, &a->opt, st->plan);
 	if (st->plan->status != PATCH_PLAN_OK) {
-		if (a->fmt == FORMAT_YAML)
-			emit(a, st->in_r, st->plan, &res);
-		fprintf(stderr, "optrom fix: %s: cannot be made ready: %s; nothing written\n",
-		        a->in, st->plan->error);
+		emit_refusal(a, st->in_r, st->plan, &res, "refused", st->plan->error);
+		cli_err("%s: cannot be made ready: %s; nothing written", a->in, st->plan->error);
 		return EXIT_BROKEN;
 	}
 	if (patch_apply(st->plan, st->data, st->len, &st->out, &st->out_len, err, sizeof(err)) !=
 	    PATCH_APPLY_OK) {
-		fprintf(stderr, "optrom fix: %s: %s; nothing written\n", a->in, err);
+		cli_err("%s: %s; nothing written", a->in, err);
 		return EXIT_BROKEN;
 	}
 	/* Check in memory first: a plan that leaves a problem writes nothing. */
 	st->out_r = rom_analyze(st->out, st->out_len, a->in);
 	if (!st->out_r) {
-		fprintf(stderr, "optrom fix: %s: out of memory; nothing written\n", a->in);
+		cli_err("%s: out of memory; nothing written", a->in);
 		return EXIT_USAGE;
 	}
 	if (st->out_r->verdict != VERDICT_READY) {
 		const struct finding *f = first_problem(st->out_r);
-		fprintf(stderr,
-		        "optrom fix: %s: the fixed ROM would still be %s%s%s; nothing written\n",
-		        a->in, report_verdict_name(st->out_r->verdict), f ? ": " : "",
+		emit_refusal(a, st->in_r, st->plan, &res, "refused",
+		             f ? f->message : "the fixed ROM would not be ready");
+		cli_err("%s: the fixed ROM would still be %s%s%s; nothing written", a->in,
+		        report_verdict_name(st->out_r->verdict), f ? ": " : "",
 		        f ? f->message : "");
 		return EXIT_BROKEN;
 	}
@@ -243,29 +286,28 @@ static int run(struct fix_state *st)
 
 	if (a->in_place) {
 		if ((size_t)snprintf(dest, sizeof(dest), "%s", a->in) >= sizeof(dest)) {
-			fprintf(stderr, "optrom fix: %s: path too long (over %d bytes)\n", a->in,
-			        PATH_MAX - 1);
+			cli_err("%s: path too long (over %d bytes)", a->in, PATH_MAX - 1);
 			return EXIT_USAGE;
 		}
 	} else if (a->out) {
 		if ((size_t)snprintf(dest, sizeof(dest), "%s", a->out) >= sizeof(dest)) {
-			fprintf(stderr,
-			        "optrom fix: %s: output path too long (over %d bytes); nothing "
-			        "written\n",
+			cli_err("%s: output path too long (over %d bytes); nothing "
+			        "written",
 			        a->out, PATH_MAX - 1);
 			return EXIT_USAGE;
 		}
+		if (is_dir(dest) && !into_dir(st, dest, sizeof(dest)))
+			return EXIT_USAGE;
 		if (st->src.path[0] && same_file(st->src.path, dest)) {
-			fprintf(stderr, "optrom fix: %s: OUT is the input file%s\n", dest,
+			cli_err("%s: OUT is the input file%s", dest,
 			        st->src.kind == INPUT_FILE
 			            ? "; use --in-place to replace it (a .bak is kept)"
 			            : " (an archive): write the plain ROM elsewhere");
 			return EXIT_USAGE;
 		}
 	} else if (!st->src.has_stem || !patch_default_output(st->src.stem, dest, sizeof(dest))) {
-		fprintf(stderr,
-		        "optrom fix: %s: cannot derive an output name%s (no file name, or over %d "
-		        "bytes); use -o OUT\n",
+		cli_err("%s: cannot derive an output name%s (no file name, or over %d "
+		        "bytes); use -o OUT",
 		        a->in, st->src.kind == INPUT_STDIN ? " for standard input" : "",
 		        PATH_MAX - 1);
 		return EXIT_USAGE;
@@ -287,7 +329,9 @@ static int run(struct fix_state *st)
 		ws = patch_write_file(dest, st->out, st->out_len, &wo, err, sizeof(err));
 	}
 	if (ws != PATCH_WRITE_OK) {
-		fprintf(stderr, "optrom fix: %s\n", err);
+		emit_refusal(a, st->in_r, st->plan, &res,
+		             ws == PATCH_WRITE_NOT_READY ? "refused" : "failed", err);
+		cli_err("%s", err);
 		return ws == PATCH_WRITE_NOT_READY ? EXIT_BROKEN : EXIT_USAGE;
 	}
 	if (!realpath(dest, abs_out))
@@ -312,7 +356,7 @@ int cmd_fix(int argc, char **argv)
 		return rc;
 	st.plan = malloc(sizeof(*st.plan));
 	if (!st.plan) {
-		fprintf(stderr, "optrom: out of memory\n");
+		cli_err("out of memory");
 		rc = EXIT_USAGE;
 	} else {
 		rc = run(&st);

@@ -1,18 +1,18 @@
 /* optrom: read and repair PCI option ROM files offline. A git-style front
- * end: the first argument names the command, each command parses the rest. */
+ * end: the first argument names the command, each command parses the rest.
+ *
+ * The table below is the only list of commands: `optrom help`, `optrom help
+ * CMD`, the man pages (help2man over each `optrom CMD --help`, see
+ * man/CMakeLists.txt) and the shell completions (which ask `optrom help
+ * --commands` and parse `optrom CMD --help`) all come from it. */
 #include "cli/cli.h"
+#include "patcher/cleanup.h"
 
 #include <stdio.h>
 #include <string.h>
 
-struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
-    {"info", cmd_info, "explain a ROM file: image chain, NVIDIA/AMD/EFI details, problems"},
+static const struct cli_command commands[] = {
+    {"info", cmd_info, "explain ROM files: image chain, NVIDIA/AMD/EFI details, problems"},
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
@@ -24,34 +24,92 @@ static const struct command commands[] = {
     {"devices", cmd_devices, "the host's GPUs and devices with a ROM: driver, IOMMU group"},
 };
 
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
 static void usage(FILE *out)
 {
-	fprintf(out, "usage: optrom COMMAND [ARGS]   (optrom COMMAND --help for more)\n\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	fprintf(out, "Usage: optrom COMMAND [OPTION]... [FILE]...\n"
+	             "\n"
+	             "Read and repair PCI option ROM files (GPU video BIOS dumps) offline.\n"
+	             "\n"
+	             "Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
 		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\nExit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O error.\n"
-	             "  --version  print the version\n");
+	fprintf(
+	    out,
+	    "\n"
+	    "  -h, --help     this help (optrom help CMD, or optrom CMD --help, for a command)\n"
+	    "  -V, --version  print the version\n"
+	    "\n"
+	    "Options mean the same in every command that takes them: -o/--output,\n"
+	    "-f/--format text|yaml|json, --force, -q/--quiet, -v/--verbose, --color=WHEN.\n"
+	    "\n"
+	    "Exit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O error.\n"
+	    "Report schema: docs/yaml-schema.md (installed with the documentation).\n");
+}
+
+static const struct cli_command *find(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static char command_name[64];
+
+static int run(const struct cli_command *c, int argc, char **argv)
+{
+	(void)snprintf(command_name, sizeof(command_name), "optrom %s", c->name);
+	cli_command = command_name;
+	return c->run(argc, argv);
+}
+
+/* optrom help [CMD | --commands] */
+static int help(int argc, char **argv)
+{
+	const struct cli_command *c;
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_READY;
+	}
+	if (strcmp(argv[1], "--commands") == 0) {
+		/* For the completions and the man page build: name TAB summary. */
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			printf("%s\t%s\n", commands[i].name, commands[i].summary);
+		return EXIT_READY;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "optrom help: unknown command '%s'; see optrom --help\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	{
+		char *hargv[] = {argv[1], "--help", NULL};
+		return run(c, 2, hargv);
+	}
 }
 
 int main(int argc, char **argv)
 {
+	const struct cli_command *c;
+	/* Temporary files and folders go away on SIGINT/SIGTERM too. */
+	patch_cleanup_install();
 	if (argc < 2) {
-		usage(stderr);
+		fprintf(stderr, "optrom: no command given; see optrom --help\n");
 		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return EXIT_READY;
-	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return help(1, argv + 1);
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("optrom %s\n", OPTROM_VERSION);
 		return EXIT_READY;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "optrom: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	c = find(argv[1]);
+	if (c)
+		return run(c, argc - 1, argv + 1);
+	fprintf(stderr, "optrom: unknown command '%s'; see optrom --help\n", argv[1]);
 	return EXIT_USAGE;
 }

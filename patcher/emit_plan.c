@@ -1,6 +1,7 @@
 #include "patcher/emit_plan.h"
 
 #include "analyzer/emit_yaml_writer.h"
+#include "patcher/next_steps.h"
 
 #include <string.h>
 
@@ -13,63 +14,6 @@ static void bytes_hex(const uint8_t *b, size_t n, char *out, size_t cap)
 		o += (size_t)snprintf(out + o, cap - o, i ? " %02x" : "%02x", b[i]);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
-}
-
-/* path with the XML specials of an attribute value escaped. */
-static void xml_attr(const char *path, char *out, size_t cap)
-{
-	size_t o = 0;
-	for (const char *p = path; *p && o + 7 < cap; p++) {
-		const char *rep = NULL;
-		switch (*p) {
-		case '&':
-			rep = "&amp;";
-			break;
-		case '<':
-			rep = "&lt;";
-			break;
-		case '>':
-			rep = "&gt;";
-			break;
-		case '\'':
-			rep = "&apos;";
-			break;
-		case '"':
-			rep = "&quot;";
-			break;
-		default:
-			break;
-		}
-		if (rep) {
-			size_t n = strlen(rep);
-			memcpy(out + o, rep, n);
-			o += n;
-		} else {
-			out[o++] = *p;
-		}
-	}
-	out[o] = '\0';
-}
-
-#define PROXMOX_ROM_DIR "/usr/share/kvm/"
-
-static void proxmox_line(const char *output, char *out, size_t cap)
-{
-	(void)snprintf(out, cap, "hostpci0: 0000:01:00.0,pcie=1,x-vga=1,romfile=%s",
-	               base_name(output));
-}
-
-static void libvirt_line(const char *output, char *out, size_t cap)
-{
-	char esc[4096 * 2];
-	xml_attr(output, esc, sizeof(esc));
-	(void)snprintf(out, cap, "<rom file='%s'/>", esc);
-}
-
 static void text_range(FILE *out, const char *what, const struct patch_range *g)
 {
 	if (g->length == 0)
@@ -78,10 +22,22 @@ static void text_range(FILE *out, const char *what, const struct patch_range *g)
 	        g->offset + g->length, g->length, g->reason);
 }
 
+const char *patch_status_name(const struct patch_plan *p, const struct patch_result *res)
+{
+	if (res->status)
+		return res->status;
+	if (p->status != PATCH_PLAN_OK)
+		return "refused";
+	if (res->dry_run)
+		return "dry-run";
+	return res->written ? "written" : "unchanged";
+}
+
 void patch_emit_text(FILE *out, const struct rom_analysis *r, const struct patch_plan *p,
                      const struct patch_result *res)
 {
-	char oldb[16], newb[16], line[8400];
+	char oldb[16], newb[16];
+	struct next_steps ns;
 	fprintf(out, "%s\n", res->input);
 	fprintf(out, "  input  %llu bytes, %s", (unsigned long long)r->size,
 	        report_verdict_name(r->verdict));
@@ -122,15 +78,18 @@ void patch_emit_text(FILE *out, const struct rom_analysis *r, const struct patch
 	        res->out_sha256,
 	        patch_plan_is_empty(p) ? "\n  (byte-identical to the input: nothing needed fixing)"
 	                               : "");
+	if (!patch_next_steps(r, res->output, &ns))
+		return;
 	fprintf(out, "Next steps:\n");
 	fprintf(out, "  Proxmox: copy the file to " PROXMOX_ROM_DIR
 	             " (Proxmox looks for romfile= names there)\n");
-	fprintf(out, "    cp '%s' " PROXMOX_ROM_DIR "%s\n", res->output, base_name(res->output));
-	proxmox_line(res->output, line, sizeof(line));
-	fprintf(out, "    then in /etc/pve/qemu-server/VMID.conf:  %s\n", line);
-	libvirt_line(res->output, line, sizeof(line));
-	fprintf(out, "  libvirt: inside the GPU's <hostdev> element:  %s\n", line);
-	fprintf(out, "  (0000:01:00.0 is an example: use your GPU's address from lspci -D)\n");
+	fprintf(out, "    %s\n", ns.copy);
+	fprintf(out, "    then in /etc/pve/qemu-server/VMID.conf:  %s\n", ns.proxmox);
+	fprintf(out, "    (%s)\n", ns.proxmox_note);
+	fprintf(out, "  libvirt: inside the %s's <hostdev> element:  %s\n", ns.device, ns.libvirt);
+	fprintf(out, "    (%s)\n", ns.libvirt_note);
+	fprintf(out, "  (0000:01:00.0 is an example: use your %s's address from lspci -D)\n",
+	        ns.device);
 }
 
 static void yaml_range(struct yw *w, const char *k, const struct patch_range *g)
@@ -151,7 +110,8 @@ bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch
                      const struct patch_result *res)
 {
 	struct yw w;
-	char oldb[16], newb[16], line[8400];
+	char oldb[16], newb[16];
+	struct next_steps ns;
 	if (!yw_open(&w, out))
 		return false;
 	yw_doc_start(&w);
@@ -170,12 +130,15 @@ bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch
 	} else {
 		yw_knull(&w, "rom_offset");
 	}
-	yw_kstr(&w, "status",
-	        p->status == PATCH_PLAN_OK ? (patch_plan_is_empty(p) ? "nothing-to-do" : "planned")
+	yw_kstr(&w, "status", patch_status_name(p, res));
+	yw_kstr(&w, "plan",
+	        p->status == PATCH_PLAN_OK ? (patch_plan_is_empty(p) ? "nothing-to-do" : "edits")
 	                                   : "cannot");
-	if (p->status != PATCH_PLAN_OK) {
+	if (res->error)
+		yw_kstr(&w, "error", res->error);
+	else if (p->status != PATCH_PLAN_OK)
 		yw_kstr(&w, "error", p->error);
-	} else {
+	if (p->status == PATCH_PLAN_OK) {
 		yaml_range(&w, "strip", &p->strip);
 		yaml_range(&w, "trim", &p->trim);
 		yw_key(&w, "edits");
@@ -214,19 +177,21 @@ bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch
 		yw_kstr(&w, "output_sha256", res->out_sha256);
 		yw_kstr(&w, "output_verdict", res->out_verdict ? res->out_verdict : "unknown");
 		yw_kbool(&w, "identical_to_input", patch_plan_is_empty(p));
-		yw_key(&w, "next_steps");
-		yw_map_start(&w);
-		(void)snprintf(line, sizeof(line), "cp '%s' " PROXMOX_ROM_DIR "%s", res->output,
-		               base_name(res->output));
-		yw_kstr(&w, "proxmox_copy", line);
-		proxmox_line(res->output, line, sizeof(line));
-		yw_kstr(&w, "proxmox", line);
-		yw_kstr(&w, "proxmox_note",
-		        "Proxmox looks for the romfile name under " PROXMOX_ROM_DIR
-		        "; 0000:01:00.0 is an example address (lspci -D)");
-		libvirt_line(res->output, line, sizeof(line));
-		yw_kstr(&w, "libvirt", line);
-		yw_map_end(&w);
+		if (patch_next_steps(r, res->output, &ns)) {
+			yw_key(&w, "next_steps");
+			yw_map_start(&w);
+			yw_kstr(&w, "device", ns.device);
+			yw_kstr(&w, "romfile", ns.safe_name);
+			yw_kstr(&w, "proxmox_copy", ns.copy);
+			yw_kstr(&w, "proxmox", ns.proxmox);
+			yw_kstr(&w, "proxmox_note",
+			        "Proxmox looks for the romfile name under " PROXMOX_ROM_DIR
+			        "; 0000:01:00.0 is an example address (lspci -D)");
+			yw_kstr(&w, "machine_note", ns.proxmox_note);
+			yw_kstr(&w, "libvirt", ns.libvirt);
+			yw_kstr(&w, "libvirt_note", ns.libvirt_note);
+			yw_map_end(&w);
+		}
 	}
 	yw_map_end(&w);
 	yw_map_end(&w);

@@ -21,7 +21,16 @@ struct patch_result {
 	uint64_t out_size;
 	char out_sha256[65];
 	const char *out_verdict; /* "ready" after a write, else NULL */
+	const char *status;      /* NULL: from the plan and the flags above; else
+	                            "refused" or "failed" with error set */
+	const char *error;       /* why nothing was written, or NULL */
 };
+
+/* What happened, the `status` of the YAML/JSON plan: "written", "dry-run",
+ * "unchanged" (--in-place, nothing to fix), "refused" (the ROM cannot be
+ * made ready: nothing written) or "failed" (an I/O error: nothing
+ * written). */
+const char *patch_status_name(const struct patch_plan *p, const struct patch_result *res);
 
 /* Text: the plan (ranges, edits with offset, old and new bytes, reason;
  * notes), then the outcome and, after a write, the next steps (absolute

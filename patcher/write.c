@@ -2,6 +2,7 @@
 
 #include "analyzer/analyze.h"
 #include "input/load.h"
+#include "patcher/cleanup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,6 +32,11 @@ static int do_fsync(int fd)
 static int do_rename(const char *from, const char *to)
 {
 	return hooks.rename_fn ? hooks.rename_fn(from, to) : rename(from, to);
+}
+
+static ssize_t do_write(int fd, const void *buf, size_t n)
+{
+	return hooks.write_fn ? hooks.write_fn(fd, buf, n) : write(fd, buf, n);
 }
 
 static int do_link(const char *from, const char *to)
@@ -99,7 +105,7 @@ bool patch_default_output(const char *in, char *out, size_t cap)
 static bool write_all(int fd, const uint8_t *data, size_t len)
 {
 	while (len > 0) {
-		ssize_t w = write(fd, data, len);
+		ssize_t w = do_write(fd, data, len);
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -168,16 +174,30 @@ static mode_t file_mode(void)
 	return (mode_t)(0666 & ~m);
 }
 
-enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
-                                         const struct patch_write_opts *o, char *err, size_t errcap)
-{
+/* A written, fsynced and verified temporary file beside a destination. */
+struct staged {
 	char dir[PATH_MAX], tmp[PATH_MAX];
+	int cleanup; /* its slot in patcher/cleanup.c */
+};
+
+static void unstage(struct staged *sg)
+{
+	(void)unlink(sg->tmp);
+	patch_cleanup_forget(sg->cleanup);
+	sg->cleanup = -1;
+}
+
+/* Steps 1-3 of write.h: tmp holds the bytes, fsynced, read back and (with
+ * require_ready) re-analyzed; on failure it is gone and err says why. */
+static enum patch_write_status stage(const char *path, const uint8_t *data, size_t len,
+                                     const struct patch_write_opts *o, struct staged *sg, char *err,
+                                     size_t errcap)
+{
 	const char *base;
 	struct stat st;
 	enum patch_write_status ws;
 	int fd, e, n;
-	if (err && errcap)
-		err[0] = '\0';
+	sg->cleanup = -1;
 	/* A path that does not fit is an error, never a shorter path: a cut
 	 * name would write somewhere else. */
 	if (strlen(path) >= PATH_MAX) {
@@ -192,73 +212,84 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
-	if (!split_path(path, dir, sizeof(dir), &base) || *base == '\0') {
+	if (!split_path(path, sg->dir, sizeof(sg->dir), &base) || *base == '\0') {
 		say(err, errcap, "%s: not a file name", path);
 		return PATCH_WRITE_DIR;
 	}
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		say(err, errcap, "%s: the folder %s does not exist", path, dir);
+	if (stat(sg->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		say(err, errcap, "%s: the folder %s does not exist", path, sg->dir);
 		return PATCH_WRITE_DIR;
 	}
 	if (!o->force && lstat(path, &st) == 0) {
 		say(err, errcap, "%s: already exists; use --force to replace it", path);
 		return PATCH_WRITE_EXISTS;
 	}
-	n = snprintf(tmp, sizeof(tmp), "%s/.%s.tmp-XXXXXX", dir, base);
-	if (n < 0 || (size_t)n >= sizeof(tmp)) {
+	n = snprintf(sg->tmp, sizeof(sg->tmp), "%s/.%s.tmp-XXXXXX", sg->dir, base);
+	if (n < 0 || (size_t)n >= sizeof(sg->tmp)) {
 		say(err, errcap,
 		    "%s: path too long: its temporary file name would be over %d bytes; nothing "
 		    "written",
 		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
-	fd = mkstemp(tmp);
+	fd = mkstemp(sg->tmp);
 	if (fd < 0) {
 		e = errno;
-		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, dir,
+		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, sg->dir,
 		    strerror(e));
 		return PATCH_WRITE_DIR;
 	}
+	/* From here until it is published or removed, a signal removes it. */
+	sg->cleanup = patch_cleanup_add(sg->tmp, false);
 	(void)fchmod(fd, file_mode());
 	if (!write_all(fd, data, len)) {
 		e = errno;
 		(void)close(fd);
-		(void)unlink(tmp);
-		say(err, errcap, "%s: writing %zu bytes failed: %s", path, len, strerror(e));
+		unstage(sg);
+		say(err, errcap, "%s: writing %zu bytes failed: %s; nothing was replaced", path,
+		    len, strerror(e));
 		return PATCH_WRITE_IO;
 	}
 	if (do_fsync(fd) != 0) {
 		e = errno;
 		(void)close(fd);
-		(void)unlink(tmp);
+		unstage(sg);
 		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path, strerror(e));
 		return PATCH_WRITE_IO;
 	}
 	if (close(fd) != 0) {
 		e = errno;
-		(void)unlink(tmp);
+		unstage(sg);
 		say(err, errcap, "%s: close failed: %s; nothing was replaced", path, strerror(e));
 		return PATCH_WRITE_IO;
 	}
-	ws = verify(path, tmp, data, len, o->require_ready, err, errcap);
-	if (ws != PATCH_WRITE_OK) {
-		(void)unlink(tmp);
-		return ws;
-	}
-	if (o->force) {
-		if (do_rename(tmp, path) != 0) {
+	ws = verify(path, sg->tmp, data, len, o->require_ready, err, errcap);
+	if (ws != PATCH_WRITE_OK)
+		unstage(sg);
+	return ws;
+}
+
+/* Step 4: the staged file becomes path (replacing it with force, else only
+ * when path does not exist); the staged name is gone either way. */
+static enum patch_write_status publish(struct staged *sg, const char *path, bool force, char *err,
+                                       size_t errcap)
+{
+	struct stat st;
+	int e;
+	if (force) {
+		if (do_rename(sg->tmp, path) != 0) {
 			e = errno;
-			(void)unlink(tmp);
+			unstage(sg);
 			say(err, errcap,
 			    "%s: rename from the temporary file failed: %s; nothing "
 			    "was replaced",
 			    path, strerror(e));
 			return PATCH_WRITE_IO;
 		}
-	} else if (do_link(tmp, path) != 0) {
+	} else if (do_link(sg->tmp, path) != 0) {
 		e = errno;
 		if (e == EEXIST) {
-			(void)unlink(tmp);
+			unstage(sg);
 			say(err, errcap, "%s: already exists; use --force to replace it", path);
 			return PATCH_WRITE_EXISTS;
 		}
@@ -266,27 +297,42 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		 * existence check above has to do; rename publishes. */
 		if (e == EPERM || e == ENOTSUP || e == EOPNOTSUPP || e == EMLINK) {
 			if (lstat(path, &st) == 0) {
-				(void)unlink(tmp);
+				unstage(sg);
 				say(err, errcap, "%s: already exists; use --force to replace it",
 				    path);
 				return PATCH_WRITE_EXISTS;
 			}
-			if (do_rename(tmp, path) == 0)
+			if (do_rename(sg->tmp, path) == 0)
 				goto published;
 			e = errno;
 		}
-		(void)unlink(tmp);
+		unstage(sg);
 		say(err, errcap,
 		    "%s: publishing the temporary file failed: %s; nothing was "
 		    "written",
 		    path, strerror(e));
 		return PATCH_WRITE_IO;
 	} else {
-		(void)unlink(tmp);
+		unstage(sg);
 	}
 published:
-	sync_dir(dir);
+	patch_cleanup_forget(sg->cleanup);
+	sg->cleanup = -1;
+	sync_dir(sg->dir);
 	return PATCH_WRITE_OK;
+}
+
+enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
+                                         const struct patch_write_opts *o, char *err, size_t errcap)
+{
+	struct staged sg;
+	enum patch_write_status ws;
+	if (err && errcap)
+		err[0] = '\0';
+	ws = stage(path, data, len, o, &sg, err, errcap);
+	if (ws != PATCH_WRITE_OK)
+		return ws;
+	return publish(&sg, path, o->force, err, errcap);
 }
 
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
@@ -296,16 +342,37 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
 	char bak[PATH_MAX];
 	struct patch_write_opts bo = {force, false};
 	struct patch_write_opts fo = {true, true};
+	struct staged sg;
 	enum patch_write_status st;
 	int n = snprintf(bak, sizeof(bak), "%s.bak", path);
+	if (err && errcap)
+		err[0] = '\0';
 	if (n < 0 || (size_t)n >= sizeof(bak)) {
 		say(err, errcap,
 		    "%s: path too long: %s.bak would be over %d bytes; nothing written", path, path,
 		    PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
-	st = patch_write_file(bak, orig, orig_len, &bo, err, errcap);
+	/* An existing .bak is refused before anything is written. */
+	if (!force && access(bak, F_OK) == 0) {
+		say(err, errcap, "%s: already exists; use --force to replace it", bak);
+		return PATCH_WRITE_EXISTS;
+	}
+	/* 1. the new content, safely on disk (not yet in place): a full disk
+	 *    fails here, before any .bak exists; */
+	st = stage(path, data, len, &fo, &sg, err, errcap);
 	if (st != PATCH_WRITE_OK)
 		return st;
-	return patch_write_file(path, data, len, &fo, err, errcap);
+	/* 2. the original as .bak (the safe way); */
+	st = patch_write_file(bak, orig, orig_len, &bo, err, errcap);
+	if (st != PATCH_WRITE_OK) {
+		unstage(&sg);
+		return st;
+	}
+	/* 3. the new content over IN. If that fails, IN is the original still
+	 *    and the .bak this call made is removed, so a retry starts clean. */
+	st = publish(&sg, path, true, err, errcap);
+	if (st != PATCH_WRITE_OK)
+		(void)unlink(bak);
+	return st;
 }

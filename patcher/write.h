@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum patch_write_status {
 	PATCH_WRITE_OK = 0,
@@ -38,10 +39,12 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
                                          const struct patch_write_opts *o, char *err,
                                          size_t errcap);
 
-/* --in-place: first stores the original bytes as PATH.bak (the same safe
- * way; an existing .bak is replaced only with force), then replaces path
- * with data (required to be ready). When the backup fails, path is not
- * touched. */
+/* --in-place: writes data (required to be ready) to a temporary file beside
+ * path, fsynced and verified; only then stores the original bytes as
+ * PATH.bak (the same safe way; an existing .bak is replaced only with
+ * force, and refused before anything is written otherwise), and renames
+ * the new file over path. On any failure path is untouched and no .bak
+ * made by this call remains. */
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
                                              const uint8_t *data, size_t len, bool force, char *err,
                                              size_t errcap);
@@ -64,6 +67,7 @@ struct patch_io_hooks {
 	int (*fsync_fn)(int fd);
 	int (*rename_fn)(const char *from, const char *to);
 	int (*link_fn)(const char *from, const char *to);
+	ssize_t (*write_fn)(int fd, const void *buf, size_t n); /* e.g. ENOSPC */
 };
 void patch_set_io_hooks(const struct patch_io_hooks *h);
 

@@ -39,7 +39,7 @@ for b in "${builds[@]}"; do
 	start=$SECONDS
 	# shellcheck disable=SC2086 # opts is a list of options
 	if cmake -S "$src" -B "$dir" -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$cflags" \
-		-DOPTROM_TESTS=ON -DOPTROM_WERROR=ON $opts >"$log" 2>&1 &&
+		-DOPTROM_TESTS=ON -DOPTROM_DECODE_COUNT=ON -DOPTROM_WERROR=ON $opts >"$log" 2>&1 &&
 		cmake --build "$dir" -j "$jobs" >>"$log" 2>&1; then
 		printf '%-16s ok (%d s)\n' "$name" $((SECONDS - start))
 	else

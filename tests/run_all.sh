@@ -43,7 +43,7 @@ stage() {
 
 stage "gcc build and test suite"
 log=$(mktemp)
-if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON >/dev/null &&
+if CC=gcc cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOPTROM_WERROR=ON -DOPTROM_DECODE_COUNT=ON >/dev/null &&
 	cmake --build build -j "$jobs"; then
 	ctest --test-dir build --output-on-failure -j "$jobs" 2>&1 | tee "$log"
 	count_ctest "$log"

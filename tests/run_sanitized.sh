@@ -22,7 +22,7 @@ export CC
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 
-cmake -S "$src" -B "$build" -DOPTROM_SANITIZE=ON -DOPTROM_TESTS=ON -DOPTROM_WERROR=ON \
+cmake -S "$src" -B "$build" -DOPTROM_SANITIZE=ON -DOPTROM_TESTS=ON -DOPTROM_DECODE_COUNT=ON -DOPTROM_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
 status=0
