@@ -18,8 +18,8 @@ static const struct cli_command commands[] = {
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
     {"boot-test", cmd_boot_test, "boot the ROM in QEMU + OVMF: which EFI drivers load from it"},
     {"diff", cmd_diff,
-     "compare two ROM files by structure; exit 0 same ROM, 1 different, 2 trouble"},
-    {"dump", cmd_dump, "read a device's ROM through sysfs (or ACPI VFCT), safely; analyze it"},
+     "compare two ROM files by structure (exit 0 same ROM, 1 different, 2 trouble)"},
+    {"dump", cmd_dump, "read a device's ROM through sysfs (or ACPI VFCT) safely, and analyze it"},
     {"match", cmd_match, "which ROMs (files, folders, archives) are for this PCI device?"},
     {"devices", cmd_devices, "the host's GPUs and devices with a ROM: driver, IOMMU group"},
 };
