@@ -27,7 +27,7 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 }
 
 /* The EFI drivers of the standard chain, each decoded once into its node. */
-static void decode_drivers(struct rom_analysis *a, const struct span *s)
+static void decode_drivers(struct rom_analysis *a, const struct span *s, struct driver_cache *cache)
 {
 	size_t budget = TREE_DRIVER_BUDGET;
 	for (size_t i = 0; i < a->chain.n; i++) {
@@ -35,7 +35,7 @@ static void decode_drivers(struct rom_analysis *a, const struct span *s)
 		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
 		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
 			continue;
-		if (!tree_decode_driver(n, s, &budget))
+		if (!tree_decode_driver_cached(n, s, &budget, cache))
 			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
 			            "image %zu: out of memory while decoding its EFI driver", i);
 	}
@@ -49,6 +49,12 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 
 struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
 {
+	return rom_analyze_with(data, len, name, NULL);
+}
+
+struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
+                                      const struct rom_analyze_opts *o)
+{
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
@@ -58,7 +64,10 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';
 	a->size = len;
-	rom_sha256_hex(data, len, a->sha256);
+	if (o && o->sha256 && strlen(o->sha256) == 64)
+		memcpy(a->sha256, o->sha256, 65);
+	else if (!o || !o->skip_sha256)
+		rom_sha256_hex(data, len, a->sha256);
 	a->nvgi_status = nvgi_decode(&s, &a->nvgi);
 
 	locate_rom(a, &s);
@@ -72,7 +81,7 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
 	rules_chain(a, &s);
 	rules_images(a);
-	decode_drivers(a, &s);
+	decode_drivers(a, &s, o ? o->drivers : NULL);
 	rules_efi(a);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */

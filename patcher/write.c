@@ -7,13 +7,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static struct patch_io_hooks hooks;
+/* Per thread: a test's hooks never reach another thread's writes. */
+static _Thread_local struct patch_io_hooks hooks;
 
 void patch_set_io_hooks(const struct patch_io_hooks *h)
 {
@@ -161,11 +164,36 @@ static enum patch_write_status verify(const char *path, const char *tmp, const u
 	return st;
 }
 
-static mode_t file_mode(void)
+/* Creates "dir/.base.tmp-XXXXXX" with O_EXCL and mode 0666, which the
+ * kernel masks with the process umask: the file gets the mode any new file
+ * gets, without reading the umask (umask(0) then back would change it for
+ * every thread for a moment). The suffix mixes the time, the process, a
+ * counter and the stack address; an existing name is retried. */
+static int create_temp(char *tmp)
 {
-	mode_t m = umask(0);
-	(void)umask(m);
-	return (mode_t)(0666 & ~m);
+	static _Atomic unsigned long counter;
+	static const char letters[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(tmp);
+	char *x = tmp + len - 6;
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		struct timespec ts;
+		uint64_t v;
+		int fd;
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		v = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		    ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)&ts ^
+		    (uint64_t)++counter * 0x9e3779b97f4a7c15ull;
+		for (int i = 0; i < 6; i++) {
+			x[i] = letters[v % (sizeof(letters) - 1)];
+			v /= sizeof(letters) - 1;
+		}
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
@@ -176,6 +204,7 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 	struct stat st;
 	enum patch_write_status ws;
 	int fd, e, n;
+	char ebuf[128];
 	if (err && errcap)
 		err[0] = '\0';
 	/* A path that does not fit is an error, never a shorter path: a cut
@@ -212,32 +241,34 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
-	fd = mkstemp(tmp);
+	fd = create_temp(tmp);
 	if (fd < 0) {
 		e = errno;
 		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, dir,
-		    strerror(e));
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_DIR;
 	}
-	(void)fchmod(fd, file_mode());
 	if (!write_all(fd, data, len)) {
 		e = errno;
 		(void)close(fd);
 		(void)unlink(tmp);
-		say(err, errcap, "%s: writing %zu bytes failed: %s", path, len, strerror(e));
+		say(err, errcap, "%s: writing %zu bytes failed: %s", path, len,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	if (do_fsync(fd) != 0) {
 		e = errno;
 		(void)close(fd);
 		(void)unlink(tmp);
-		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path, strerror(e));
+		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	if (close(fd) != 0) {
 		e = errno;
 		(void)unlink(tmp);
-		say(err, errcap, "%s: close failed: %s; nothing was replaced", path, strerror(e));
+		say(err, errcap, "%s: close failed: %s; nothing was replaced", path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	ws = verify(path, tmp, data, len, o->require_ready, err, errcap);
@@ -252,7 +283,7 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 			say(err, errcap,
 			    "%s: rename from the temporary file failed: %s; nothing "
 			    "was replaced",
-			    path, strerror(e));
+			    path, load_strerror(e, ebuf, sizeof(ebuf)));
 			return PATCH_WRITE_IO;
 		}
 	} else if (do_link(tmp, path) != 0) {
@@ -279,7 +310,7 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		say(err, errcap,
 		    "%s: publishing the temporary file failed: %s; nothing was "
 		    "written",
-		    path, strerror(e));
+		    path, load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	} else {
 		(void)unlink(tmp);

@@ -1,6 +1,6 @@
 /* Storing a fixed ROM safely (docs/design.md "Writes are safe"):
  *
- *   1. a temporary file is created with mkstemp in the destination's own
+ *   1. a temporary file is created exclusively (O_EXCL) in the destination's own
  *      folder (so the final rename never crosses a file system),
  *   2. the bytes are written, fsynced and the file closed,
  *   3. the file is re-read and compared byte for byte, and re-analyzed with
@@ -59,7 +59,8 @@ bool patch_default_output(const char *in, char *out, size_t cap);
 /* Test hooks. The writer calls the system through this table so that a
  * test can make fsync, rename or link fail and check that the destination
  * is untouched. Pass NULL to restore the real calls. A field left NULL uses
- * the real call. Not thread-safe: tests only. */
+ * the real call. The hooks are the calling thread's own (thread-local):
+ * tests only. */
 struct patch_io_hooks {
 	int (*fsync_fn)(int fd);
 	int (*rename_fn)(const char *from, const char *to);
