@@ -59,5 +59,6 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
+    {"scan", cmd_scan, "validate a collection: folders, archives, worker threads, a summary"},
 };
 
 static void usage(FILE *out)

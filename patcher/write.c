@@ -340,3 +340,100 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
 		return st;
 	return patch_write_file(path, data, len, &fo, err, errcap);
 }
+
+void *patch_stream_open(struct patch_stream *ps, const char *path, bool force, char *err,
+                        size_t errcap)
+{
+	const char *base;
+	struct stat st;
+	char ebuf[128];
+	int fd, n;
+	FILE *f;
+	memset(ps, 0, sizeof(*ps));
+	ps->force = force;
+	if (strlen(path) >= sizeof(ps->path) || !patch_write_path_fits(path) ||
+	    !split_path(path, ps->dir, sizeof(ps->dir), &base) || *base == '\0') {
+		say(err, errcap, "%s: not a usable file name (too long, or a folder)", path);
+		return NULL;
+	}
+	memcpy(ps->path, path, strlen(path) + 1);
+	if (stat(ps->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		say(err, errcap, "%s: the folder %s does not exist", path, ps->dir);
+		return NULL;
+	}
+	if (!force && lstat(path, &st) == 0) {
+		say(err, errcap, "%s: already exists; use --force to replace it", path);
+		return NULL;
+	}
+	n = snprintf(ps->tmp, sizeof(ps->tmp), "%s/.%s.tmp-XXXXXX", ps->dir, base);
+	if (n < 0 || (size_t)n >= sizeof(ps->tmp)) {
+		say(err, errcap, "%s: path too long for its temporary file", path);
+		return NULL;
+	}
+	fd = create_temp(ps->tmp);
+	if (fd < 0) {
+		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, ps->dir,
+		    load_strerror(errno, ebuf, sizeof(ebuf)));
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		say(err, errcap, "%s: %s", path, load_strerror(errno, ebuf, sizeof(ebuf)));
+		(void)close(fd);
+		(void)unlink(ps->tmp);
+		return NULL;
+	}
+	ps->file = f;
+	return f;
+}
+
+void patch_stream_abort(struct patch_stream *ps)
+{
+	if (!ps->file)
+		return;
+	(void)fclose(ps->file);
+	(void)unlink(ps->tmp);
+	ps->file = NULL;
+}
+
+enum patch_write_status patch_stream_commit(struct patch_stream *ps, char *err, size_t errcap)
+{
+	FILE *f = ps->file;
+	char ebuf[128];
+	int e;
+	if (!f) {
+		say(err, errcap, "%s: nothing to publish", ps->path);
+		return PATCH_WRITE_IO;
+	}
+	if (fflush(f) != 0 || ferror(f) || do_fsync(fileno(f)) != 0) {
+		e = errno;
+		patch_stream_abort(ps);
+		say(err, errcap, "%s: writing failed: %s; nothing was replaced", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	ps->file = NULL;
+	if (fclose(f) != 0) {
+		e = errno;
+		(void)unlink(ps->tmp);
+		say(err, errcap, "%s: close failed: %s; nothing was replaced", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	if (ps->force ? do_rename(ps->tmp, ps->path) != 0 : do_link(ps->tmp, ps->path) != 0) {
+		e = errno;
+		(void)unlink(ps->tmp);
+		if (e == EEXIST) {
+			say(err, errcap, "%s: already exists; use --force to replace it", ps->path);
+			return PATCH_WRITE_EXISTS;
+		}
+		say(err, errcap,
+		    "%s: publishing the temporary file failed: %s; nothing was written", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	if (!ps->force)
+		(void)unlink(ps->tmp);
+	sync_dir(ps->dir);
+	return PATCH_WRITE_OK;
+}
