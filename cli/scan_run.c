@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -50,6 +51,7 @@ struct run {
 	struct driver_cache *drivers;
 	uint64_t *sizes; /* sorted sizes of the plain files, for size_repeats */
 	size_t n_sizes;
+	bool archives; /* a name in the list ends in .gz or .zip: hash every input */
 	struct slot *slots;
 
 	pthread_mutex_t lock;
@@ -184,7 +186,7 @@ static void one_rom(struct run *r, struct slot *s, const char *name, const uint8
 		return;
 	}
 	it->size = len;
-	if (!r->o->yaml && !member && !size_repeats(r, len)) {
+	if (!r->o->yaml && !member && !r->archives && !size_repeats(r, len)) {
 		ao.skip_sha256 = true;
 		a = rom_analyze_with(data, len, name, &ao);
 		if (!a) {
@@ -391,9 +393,14 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 		free(r.sizes);
 		return EXIT_USAGE;
 	}
-	for (size_t i = 0; i < l->n; i++)
+	for (size_t i = 0; i < l->n; i++) {
+		size_t pl = strlen(l->v[i].path);
 		if (!l->v[i].error)
 			r.sizes[r.n_sizes++] = l->v[i].size;
+		if ((pl > 3 && !strcasecmp(l->v[i].path + pl - 3, ".gz")) ||
+		    (pl > 4 && !strcasecmp(l->v[i].path + pl - 4, ".zip")))
+			r.archives = true;
+	}
 	qsort(r.sizes, r.n_sizes, sizeof(*r.sizes), cmp_u64);
 	pthread_mutex_init(&r.lock, NULL);
 	pthread_cond_init(&r.can_take, NULL);

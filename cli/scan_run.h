@@ -11,9 +11,10 @@
  * Identical contents: an input whose SHA-256 another input had is analyzed
  * once (the first to get there analyzes, the others wait for its result);
  * the printed report names the earlier input in list order (same_as). The
- * hash is computed when the output shows it (YAML), for archive members,
- * and for plain files whose size another plain file has; a file of a
- * unique size cannot repeat another. EFI drivers go through one
+ * hash is computed when the output shows it (YAML); for text, only where
+ * a repeat is possible: every input when a name in the list ends in .gz or
+ * .zip (their contents' sizes are not known before they are read), else
+ * the plain files whose size another file has. EFI drivers go through one
  * driver_cache for the whole scan.
  */
 #ifndef OPTROM_SCAN_RUN_H
