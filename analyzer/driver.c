@@ -134,7 +134,16 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 	size_t cost = 0, before = *budget, off = d->payload_offset, len = d->payload_length;
 	bool pe_gop_done = false;
 	char pe_version[sizeof(d->gop_version)];
-	dcache_key(n->efi.compression, s->data + off, len, key);
+	size_t klen = len;
+	uint32_t comp = 0, orig = 0;
+	/* A compressed stream's result depends on its header and CompSize
+	 * bytes only (the decoder reads no further), not on the padding
+	 * after it, which differs between boards' ROMs. */
+	if (n->efi.compression == EFI_COMPRESSION_EFI &&
+	    efi_decomp_info(s->data + off, len, &comp, &orig) == EFI_DECOMP_OK &&
+	    (size_t)comp + EFI_DECOMP_HEADER_SIZE <= len)
+		klen = (size_t)comp + EFI_DECOMP_HEADER_SIZE;
+	dcache_key(n->efi.compression, s->data + off, klen, key);
 	switch (dcache_get(cache, key, *budget, d, &cost, &pe_gop_done)) {
 	case DCACHE_HIT:
 		memcpy(pe_version, d->gop_version, sizeof(pe_version));
