@@ -33,15 +33,18 @@ make_collection() {
 	if [[ -f $dir.done-$n ]]; then return; fi
 	rm -rf "$dir" "$dir".done-*
 	mkdir -p "$dir"
-	head -c 262144 /dev/zero | tr '\0' '\377' >"$dir/.ff"
-	while ((i < n)); do
-		f=${src[$((i % ${#src[@]}))]}
-		pad=$((65536 * (1 + i % 4)))
-		mkdir -p "$dir/$((i / 1000))"
-		{ cat "$f"; head -c "$pad" "$dir/.ff"; printf '%08d' "$i"; } >"$dir/$((i / 1000))/$i-$(basename "$f")"
-		i=$((i + 1))
-	done
-	rm -f "$dir/.ff"
+	printf '%s\n' "${src[@]}" | python3 -c '
+import os, sys
+d, n = sys.argv[1], int(sys.argv[2])
+src = [l.rstrip("\n") for l in sys.stdin]
+data = [open(f, "rb").read() for f in src]
+for i in range(n):
+    sub = os.path.join(d, str(i // 1000))
+    os.makedirs(sub, exist_ok=True)
+    name = "%d-%s" % (i, os.path.basename(src[i % len(src)]))
+    with open(os.path.join(sub, name), "wb") as f:
+        f.write(data[i % len(src)] + b"\xff" * (65536 * (1 + i % 4)) + b"%08d" % i)
+' "$dir" "$n"
 	touch "$dir.done-$n"
 }
 
@@ -50,7 +53,8 @@ make_collection() {
 best() {
 	local bw=999999 bc=999999 out w c
 	for _ in 1 2 3; do
-		out=$({ /usr/bin/time -f '%e %U %S' "$@" >/dev/null 2>/dev/null || true; } 2>&1 | tail -n 1)
+		/usr/bin/time -o "$root/.time" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+		out=$(tail -n 1 "$root/.time")
 		w=$(awk '{print $1}' <<<"$out")
 		c=$(awk '{print $2 + $3}' <<<"$out")
 		bw=$(echo "if ($w < $bw) $w else $bw" | bc -l)
