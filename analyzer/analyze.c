@@ -26,16 +26,18 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-/* The EFI drivers of the standard chain, each decoded once into its node. */
-static void decode_drivers(struct rom_analysis *a, const struct span *s, struct driver_cache *cache)
+/* The EFI drivers of a list of images, each decoded once into its node;
+ * every list shares one budget, the standard chain's going first. */
+static void decode_drivers(struct rom_analysis *a, const struct span *s,
+                           const struct rom_image *imgs, size_t count, size_t *budget,
+                           struct driver_cache *cache)
 {
-	size_t budget = TREE_DRIVER_BUDGET;
-	for (size_t i = 0; i < a->chain.n; i++) {
-		struct rom_node *n = &a->nodes[a->chain.images[i].node];
+	for (size_t i = 0; i < count; i++) {
+		struct rom_node *n = &a->nodes[imgs[i].node];
 		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
 		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
 			continue;
-		if (!tree_decode_driver_cached(n, s, &budget, cache))
+		if (!tree_decode_driver_cached(n, s, budget, cache))
 			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
 			            "image %zu: out of memory while decoding its EFI driver", i);
 	}
@@ -58,6 +60,7 @@ struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const cha
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
+	size_t budget = TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
 	/* The name is what the user typed; a longer one is cut for display. */
@@ -81,7 +84,7 @@ struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const cha
 	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
 	rules_chain(a, &s);
 	rules_images(a);
-	decode_drivers(a, &s, o ? o->drivers : NULL);
+	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget, o ? o->drivers : NULL);
 	rules_efi(a);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
@@ -94,6 +97,11 @@ struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const cha
 	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
 	                     a->other_images, REPORT_MAX_IMAGES);
 	rules_after_chain(a, &s);
+	/* The EFI images outside the standard chain too (NVIDIA's chain, the
+	 * images after it): their drivers and signatures are reported. */
+	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget, o ? o->drivers : NULL);
+	decode_drivers(a, &s, a->other_images, a->n_other, &budget, o ? o->drivers : NULL);
+	rules_signature(a);
 	rules_verdict(a);
 	return a;
 }

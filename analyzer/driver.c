@@ -101,6 +101,8 @@ static bool decode_stream(struct rom_node *n, struct rom_driver *d, const struct
 		struct span img = span_make(d->bytes, d->length);
 		d->pe_status = pe_parse(&img, &d->pe);
 		d->has_pe = true;
+		if (d->pe_status == PE_OK)
+			signature_check(&d->signature, d->bytes, d->length, &d->pe);
 	}
 	return true;
 }
@@ -156,6 +158,9 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 			memcpy(d->gop_version, pe_version, sizeof(pe_version));
 		return true;
 	case DCACHE_LOCAL:
+		memset(d, 0, sizeof(*d)); /* a refused hit may have written into it */
+		d->payload_offset = off;
+		d->payload_length = len;
 		if (!decode_stream(n, d, s, budget))
 			return false;
 		if (!npde_gop_version(n, d))

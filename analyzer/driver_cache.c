@@ -51,8 +51,10 @@ void driver_cache_free(struct driver_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->cap; i++)
+	for (size_t i = 0; i < c->cap; i++) {
 		free(c->entries[i].d.bytes);
+		signature_free(&c->entries[i].d.signature);
+	}
 	free(c->entries);
 	pthread_cond_destroy(&c->done);
 	pthread_mutex_destroy(&c->lock);
@@ -166,6 +168,13 @@ enum dcache_answer dcache_get(struct driver_cache *c, const uint8_t key[32], siz
 		}
 		*out = e->d;
 		out->bytes = copy;
+		if (!signature_copy(&out->signature, &e->d.signature)) {
+			free(copy);
+			memset(out, 0, sizeof(*out));
+			c->stats.uncached++;
+			pthread_mutex_unlock(&c->lock);
+			return DCACHE_LOCAL;
+		}
 		*cost = e->cost;
 		*pe_gop_done = e->pe_gop_done;
 		c->stats.hits++;
@@ -195,11 +204,25 @@ bool dcache_publish(struct driver_cache *c, const uint8_t key[32], const struct 
 		else
 			ok = false;
 	}
-	pthread_mutex_lock(&c->lock);
-	e = find(c, key);
+	{
+		struct rom_signature sig;
+		if (ok && signature_copy(&sig, &d->signature)) {
+			pthread_mutex_lock(&c->lock);
+			e = find(c, key);
+			if (e) {
+				e->d = *d;
+				e->d.bytes = copy;
+				e->d.signature = sig;
+			} else {
+				signature_free(&sig);
+			}
+		} else {
+			ok = false;
+			pthread_mutex_lock(&c->lock);
+			e = find(c, key);
+		}
+	}
 	if (e && ok) {
-		e->d = *d;
-		e->d.bytes = copy;
 		e->need = need;
 		e->cost = cost;
 		e->pe_gop_done = pe_gop_done;

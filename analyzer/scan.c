@@ -13,21 +13,23 @@ const char *scan_verdict_name(enum scan_verdict v)
 
 const char *scan_gop_name(enum scan_gop g)
 {
-	static const char *const names[SCAN_GOP_COUNT] = {"none", "damaged", "decoded"};
-	return (unsigned)g < SCAN_GOP_COUNT ? names[g] : "unknown";
+	static const enum gop_state map[SCAN_GOP_COUNT] = {GOP_NONE, GOP_SIGNED_OK, GOP_UNSIGNED,
+	                                                   GOP_DAMAGED};
+	return (unsigned)g < SCAN_GOP_COUNT ? gop_state_name(map[g]) : "unknown";
 }
 
 enum scan_gop scan_gop_state(const struct rom_analysis *a)
 {
-	for (size_t i = 0; i < a->chain.n; i++) {
-		const struct rom_node *n = rom_chain_node(a, i);
-		if (!n || n->pcir.code_type != PCI_CODE_EFI)
-			continue;
-		if (!n->driver || n->driver->state != DRIVER_OK || !rom_driver_pe_valid(n->driver))
-			return SCAN_GOP_DAMAGED;
-		return SCAN_GOP_DECODED;
+	switch (rom_gop_state(a)) {
+	case GOP_SIGNED_OK:
+		return SCAN_GOP_SIGNED_OK;
+	case GOP_UNSIGNED:
+		return SCAN_GOP_UNSIGNED;
+	case GOP_DAMAGED:
+		return SCAN_GOP_DAMAGED;
+	default:
+		return SCAN_GOP_NONE;
 	}
-	return SCAN_GOP_NONE;
 }
 
 static bool ends_with_ci(const char *s, size_t n, const char *suffix)

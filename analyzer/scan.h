@@ -26,13 +26,13 @@ enum scan_verdict {
 
 const char *scan_verdict_name(enum scan_verdict v);
 
-/* The GOP driver of the standard chain's first EFI image. Until the
- * signature check exists, a driver that decodes to a valid PE is
- * "decoded"; the signature states replace it. */
+/* The GOP state of the signature check (analyzer/signature.h,
+ * rom_gop_state): none, signed-ok, unsigned, damaged. */
 enum scan_gop {
-	SCAN_GOP_NONE = 0, /* no EFI image in the standard chain */
-	SCAN_GOP_DAMAGED,  /* it does not decompress or is not a valid PE */
-	SCAN_GOP_DECODED,  /* decompressed, valid PE */
+	SCAN_GOP_NONE = 0,
+	SCAN_GOP_SIGNED_OK,
+	SCAN_GOP_UNSIGNED,
+	SCAN_GOP_DAMAGED,
 	SCAN_GOP_COUNT,
 };
 
