@@ -73,10 +73,6 @@ stage "ASan + UBSan build and test suite"
 ./tests/run_sanitized.sh 2>&1 | tee "$log"
 count_ctest "$log"
 
-stage "TSan build of scan's tests (worker threads, driver cache)"
-./tests/run_tsan.sh 2>&1 | tee "$log"
-count_ctest "$log"
-
 stage "fuzzing (${FUZZ_SECONDS:-60} s per harness)"
 if FUZZ_SECONDS="${FUZZ_SECONDS:-60}" ./tests/fuzz/run_fuzz.sh; then
 	passed=$((passed + 1))
