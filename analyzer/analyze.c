@@ -31,14 +31,15 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 /* The EFI drivers of a list of images, each decoded once into its node;
  * every list shares one budget, the standard chain's going first. */
 static void decode_drivers(struct rom_analysis *a, const struct span *s,
-                           const struct rom_image *imgs, size_t count, size_t *budget)
+                           const struct rom_image *imgs, size_t count, size_t *budget,
+                           struct driver_cache *cache)
 {
 	for (size_t i = 0; i < count; i++) {
 		struct rom_node *n = &a->nodes[imgs[i].node];
 		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
 		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
 			continue;
-		if (!tree_decode_driver(n, s, budget))
+		if (!tree_decode_driver_cached(n, s, budget, cache))
 			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
 			            "image %zu: out of memory while decoding its EFI driver", i);
 	}
@@ -68,7 +69,9 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
-static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char *name, bool whole)
+/* whole: the bytes are known to hold the whole ROM (rom_analyze_whole). */
+static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char *name,
+                                    const struct rom_analyze_opts *o, bool whole)
 {
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
@@ -81,7 +84,10 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';
 	a->size = len;
-	rom_sha256_hex(data, len, a->sha256);
+	if (o && o->sha256 && strlen(o->sha256) == 64)
+		memcpy(a->sha256, o->sha256, 65);
+	else if (!o || !o->skip_sha256)
+		rom_sha256_hex(data, len, a->sha256);
 	a->nvgi_status = nvgi_decode(&s, &a->nvgi);
 
 	locate_rom(a, &s);
@@ -97,7 +103,7 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	rules_prefix(a);
 	rules_chain(a);
 	rules_images(a);
-	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget);
+	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget, o ? o->drivers : NULL);
 	rules_efi(a);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
@@ -112,8 +118,8 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	rules_after_chain(a);
 	/* The EFI images outside the standard chain too (NVIDIA's chain, the
 	 * images after it): their drivers and signatures are reported. */
-	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget);
-	decode_drivers(a, &s, a->other_images, a->n_other, &budget);
+	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget, o ? o->drivers : NULL);
+	decode_drivers(a, &s, a->other_images, a->n_other, &budget, o ? o->drivers : NULL);
 	rules_signature(a);
 	rules_integrity(a);
 	consumers_compute(a);
@@ -128,12 +134,18 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	return a;
 }
 
+struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
+                                      const struct rom_analyze_opts *o)
+{
+	return analyze(data, len, name, o, false);
+}
+
 struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
 {
-	return analyze(data, len, name, false);
+	return analyze(data, len, name, NULL, false);
 }
 
 struct rom_analysis *rom_analyze_whole(const uint8_t *data, size_t len, const char *name)
 {
-	return analyze(data, len, name, true);
+	return analyze(data, len, name, NULL, true);
 }

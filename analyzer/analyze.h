@@ -4,4 +4,19 @@
 
 #include "analyzer/tree.h"
 
+struct driver_cache; /* analyzer/driver_cache.h */
+
+/* What a caller that analyzes many files (scan) may give rom_analyze_with. */
+struct rom_analyze_opts {
+	struct driver_cache *drivers; /* scan-wide cache of decoded EFI drivers; NULL: none */
+	const char *sha256;           /* the bytes' SHA-256 as 64 hex digits, when known */
+	bool skip_sha256;             /* leave a->sha256 "" (an output that does not show it) */
+};
+
+/* rom_analyze with options (o may be NULL: rom_analyze). The tree is the
+ * same as rom_analyze's; only where the hash and the drivers come from
+ * differs. */
+struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
+                                      const struct rom_analyze_opts *o);
+
 #endif

@@ -3,6 +3,8 @@
  * signature check digests them), the PE view and the GOP version. */
 #include "analyzer/tree_build.h"
 
+#include "analyzer/driver_cache_impl.h"
+
 #include "formats/efi_decompress.h"
 #include "formats/pe.h"
 #include "formats/producer.h"
@@ -72,22 +74,11 @@ static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n, size_t 
 	return true;
 }
 
-bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget)
+/* The stream part of the driver: from the payload bytes alone (what the
+ * scan-wide cache, analyzer/driver_cache.h, may share between nodes). */
+static bool decode_stream(struct rom_node *n, struct rom_driver *d, const struct span *s,
+                          size_t *budget)
 {
-	struct rom_driver *d;
-	if (n->driver)
-		return true; /* decoded once */
-	d = calloc(1, sizeof(*d));
-	if (!d)
-		return false;
-	n->driver = d;
-	if (n->has_npde && n->npde.has_gop_version && n->pcir.vendor_id != PCI_VENDOR_AMD)
-		(void)snprintf(d->gop_version, sizeof(d->gop_version), "0x%x", n->npde.gop_version);
-	if (!efi_rom_payload(s, n->offset, n->length, &n->efi, &d->payload_offset,
-	                     &d->payload_length)) {
-		d->state = DRIVER_BAD_OFFSET;
-		return true;
-	}
 	if (n->efi.compression == EFI_COMPRESSION_EFI) {
 		if (!decompress(d, s->data + d->payload_offset, d->payload_length, budget))
 			return false;
@@ -113,9 +104,118 @@ bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget
 		if (d->pe_status == PE_OK)
 			signature_check(&d->signature, d->bytes, d->length, &d->pe);
 	}
+	return true;
+}
+
+/* The GOP version the PE holds, when the NPDE gave none. */
+static void pe_gop_version(struct rom_driver *d)
+{
 	if (rom_driver_pe_valid(d) && !d->gop_version[0]) {
 		struct span img = span_make(d->bytes, d->length);
 		(void)pe_find_gop_version(&img, d->gop_version, sizeof(d->gop_version));
 	}
+}
+
+static bool npde_gop_version(const struct rom_node *n, struct rom_driver *d)
+{
+	if (n->has_npde && n->npde.has_gop_version && n->pcir.vendor_id != PCI_VENDOR_AMD) {
+		(void)snprintf(d->gop_version, sizeof(d->gop_version), "0x%x", n->npde.gop_version);
+		return true;
+	}
+	d->gop_version[0] = '\0';
+	return false;
+}
+
+/* Through the cache: a hit copies the stream part; a claimed key is decoded
+ * and published with the budget it needed and spent. The result equals
+ * decode_stream's (driver_cache.h). */
+static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct span *s,
+                          size_t *budget, struct driver_cache *cache)
+{
+	uint8_t key[32];
+	size_t cost = 0, before = *budget, off = d->payload_offset, len = d->payload_length;
+	bool pe_gop_done = false;
+	char pe_version[sizeof(d->gop_version)];
+	size_t klen = len;
+	uint32_t comp = 0, orig = 0;
+	/* A compressed stream's result depends on its header and CompSize
+	 * bytes only (the decoder reads no further), not on the padding
+	 * after it, which differs between boards' ROMs. */
+	if (n->efi.compression == EFI_COMPRESSION_EFI &&
+	    efi_decomp_info(s->data + off, len, &comp, &orig) == EFI_DECOMP_OK &&
+	    (size_t)comp + EFI_DECOMP_HEADER_SIZE <= len)
+		klen = (size_t)comp + EFI_DECOMP_HEADER_SIZE;
+	dcache_key(n->efi.compression, s->data + off, klen, key);
+	switch (dcache_get(cache, key, *budget, d, &cost, &pe_gop_done)) {
+	case DCACHE_HIT:
+		memcpy(pe_version, d->gop_version, sizeof(pe_version));
+		*budget -= cost;
+		d->payload_offset = off;
+		d->payload_length = len;
+		/* The copy holds the PE's version when the PE is valid (searched
+		 * once, when the stream was decoded). */
+		if (!npde_gop_version(n, d) && pe_gop_done)
+			memcpy(d->gop_version, pe_version, sizeof(pe_version));
+		return true;
+	case DCACHE_LOCAL:
+		memset(d, 0, sizeof(*d)); /* a refused hit may have written into it */
+		d->payload_offset = off;
+		d->payload_length = len;
+		if (!decode_stream(n, d, s, budget))
+			return false;
+		if (!npde_gop_version(n, d))
+			pe_gop_version(d);
+		return true;
+	case DCACHE_CLAIMED:
+		break;
+	}
+	if (!decode_stream(n, d, s, budget)) {
+		dcache_abandon(cache, key);
+		return false;
+	}
+	/* The cached copy carries the PE's version whatever the NPDE says, so
+	 * that a node without an NPDE version can take it. */
+	d->gop_version[0] = '\0';
+	pe_gop_version(d);
+	pe_gop_done = rom_driver_pe_valid(d);
+	memcpy(pe_version, d->gop_version, sizeof(pe_version));
+	if (d->state == DRIVER_NOT_DECODED || strcmp(d->variant, "untried") == 0)
+		dcache_abandon(cache, key); /* the budget decided it: not the stream's result */
+	else
+		(void)dcache_publish(cache, key, d, before - *budget + d->decompressed_size,
+		                     before - *budget, pe_gop_done);
+	if (!npde_gop_version(n, d))
+		memcpy(d->gop_version, pe_version, sizeof(pe_version));
+	return true;
+}
+
+bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget)
+{
+	return tree_decode_driver_cached(n, s, budget, NULL);
+}
+
+bool tree_decode_driver_cached(struct rom_node *n, const struct span *s, size_t *budget,
+                               struct driver_cache *cache)
+{
+	struct rom_driver *d;
+	if (n->driver)
+		return true; /* decoded once */
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return false;
+	n->driver = d;
+	if (!efi_rom_payload(s, n->offset, n->length, &n->efi, &d->payload_offset,
+	                     &d->payload_length)) {
+		(void)npde_gop_version(n, d);
+		d->state = DRIVER_BAD_OFFSET;
+		return true;
+	}
+	if (cache && (n->efi.compression == EFI_COMPRESSION_EFI ||
+	              n->efi.compression == EFI_COMPRESSION_NONE))
+		return decode_cached(n, d, s, budget, cache);
+	if (!decode_stream(n, d, s, budget))
+		return false;
+	if (!npde_gop_version(n, d))
+		pe_gop_version(d);
 	return true;
 }

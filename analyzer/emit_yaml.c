@@ -304,12 +304,11 @@ static void consumers(struct yw *w, const struct rom_analysis *a)
 	yw_map_end(w);
 }
 
-static void report(struct yw *w, const struct rom_analysis *a)
+void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file)
 {
-	yw_doc_start(w);
 	yw_map_start(w);
 	yw_kuint(w, "optrom", REPORT_SCHEMA);
-	yw_kstr(w, "file", a->file);
+	yw_kstr(w, "file", file ? file : a->file);
 	yw_kuint(w, "size", a->size);
 	yw_kstr(w, "sha256", a->sha256);
 	yw_kstr(w, "verdict", report_verdict_name(a->verdict));
@@ -346,6 +345,12 @@ static void report(struct yw *w, const struct rom_analysis *a)
 	findings(w, a);
 	consumers(w, a);
 	yw_map_end(w);
+}
+
+static void report(struct yw *w, const struct rom_analysis *a)
+{
+	yw_doc_start(w);
+	emit_yaml_report_map(w, a, NULL);
 	yw_doc_end(w);
 }
 

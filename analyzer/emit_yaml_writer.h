@@ -63,4 +63,9 @@ void yw_kbool(struct yw *w, const char *k, bool v);
 void yw_knull(struct yw *w, const char *k);
 void yw_key(struct yw *w, const char *k);
 
+/* One report as a mapping inside a document the caller writes (scan's
+ * files: list); file names the input (NULL: the analysis's own name). */
+struct rom_analysis;
+void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file);
+
 #endif

@@ -439,6 +439,32 @@ void signature_free(struct rom_signature *sig)
 	sig->pkcs7 = NULL;
 }
 
+bool signature_copy(struct rom_signature *dst, const struct rom_signature *src)
+{
+	const struct sig_kept *from = src->pkcs7;
+	struct sig_kept *to;
+	*dst = *src;
+	dst->pkcs7 = NULL;
+	if (!from)
+		return true;
+	to = calloc(1, sizeof(*to));
+	if (!to)
+		return false;
+	for (size_t i = 0; i < from->n; i++) {
+		to->p7[i] = from->p7[i] ? PKCS7_dup(from->p7[i]) : NULL;
+		to->content[i] = from->content[i] ? ASN1_STRING_dup(from->content[i]) : NULL;
+		to->digest_ok[i] = from->digest_ok[i];
+		to->n = i + 1;
+		if ((from->p7[i] && !to->p7[i]) || (from->content[i] && !to->content[i])) {
+			struct rom_signature tmp = {.pkcs7 = to};
+			signature_free(&tmp);
+			return false;
+		}
+	}
+	dst->pkcs7 = to;
+	return true;
+}
+
 enum gop_state rom_gop_state(const struct rom_analysis *a)
 {
 	bool any = false, unsigned_seen = false;

@@ -26,4 +26,10 @@ size_t tree_index(const struct rom_analysis *a, const struct rom_node *n);
  * when memory ran out. */
 bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget);
 
+/* The same through a scan-wide cache of decoded drivers (NULL: none); the
+ * result is the same as without it (analyzer/driver_cache.h). */
+struct driver_cache;
+bool tree_decode_driver_cached(struct rom_node *n, const struct span *s, size_t *budget,
+                               struct driver_cache *cache);
+
 #endif

@@ -139,5 +139,6 @@ struct cli_sb {
  * noted in origin). */
 int cli_sb_open(const char *path, bool use_default, struct cli_sb *out);
 void cli_sb_close(struct cli_sb *sb);
+int cmd_scan(int argc, char **argv);
 
 #endif

@@ -22,6 +22,7 @@ static const struct cli_command commands[] = {
     {"dump", cmd_dump, "read a device's ROM through sysfs (or ACPI VFCT) safely, and analyze it"},
     {"match", cmd_match, "which ROMs (files, folders, archives) are for this PCI device?"},
     {"devices", cmd_devices, "the host's GPUs and devices with a ROM: driver, IOMMU group"},
+    {"scan", cmd_scan, "validate a collection: folders, archives, worker threads, a summary"},
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

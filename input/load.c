@@ -15,12 +15,23 @@ static enum load_status fail(enum load_status st, char *err, size_t cap, const c
 	return st;
 }
 
+const char *load_strerror(int e, char *buf, size_t cap)
+{
+	if (!cap)
+		return buf;
+	/* XSI strerror_r (_POSIX_C_SOURCE without _GNU_SOURCE): 0 on success. */
+	if (strerror_r(e, buf, cap) != 0)
+		(void)snprintf(buf, cap, "error %d", e);
+	return buf;
+}
+
 enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, char *err,
                                size_t errcap)
 {
 	struct stat st;
 	uint8_t *buf;
 	size_t want, got = 0;
+	char ebuf[128];
 	int fd;
 	*data = NULL;
 	*len = 0;
@@ -33,11 +44,13 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 			return fail(LOAD_NOT_FOUND, err, errcap, path, "no such file");
 		if (e == EACCES || e == EPERM)
 			return fail(LOAD_PERMISSION, err, errcap, path, "permission denied");
-		return fail(LOAD_READ_ERROR, err, errcap, path, strerror(e));
+		return fail(LOAD_READ_ERROR, err, errcap, path,
+		            load_strerror(e, ebuf, sizeof(ebuf)));
 	}
 	if (fstat(fd, &st) != 0) {
 		close(fd);
-		return fail(LOAD_READ_ERROR, err, errcap, path, strerror(errno));
+		return fail(LOAD_READ_ERROR, err, errcap, path,
+		            load_strerror(errno, ebuf, sizeof(ebuf)));
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
@@ -77,7 +90,8 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
 			int e = errno;
 			free(buf);
 			close(fd);
-			return fail(LOAD_READ_ERROR, err, errcap, path, strerror(e));
+			return fail(LOAD_READ_ERROR, err, errcap, path,
+			            load_strerror(e, ebuf, sizeof(ebuf)));
 		}
 		if (n == 0)
 			break;
@@ -103,6 +117,7 @@ enum load_status rom_load_stream(int fd, const char *name, uint8_t **data, size_
 {
 	size_t cap = 64 * 1024, got = 0;
 	uint8_t *buf;
+	char ebuf[128];
 	*data = NULL;
 	*len = 0;
 	if (isatty(fd))
@@ -134,7 +149,8 @@ enum load_status rom_load_stream(int fd, const char *name, uint8_t **data, size_
 		if (n < 0) {
 			int e = errno;
 			free(buf);
-			return fail(LOAD_READ_ERROR, err, errcap, name, strerror(e));
+			return fail(LOAD_READ_ERROR, err, errcap, name,
+			            load_strerror(e, ebuf, sizeof(ebuf)));
 		}
 		if (n == 0)
 			break;

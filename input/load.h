@@ -31,6 +31,10 @@ enum load_status rom_load_file(const char *path, uint8_t **data, size_t *len, ch
  * bytes: more is LOAD_TOO_LARGE, nothing is LOAD_EMPTY, a terminal is
  * LOAD_NOT_REGULAR (it would wait for typing). name is the input as the user
  * wrote it ("-"), for err. */
+/* The system's text for errno value e in buf (strerror_r: strerror's buffer
+ * is shared between threads, and scan reads files from several). Returns buf. */
+const char *load_strerror(int e, char *buf, size_t cap);
+
 enum load_status rom_load_stream(int fd, const char *name, uint8_t **data, size_t *len, char *err,
                                  size_t errcap);
 

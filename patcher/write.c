@@ -8,13 +8,16 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
-static struct patch_io_hooks hooks;
+/* Per thread: a test's hooks never reach another thread's writes. */
+static _Thread_local struct patch_io_hooks hooks;
 
 void patch_set_io_hooks(const struct patch_io_hooks *h)
 {
@@ -167,11 +170,36 @@ static enum patch_write_status verify(const char *path, const char *tmp, const u
 	return st;
 }
 
-static mode_t file_mode(void)
+/* Creates "dir/.base.tmp-XXXXXX" with O_EXCL and mode 0666, which the
+ * kernel masks with the process umask: the file gets the mode any new file
+ * gets, without reading the umask (umask(0) then back would change it for
+ * every thread for a moment). The suffix mixes the time, the process, a
+ * counter and the stack address; an existing name is retried. */
+static int create_temp(char *tmp)
 {
-	mode_t m = umask(0);
-	(void)umask(m);
-	return (mode_t)(0666 & ~m);
+	static _Atomic unsigned long counter;
+	static const char letters[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	size_t len = strlen(tmp);
+	char *x = tmp + len - 6;
+	for (int attempt = 0; attempt < 1000; attempt++) {
+		struct timespec ts;
+		uint64_t v;
+		int fd;
+		(void)clock_gettime(CLOCK_REALTIME, &ts);
+		v = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
+		    ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)&ts ^
+		    (uint64_t)++counter * 0x9e3779b97f4a7c15ull;
+		for (int i = 0; i < 6; i++) {
+			x[i] = letters[v % (sizeof(letters) - 1)];
+			v /= sizeof(letters) - 1;
+		}
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 /* A written, fsynced and verified temporary file beside a destination. */
@@ -197,7 +225,10 @@ static enum patch_write_status stage(const char *path, const uint8_t *data, size
 	struct stat st;
 	enum patch_write_status ws;
 	int fd, e, n;
+	char ebuf[128];
 	sg->cleanup = -1;
+	if (err && errcap)
+		err[0] = '\0';
 	/* A path that does not fit is an error, never a shorter path: a cut
 	 * name would write somewhere else. */
 	if (strlen(path) >= PATH_MAX) {
@@ -232,35 +263,36 @@ static enum patch_write_status stage(const char *path, const uint8_t *data, size
 		    path, PATH_MAX - 1);
 		return PATCH_WRITE_DIR;
 	}
-	fd = mkstemp(sg->tmp);
+	fd = create_temp(sg->tmp);
 	if (fd < 0) {
 		e = errno;
 		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, sg->dir,
-		    strerror(e));
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_DIR;
 	}
 	/* From here until it is published or removed, a signal removes it. */
 	sg->cleanup = patch_cleanup_add(sg->tmp, false);
-	(void)fchmod(fd, file_mode());
 	if (!write_all(fd, data, len)) {
 		e = errno;
 		(void)close(fd);
 		unstage(sg);
 		say(err, errcap, "%s: writing %zu bytes failed: %s; nothing was replaced", path,
-		    len, strerror(e));
+		    len, load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	if (do_fsync(fd) != 0) {
 		e = errno;
 		(void)close(fd);
 		unstage(sg);
-		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path, strerror(e));
+		say(err, errcap, "%s: fsync failed: %s; nothing was replaced", path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	if (close(fd) != 0) {
 		e = errno;
 		unstage(sg);
-		say(err, errcap, "%s: close failed: %s; nothing was replaced", path, strerror(e));
+		say(err, errcap, "%s: close failed: %s; nothing was replaced", path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
 	ws = verify(path, sg->tmp, data, len, o->require_ready, err, errcap);
@@ -275,6 +307,7 @@ static enum patch_write_status publish(struct staged *sg, const char *path, bool
                                        size_t errcap)
 {
 	struct stat st;
+	char ebuf[128];
 	int e;
 	if (force) {
 		if (do_rename(sg->tmp, path) != 0) {
@@ -283,7 +316,7 @@ static enum patch_write_status publish(struct staged *sg, const char *path, bool
 			say(err, errcap,
 			    "%s: rename from the temporary file failed: %s; nothing "
 			    "was replaced",
-			    path, strerror(e));
+			    path, load_strerror(e, ebuf, sizeof(ebuf)));
 			return PATCH_WRITE_IO;
 		}
 	} else if (do_link(sg->tmp, path) != 0) {
@@ -310,7 +343,7 @@ static enum patch_write_status publish(struct staged *sg, const char *path, bool
 		say(err, errcap,
 		    "%s: publishing the temporary file failed: %s; nothing was "
 		    "written",
-		    path, strerror(e));
+		    path, load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	} else {
 		unstage(sg);
@@ -375,4 +408,101 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
 	if (st != PATCH_WRITE_OK)
 		(void)unlink(bak);
 	return st;
+}
+
+void *patch_stream_open(struct patch_stream *ps, const char *path, bool force, char *err,
+                        size_t errcap)
+{
+	const char *base;
+	struct stat st;
+	char ebuf[128];
+	int fd, n;
+	FILE *f;
+	memset(ps, 0, sizeof(*ps));
+	ps->force = force;
+	if (strlen(path) >= sizeof(ps->path) || !patch_write_path_fits(path) ||
+	    !split_path(path, ps->dir, sizeof(ps->dir), &base) || *base == '\0') {
+		say(err, errcap, "%s: not a usable file name (too long, or a folder)", path);
+		return NULL;
+	}
+	memcpy(ps->path, path, strlen(path) + 1);
+	if (stat(ps->dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		say(err, errcap, "%s: the folder %s does not exist", path, ps->dir);
+		return NULL;
+	}
+	if (!force && lstat(path, &st) == 0) {
+		say(err, errcap, "%s: already exists; use --force to replace it", path);
+		return NULL;
+	}
+	n = snprintf(ps->tmp, sizeof(ps->tmp), "%s/.%s.tmp-XXXXXX", ps->dir, base);
+	if (n < 0 || (size_t)n >= sizeof(ps->tmp)) {
+		say(err, errcap, "%s: path too long for its temporary file", path);
+		return NULL;
+	}
+	fd = create_temp(ps->tmp);
+	if (fd < 0) {
+		say(err, errcap, "%s: cannot create a file in the folder %s: %s", path, ps->dir,
+		    load_strerror(errno, ebuf, sizeof(ebuf)));
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		say(err, errcap, "%s: %s", path, load_strerror(errno, ebuf, sizeof(ebuf)));
+		(void)close(fd);
+		(void)unlink(ps->tmp);
+		return NULL;
+	}
+	ps->file = f;
+	return f;
+}
+
+void patch_stream_abort(struct patch_stream *ps)
+{
+	if (!ps->file)
+		return;
+	(void)fclose(ps->file);
+	(void)unlink(ps->tmp);
+	ps->file = NULL;
+}
+
+enum patch_write_status patch_stream_commit(struct patch_stream *ps, char *err, size_t errcap)
+{
+	FILE *f = ps->file;
+	char ebuf[128];
+	int e;
+	if (!f) {
+		say(err, errcap, "%s: nothing to publish", ps->path);
+		return PATCH_WRITE_IO;
+	}
+	if (fflush(f) != 0 || ferror(f) || do_fsync(fileno(f)) != 0) {
+		e = errno;
+		patch_stream_abort(ps);
+		say(err, errcap, "%s: writing failed: %s; nothing was replaced", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	ps->file = NULL;
+	if (fclose(f) != 0) {
+		e = errno;
+		(void)unlink(ps->tmp);
+		say(err, errcap, "%s: close failed: %s; nothing was replaced", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	if (ps->force ? do_rename(ps->tmp, ps->path) != 0 : do_link(ps->tmp, ps->path) != 0) {
+		e = errno;
+		(void)unlink(ps->tmp);
+		if (e == EEXIST) {
+			say(err, errcap, "%s: already exists; use --force to replace it", ps->path);
+			return PATCH_WRITE_EXISTS;
+		}
+		say(err, errcap,
+		    "%s: publishing the temporary file failed: %s; nothing was written", ps->path,
+		    load_strerror(e, ebuf, sizeof(ebuf)));
+		return PATCH_WRITE_IO;
+	}
+	if (!ps->force)
+		(void)unlink(ps->tmp);
+	sync_dir(ps->dir);
+	return PATCH_WRITE_OK;
 }

@@ -1,6 +1,6 @@
 /* Storing a fixed ROM safely (docs/design.md "Writes are safe"):
  *
- *   1. a temporary file is created with mkstemp in the destination's own
+ *   1. a temporary file is created exclusively (O_EXCL) in the destination's own
  *      folder (so the final rename never crosses a file system),
  *   2. the bytes are written, fsynced and the file closed,
  *   3. the file is re-read and compared byte for byte, and re-analyzed with
@@ -59,10 +59,26 @@ bool patch_write_path_fits(const char *path);
  * "dir/card.fixed.rom", "card" -> "card.fixed". False when it does not fit. */
 bool patch_default_output(const char *in, char *out, size_t cap);
 
+/* A report written as it is produced (scan -o FILE), the same safe way:
+ * patch_stream_open creates the temporary file beside path (refusing an
+ * existing path without force) and gives a stream; patch_stream_commit
+ * flushes, fsyncs and publishes it; patch_stream_abort removes it. No
+ * re-analysis: the file is a report, not a ROM. */
+struct patch_stream {
+	void *file; /* FILE *: the temporary file */
+	bool force;
+	char path[4096], tmp[4096], dir[4096];
+};
+void *patch_stream_open(struct patch_stream *ps, const char *path, bool force, char *err,
+                        size_t errcap);
+enum patch_write_status patch_stream_commit(struct patch_stream *ps, char *err, size_t errcap);
+void patch_stream_abort(struct patch_stream *ps);
+
 /* Test hooks. The writer calls the system through this table so that a
  * test can make fsync, rename or link fail and check that the destination
  * is untouched. Pass NULL to restore the real calls. A field left NULL uses
- * the real call. Not thread-safe: tests only. */
+ * the real call. The hooks are the calling thread's own (thread-local):
+ * tests only. */
 struct patch_io_hooks {
 	int (*fsync_fn)(int fd);
 	int (*rename_fn)(const char *from, const char *to);

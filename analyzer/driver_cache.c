@@ -1,0 +1,254 @@
+/* The scan-wide cache of decoded EFI drivers (analyzer/driver_cache.h). */
+#include "analyzer/driver_cache_impl.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum entry_state { ENTRY_ABSENT = 0, ENTRY_PENDING, ENTRY_READY };
+
+struct entry {
+	bool used; /* the slot holds key */
+	uint8_t key[32];
+	enum entry_state state;
+	struct rom_driver d; /* stream part; d.bytes owned by the cache */
+	size_t need, cost;
+	bool pe_gop_done;
+};
+
+struct driver_cache {
+	pthread_mutex_t lock;
+	pthread_cond_t done;
+	struct entry *entries; /* open addressing over the key's first bytes */
+	size_t cap, used;
+	size_t bytes; /* driver bytes held */
+	struct driver_cache_stats stats;
+};
+
+struct driver_cache *driver_cache_new(void)
+{
+	struct driver_cache *c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	c->cap = 256;
+	c->entries = calloc(c->cap, sizeof(*c->entries));
+	if (!c->entries || pthread_mutex_init(&c->lock, NULL) != 0) {
+		free(c->entries);
+		free(c);
+		return NULL;
+	}
+	if (pthread_cond_init(&c->done, NULL) != 0) {
+		pthread_mutex_destroy(&c->lock);
+		free(c->entries);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void driver_cache_free(struct driver_cache *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->cap; i++) {
+		free(c->entries[i].d.bytes);
+		signature_free(&c->entries[i].d.signature);
+	}
+	free(c->entries);
+	pthread_cond_destroy(&c->done);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}
+
+void driver_cache_get_stats(struct driver_cache *c, struct driver_cache_stats *out)
+{
+	pthread_mutex_lock(&c->lock);
+	*out = c->stats;
+	pthread_mutex_unlock(&c->lock);
+}
+
+void dcache_key(uint16_t compression, const uint8_t *payload, size_t len, uint8_t key[32])
+{
+	uint8_t tag[2] = {(uint8_t)compression, (uint8_t)(compression >> 8)};
+	unsigned int n = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	memset(key, 0, 32);
+	if (!ctx)
+		return;
+	if (EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) && EVP_DigestUpdate(ctx, tag, sizeof(tag)) &&
+	    EVP_DigestUpdate(ctx, len ? payload : tag, len) && EVP_DigestFinal_ex(ctx, key, &n) &&
+	    n == 32) {
+		EVP_MD_CTX_free(ctx);
+		return;
+	}
+	EVP_MD_CTX_free(ctx);
+	memset(key, 0, 32);
+}
+
+static size_t slot_of(const uint8_t key[32], size_t cap)
+{
+	size_t h = 0;
+	memcpy(&h, key, sizeof(h));
+	return h & (cap - 1);
+}
+
+/* The entry for key (state ENTRY_ABSENT when new), or NULL when the table
+ * cannot grow. Called with the lock held. */
+static struct entry *find(struct driver_cache *c, const uint8_t key[32])
+{
+	size_t i;
+	if ((c->used + 1) * 2 > c->cap) {
+		size_t ncap = c->cap * 2;
+		struct entry *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return NULL;
+		for (size_t k = 0; k < c->cap; k++) {
+			struct entry *e = &c->entries[k];
+			size_t j;
+			if (!e->used)
+				continue;
+			for (j = slot_of(e->key, ncap); n[j].used; j = (j + 1) & (ncap - 1))
+				;
+			n[j] = *e;
+		}
+		free(c->entries);
+		c->entries = n;
+		c->cap = ncap;
+	}
+	for (i = slot_of(key, c->cap);; i = (i + 1) & (c->cap - 1)) {
+		struct entry *e = &c->entries[i];
+		if (e->used && memcmp(e->key, key, 32) == 0)
+			return e;
+		if (!e->used) {
+			e->used = true;
+			memcpy(e->key, key, 32);
+			c->used++;
+			return e;
+		}
+	}
+}
+
+enum dcache_answer dcache_get(struct driver_cache *c, const uint8_t key[32], size_t budget,
+                              struct rom_driver *out, size_t *cost, bool *pe_gop_done)
+{
+	struct entry *e;
+	pthread_mutex_lock(&c->lock);
+	c->stats.lookups++;
+	/* An all-zero key is a failed hash. */
+	if (memcmp(key, (uint8_t[32]){0}, 32) == 0 || !(e = find(c, key))) {
+		c->stats.uncached++;
+		pthread_mutex_unlock(&c->lock);
+		return DCACHE_LOCAL;
+	}
+	while (e->state == ENTRY_PENDING) {
+		pthread_cond_wait(&c->done, &c->lock);
+		e = find(c, key); /* the table may have grown */
+		if (!e) {
+			c->stats.uncached++;
+			pthread_mutex_unlock(&c->lock);
+			return DCACHE_LOCAL;
+		}
+	}
+	if (e->state == ENTRY_READY) {
+		uint8_t *copy = NULL;
+		if (budget < e->need) {
+			c->stats.uncached++;
+			pthread_mutex_unlock(&c->lock);
+			return DCACHE_LOCAL;
+		}
+		if (e->d.bytes) {
+			copy = malloc(e->d.length ? e->d.length : 1);
+			if (!copy) {
+				c->stats.uncached++;
+				pthread_mutex_unlock(&c->lock);
+				return DCACHE_LOCAL;
+			}
+			memcpy(copy, e->d.bytes, e->d.length);
+		}
+		*out = e->d;
+		out->bytes = copy;
+		if (!signature_copy(&out->signature, &e->d.signature)) {
+			free(copy);
+			memset(out, 0, sizeof(*out));
+			c->stats.uncached++;
+			pthread_mutex_unlock(&c->lock);
+			return DCACHE_LOCAL;
+		}
+		*cost = e->cost;
+		*pe_gop_done = e->pe_gop_done;
+		c->stats.hits++;
+		pthread_mutex_unlock(&c->lock);
+		return DCACHE_HIT;
+	}
+	if (c->bytes >= DRIVER_CACHE_MAX_BYTES) {
+		c->stats.uncached++;
+		pthread_mutex_unlock(&c->lock);
+		return DCACHE_LOCAL;
+	}
+	e->state = ENTRY_PENDING;
+	pthread_mutex_unlock(&c->lock);
+	return DCACHE_CLAIMED;
+}
+
+bool dcache_publish(struct driver_cache *c, const uint8_t key[32], const struct rom_driver *d,
+                    size_t need, size_t cost, bool pe_gop_done)
+{
+	uint8_t *copy = NULL;
+	struct entry *e;
+	bool ok = true;
+	if (d->bytes) {
+		copy = malloc(d->length ? d->length : 1);
+		if (copy)
+			memcpy(copy, d->bytes, d->length);
+		else
+			ok = false;
+	}
+	{
+		struct rom_signature sig;
+		if (ok && signature_copy(&sig, &d->signature)) {
+			pthread_mutex_lock(&c->lock);
+			e = find(c, key);
+			if (e) {
+				e->d = *d;
+				e->d.bytes = copy;
+				e->d.signature = sig;
+			} else {
+				signature_free(&sig);
+			}
+		} else {
+			ok = false;
+			pthread_mutex_lock(&c->lock);
+			e = find(c, key);
+		}
+	}
+	if (e && ok) {
+		e->need = need;
+		e->cost = cost;
+		e->pe_gop_done = pe_gop_done;
+		e->state = ENTRY_READY;
+		c->bytes += d->length;
+		c->stats.decoded++;
+	} else {
+		free(copy);
+		if (e)
+			e->state = ENTRY_ABSENT;
+		c->stats.uncached++;
+		ok = false;
+	}
+	pthread_cond_broadcast(&c->done);
+	pthread_mutex_unlock(&c->lock);
+	return ok;
+}
+
+void dcache_abandon(struct driver_cache *c, const uint8_t key[32])
+{
+	struct entry *e;
+	pthread_mutex_lock(&c->lock);
+	e = find(c, key);
+	if (e)
+		e->state = ENTRY_ABSENT;
+	c->stats.uncached++;
+	pthread_cond_broadcast(&c->done);
+	pthread_mutex_unlock(&c->lock);
+}

@@ -1,0 +1,167 @@
+#include "analyzer/scan.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *scan_verdict_name(enum scan_verdict v)
+{
+	static const char *const names[SCAN_VERDICT_COUNT] = {"ready", "fixable", "broken",
+	                                                      "not-a-rom", "unreadable"};
+	return (unsigned)v < SCAN_VERDICT_COUNT ? names[v] : "unknown";
+}
+
+const char *scan_gop_name(enum scan_gop g)
+{
+	static const enum gop_state map[SCAN_GOP_COUNT] = {GOP_NONE, GOP_SIGNED_OK, GOP_UNSIGNED,
+	                                                   GOP_DAMAGED};
+	return (unsigned)g < SCAN_GOP_COUNT ? gop_state_name(map[g]) : "unknown";
+}
+
+enum scan_gop scan_gop_state(const struct rom_analysis *a)
+{
+	switch (rom_gop_state(a)) {
+	case GOP_SIGNED_OK:
+		return SCAN_GOP_SIGNED_OK;
+	case GOP_UNSIGNED:
+		return SCAN_GOP_UNSIGNED;
+	case GOP_DAMAGED:
+		return SCAN_GOP_DAMAGED;
+	default:
+		return SCAN_GOP_NONE;
+	}
+}
+
+static bool ends_with_ci(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+	if (n < k)
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (tolower((unsigned char)s[n - k + i]) != suffix[i])
+			return false;
+	return true;
+}
+
+bool scan_name_rom_like(const char *name)
+{
+	static const char *const exts[] = {".rom", ".bin", ".vbios", ".bios", ".vga",
+	                                   ".fd",  ".fw",  ".dump",  ".dmp"};
+	const char *base = name ? name : "";
+	const char *p;
+	size_t n;
+	if ((p = strrchr(base, '/')) != NULL)
+		base = p + 1;
+	if ((p = strrchr(base, '!')) != NULL)
+		base = p + 1;
+	n = strlen(base);
+	if (ends_with_ci(base, n, ".gz"))
+		n -= 3;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (ends_with_ci(base, n, exts[i]) && n > strlen(exts[i]))
+			return true;
+	return false;
+}
+
+static bool rom_shaped(const struct rom_analysis *a, const uint8_t *data, size_t len)
+{
+	if (a->has_rom || a->isa_rom || a->container != CONTAINER_NONE)
+		return true;
+	/* A cut 55AA header or NVGI container is a failed dump, whatever follows. */
+	return len >= 2 &&
+	       ((data[0] == 0x55 && data[1] == 0xAA) || (len >= 4 && !memcmp(data, "NVGI", 4)));
+}
+
+bool scan_not_a_rom(const struct rom_analysis *a, const uint8_t *data, size_t len, const char *name,
+                    enum file_kind *kind)
+{
+	struct span s = span_make(data, len);
+	*kind = file_kind_sniff(&s);
+	return !rom_shaped(a, data, len) && !scan_name_rom_like(name) && *kind != FILE_KIND_UNKNOWN;
+}
+
+int scan_verdict_exit(enum scan_verdict v)
+{
+	switch (v) {
+	case SCAN_READY:
+	case SCAN_NOT_A_ROM:
+		return 0;
+	case SCAN_FIXABLE:
+		return 1;
+	case SCAN_UNREADABLE:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+void scan_info_rename(struct scan_info *info, const char *name)
+{
+	bool not_rom =
+	    !info->rom_shaped && !scan_name_rom_like(name) && info->kind != FILE_KIND_UNKNOWN;
+	info->verdict = not_rom ? SCAN_NOT_A_ROM : info->rom_verdict;
+	if (not_rom)
+		(void)snprintf(info->problem, sizeof(info->problem), "%s, no option ROM",
+		               file_kind_name(info->kind));
+	else
+		memcpy(info->problem, info->rom_problem, sizeof(info->problem));
+}
+
+void scan_info_from(struct scan_info *out, const struct rom_analysis *a, const uint8_t *data,
+                    size_t len, const char *name)
+{
+	const struct finding *f = finding_first_problem(&a->findings);
+	const struct rom_node *first = rom_chain_node(a, 0);
+	struct span s = span_make(data, len);
+	memset(out, 0, sizeof(*out));
+	out->size = a->size;
+	switch (a->verdict) {
+	case VERDICT_READY:
+		out->rom_verdict = SCAN_READY;
+		break;
+	case VERDICT_FIXABLE:
+		out->rom_verdict = SCAN_FIXABLE;
+		break;
+	default:
+		out->rom_verdict = SCAN_BROKEN;
+		break;
+	}
+	out->rom_shaped = rom_shaped(a, data, len);
+	out->kind = out->rom_shaped ? FILE_KIND_UNKNOWN : file_kind_sniff(&s);
+	out->has_rom = a->has_rom;
+	out->rom_offset = a->rom_offset;
+	out->images = a->chain.n;
+	if (first) {
+		out->has_ids = true;
+		out->vendor = first->pcir.vendor_id;
+		out->device = first->pcir.device_id;
+	}
+	for (size_t i = 0; i < a->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(a, i);
+		if (n && n->version[0]) {
+			(void)snprintf(out->version, sizeof(out->version), "%s", n->version);
+			break;
+		}
+	}
+	out->gop = scan_gop_state(a);
+	if (f)
+		(void)snprintf(out->rom_problem, sizeof(out->rom_problem), "%s: %s",
+		               finding_name(f->id), f->message);
+	scan_info_rename(out, name);
+}
+
+void scan_summary_add(struct scan_summary *s, const struct scan_info *info, uint64_t size)
+{
+	s->files++;
+	s->bytes += size;
+	if (!info) {
+		s->verdicts[SCAN_UNREADABLE]++;
+		return;
+	}
+	s->verdicts[info->verdict]++;
+	if (info->verdict == SCAN_NOT_A_ROM || !info->has_rom)
+		return;
+	s->gop[info->gop]++;
+	if (info->has_ids)
+		s->vendors[info->vendor]++;
+}
