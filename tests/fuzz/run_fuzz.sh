@@ -24,7 +24,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_T
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 
-harnesses=${*:-analyze efi_decompress pe fix zip}
+harnesses=${*:-analyze efi_decompress pe fix zip efi_vs_edk2}
 mkdir -p "$build/artifacts" "$build/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -38,17 +38,20 @@ for h in $harnesses; do
 		continue
 	fi
 	case $h in
-	efi_decompress) max_len=262144 ;;
+	efi_decompress | efi_vs_edk2) max_len=262144 ;;
 	pe | zip) max_len=65536 ;;
 	*) max_len=1048576 ;;
 	esac
 	corpus=$build/corpus/$h
+	seeds=$build/seeds/$h
+	# The differential harness reads the same streams as fuzz_efi_decompress.
+	[ "$h" = efi_vs_edk2 ] && seeds=$build/seeds/efi_decompress
 	log=$build/logs/$h.log
 	mkdir -p "$corpus"
 	rc=0
 	"$bin" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
 		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" \
-		"$corpus" "$build/seeds/$h" >"$log" 2>&1 || rc=$?
+		"$corpus" "$seeds" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	# The last status line ("#N DONE cov: X ft: Y corp: Z/...") holds the coverage.
