@@ -47,7 +47,19 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
+void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len)
+{
+	if (a->sha256[0] == '\0')
+		rom_sha256_hex(data, len, a->sha256);
+}
+
 struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)
+{
+	return rom_analyze_flags(data, len, name, 0);
+}
+
+struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const char *name,
+                                       unsigned flags)
 {
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
@@ -58,7 +70,8 @@ struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *na
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';
 	a->size = len;
-	rom_sha256_hex(data, len, a->sha256);
+	if (!(flags & ROM_ANALYZE_NO_SHA256))
+		rom_sha256_hex(data, len, a->sha256);
 	a->nvgi_status = nvgi_decode(&s, &a->nvgi);
 
 	locate_rom(a, &s);

@@ -47,6 +47,9 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
  * member that cannot be read prints one line and counts as EXIT_USAGE;
  * returns the worst of those and of fn's codes. */
 int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx);
+/* The same, with rom_analyze_flags' flags (analyzer/analyze.h). */
+int cli_each_rom_flags(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                       void *ctx, unsigned flags);
 
 /* Exit code for one verdict. */
 int cli_exit_for(enum rom_verdict v);

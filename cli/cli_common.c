@@ -59,6 +59,12 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 
 int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx)
 {
+	return cli_each_rom_flags(arg, fn, ctx, 0);
+}
+
+int cli_each_rom_flags(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                       void *ctx, unsigned flags)
+{
 	struct rom_analysis *r;
 	char err[1024];
 	struct input *in = input_open(arg, err, sizeof(err));
@@ -76,7 +82,7 @@ int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
-		r = rom_analyze(it.data, it.len, it.name);
+		r = rom_analyze_flags(it.data, it.len, it.name, flags);
 		if (!r)
 			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
 		input_item_free(&it);
