@@ -10,8 +10,10 @@
 #   FUZZ_SECONDS=10 tests/fuzz/run_fuzz.sh analyze pe
 #
 # The corpora grow in build-fuzz/corpus/NAME (seeds are read from
-# build-fuzz/seeds/NAME and never modified), so a later run starts where
-# the last one stopped; delete build-fuzz/corpus for a fresh start.
+# build-fuzz/seeds/NAME and the committed tests/fuzz/seeds/NAME, and never
+# modified), so a later run starts where the last one stopped; delete
+# build-fuzz/corpus for a fresh start. tests/fuzz/campaign.sh grows the
+# committed seeds. tests/fuzz/dict/optrom.dict is the signatures' dictionary.
 set -eu
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -44,14 +46,23 @@ for h in $harnesses; do
 	esac
 	corpus=$build/corpus/$h
 	seeds=$build/seeds/$h
+	committed=$src/tests/fuzz/seeds/$h
+	dict="-dict=$src/tests/fuzz/dict/optrom.dict"
 	# The differential harness reads the same streams as fuzz_efi_decompress.
-	[ "$h" = efi_vs_edk2 ] && seeds=$build/seeds/efi_decompress
+	if [ "$h" = efi_vs_edk2 ]; then
+		seeds=$build/seeds/efi_decompress
+		committed=$src/tests/fuzz/seeds/efi_decompress
+	fi
+	# EFI streams are bit-packed: byte signatures do not help there.
+	case $h in efi_decompress | efi_vs_edk2) dict= ;; esac
+	[ -d "$committed" ] || committed=$seeds
 	log=$build/logs/$h.log
 	mkdir -p "$corpus"
 	rc=0
+	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" \
-		"$corpus" "$seeds" >"$log" 2>&1 || rc=$?
+		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" $dict \
+		"$corpus" "$seeds" "$committed" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	# The last status line ("#N DONE cov: X ft: Y corp: Z/...") holds the coverage.
