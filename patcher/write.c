@@ -168,8 +168,9 @@ static mode_t file_mode(void)
 	return (mode_t)(0666 & ~m);
 }
 
-enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
-                                         const struct patch_write_opts *o, char *err, size_t errcap)
+static enum patch_write_status write_file(const char *path, const uint8_t *data, size_t len,
+                                          const struct patch_write_opts *o, bool known_ready,
+                                          char *err, size_t errcap)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	const char *base;
@@ -240,7 +241,8 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 		say(err, errcap, "%s: close failed: %s; nothing was replaced", path, strerror(e));
 		return PATCH_WRITE_IO;
 	}
-	ws = verify(path, tmp, data, len, o->require_ready, err, errcap);
+	/* Bytes equal to ones already found ready need no second analysis. */
+	ws = verify(path, tmp, data, len, o->require_ready && !known_ready, err, errcap);
 	if (ws != PATCH_WRITE_OK) {
 		(void)unlink(tmp);
 		return ws;
@@ -287,6 +289,19 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 published:
 	sync_dir(dir);
 	return PATCH_WRITE_OK;
+}
+
+enum patch_write_status patch_write_file(const char *path, const uint8_t *data, size_t len,
+                                         const struct patch_write_opts *o, char *err, size_t errcap)
+{
+	return write_file(path, data, len, o, false, err, errcap);
+}
+
+enum patch_write_status patch_write_file_ready(const char *path, const uint8_t *data, size_t len,
+                                               bool force, char *err, size_t errcap)
+{
+	struct patch_write_opts o = {force, true};
+	return write_file(path, data, len, &o, true, err, errcap);
 }
 
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
