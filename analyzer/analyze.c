@@ -26,16 +26,17 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	out[64] = '\0';
 }
 
-/* The EFI drivers of the standard chain, each decoded once into its node. */
-static void decode_drivers(struct rom_analysis *a, const struct span *s)
+/* The EFI drivers of a list of images, each decoded once into its node;
+ * every list shares one budget, the standard chain's going first. */
+static void decode_drivers(struct rom_analysis *a, const struct span *s,
+                           const struct rom_image *imgs, size_t count, size_t *budget)
 {
-	size_t budget = TREE_DRIVER_BUDGET;
-	for (size_t i = 0; i < a->chain.n; i++) {
-		struct rom_node *n = &a->nodes[a->chain.images[i].node];
+	for (size_t i = 0; i < count; i++) {
+		struct rom_node *n = &a->nodes[imgs[i].node];
 		if (n->pcir.code_type != PCI_CODE_EFI || !n->has_efi ||
 		    n->efi.efi_signature != EFI_ROM_SIGNATURE)
 			continue;
-		if (!tree_decode_driver(n, s, &budget))
+		if (!tree_decode_driver(n, s, budget))
 			finding_add(&a->findings, FINDING_INTERNAL_ERROR, (int)i, true, n->offset,
 			            "image %zu: out of memory while decoding its EFI driver", i);
 	}
@@ -64,6 +65,7 @@ struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const ch
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
+	size_t budget = TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
 	/* The name is what the user typed; a longer one is cut for display. */
@@ -85,7 +87,7 @@ struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const ch
 	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
 	rules_chain(a, &s);
 	rules_images(a);
-	decode_drivers(a, &s);
+	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget);
 	rules_efi(a);
 
 	/* NVIDIA's own view of the same bytes, when the ROM is NVIDIA's. */
@@ -98,6 +100,11 @@ struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const ch
 	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
 	                     a->other_images, REPORT_MAX_IMAGES);
 	rules_after_chain(a, &s);
+	/* The EFI images outside the standard chain too (NVIDIA's chain, the
+	 * images after it): their drivers and signatures are reported. */
+	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget);
+	decode_drivers(a, &s, a->other_images, a->n_other, &budget);
+	rules_signature(a);
 	rules_verdict(a);
 	return a;
 }

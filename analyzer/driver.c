@@ -110,6 +110,8 @@ bool tree_decode_driver(struct rom_node *n, const struct span *s, size_t *budget
 		struct span img = span_make(d->bytes, d->length);
 		d->pe_status = pe_parse(&img, &d->pe);
 		d->has_pe = true;
+		if (d->pe_status == PE_OK)
+			signature_check(&d->signature, d->bytes, d->length, &d->pe);
 	}
 	if (rom_driver_pe_valid(d) && !d->gop_version[0]) {
 		struct span img = span_make(d->bytes, d->length);

@@ -21,4 +21,19 @@ bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n);
 /* Short name of an EFI machine (from the PE constants), or "unknown". */
 const char *emit_machine_name(uint16_t machine);
 
+/* The driver's Authenticode signature (analyzer/emit_sig.c): the text
+ * lines under the driver, and the `signature:` key of its YAML map. */
+struct yw;
+void emit_text_signature(FILE *out, const struct rom_driver *d);
+void emit_yaml_signature(struct yw *w, const struct rom_driver *d);
+
+/* The Secure Boot answer of each driver against a variable store's db and
+ * dbx (analyzer/secure_boot.h); st NULL prints origin (why there is none).
+ * origin says where the store came from ("found on this host"), or NULL. */
+struct sb_store;
+void emit_text_secure_boot(FILE *out, const struct rom_analysis *a, const struct sb_store *st,
+                           const char *origin);
+/* check's line with extra words after the GOP state (NULL: none). */
+void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *extra);
+
 #endif

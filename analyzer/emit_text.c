@@ -26,6 +26,7 @@ static void text_driver(FILE *out, const struct rom_node *n)
 	}
 	if (d->gop_version[0])
 		fprintf(out, "        GOP version %s\n", d->gop_version);
+	emit_text_signature(out, d);
 }
 
 static void text_image(FILE *out, const struct rom_image *img, const struct rom_node *n, size_t i)
@@ -85,6 +86,8 @@ static void text_short_list(FILE *out, const struct rom_analysis *a, const char 
 		fprintf(out, "  [%zu] 0x%06zx  %-14s type 0x%02x  %04x:%04x  length 0x%zx%s\n", i,
 		        imgs[i].offset, pci_code_type_name(p->code_type), p->code_type,
 		        p->vendor_id, p->device_id, imgs[i].length, imgs[i].last ? "  last" : "");
+		if (rom_node_of(a, &imgs[i])->driver)
+			emit_text_signature(out, rom_node_of(a, &imgs[i])->driver);
 	}
 }
 
@@ -146,6 +149,11 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 
 void emit_check_line(FILE *out, const struct rom_analysis *a)
 {
+	emit_check_line_with(out, a, NULL);
+}
+
+void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *extra)
+{
 	const struct finding *f = finding_first_problem(&a->findings);
 	fprintf(out, "%-7s %s  rom@", report_verdict_name(a->verdict), a->file);
 	if (a->has_rom)
@@ -158,6 +166,9 @@ void emit_check_line(FILE *out, const struct rom_analysis *a)
 		        pci_code_type_name(rom_chain_node(a, i)->pcir.code_type));
 	if (a->chain.n)
 		fputc(')', out);
+	fprintf(out, "  GOP %s", gop_state_name(rom_gop_state(a)));
+	if (extra)
+		fprintf(out, "  %s", extra);
 	if (f)
 		fprintf(out, "  %s: %s", finding_name(f->id), f->message);
 	fputc('\n', out);

@@ -57,6 +57,7 @@ static void driver_yaml(struct yw *w, const struct rom_node *n)
 		yw_kstr(w, "gop_version", d->gop_version);
 	else
 		yw_knull(w, "gop_version");
+	emit_yaml_signature(w, d);
 }
 
 static void image_efi(struct yw *w, const struct rom_node *n, bool full)

@@ -210,8 +210,10 @@ void rom_analysis_free(struct rom_analysis *a)
 	if (!a)
 		return;
 	for (size_t i = 0; i < a->n_nodes; i++) {
-		if (a->nodes[i].driver)
+		if (a->nodes[i].driver) {
 			free(a->nodes[i].driver->bytes);
+			signature_free(&a->nodes[i].driver->signature);
+		}
 		free(a->nodes[i].driver);
 	}
 	free(a->nodes);

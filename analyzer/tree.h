@@ -17,6 +17,7 @@
 #define OPTROM_TREE_H
 
 #include "analyzer/findings.h"
+#include "analyzer/signature.h"
 #include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
@@ -89,6 +90,9 @@ struct rom_driver {
 	enum pe_status pe_status; /* PE_OK, PE_TE_IMAGE or where the header broke */
 	struct pe_info pe;
 	char gop_version[96]; /* AMD: PE string; NVIDIA: NPDE+0x0C as 0x-hex */
+	/* The Authenticode signature of bytes, checked once with the PE view
+	 * (analyzer/signature.h); SIG_NONE unless the PE is PE32/PE32+. */
+	struct rom_signature signature;
 };
 
 /* The driver parsed as PE32/PE32+ (or is a TE image). */

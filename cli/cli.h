@@ -62,5 +62,20 @@ int cmd_info(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
+int cmd_boot_test(int argc, char **argv);
+
+/* --secure-boot-vars (cli/secure_boot_opt.c): the variable store named,
+ * or with use_default the first one found on the host. */
+struct sb_store;
+struct cli_sb {
+	bool active;            /* a store is loaded */
+	struct sb_store *store; /* NULL when none */
+	char origin[1280];      /* "found on this host", or why there is none */
+};
+/* EXIT_READY, or EXIT_USAGE after one line on stderr when the named file
+ * cannot be read or is no variable store (a default that fails is only
+ * noted in origin). */
+int cli_sb_open(const char *path, bool use_default, struct cli_sb *out);
+void cli_sb_close(struct cli_sb *sb);
 
 #endif

@@ -1,5 +1,6 @@
 #include "analyzer/analyze.h"
 #include "analyzer/emit.h"
+#include "analyzer/secure_boot.h"
 #include "cli/cli.h"
 
 #include <getopt.h>
@@ -8,7 +9,7 @@
 
 static void check_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom check FILE... [--format text|yaml]\n"
+	fprintf(out, "usage: optrom check FILE... [--format text|yaml] [--secure-boot-vars VARS]\n"
 	             "\n"
 	             "Can each file be used as QEMU's romfile= as it is? One line per file:\n"
 	             "verdict, ROM offset, images, first problem. With --format yaml, the full\n"
@@ -18,12 +19,21 @@ static void check_usage(FILE *out)
 	             "3 the worst is broken, 2 usage error or a file that could not be read.\n"
 	             "\n"
 	             "  -f, --format FMT  text (default) or yaml\n"
+	             "      --secure-boot-vars VARS  add \"secure-boot accepted|refused|blocked\"\n"
+	             "                    to each line: the answer of the db and dbx of that\n"
+	             "                    OVMF variable store for the chain's EFI drivers\n"
 	             "  -h, --help        this help\n");
 }
 
+struct check_ctx {
+	enum out_format fmt;
+	struct cli_sb sb;
+};
+
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
-	const enum out_format *fmt = ctx;
+	const struct check_ctx *cc = ctx;
+	const enum out_format *fmt = &cc->fmt;
 	if (*fmt == FORMAT_YAML) {
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
@@ -32,6 +42,12 @@ static int check_one(const struct rom_analysis *r, void *ctx)
 			fprintf(stderr, "optrom: writing the YAML report failed\n");
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}
+	} else if (cc->sb.store) {
+		struct sb_answer ans;
+		char extra[64];
+		(void)snprintf(extra, sizeof(extra), "secure-boot %s",
+		               sb_verdict_name(sb_answer_rom(cc->sb.store, r, &ans)));
+		emit_check_line_with(stdout, r, extra);
 	} else {
 		emit_check_line(stdout, r);
 	}
@@ -42,8 +58,11 @@ int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {"help", no_argument, NULL, 'h'},
+	                                     {"secure-boot-vars", required_argument, NULL, 'S'},
 	                                     {NULL, 0, NULL, 0}};
+	struct check_ctx cc = {FORMAT_TEXT, {0}};
 	enum out_format fmt = FORMAT_TEXT;
+	const char *vars = NULL;
 	int c, worst = EXIT_READY;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
@@ -55,6 +74,9 @@ int cmd_check(int argc, char **argv)
 		case 'h':
 			check_usage(stdout);
 			return EXIT_READY;
+		case 'S':
+			vars = optarg;
+			break;
 		default:
 			check_usage(stderr);
 			return EXIT_USAGE;
@@ -65,10 +87,14 @@ int cmd_check(int argc, char **argv)
 		check_usage(stderr);
 		return EXIT_USAGE;
 	}
+	cc.fmt = fmt;
+	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
+		return EXIT_USAGE;
 	/* The text line shows no sha256: do not hash (nor set up libcrypto). */
 	for (int i = optind; i < argc; i++)
 		worst = cli_worse(
-		    worst, cli_each_rom_flags(argv[i], check_one, &fmt,
+		    worst, cli_each_rom_flags(argv[i], check_one, &cc,
 		                              fmt == FORMAT_TEXT ? ROM_ANALYZE_NO_SHA256 : 0u));
+	cli_sb_close(&cc.sb);
 	return worst;
 }

@@ -16,13 +16,14 @@ static const struct command commands[] = {
     {"check", cmd_check, "one verdict line per file: can it be used as romfile= ?"},
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
+    {"boot-test", cmd_boot_test, "boot the ROM in QEMU + OVMF: which EFI drivers load from it"},
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out, "usage: optrom COMMAND [ARGS]   (optrom COMMAND --help for more)\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(out, "\nExit status: 0 ready, 1 fixable, 3 broken, 2 usage or I/O error.\n"
 	             "  --version  print the version\n");
 }

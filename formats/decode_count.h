@@ -37,7 +37,9 @@
 	X(PE_PARSE, "pe_parse")               /* pe_parse */                                       \
 	X(PE_GOP_VERSION, "pe_gop_version")   /* pe_find_gop_version */                            \
 	X(ATOM, "atom")                       /* atom_detect */                                    \
-	X(PRODUCER, "producer")               /* pci_detect_producer */
+	X(PRODUCER, "producer")               /* pci_detect_producer */                            \
+	X(AUTHENTICODE, "authenticode")       /* auth_parse */                                     \
+	X(EFI_VARS, "efi_vars")               /* efi_vars_parse */
 
 #define FMT_DEC_ENUM_(NAME, str) FMT_DEC_##NAME,
 enum fmt_decoder { FMT_DECODERS(FMT_DEC_ENUM_) FMT_DEC_COUNT };

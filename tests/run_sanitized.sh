@@ -26,5 +26,9 @@ cmake -S "$src" -B "$build" -DOPTROM_SANITIZE=ON -DOPTROM_TESTS=ON -DOPTROM_WERR
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
 status=0
-ctest --test-dir "$build" --output-on-failure -j "$jobs" || status=$?
+# The OVMF boots of tests/vm (vm_test_boot) run once, in the plain build: under
+# the sanitizers they would boot the same ROMs again, and the code they drive
+# (boot-test's process handling, the shell parser) runs here in vm_test_boot_cli
+# and unit_test_uefi_shell.
+ctest --test-dir "$build" --output-on-failure -j "$jobs" -E '^vm_test_boot$' || status=$?
 exit "$status"

@@ -58,7 +58,17 @@ def debian_files():
     return out
 
 
+# GOP drivers whose Authenticode digest differs from the one their signature
+# holds, by an independent tool: `osslsigncode verify` on the extracted .efi
+# prints "Calculated message digest ... MISMATCH!!!" (the driver is the GTX
+# 980M's signed GOP with 4 bytes changed). A driver changed after signing
+# makes the file broken (docs/findings.md, signature-digest-mismatch).
+GOP_MODIFIED = {"nvidia/maxwell_m4000m_GM204.rom", "nvidia/maxwell_m5000m_GM204.rom"}
+
+
 def row(name, r):
+    if name in GOP_MODIFIED:
+        r["verdict_hint"] = "broken"
     imgs = []
     for i in r["images"]:
         imgs.append("%d:%d:%d:%s:%s:%s:%d:%s" % (

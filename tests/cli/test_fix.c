@@ -339,6 +339,11 @@ Test(fix, corpus_files_with_a_prefix_become_the_rom)
 		size_t slen, olen, off = rows[i].rom_offset, allow[REPORT_MAX_IMAGES], nallow = 0;
 		if (off == 0)
 			continue;
+		/* GOPs changed after signing (osslsigncode: digest MISMATCH):
+		 * broken, fix refuses them (tests/corpus/test_signature.c). */
+		if (strcmp(rows[i].file, "nvidia/maxwell_m4000m_GM204.rom") == 0 ||
+		    strcmp(rows[i].file, "nvidia/maxwell_m5000m_GM204.rom") == 0)
+			continue;
 		if (snprintf(in, sizeof(in), "%s/%s", dir, rows[i].file) >= (int)sizeof(in) ||
 		    !load(in, &src, &slen))
 			continue;

@@ -49,8 +49,8 @@ seeds_of() { # the committed seeds a harness starts from
 }
 max_len_of() {
 	case $1 in
-	efi_decompress | efi_vs_edk2) echo 262144 ;;
-	pe | zip) echo 65536 ;;
+	efi_decompress | efi_vs_edk2 | authenticode) echo 262144 ;;
+	pe | zip | uefi_shell) echo 65536 ;;
 	*) echo 1048576 ;;
 	esac
 }

@@ -1,7 +1,9 @@
 /* Writes the fuzz seed corpora from the synthetic ROM builder: no vendor
  * bytes, nothing committed. Usage: make_seeds DIR; creates DIR/analyze,
- * DIR/fix, DIR/efi_decompress, DIR/pe and DIR/zip. Criterion-free, so it
+ * DIR/fix, DIR/efi_decompress, DIR/pe, DIR/zip, DIR/authenticode and DIR/efi_vars.
+ * Criterion-free, so it
  * builds in the fuzz tree. */
+#include "formats/efi_vars.h"
 #include "tests/support/bytes.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
@@ -235,9 +237,89 @@ static void zip_seeds(const char *dir)
 	rb_free(&b);
 }
 
+/* EFI drivers for the Authenticode path: unsigned, a table holding the
+ * start of a PKCS#7 SignedData (its OID, 1.2.840.113549.1.7.2), and a
+ * table past the end. Real signed drivers (optrom extract) make better
+ * seeds; they are vendor bytes, so they stay out of the repository. */
+static void authenticode_seeds(const char *dir)
+{
+	static const uint8_t signed_data[] = {0x30, 0x82, 0x01, 0x00, 0x06, 0x09, 0x2A, 0x86,
+	                                      0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x02, 0xA0,
+	                                      0x82, 0x00, 0xF1, 0x30, 0x82, 0x00, 0xED, 0x02,
+	                                      0x01, 0x01, 0x31, 0x0F, 0x30, 0x0D, 0x06, 0x09};
+	static uint8_t b[0x600];
+	size_t dirs = 0x40 + 24 + 112 + 4 * 8, n;
+	memset(b, 0, sizeof(b));
+	n = make_pe(b, true);
+	write_seed(dir, "authenticode", "unsigned.efi", b, n);
+	tb_put32(b, dirs, 0x400);
+	tb_put32(b, dirs + 4, 0x108);
+	tb_put32(b, 0x400, 0x108);
+	tb_put32(b, 0x404, 0x00020200); /* revision 0x0200, type 2 (PKCS#7) */
+	memcpy(b + 0x408, signed_data, sizeof(signed_data));
+	write_seed(dir, "authenticode", "pkcs7-start.efi", b, 0x508);
+	tb_put32(b, dirs + 4, 0x800);
+	write_seed(dir, "authenticode", "table-past-end.efi", b, 0x508);
+}
+
+/* A small OVMF variable store, written from formats/efi_vars.h's
+ * declarations: a firmware volume, the authenticated store header, a db
+ * of one (not really X.509) certificate entry and one SHA-256 entry, and
+ * a dbx of one SHA-256 entry. */
+static void efi_vars_seeds(const char *dir)
+{
+	static uint8_t b[0x400];
+	struct efi_fv_header fv = {0};
+	struct efi_vstore_header vs = {0};
+	static const struct {
+		const char *name;
+		const uint8_t *guid, *type;
+		size_t entry;
+	} vars[] = {{"db", efi_guid_image_security_database, efi_guid_cert_x509, 16 + 0x40},
+	            {"dbx", efi_guid_image_security_database, efi_guid_cert_sha256, 16 + 32}};
+	size_t at;
+	memset(b, 0xFF, sizeof(b));
+	memset(b, 0, 0x48 + EFI_VSTORE_SIZE);
+	fv.fv_length = sizeof(b);
+	fv.signature = EFI_FV_SIGNATURE;
+	fv.header_length = 0x48;
+	fv.revision = 2;
+	(void)fmt_encode(b, sizeof(b), 0, efi_fv_fields, EFI_FV_F_COUNT, &fv);
+	memcpy(b + 0x48, efi_guid_authenticated_variable, EFI_GUID_SIZE);
+	vs.size = sizeof(b) - 0x48;
+	vs.format = EFI_VSTORE_FORMATTED;
+	vs.state = EFI_VSTORE_HEALTHY;
+	(void)fmt_encode(b, sizeof(b), 0x48, efi_vstore_fields, EFI_VSTORE_F_COUNT, &vs);
+	at = 0x48 + EFI_VSTORE_SIZE;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		struct efi_avar_header h = {0};
+		struct efi_siglist_header l = {0};
+		size_t nlen = 2 * (strlen(vars[i].name) + 1), d;
+		l.list_size = (uint32_t)(EFI_SIGLIST_SIZE + vars[i].entry);
+		l.signature_size = (uint32_t)vars[i].entry;
+		h.start_id = EFI_AVAR_START_ID;
+		h.state = EFI_VAR_ADDED;
+		h.attributes = 0x27;
+		h.name_size = (uint32_t)nlen;
+		h.data_size = l.list_size;
+		memset(b + at, 0, EFI_AVAR_SIZE + nlen + l.list_size);
+		(void)fmt_encode(b, sizeof(b), at, efi_avar_fields, EFI_AVAR_F_COUNT, &h);
+		memcpy(b + at + EFI_AVAR_OFF_GUID, vars[i].guid, EFI_GUID_SIZE);
+		for (size_t k = 0; vars[i].name[k]; k++)
+			b[at + EFI_AVAR_SIZE + 2 * k] = (uint8_t)vars[i].name[k];
+		d = at + EFI_AVAR_SIZE + nlen;
+		memcpy(b + d, vars[i].type, EFI_GUID_SIZE);
+		(void)fmt_encode(b, sizeof(b), d, efi_siglist_fields, EFI_SIGLIST_F_COUNT, &l);
+		at = (d + l.list_size + 3) & ~(size_t)3;
+	}
+	write_seed(dir, "efi_vars", "store.fd", b, sizeof(b));
+	write_seed(dir, "efi_vars", "store-no-fv.fd", b + 0x48, sizeof(b) - 0x48);
+}
+
 int main(int argc, char **argv)
 {
-	static const char *const subs[] = {"analyze", "fix", "efi_decompress", "pe", "zip"};
+	static const char *const subs[] = {"analyze", "fix",          "efi_decompress", "pe",
+	                                   "zip",     "authenticode", "efi_vars"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];
@@ -262,5 +344,7 @@ int main(int argc, char **argv)
 	decompress_seeds(argv[1], pe, n);
 	rom_seeds(argv[1], pe, n);
 	zip_seeds(argv[1]);
+	authenticode_seeds(argv[1]);
+	efi_vars_seeds(argv[1]);
 	return failures ? 1 : 0;
 }

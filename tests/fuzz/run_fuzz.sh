@@ -26,7 +26,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_T
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 
-harnesses=${*:-analyze efi_decompress pe fix zip efi_vs_edk2}
+harnesses=${*:-analyze efi_decompress pe fix zip uefi_shell authenticode efi_vars efi_vs_edk2}
 mkdir -p "$build/artifacts" "$build/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -41,7 +41,8 @@ for h in $harnesses; do
 	fi
 	case $h in
 	efi_decompress | efi_vs_edk2) max_len=262144 ;;
-	pe | zip) max_len=65536 ;;
+	pe | zip | uefi_shell) max_len=65536 ;;
+	authenticode) max_len=262144 ;; # a real signed GOP (optrom extract) is up to 191 KiB
 	*) max_len=1048576 ;;
 	esac
 	corpus=$build/corpus/$h
