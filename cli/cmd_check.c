@@ -90,7 +90,7 @@ int cmd_check(int argc, char **argv)
 	cc.fmt = fmt;
 	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
 		return EXIT_USAGE;
-	/* The text line shows no sha256: do not hash (nor set up libcrypto). */
+	/* The text line shows no file sha256: the file is not hashed. */
 	for (int i = optind; i < argc; i++)
 		worst = cli_worse(
 		    worst, cli_each_rom_flags(argv[i], check_one, &cc,
