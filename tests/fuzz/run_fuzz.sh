@@ -56,6 +56,8 @@ for h in $harnesses; do
 	fi
 	# EFI streams are bit-packed: byte signatures do not help there.
 	case $h in efi_decompress | efi_vs_edk2) dict= ;; esac
+	# A harness without make_seeds output (uefi_shell) starts from an empty folder.
+	mkdir -p "$seeds"
 	[ -d "$committed" ] || committed=$seeds
 	log=$build/logs/$h.log
 	mkdir -p "$corpus"
