@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
+#include "analyzer/integrity_build.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
 #include "analyzer/tree_build.h"
@@ -42,6 +43,24 @@ static void decode_drivers(struct rom_analysis *a, const struct span *s,
 	}
 }
 
+/* Each listed image's bytes and each decoded driver, hashed once (the
+ * report and diff say "same GOP, different x86 image" from these). */
+static void hash_list(struct rom_analysis *a, const struct span *s, const struct rom_image *imgs,
+                      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rom_node *nd = &a->nodes[imgs[i].node];
+		size_t len = nd->length;
+		if (nd->sha256[0] || nd->offset >= s->len)
+			continue;
+		if (len > s->len - nd->offset)
+			len = s->len - nd->offset;
+		rom_sha256_hex(s->data + nd->offset, len, nd->sha256);
+		if (nd->driver && nd->driver->state == DRIVER_OK)
+			rom_sha256_hex(nd->driver->bytes, nd->driver->length, nd->driver->sha256);
+	}
+}
+
 static bool is_nvidia_rom(const struct rom_analysis *a)
 {
 	const struct rom_node *first = rom_chain_node(a, 0);
@@ -78,14 +97,16 @@ struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const ch
 
 	locate_rom(a, &s);
 	if (!a->has_rom) {
-		rules_no_rom(a, &s);
+		integrity_no_rom(a, &s);
+		rules_no_rom(a);
+		consumers_compute(a);
 		rules_verdict(a);
 		return a;
 	}
-	rules_prefix(a, &s);
-
 	chain_walk_standard(a, &s, a->rom_offset, &a->chain);
-	rules_chain(a, &s);
+	integrity_build(a, &s);
+	rules_prefix(a);
+	rules_chain(a);
 	rules_images(a);
 	decode_drivers(a, &s, a->chain.images, a->chain.n, &budget);
 	rules_efi(a);
@@ -99,12 +120,17 @@ struct rom_analysis *rom_analyze_flags(const uint8_t *data, size_t len, const ch
 	a->n_other =
 	    chain_scan_after(a, &s, a->rom_offset, a->chain.end + (zero_length ? PCI_ROM_BLOCK : 0),
 	                     a->other_images, REPORT_MAX_IMAGES);
-	rules_after_chain(a, &s);
+	rules_after_chain(a);
 	/* The EFI images outside the standard chain too (NVIDIA's chain, the
 	 * images after it): their drivers and signatures are reported. */
 	decode_drivers(a, &s, a->nvidia.images, a->nvidia.n, &budget);
 	decode_drivers(a, &s, a->other_images, a->n_other, &budget);
 	rules_signature(a);
+	rules_integrity(a);
+	consumers_compute(a);
 	rules_verdict(a);
+	hash_list(a, &s, a->chain.images, a->chain.n);
+	hash_list(a, &s, a->nvidia.images, a->nvidia.n);
+	hash_list(a, &s, a->other_images, a->n_other);
 	return a;
 }

@@ -145,6 +145,8 @@ void emit_text(FILE *out, const struct rom_analysis *a)
 	}
 	if (a->findings.overflow)
 		fprintf(out, "  (more findings were dropped: limit %d)\n", FINDINGS_MAX);
+	fprintf(out, "Consumers:\n  OVMF     %s\n  SeaBIOS  %s\n", a->consumers.ovmf.reason,
+	        a->consumers.seabios.reason);
 }
 
 void emit_check_line(FILE *out, const struct rom_analysis *a)

@@ -58,6 +58,10 @@ static void driver_yaml(struct yw *w, const struct rom_node *n)
 	else
 		yw_knull(w, "gop_version");
 	emit_yaml_signature(w, d);
+	if (d->sha256[0])
+		yw_kstr(w, "sha256", d->sha256);
+	else
+		yw_knull(w, "sha256");
 }
 
 static void image_efi(struct yw *w, const struct rom_node *n, bool full)
@@ -201,6 +205,10 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 		image_efi(w, n, full);
 	if (full)
 		image_npde(w, n);
+	if (n->sha256[0])
+		yw_kstr(w, "sha256", n->sha256);
+	else
+		yw_knull(w, "sha256");
 	yw_map_end(w);
 }
 
@@ -263,9 +271,36 @@ static void findings(struct yw *w, const struct rom_analysis *a)
 			yw_knull(w, "image");
 		yw_kbool(w, "fixable", f->fixable);
 		yw_kstr(w, "message", f->message);
+		if (f->has_values) {
+			yw_khex(w, "expected", f->expected);
+			yw_khex(w, "found", f->found);
+		}
 		yw_map_end(w);
 	}
 	yw_seq_end(w);
+}
+
+static void consumer(struct yw *w, const char *key, const struct rom_consumer *c)
+{
+	yw_key(w, key);
+	yw_map_start(w);
+	yw_kbool(w, "ok", c->ok);
+	if (c->image >= 0)
+		yw_kuint(w, "image", (uint64_t)c->image);
+	else
+		yw_knull(w, "image");
+	yw_kstr(w, "reason", c->reason);
+	yw_map_end(w);
+}
+
+/* What each firmware does with the file (analyzer/consumers.h). */
+static void consumers(struct yw *w, const struct rom_analysis *a)
+{
+	yw_key(w, "consumers");
+	yw_map_start(w);
+	consumer(w, "ovmf", &a->consumers.ovmf);
+	consumer(w, "seabios", &a->consumers.seabios);
+	yw_map_end(w);
 }
 
 static void report(struct yw *w, const struct rom_analysis *a)
@@ -307,6 +342,7 @@ static void report(struct yw *w, const struct rom_analysis *a)
 		yw_map_end(w);
 	}
 	findings(w, a);
+	consumers(w, a);
 	yw_map_end(w);
 	yw_doc_end(w);
 }

@@ -47,6 +47,9 @@ static void add(struct finding_list *l, enum finding_id id, enum finding_severit
 	f->image = image;
 	f->has_offset = has_offset;
 	f->offset = offset;
+	f->has_values = false;
+	f->expected = 0;
+	f->found = 0;
 	/* Cut on purpose when longer: a message is one line of a report. */
 	if (vsnprintf(f->message, sizeof(f->message), fmt, ap) < 0)
 		f->message[0] = '\0';
@@ -69,6 +72,17 @@ void finding_add_sev(struct finding_list *l, enum finding_id id, enum finding_se
 	va_start(ap, fmt);
 	add(l, id, sev < cat ? sev : cat, image, has_offset, offset, fmt, ap);
 	va_end(ap);
+}
+
+void finding_set_values(struct finding_list *l, uint64_t expected, uint64_t found)
+{
+	struct finding *f;
+	if (l->n == 0 || l->overflow)
+		return;
+	f = &l->items[l->n - 1];
+	f->has_values = true;
+	f->expected = expected;
+	f->found = found;
 }
 
 const struct finding *finding_find(const struct finding_list *l, enum finding_id id)

@@ -42,6 +42,11 @@ struct finding {
 	uint64_t offset; /* file offset */
 	int image;       /* index in the standard chain, or -1 */
 	char message[FINDING_MSG_LEN];
+	/* What the rule expected and what the bytes hold, as data (diff and
+	 * scripts compare them); the message says the same in words. */
+	bool has_values;
+	uint64_t expected;
+	uint64_t found;
 };
 
 struct finding_list {
@@ -61,6 +66,10 @@ void finding_add(struct finding_list *l, enum finding_id id, int image, bool has
 void finding_add_sev(struct finding_list *l, enum finding_id id, enum finding_severity sev,
                      int image, bool has_offset, uint64_t offset, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
+
+/* Attaches expected and found values to the finding added last (none
+ * when the list overflowed: then nothing happens). */
+void finding_set_values(struct finding_list *l, uint64_t expected, uint64_t found);
 
 /* The first finding with this id, or NULL. */
 const struct finding *finding_find(const struct finding_list *l, enum finding_id id);

@@ -7,66 +7,30 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A byte value that fills [off, len), or -1 when the bytes differ. */
-static int uniform_byte(const struct span *s, size_t off)
-{
-	uint8_t first;
-	if (!span_u8(s, off, &first))
-		return -1;
-	for (size_t i = off + 1; i < s->len; i++)
-		if (s->data[i] != first)
-			return -1;
-	return first;
-}
-
-/* 55AA at 0, no usable PCIR, and a checksum that balances over the size
- * byte: an ISA-style option ROM such as SeaBIOS's vgabios-isavga.bin. */
-static bool isa_rom(struct rom_analysis *a, const struct span *s, const struct rom_node *n0)
-{
-	uint8_t sum;
-	size_t len;
-	uint32_t pcir_sig;
-	if (!n0 || n0->hdr.signature != PCI_ROM_SIG || n0->status == PCI_TRUNCATED ||
-	    n0->hdr.size_blocks == 0)
-		return false;
-	/* A "PCIR" where the pointer leads (misaligned, say) makes it a PCI
-	 * ROM with a bad pointer, not one without a PCI data structure. */
-	if (n0->hdr.pcir_offset != 0 && span_u32le(s, n0->hdr.pcir_offset, &pcir_sig) &&
-	    pcir_sig == PCIR_SIG_PCIR)
-		return false;
-	len = (size_t)n0->hdr.size_blocks * PCI_ROM_BLOCK;
-	if (!span_sum8(s, 0, len, &sum) || sum != 0)
-		return false;
-	a->isa_rom = true;
-	a->isa_length = len;
-	a->rom_offset = 0;
-	return true;
-}
-
 /* The first image (at offset 0) failed the probe: say why. */
-static void report_bad_first_image(struct rom_analysis *a, const struct span *s,
-                                   const struct rom_node *n)
+static void report_bad_first_image(struct rom_analysis *a, const struct rom_node *n)
 {
 	struct finding_list *l = &a->findings;
 	const struct pci_rom_header *hdr = &n->hdr;
+	size_t size = (size_t)a->size;
 	switch (rom_node_status(n, false)) {
 	case PCI_BAD_POINTER:
 		/* "Past the end" means the 4 signature bytes do not all fit. */
-		if (hdr->pcir_offset != 0 && (size_t)hdr->pcir_offset + PCIR_SIG_LEN > s->len &&
-		    (size_t)hdr->size_blocks * PCI_ROM_BLOCK > s->len) {
+		if (hdr->pcir_offset != 0 && (size_t)hdr->pcir_offset + PCIR_SIG_LEN > size &&
+		    (size_t)hdr->size_blocks * PCI_ROM_BLOCK > size) {
 			/* The pointer is plausible for the image the size byte
 			 * promises: the dump was cut short (rom-parser #3). */
 			finding_add(
 			    l, FINDING_IMAGE_TRUNCATED, -1, true, 0,
 			    "the file ends at 0x%zx, before the PCIR at 0x%04x and the image "
 			    "end at 0x%zx that the size byte promises",
-			    s->len, hdr->pcir_offset, (size_t)hdr->size_blocks * PCI_ROM_BLOCK);
+			    size, hdr->pcir_offset, (size_t)hdr->size_blocks * PCI_ROM_BLOCK);
 			break;
 		}
 		finding_add(l, FINDING_PCIR_OUT_OF_RANGE, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
 		            "PCIR pointer at 0x%x is 0x%04x: expected a non-zero offset inside the "
 		            "%zu-byte file",
-		            (unsigned)PCI_ROM_HDR_OFF_PCIR_PTR, hdr->pcir_offset, s->len);
+		            (unsigned)PCI_ROM_HDR_OFF_PCIR_PTR, hdr->pcir_offset, size);
 		break;
 	case PCI_MISALIGNED:
 		finding_add(l, FINDING_PCIR_MISALIGNED, -1, true, PCI_ROM_HDR_OFF_PCIR_PTR,
@@ -83,25 +47,23 @@ static void report_bad_first_image(struct rom_analysis *a, const struct span *s,
 	case PCI_TRUNCATED:
 		finding_add(l, FINDING_IMAGE_TRUNCATED, -1, true, 0,
 		            "the file ends inside the ROM header or PCI data structure (%zu bytes)",
-		            s->len);
+		            size);
 		break;
 	default:
 		break;
 	}
 }
 
-void rules_no_rom(struct rom_analysis *a, const struct span *s)
+void rules_no_rom(struct rom_analysis *a)
 {
 	struct finding_list *l = &a->findings;
-	int fill = uniform_byte(s, 0);
-	uint16_t sig;
-	if (s->len == 0) {
+	const struct rom_node *n0 = rom_node_at(a, 0);
+	if (a->size == 0) {
 		finding_add(l, FINDING_NO_ROM, -1, false, 0, "the file is empty");
 		return;
 	}
-	if (pci_rom_sig_at(s, 0, false)) {
-		const struct rom_node *n0 = rom_node_at(a, 0);
-		if (isa_rom(a, s, n0)) {
+	if (n0 && n0->hdr.signature == PCI_ROM_SIG) {
+		if (a->isa_rom) {
 			finding_add(
 			    l, FINDING_ISA_ROM_NO_PCIR, -1, true, 0,
 			    "ISA-style option ROM (%zu bytes, checksum ok) without a PCI data "
@@ -109,29 +71,30 @@ void rules_no_rom(struct rom_analysis *a, const struct span *s)
 			    a->isa_length);
 			return;
 		}
-		if (n0)
-			report_bad_first_image(a, s, n0);
+		report_bad_first_image(a, n0);
 	}
-	if (fill == 0xFF)
+	if (a->integ.fill == FILL_FF)
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
-		            "all %zu bytes are 0xFF: an erased or unread flash chip, not a ROM",
-		            s->len);
-	else if (fill == 0x00)
+		            "all %llu bytes are 0xFF: an erased or unread flash chip, not a ROM",
+		            (unsigned long long)a->size);
+	else if (a->integ.fill == FILL_ZERO)
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
-		            "all %zu bytes are 0x00: the dump read nothing", s->len);
+		            "all %llu bytes are 0x00: the dump read nothing",
+		            (unsigned long long)a->size);
 	else if (a->nvgi_status != NVGI_NOT_PRESENT)
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
 		            "NVGI container (IFR v%u) but no PCI ROM: %s; no 55AA image with a PCI "
-		            "data structure anywhere in %zu bytes",
-		            a->nvgi.version, nvgi_status_str(a->nvgi_status), s->len);
-	else if (span_u16le(s, 0, &sig) && sig == PCI_ROM_SIG_NV && uniform_byte(s, 2) == 0xFF)
+		            "data structure anywhere in %llu bytes",
+		            a->nvgi.version, nvgi_status_str(a->nvgi_status),
+		            (unsigned long long)a->size);
+	else if (a->integ.nv_then_ff)
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
 		            "only an NVIDIA 'VN' signature followed by 0xFF: a failed or erased "
 		            "flash");
 	else
 		finding_add(l, FINDING_NO_ROM, -1, true, 0,
-		            "no 55AA image with a valid PCI data structure anywhere in %zu bytes",
-		            s->len);
+		            "no 55AA image with a valid PCI data structure anywhere in %llu bytes",
+		            (unsigned long long)a->size);
 	if (a->scan_capped)
 		finding_add(
 		    l, FINDING_LOCATE_SCAN_CAPPED, -1, false, 0,
@@ -140,7 +103,7 @@ void rules_no_rom(struct rom_analysis *a, const struct span *s)
 		    TREE_MAX_SCAN_PROBES);
 }
 
-void rules_prefix(struct rom_analysis *a, const struct span *s)
+void rules_prefix(struct rom_analysis *a)
 {
 	struct finding_list *l = &a->findings;
 	switch (a->container) {
@@ -152,14 +115,17 @@ void rules_prefix(struct rom_analysis *a, const struct span *s)
 		    "NVIDIA NVGI (IFR v%u) container of 0x%zx bytes before the ROM at 0x%zx "
 		    "(nvflash/GPU-Z/TechPowerUp save): firmware expects 55AA at offset 0",
 		    a->nvgi.version, a->container_length, a->rom_offset);
-		if (a->nvgi_status == NVGI_OK && a->nvgi.rom_offset != a->rom_offset)
+		if (a->nvgi_status == NVGI_OK && a->nvgi.rom_offset != a->rom_offset) {
 			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
 			            "NVGI header says the ROM is at 0x%x, the structure says 0x%zx",
 			            a->nvgi.rom_offset, a->rom_offset);
-		else if (a->nvgi_status != NVGI_OK)
+			finding_set_values(l, a->rom_offset, a->nvgi.rom_offset);
+		} else if (a->nvgi_status != NVGI_OK)
 			finding_add(l, FINDING_NVGI_OFFSET_MISMATCH, -1, true, 0,
 			            "NVGI header could not be followed (%s); ROM found by scan",
 			            nvgi_status_str(a->nvgi_status));
+		if (a->integ.damaged.present)
+			rules_damaged_header(a);
 		break;
 	case CONTAINER_AMD_EFS:
 		finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
@@ -171,23 +137,35 @@ void rules_prefix(struct rom_analysis *a, const struct span *s)
 		/* 55AA at offset 0 that failed validation is a damaged first
 		 * image, not a prefix: stripping it would silently drop it. */
 		const struct rom_node *n0 = rom_node_at(a, 0);
-		if (pci_rom_sig_at(s, 0, false) && n0)
-			report_bad_first_image(a, s, n0);
-		finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
-		            "0x%zx bytes of unrecognised data before the ROM at 0x%zx (%s)",
-		            a->container_length, a->rom_offset, a->locate_reason);
+		if (a->integ.damaged.present) {
+			/* An image whose PCIR survives: not a prefix. */
+			rules_damaged_header(a);
+			if (a->integ.damaged.offset == 0)
+				break;
+		} else if (n0 && n0->hdr.signature == PCI_ROM_SIG) {
+			report_bad_first_image(a, n0);
+		}
+		if (a->integ.damaged.present)
+			finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
+			            "0x%zx bytes of unrecognised data before the damaged image at "
+			            "0x%zx",
+			            a->integ.damaged.offset, a->integ.damaged.offset);
+		else
+			finding_add(l, FINDING_DATA_BEFORE_ROM, -1, true, 0,
+			            "0x%zx bytes of unrecognised data before the ROM at 0x%zx (%s)",
+			            a->container_length, a->rom_offset, a->locate_reason);
 		break;
 	}
 	}
 }
 
 /* The chain stopped at a 55AA whose PCIR is unusable. */
-static void bad_pcir_finding(struct rom_analysis *a, const struct span *s, size_t off)
+static void bad_pcir_finding(struct rom_analysis *a, size_t off)
 {
 	struct finding_list *l = &a->findings;
 	const struct rom_node *n = rom_node_at(a, off);
 	int i = (int)a->chain.n;
-	size_t pcir;
+	size_t pcir, size = (size_t)a->size;
 	if (!n)
 		return;
 	pcir = off + n->hdr.pcir_offset;
@@ -205,34 +183,35 @@ static void bad_pcir_finding(struct rom_analysis *a, const struct span *s, size_
 	case PCI_TRUNCATED:
 		finding_add(l, FINDING_IMAGE_TRUNCATED, i, true, off,
 		            "image at 0x%zx: the file ends inside its header (%zu bytes)", off,
-		            s->len);
+		            size);
 		break;
 	default:
-		if (n->hdr.pcir_offset != 0 && pcir + PCIR_SIG_LEN > s->len &&
-		    off + (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK > s->len) {
+		if (n->hdr.pcir_offset != 0 && pcir + PCIR_SIG_LEN > size &&
+		    off + (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK > size) {
 			/* As for image 0: the file was cut before this PCIR. */
 			finding_add(
 			    l, FINDING_IMAGE_TRUNCATED, i, true, off,
 			    "image at 0x%zx: the file ends at 0x%zx, before its PCIR at 0x%zx", off,
-			    s->len, pcir);
+			    size, pcir);
 			break;
 		}
 		finding_add(
 		    l, FINDING_PCIR_OUT_OF_RANGE, i, true, off + PCI_ROM_HDR_OFF_PCIR_PTR,
 		    "image at 0x%zx: PCIR pointer 0x%04x is 0 or points past the end of the "
 		    "file (%zu bytes)",
-		    off, n->hdr.pcir_offset, s->len);
+		    off, n->hdr.pcir_offset, size);
 		break;
 	}
 }
 
-void rules_chain(struct rom_analysis *a, const struct span *s)
+void rules_chain(struct rom_analysis *a)
 {
 	struct finding_list *l = &a->findings;
 	const struct rom_chain *w = &a->chain;
 	const struct rom_image *lastimg = w->n ? &w->images[w->n - 1] : NULL;
 	const struct rom_node *ln;
 	int li = (int)w->n - 1;
+	size_t size = (size_t)a->size;
 	if (!lastimg)
 		return; /* no image at all: locate and rules_no_rom speak for it */
 	ln = rom_node_of(a, lastimg);
@@ -244,8 +223,8 @@ void rules_chain(struct rom_analysis *a, const struct span *s)
 		finding_add(l, FINDING_IMAGE_TRUNCATED, li, true, lastimg->offset,
 		            "image %d at 0x%zx says it is 0x%zx bytes, but the file ends at 0x%zx "
 		            "(0x%zx bytes missing)",
-		            li, lastimg->offset, lastimg->length, s->len,
-		            lastimg->offset + lastimg->length - s->len);
+		            li, lastimg->offset, lastimg->length, size,
+		            lastimg->offset + lastimg->length - size);
 		break;
 	case CHAIN_STOP_EOF:
 		finding_add(
@@ -262,7 +241,7 @@ void rules_chain(struct rom_analysis *a, const struct span *s)
 		            li, lastimg->offset, w->stop_offset, ln->pcir.indicator);
 		break;
 	case CHAIN_STOP_BAD_PCIR:
-		bad_pcir_finding(a, s, w->stop_offset);
+		bad_pcir_finding(a, w->stop_offset);
 		break;
 	case CHAIN_STOP_ZERO_LENGTH:
 		finding_add(l, FINDING_IMAGE_LENGTH_ZERO, li, true,
@@ -293,6 +272,7 @@ static void rules_pnp(struct rom_analysis *a, int i, const struct rom_node *n)
 	            "image %d: the $PnP header at 0x%zx sums to 0x%02x over 0x%x bytes, "
 	            "expected 0x00",
 	            i, p->offset, p->hdr.sum, (unsigned)p->hdr.length_units * 16u);
+	finding_set_values(&a->findings, 0, p->hdr.sum);
 }
 
 static void rules_one_image(struct rom_analysis *a, int i)
@@ -300,15 +280,16 @@ static void rules_one_image(struct rom_analysis *a, int i)
 	struct finding_list *l = &a->findings;
 	const struct rom_image *img = &a->chain.images[i];
 	const struct rom_node *n = rom_node_of(a, img);
-	const struct rom_node *first = rom_chain_node(a, 0);
 	const struct pci_pcir *p = &n->pcir;
 	size_t pcir = img->offset + n->hdr.pcir_offset;
 	size_t size_len = (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
-	if (p->length < PCIR_MIN_LEN || p->length == 0xFFFF)
+	if (p->length < PCIR_MIN_LEN || p->length == 0xFFFF) {
 		finding_add(
 		    l, FINDING_PCIR_BAD_LENGTH, i, true, pcir + PCIR_OFF_LENGTH,
 		    "image %d: PCIR length is 0x%04x: expected at least 0x18 and not 0xFFFF", i,
 		    p->length);
+		finding_set_values(l, PCIR_MIN_LEN, p->length);
+	}
 	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks == 0)
 		finding_add(l, FINDING_SIZE_BYTE_ZERO, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
 		            "image %d at 0x%zx: size byte at +2 is 0; SeaBIOS rejects the image", i,
@@ -322,34 +303,28 @@ static void rules_one_image(struct rom_analysis *a, int i)
 		            (unsigned long long)a->size);
 	rules_pnp(a, i, n);
 	if (n->checksum.present && n->checksum.complete && n->hdr.size_blocks != 0 &&
-	    !n->checksum.ok)
+	    !n->checksum.ok) {
 		finding_add(l, FINDING_CHECKSUM_MISMATCH, i, true, img->offset,
 		            "image %d at 0x%zx: 8-bit sum of 0x%zx bytes is 0x%02x, expected 0x00 "
 		            "(%s image; balancing byte at 0x%zx)",
 		            i, img->offset, n->checksum.length, n->checksum.sum,
 		            pci_producer_name(n->producer), n->checksum.fix_offset);
-	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks != 0 && size_len != img->length)
+		finding_set_values(l, 0, n->checksum.sum);
+	}
+	if (p->code_type == PCI_CODE_X86 && n->hdr.size_blocks != 0 && size_len != img->length) {
 		finding_add(l, FINDING_SIZE_MISMATCH, i, true, img->offset + PCI_ROM_HDR_OFF_SIZE,
 		            "image %d: size byte says 0x%zx bytes, PCIR length 0x%zx (normal on "
 		            "NVIDIA, whose PCIR length covers private images)",
 		            i, size_len, img->length);
-	if (p->code_type == PCI_CODE_EFI && n->efi.efi_signature != EFI_ROM_SIGNATURE)
+		finding_set_values(l, img->length, size_len);
+	}
+	if (p->code_type == PCI_CODE_EFI && n->efi.efi_signature != EFI_ROM_SIGNATURE) {
 		finding_add(l, FINDING_EFI_SIGNATURE_INVALID, i, true,
 		            img->offset + EFI_ROM_OFF_SIGNATURE,
 		            "image %d at 0x%zx: code type 3 (EFI) but EFI signature is 0x%08x, "
 		            "expected 0x00000EF1",
 		            i, img->offset, n->efi.efi_signature);
-	if (i > 0 &&
-	    (p->vendor_id != first->pcir.vendor_id || p->device_id != first->pcir.device_id)) {
-		/* NVIDIA Turing+ GOP images carry 0000:0000 (formats-nvidia 3.2). */
-		bool nv_zero = p->code_type == PCI_CODE_EFI && p->vendor_id == 0 &&
-		               p->device_id == 0 && first->pcir.vendor_id == PCI_VENDOR_NVIDIA;
-		finding_add_sev(
-		    l, FINDING_ID_MISMATCH, nv_zero ? SEVERITY_INFO : SEVERITY_WARNING, i, true,
-		    pcir + PCIR_OFF_VENDOR_ID,
-		    "image %d has vendor:device %04x:%04x, image 0 has %04x:%04x%s", i,
-		    p->vendor_id, p->device_id, first->pcir.vendor_id, first->pcir.device_id,
-		    nv_zero ? " (NVIDIA Turing and later GOP images carry 0000:0000)" : "");
+		finding_set_values(l, EFI_ROM_SIGNATURE, n->efi.efi_signature);
 	}
 }
 
@@ -357,6 +332,7 @@ void rules_images(struct rom_analysis *a)
 {
 	for (size_t i = 0; i < a->chain.n; i++)
 		rules_one_image(a, (int)i);
+	rules_ids(a);
 }
 
 /* The EFI driver of chain image i, as its node decoded it. */
@@ -368,12 +344,14 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 	size_t init = (size_t)n->efi.init_blocks * PCI_ROM_BLOCK;
 	/* EDK2 LocalLoadFile2 rejects InitSize > ImageSize and an image offset
 	 * at or past InitSize. */
-	if (init > img->length)
+	if (init > img->length) {
 		finding_add(l, FINDING_INIT_SIZE_EXCEEDS_IMAGE, i, true,
 		            img->offset + EFI_ROM_OFF_INIT_SIZE,
 		            "image %d: EFI initialization size 0x%zx exceeds the PCIR image length "
 		            "0x%zx (EDK2 refuses to load it)",
 		            i, init, img->length);
+		finding_set_values(l, img->length, init);
+	}
 	switch (d->state) {
 	case DRIVER_NONE:
 		return;
@@ -413,16 +391,20 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 		            d->payload_offset, pe_status_str(d->pe_status));
 		return;
 	}
-	if (d->pe.machine != n->efi.machine)
+	if (d->pe.machine != n->efi.machine) {
 		finding_add(l, FINDING_EFI_MACHINE_MISMATCH, i, true,
 		            img->offset + EFI_ROM_OFF_MACHINE,
 		            "image %d: ROM header machine 0x%04x, the PE driver says 0x%04x", i,
 		            n->efi.machine, d->pe.machine);
-	if (d->pe.subsystem != n->efi.subsystem)
+		finding_set_values(l, d->pe.machine, n->efi.machine);
+	}
+	if (d->pe.subsystem != n->efi.subsystem) {
 		finding_add(l, FINDING_EFI_SUBSYSTEM_MISMATCH, i, true,
 		            img->offset + EFI_ROM_OFF_SUBSYSTEM,
 		            "image %d: ROM header subsystem %u, the PE driver says %u", i,
 		            n->efi.subsystem, d->pe.subsystem);
+		finding_set_values(l, d->pe.subsystem, n->efi.subsystem);
+	}
 }
 
 void rules_efi(struct rom_analysis *a)
@@ -435,34 +417,12 @@ void rules_efi(struct rom_analysis *a)
 	}
 }
 
-void rules_after_chain(struct rom_analysis *a, const struct span *s)
+void rules_after_chain(struct rom_analysis *a)
 {
 	struct finding_list *l = &a->findings;
 	size_t start = a->chain.end;
-	int fill;
-	bool zero = false, ff = false, other = false;
-	if (start >= s->len) {
-		a->trailing = TRAILING_NONE;
+	if (a->trailing == TRAILING_NONE)
 		return;
-	}
-	a->trailing_length = s->len - start;
-	fill = uniform_byte(s, start);
-	for (size_t i = start; i < s->len && !other; i++) {
-		if (s->data[i] == 0xFF)
-			ff = true;
-		else if (s->data[i] == 0x00)
-			zero = true;
-		else
-			other = true;
-	}
-	if (other)
-		a->trailing = TRAILING_DATA;
-	else if (fill == 0xFF)
-		a->trailing = TRAILING_FF;
-	else if (fill == 0x00)
-		a->trailing = TRAILING_ZERO;
-	else
-		a->trailing = (zero && ff) ? TRAILING_PADDING : TRAILING_DATA;
 	if (a->trailing == TRAILING_DATA)
 		finding_add(l, FINDING_TRAILING_DATA, -1, true, start,
 		            "0x%zx bytes after the chain end at 0x%zx are data, not padding%s",

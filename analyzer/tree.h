@@ -16,8 +16,10 @@
 #ifndef OPTROM_TREE_H
 #define OPTROM_TREE_H
 
+#include "analyzer/consumers.h"
 #include "analyzer/findings.h"
 #include "analyzer/signature.h"
+#include "analyzer/integrity.h"
 #include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"
@@ -93,6 +95,7 @@ struct rom_driver {
 	/* The Authenticode signature of bytes, checked once with the PE view
 	 * (analyzer/signature.h); SIG_NONE unless the PE is PE32/PE32+. */
 	struct rom_signature signature;
+	char sha256[65]; /* of bytes[0 .. length) when DRIVER_OK, else "" */
 };
 
 /* The driver parsed as PE32/PE32+ (or is a TE image). */
@@ -122,6 +125,9 @@ struct rom_node {
 	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */
 	struct rom_checksum checksum;
 	struct rom_driver *driver; /* EFI images of the standard chain */
+	/* SHA-256 of [offset, offset + length) clipped to the file, for the
+	 * nodes the image lists name (others: ""). */
+	char sha256[65];
 };
 
 /* An image as one list sees it: a node, and this view's length and last
@@ -207,6 +213,11 @@ struct rom_analysis {
 	size_t trailing_length;
 
 	struct finding_list findings;
+
+	/* What no node describes, recorded by the tree build. */
+	struct rom_integrity integ;
+	/* What each firmware does with the file (analyzer/consumers.h). */
+	struct rom_consumers consumers;
 };
 
 /* Analyzes len bytes at data (data may be NULL when len is 0); name is the

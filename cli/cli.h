@@ -63,6 +63,7 @@ int cmd_check(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_fix(int argc, char **argv);
 int cmd_boot_test(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 /* --secure-boot-vars (cli/secure_boot_opt.c): the variable store named,
  * or with use_default the first one found on the host. */

@@ -17,6 +17,8 @@ static const struct command commands[] = {
     {"extract", cmd_extract, "write each image, each EFI driver (.efi) and the prefix to a folder"},
     {"fix", cmd_fix, "strip prefixes, repair checksums and last-image flag, write a new file"},
     {"boot-test", cmd_boot_test, "boot the ROM in QEMU + OVMF: which EFI drivers load from it"},
+    {"diff", cmd_diff,
+     "compare two ROM files by structure; exit 0 same ROM, 1 different, 2 trouble"},
 };
 
 static void usage(FILE *out)

@@ -116,3 +116,22 @@ size_t fmt_extent(const struct fmt_field *table, size_t n)
 			end = (size_t)table[i].offset + table[i].width;
 	return end;
 }
+
+uint64_t fmt_value(const void *decoded, const struct fmt_field *f)
+{
+	return member_load(decoded, f);
+}
+
+void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out, size_t cap)
+{
+	size_t k = 0;
+	if (cap == 0)
+		return;
+	for (const char *p = prefix; *p && k + 1 < cap; p++)
+		out[k++] = *p;
+	if (k + 1 < cap)
+		out[k++] = '.';
+	for (const char *p = f->name ? f->name : "?"; *p && k + 1 < cap; p++)
+		out[k++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	out[k] = '\0';
+}

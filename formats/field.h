@@ -28,13 +28,14 @@
 #include "formats/span.h"
 
 struct fmt_field {
-	const char *key; /* stable snake_case key used in reports */
-	uint16_t offset; /* from the structure's start */
-	uint8_t width;   /* 1 to 8 bytes, little-endian */
-	uint8_t shift;   /* bit-field: lowest bit of the value in the word */
-	uint8_t bits;    /* bit-field: number of bits; 0 = the whole word */
-	uint8_t size;    /* size of the member in the decoded struct: 1, 2, 4 or 8 */
-	uint16_t member; /* offsetof the member in the decoded struct */
+	const char *key;  /* stable snake_case key used in reports */
+	uint16_t offset;  /* from the structure's start */
+	uint8_t width;    /* 1 to 8 bytes, little-endian */
+	uint8_t shift;    /* bit-field: lowest bit of the value in the word */
+	uint8_t bits;     /* bit-field: number of bits; 0 = the whole word */
+	uint8_t size;     /* size of the member in the decoded struct: 1, 2, 4 or 8 */
+	uint16_t member;  /* offsetof the member in the decoded struct */
+	const char *name; /* the declaration's NAME (e.g. "VENDOR_ID"): qualified names */
 };
 
 /* Width argument of a bit-field: bits [shift, shift + bits) of the width-byte
@@ -56,6 +57,14 @@ bool fmt_encode(uint8_t *buf, size_t cap, size_t base, const struct fmt_field *t
 /* Bytes from the structure's start to the end of its last field. */
 size_t fmt_extent(const struct fmt_field *table, size_t n);
 
+/* The value of field f in a decoded struct (what fmt_decode stored). */
+uint64_t fmt_value(const void *decoded, const struct fmt_field *f);
+
+/* The field's qualified name: prefix "." lowercase NAME ("pcir" and
+ * VENDOR_ID give "pcir.vendor_id"), unique across structures as long as
+ * prefixes are (analyzer/structs.c tests it). Cut to cap. */
+void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out, size_t cap);
+
 /* ---- generators; used through FMT_DECLARE / FMT_DEFINE below ---- */
 
 #define FMT_CAT3_(a, b, c) a##b##c
@@ -74,6 +83,7 @@ size_t fmt_extent(const struct fmt_field *table, size_t n);
 	    (uint8_t)(((width) >> 16) & 0xFF),                                                     \
 	    (uint8_t)sizeof(((FMT_TYPE *)0)->member),                                              \
 	    (uint16_t)offsetof(FMT_TYPE, member),                                                  \
+	    #NAME,                                                                                 \
 	},
 
 /* In the header: the offset constants, the field enum and the table. */

@@ -39,6 +39,12 @@ FMT_DEFINE(PNP_FIELDS, pci_pnp_fields);
 #undef FMT_TYPE
 #undef FMT_PREFIX
 
+#define FMT_PREFIX PCI_CHECKSUM
+#define FMT_TYPE   struct pci_checksum_byte
+FMT_DEFINE(PCI_CHECKSUM_FIELDS, pci_checksum_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
+
 static bool is_nvidia_rom_sig(uint16_t sig)
 {
 	return sig == PCI_ROM_SIG_NV || sig == PCI_ROM_SIG_NV2;

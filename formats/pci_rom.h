@@ -200,4 +200,16 @@ enum pci_producer {
 
 const char *pci_producer_name(enum pci_producer p);
 
+/* The byte an image's producer balances the checksum with (where depends
+ * on the producer: pci_checksum_byte in formats/producer.h), as a
+ * one-field structure so that diff names it like any other field. */
+struct pci_checksum_byte {
+	uint8_t value;
+};
+#define PCI_CHECKSUM_FIELDS(X) X(BYTE, value, 0x00, 1, "byte")
+
+#define FMT_PREFIX PCI_CHECKSUM
+FMT_DECLARE(PCI_CHECKSUM_FIELDS, pci_checksum_fields);
+#undef FMT_PREFIX
+
 #endif

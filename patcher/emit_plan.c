@@ -186,7 +186,10 @@ bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch
 			bytes_hex(e->new_bytes, e->length, newb, sizeof(newb));
 			yw_map_start(&w);
 			yw_kstr(&w, "kind", patch_edit_kind_name(e->kind));
-			yw_kuint(&w, "image", (uint64_t)e->image);
+			if (e->image >= 0)
+				yw_kuint(&w, "image", (uint64_t)e->image);
+			else /* a damaged image before the chain */
+				yw_knull(&w, "image");
 			yw_khex(&w, "offset", e->offset);
 			yw_khex(&w, "output_offset", e->out_offset);
 			yw_kstr(&w, "old", oldb);

@@ -21,6 +21,10 @@ const char *patch_edit_kind_name(enum patch_edit_kind k)
 		return "checksum";
 	case PATCH_EDIT_PNP_CHECKSUM:
 		return "pnp-checksum";
+	case PATCH_EDIT_ROM_SIGNATURE:
+		return "rom-signature";
+	case PATCH_EDIT_PCIR_POINTER:
+		return "pcir-pointer";
 	}
 	return "unknown";
 }
@@ -107,6 +111,17 @@ static const char *signed_family(const struct rom_analysis *a)
 	if (!f && a->container == CONTAINER_AMD_EFS)
 		f = "AMD Navi (RDNA) or later";
 	return f;
+}
+
+/* A fixable id-implausible finding: fix needs the value, which it
+ * proposes from the other evidence (analyzer/integrity.h). */
+static bool ids_need_set_id(const struct rom_analysis *a)
+{
+	for (size_t i = 0; i < a->findings.n; i++)
+		if (a->findings.items[i].id == FINDING_ID_IMPLAUSIBLE &&
+		    a->findings.items[i].fixable)
+			return a->integ.ids.known;
+	return false;
 }
 
 static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind kind, int image,
@@ -363,24 +378,92 @@ static void plan_image(struct patch_plan *p, const struct rom_analysis *a, const
 	plan_checksum(p, a, s, i, first);
 }
 
+/* "N image(s) (2 x86, 1 efi, ...)": the valid images the tree holds in
+ * [from, to), each node (offset) once, counted by type; 0 and "" when none. */
+static size_t images_in(const struct rom_analysis *a, size_t from, size_t to, char *buf, size_t cap)
+{
+	const char *names[8];
+	size_t counts[8], kinds = 0, n = 0, used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < a->n_nodes; i++) {
+		const struct rom_node *nd = &a->nodes[i];
+		const char *name;
+		size_t k;
+		if (nd->status != PCI_OK || nd->offset < from || nd->offset >= to)
+			continue;
+		name = pci_code_type_name(nd->pcir.code_type);
+		for (k = 0; k < kinds && strcmp(names[k], name) != 0; k++)
+			;
+		if (k == kinds && kinds < 8) {
+			names[kinds] = name;
+			counts[kinds++] = 0;
+		}
+		if (k < kinds)
+			counts[k]++;
+		n++;
+	}
+	for (size_t k = 0; k < kinds; k++) {
+		int w = snprintf(buf + used, cap - used, "%s%zu %s", k ? ", " : "", counts[k],
+		                 names[k]);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w;
+	}
+	return n;
+}
+
+static const char *fill_name(enum fill_kind k)
+{
+	switch (k) {
+	case FILL_FF:
+		return "0xFF padding";
+	case FILL_ZERO:
+		return "0x00 padding";
+	case FILL_PADDING:
+		return "0xFF/0x00 padding";
+	case FILL_DATA:
+		return "unknown data";
+	case FILL_EMPTY:
+		break;
+	}
+	return "nothing";
+}
+
+/* What the stripped bytes are: the container, padding or unknown data, and
+ * any valid image among them, named with its type (never dropped silently). */
 static void plan_strip(struct patch_plan *p, const struct rom_analysis *a)
 {
+	char imgs[160], what[128];
+	size_t n;
 	p->strip.offset = 0;
-	p->strip.length = a->rom_offset;
-	if (a->rom_offset == 0)
+	p->strip.length = p->keep_start;
+	if (p->keep_start == 0)
 		return;
+	n = images_in(a, 0, p->keep_start, imgs, sizeof(imgs));
+	if (n)
+		(void)snprintf(what, sizeof(what),
+		               "; it holds %zu image(s) (%.60s) that are dropped", n, imgs);
+	else
+		what[0] = '\0';
 	if (a->container == CONTAINER_NVGI)
 		set_text(p->strip.reason,
-		         "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s",
-		         a->locate_reason);
+		         "NVIDIA container from an nvflash/GPU-Z/TechPowerUp save: %s%s",
+		         a->locate_reason, what);
 	else if (a->container == CONTAINER_AMD_EFS)
 		set_text(p->strip.reason,
-		         "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s",
-		         a->locate_reason);
+		         "AMD embedded-firmware header (AA 55 AA 55) and data before the ROM; %s%s",
+		         a->locate_reason, what);
+	else if (a->integ.damaged.present)
+		set_text(p->strip.reason, "%s before the damaged image at 0x%zx%s",
+		         fill_name(a->integ.prefix), a->integ.damaged.offset, what);
 	else
-		set_text(p->strip.reason,
-		         "unrecognised data before the ROM; ROM start chosen as %s",
-		         a->locate_reason);
+		set_text(p->strip.reason, "%s before the ROM; ROM start chosen as %s%s",
+		         fill_name(a->integ.prefix), a->locate_reason, what);
+	if (n)
+		note(p,
+		     "the stripped bytes hold %zu valid image(s) (%s) that no chain from the ROM "
+		     "reaches: they are not in the output",
+		     n, imgs);
 	if (a->candidates > 1)
 		note(p,
 		     "%u places in the file hold a valid first image; the ROM is taken at 0x%zx: "
@@ -388,27 +471,78 @@ static void plan_strip(struct patch_plan *p, const struct rom_analysis *a)
 		     a->candidates, a->rom_offset, a->locate_reason);
 }
 
+/* The damaged image before the ROM, when the evidence is exact: its 55AA
+ * and PCIR pointer written back (analyzer/integrity.c states the rule). */
+static void plan_restore(struct patch_plan *p, const struct rom_analysis *a)
+{
+	const struct rom_damaged_header *d = &a->integ.damaged;
+	size_t ptr = d->pcir_offset - d->offset;
+	uint8_t oldb[2], newb[2];
+	struct patch_edit *e;
+	if (!d->signature_ok) {
+		oldb[0] = (uint8_t)d->signature;
+		oldb[1] = (uint8_t)(d->signature >> 8);
+		newb[0] = (uint8_t)PCI_ROM_SIG;
+		newb[1] = (uint8_t)(PCI_ROM_SIG >> 8);
+		e = add_edit(p, PATCH_EDIT_ROM_SIGNATURE, -1, d->offset, 2, oldb, newb);
+		if (e)
+			set_text(
+			    e->reason,
+			    "damaged image at 0x%zx (%s, PCIR at 0x%zx intact, length ends at the "
+			    "ROM at 0x%zx): 55AA written back",
+			    d->offset, pci_code_type_name(d->pcir.code_type), d->pcir_offset,
+			    a->rom_offset);
+	}
+	if (!d->pointer_ok) {
+		oldb[0] = (uint8_t)d->pointer;
+		oldb[1] = (uint8_t)(d->pointer >> 8);
+		newb[0] = (uint8_t)ptr;
+		newb[1] = (uint8_t)(ptr >> 8);
+		e = add_edit(p, PATCH_EDIT_PCIR_POINTER, -1, d->offset + PCI_ROM_HDR_OFF_PCIR_PTR,
+		             2, oldb, newb);
+		if (e)
+			set_text(e->reason,
+			         "damaged image at 0x%zx: PCIR pointer 0x%04x -> 0x%04x, where its "
+			         "intact PCIR is",
+			         d->offset, d->pointer, (unsigned)ptr);
+	}
+	if (d->pcir.code_type == PCI_CODE_X86)
+		note(p,
+		     "image at 0x%zx restored: with its header written back its 8-bit sum over "
+		     "0x%zx "
+		     "bytes is 0, so these are the bytes its producer balanced",
+		     d->offset, (size_t)d->size_blocks * PCI_ROM_BLOCK);
+}
+
+/* What --trim cuts: the images after the chain (NVIDIA's private images,
+ * a backup copy), each named with its type, then padding or data. */
 static void plan_tail(struct patch_plan *p, const struct rom_analysis *a,
                       const struct patch_options *opt, size_t len)
 {
 	size_t end = a->chain.end;
 	size_t tail = end < len ? len - end : 0;
+	char imgs[160], what[200];
+	size_t n;
 	if (tail == 0)
 		return;
+	n = images_in(a, end, len, imgs, sizeof(imgs));
+	if (n)
+		(void)snprintf(what, sizeof(what), "%zu image(s) (%.100s) and %s", n, imgs,
+		               report_trailing_name(a->trailing));
+	else
+		(void)snprintf(what, sizeof(what), "%s", report_trailing_name(a->trailing));
 	if (!opt->trim) {
 		note(p,
-		     "kept 0x%zx bytes after the standard chain (ends at 0x%zx: %s%s); --trim cuts "
+		     "kept 0x%zx bytes after the standard chain (ends at 0x%zx): %s; --trim cuts "
 		     "them",
-		     tail, end, report_trailing_name(a->trailing),
-		     a->n_other ? ", with NVIDIA private images or a backup copy" : "");
+		     tail, end, what);
 		return;
 	}
 	p->keep_end = end;
 	p->trim.offset = end;
 	p->trim.length = tail;
-	set_text(p->trim.reason, "--trim: 0x%zx bytes after the standard chain's last image (%s%s)",
-	         tail, report_trailing_name(a->trailing),
-	         a->n_other ? ", holding NVIDIA private images or a backup copy" : "");
+	set_text(p->trim.reason, "--trim: 0x%zx bytes after the standard chain's last image: %s",
+	         tail, what);
 }
 
 void patch_plan_make(const struct rom_analysis *a, const uint8_t *data, size_t len,
@@ -444,7 +578,28 @@ void patch_plan_make(const struct rom_analysis *a, const uint8_t *data, size_t l
 	}
 	p->keep_start = a->rom_offset;
 	p->keep_end = len;
+	if (report_find(a, FINDING_FILE_INCOMPLETE) && !opt->trim) {
+		cannot(p,
+		       "file-incomplete at 0x%llx: the file is cut inside an image after the "
+		       "standard chain, which is whole; run fix with --trim (the result is a VM "
+		       "romfile, never to flash)",
+		       (unsigned long long)report_find(a, FINDING_FILE_INCOMPLETE)->offset);
+		return;
+	}
+	if (ids_need_set_id(a) && !opt->set_id) {
+		const struct finding *idf = report_find(a, FINDING_ID_IMPLAUSIBLE);
+		cannot(p,
+		       "id-implausible at 0x%llx: image %d's vendor:device is implausible and the "
+		       "other evidence says %04x:%04x; run fix with --set-id %04x:%04x",
+		       (unsigned long long)idf->offset, idf->image, a->integ.ids.vendor,
+		       a->integ.ids.device, a->integ.ids.vendor, a->integ.ids.device);
+		return;
+	}
+	if (a->integ.damaged.present && a->integ.damaged.restorable)
+		p->keep_start = a->integ.damaged.offset;
 	plan_strip(p, a);
+	if (p->keep_start != a->rom_offset)
+		plan_restore(p, a);
 	plan_tail(p, a, opt, len);
 	for (size_t i = 0; i < a->chain.n && p->status == PATCH_PLAN_OK; i++)
 		plan_image(p, a, &s, opt, (int)i);

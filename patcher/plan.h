@@ -17,7 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PATCH_MAX_EDITS  (5 * REPORT_MAX_IMAGES) /* vendor, device, flag, $PnP, checksum */
+/* vendor, device, flag, $PnP, checksum per image; 55AA and pointer of a damaged image */
+#define PATCH_MAX_EDITS  (5 * REPORT_MAX_IMAGES + 2)
 #define PATCH_MAX_NOTES  8
 #define PATCH_MAX_BYTES  4
 #define PATCH_REASON_LEN REPORT_MSG_LEN
@@ -35,6 +36,8 @@ enum patch_edit_kind {
 	PATCH_EDIT_LAST_FLAG,
 	PATCH_EDIT_CHECKSUM,
 	PATCH_EDIT_PNP_CHECKSUM,
+	PATCH_EDIT_ROM_SIGNATURE, /* 55AA written back (image-header-damaged) */
+	PATCH_EDIT_PCIR_POINTER,  /* PCIR pointer written back (image-header-damaged) */
 };
 
 struct patch_edit {
@@ -84,7 +87,8 @@ bool patch_plan_is_empty(const struct patch_plan *p);
 void patch_plan_make(const struct rom_analysis *a, const uint8_t *data, size_t len,
                      const struct patch_options *opt, struct patch_plan *p);
 
-/* "vendor-id", "device-id", "last-image-flag", "checksum", "pnp-checksum". */
+/* "vendor-id", "device-id", "last-image-flag", "checksum", "pnp-checksum",
+ * "rom-signature", "pcir-pointer". */
 const char *patch_edit_kind_name(enum patch_edit_kind k);
 
 /* Parses "VVVV:DDDD" (hex, 1-4 digits each); false when malformed. */

@@ -73,6 +73,13 @@ static inline void fuzz_check_report(const struct rom_analysis *r, size_t size)
 		if (r->n_nodes > TREE_MAX_NODES)
 			fuzz_fail("more nodes than the cap", r);
 	}
+	/* A damaged image lies before the ROM and ends where it starts; the
+	 * consumers always say something. */
+	if (r->integ.damaged.present && (!r->has_rom || r->integ.damaged.offset >= r->rom_offset ||
+	                                 r->integ.damaged.pcir_offset >= r->rom_offset))
+		fuzz_fail("damaged image header not before the ROM", r);
+	if (!r->consumers.ovmf.reason[0] || !r->consumers.seabios.reason[0])
+		fuzz_fail("a consumer without a reason", r);
 }
 
 #endif

@@ -30,11 +30,31 @@ static void write_seed(const char *dir, const char *sub, const char *name, const
 	}
 }
 
-/* A ROM seed goes to both analyzer-level corpora. */
+/* fuzz_diff's input: u32le length of A, A, then B; here B is A with one
+ * byte in its middle changed. */
+static void diff_seed(const char *dir, const char *name, const struct rb *b)
+{
+	uint8_t *p = malloc(4 + 2 * b->len);
+	if (!p) {
+		failures++;
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(b->len >> (8 * i));
+	memcpy(p + 4, b->data, b->len);
+	memcpy(p + 4 + b->len, b->data, b->len);
+	if (b->len)
+		p[4 + b->len + b->len / 2] ^= 0x01;
+	write_seed(dir, "diff", name, p, 4 + 2 * b->len);
+	free(p);
+}
+
+/* A ROM seed goes to the analyzer-level corpora. */
 static void rom_seed(const char *dir, const char *name, const struct rb *b)
 {
 	write_seed(dir, "analyze", name, b->data, b->len);
 	write_seed(dir, "fix", name, b->data, b->len);
+	diff_seed(dir, name, b);
 }
 
 /* Minimal PE32+ (or PE32) EFI boot-service driver (tests/support/rom_builder.h)
@@ -195,6 +215,24 @@ static void rom_seeds(const char *dir, const uint8_t *pe, size_t pe_len)
 	rb_put16(&b, 0x1C + 0x10, 0);
 	rom_seed(dir, "image-length-0.rom", &b);
 	rb_free(&b);
+
+	/* A damaged first header (the PCIR survives), and an image after the
+	 * chain cut by the end of the file (analyzer/integrity.c). */
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 4, false);
+	rb_add_efi(&b, 0x1234, 0x1111, 4, true);
+	rb_put16(&b, 0, 0);
+	rom_seed(dir, "damaged-55aa.rom", &b);
+	rb_put16(&b, 0x18, 0);
+	rom_seed(dir, "damaged-header.rom", &b);
+	rb_free(&b);
+	rb_init(&b);
+	rb_add_x86(&b, 0x1234, 0x1111, 4, true);
+	rb_add_x86(&b, 0x1234, 0x1111, 8, true);
+	b.len -= 0x600;
+	rom_seed(dir, "cut-after-chain.rom", &b);
+	b.len += 0x600;
+	rb_free(&b);
 }
 
 /* Zip archives (stored, deflated, a folder, a comment, a data descriptor)
@@ -319,7 +357,7 @@ static void efi_vars_seeds(const char *dir)
 int main(int argc, char **argv)
 {
 	static const char *const subs[] = {"analyze", "fix",          "efi_decompress", "pe",
-	                                   "zip",     "authenticode", "efi_vars"};
+	                                   "zip",     "authenticode", "efi_vars",       "diff"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];

@@ -26,7 +26,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_T
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 
-harnesses=${*:-analyze efi_decompress pe fix zip uefi_shell authenticode efi_vars efi_vs_edk2}
+harnesses=${*:-analyze efi_decompress pe fix zip uefi_shell authenticode efi_vars diff efi_vs_edk2}
 mkdir -p "$build/artifacts" "$build/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"

@@ -690,12 +690,16 @@ Test(analyzer, nvidia_efi_zero_ids_are_info)
 	cr_assert_eq(r->verdict, VERDICT_READY);
 	rom_analysis_free(r);
 	rb_free(&b);
-	/* the same zero ids after a non-NVIDIA image are a warning */
+	/* the same zero ids after a non-NVIDIA image are implausible, and
+	 * the other image gives the value fix proposes */
 	rb_init(&b);
 	rb_add_x86(&b, 0x1002, 0x67DF, 8, false);
 	rb_add_efi(&b, 0x0000, 0x0000, 4, true);
 	r = analyze(&b);
-	cr_assert_eq(must(r, "id-mismatch")->severity, SEVERITY_WARNING);
+	cr_assert_eq(must(r, "id-implausible")->severity, SEVERITY_WARNING);
+	cr_assert_eq(must(r, "id-implausible")->image, 1);
+	cr_assert(must(r, "id-implausible")->fixable);
+	cr_assert(strstr(must(r, "id-implausible")->message, "--set-id 1002:67df"));
 	rom_analysis_free(r);
 	rb_free(&b);
 }

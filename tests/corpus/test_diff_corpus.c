@@ -1,0 +1,294 @@
+/* optrom diff on pairs of real dumps from $OPTROM_CORPUS (default
+ * ../shared/corpus); each test skips visibly when its files are absent.
+ * Expected facts come from the bytes, read here or checked by hand with
+ * cmp and xxd (noted at each test), never from diff's own output. No vendor
+ * bytes are in this file: copies are made in memory at run time. */
+#include "analyzer/analyze.h"
+#include "analyzer/diff.h"
+#include "analyzer/emit_diff.h"
+#include "formats/decode_count.h"
+#include "input/load.h"
+#include "tests/support/expect.h"
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+TestSuite(corpus_diff, .timeout = 600);
+
+struct file {
+	uint8_t *data;
+	size_t len;
+	struct rom_analysis *a;
+};
+
+/* Loads corpus file rel; false (after a [SKIP] line) when it is absent. */
+static bool load(const char *rel, struct file *f)
+{
+	char path[1024], err[512];
+	snprintf(path, sizeof(path), "%s/%s", expect_corpus_dir(), rel);
+	if (rom_load_file(path, &f->data, &f->len, err, sizeof(err)) != LOAD_OK) {
+		expect_note_skip("%s absent: %s", path, err);
+		return false;
+	}
+	f->a = rom_analyze(f->data, f->len, rel);
+	cr_assert_not_null(f->a);
+	return true;
+}
+
+/* A file made in the test from bytes (a padded or damaged copy). */
+static void made(struct file *f, uint8_t *data, size_t len, const char *name)
+{
+	f->data = data;
+	f->len = len;
+	f->a = rom_analyze(data, len, name);
+	cr_assert_not_null(f->a);
+}
+
+static void drop(struct file *f)
+{
+	rom_analysis_free(f->a);
+	free(f->data);
+}
+
+static struct rom_diff *diff(const struct file *a, const struct file *b, bool strict)
+{
+	struct rom_diff *d = rom_diff_make(a->a, a->data, a->len, b->a, b->data, b->len, strict);
+	FILE *null = fopen("/dev/null", "w");
+	cr_assert_not_null(d);
+	cr_assert_not_null(null);
+	emit_diff_text(null, d);
+	cr_expect(emit_diff_yaml(null, d));
+	fclose(null);
+	return d;
+}
+
+static const struct diff_image *image(const struct rom_diff *d, enum diff_list l, size_t k)
+{
+	for (size_t i = 0; i < d->n_images; i++)
+		if (d->images[i].list == l && d->images[i].index == k)
+			return &d->images[i];
+	return NULL;
+}
+
+static const struct diff_field *field(const struct diff_image *im, const char *name)
+{
+	for (size_t i = 0; i < im->n_fields; i++)
+		if (strcmp(im->fields[i].name, name) == 0)
+			return &im->fields[i];
+	return NULL;
+}
+
+static bool has_range(const struct diff_image *im, const char *name)
+{
+	for (size_t i = 0; i < im->n_ranges; i++)
+		if (strstr(im->ranges[i].name, name))
+			return true;
+	return false;
+}
+
+#define NEED(rel, f)                                                                               \
+	if (!load(rel, f))                                                                         \
+	cr_skip_test("%s absent under %s", rel, expect_corpus_dir())
+
+/* cmp: the _patched file is the _nvgi file's bytes from 0xa00 for 129024
+ * bytes (its standard chain); the NVGI file also holds NVIDIA's private
+ * images after the chain. */
+Test(corpus_diff, nvgi_against_its_stripped_twin_is_the_same_rom)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	NEED("nvidia/pascal_gtx1060_GP106_nvgi.rom", &a);
+	NEED("nvidia/pascal_gtx1060_GP106_patched.rom", &b);
+	cr_assert_geq(a.len, 0xa00 + b.len);
+	cr_assert(memcmp(a.data + 0xa00, b.data, b.len) == 0, "the twin is not a plain strip");
+	d = diff(&a, &b, false);
+	cr_expect_eq(d->verdict, DIFF_SAME_ROM);
+	cr_expect(d->same);
+	cr_expect_not(d->prefix_equal);
+	cr_expect_eq(d->n_differ, 0);
+	cr_expect_gt(d->n_extra, 0, "the private images are on A's side only");
+	cr_expect(image(d, DIFF_LIST_CHAIN, 0)->bytes_equal);
+	cr_expect(image(d, DIFF_LIST_CHAIN, 1)->bytes_equal);
+	rom_diff_free(d);
+	d = diff(&a, &b, true);
+	cr_expect_not(d->same);
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* A 256 KiB AMD ROM against a copy padded to 512 KiB with 0xFF (made here);
+ * and the Razer TPU file against the 2 MiB file which cmp shows is the same
+ * bytes followed only by 0xFF. */
+Test(corpus_diff, padded_copy_is_the_same_rom)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	uint8_t *p;
+	NEED("amd/polaris_rx580_sapphire_pulse_default.rom", &a);
+	cr_assert_eq(a.len, 0x40000);
+	p = malloc(0x80000);
+	cr_assert_not_null(p);
+	memcpy(p, a.data, a.len);
+	memset(p + a.len, 0xFF, 0x80000 - a.len);
+	made(&b, p, 0x80000, "padded.rom");
+	d = diff(&a, &b, false);
+	cr_expect_eq(d->verdict, DIFF_SAME_ROM);
+	cr_expect(d->same);
+	cr_expect(d->prefix_equal);
+	cr_expect_not(d->padding_equal);
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+	NEED("nvidia/ampere_rtx3080m_GA104_razer_tpu.rom", &a);
+	NEED("nvidia/ampere_rtx3080m_GA104_razer_padded2M.bin", &b);
+	d = diff(&a, &b, false);
+	cr_expect_eq(d->verdict, DIFF_SAME_ROM);
+	cr_expect(d->same);
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* xxd of the two files: the EFI image at 0xf400 says 0x78 blocks in the
+ * stock file and 0x8a in the mod (PCIR +0x10), image offset 0x4c vs 0x50
+ * (+0x16), and the x86 image's last byte (NVIDIA's balancing byte, 0xf3ff)
+ * is 0x37 vs 0x41: a replaced GOP and an edited x86 image. */
+Test(corpus_diff, stock_against_modified_names_the_changes)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	const struct diff_image *x86, *efi;
+	const struct diff_field *f;
+	size_t count = 0;
+	NEED("nvidia/kepler_gt640_0FC0_stock.rom", &a);
+	NEED("nvidia/kepler_gt640_0FC0_mod.rom", &b);
+	d = diff(&a, &b, false);
+	cr_expect_not(d->same);
+	cr_expect_eq(d->verdict, DIFF_MODIFIED);
+	x86 = image(d, DIFF_LIST_CHAIN, 0);
+	efi = image(d, DIFF_LIST_CHAIN, 1);
+	cr_assert(x86 && efi);
+	for (size_t i = 0x400; i < 0x400 + 0xf000; i++)
+		count += a.data[i] != b.data[i];
+	cr_expect_eq(x86->differing, count);
+	cr_expect(has_range(x86, "checksum.byte"));
+	f = field(efi, "pcir.image_length");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->a, "0x78");
+	cr_expect_str_eq(f->b, "0x8a");
+	f = field(efi, "efi.image_offset");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->a, "0x4c");
+	cr_expect_str_eq(f->b, "0x50");
+	cr_expect(has_range(efi, "efi.image_offset"));
+	cr_expect_not_null(field(efi, "driver.sha256"), "the GOP driver changed");
+	cr_expect(efi->drivers_compared);
+	cr_expect_gt(efi->n_sections, 0);
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* Two builds of the GTX 1070 mobile ROM: same layout (corpus/expected.tsv),
+ * other BIT versions. */
+Test(corpus_diff, different_builds_show_versions)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	const struct rom_node *a0, *b0;
+	NEED("nvidia/pascal_gtx1070m_GP104_R1.rom", &a);
+	NEED("nvidia/pascal_gtx1070m_GP104_125W.rom", &b);
+	a0 = rom_chain_node(a.a, 0);
+	b0 = rom_chain_node(b.a, 0);
+	cr_assert(a0 && b0 && a0->version[0] && b0->version[0]);
+	cr_assert_str_neq(a0->version, b0->version);
+	d = diff(&a, &b, false);
+	cr_expect_eq(d->verdict, DIFF_OTHER_BUILD);
+	cr_expect_not(d->same);
+	cr_expect_not_null(field(image(d, DIFF_LIST_CHAIN, 0), "version"));
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+Test(corpus_diff, unrelated_roms)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	NEED("nvidia/pascal_gtx1060_GP106_patched.rom", &a);
+	NEED("amd/polaris_rx580_sapphire_pulse_default.rom", &b);
+	d = diff(&a, &b, false);
+	cr_expect_eq(d->verdict, DIFF_UNRELATED);
+	cr_expect_not(d->same);
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* Copies damaged here: bytes of the GOP's compressed stream flipped, and
+ * the file cut inside the EFI image. */
+Test(corpus_diff, damaged_copies)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	const struct rom_node *efi;
+	const struct diff_image *im;
+	uint8_t *p;
+	size_t at;
+	NEED("nvidia/pascal_gtx1060_GP106_patched.rom", &a);
+	efi = rom_chain_node(a.a, 1);
+	cr_assert(efi && efi->driver && efi->driver->state == DRIVER_OK);
+	at = efi->driver->payload_offset + 0x400;
+	p = malloc(a.len);
+	cr_assert_not_null(p);
+	memcpy(p, a.data, a.len);
+	for (size_t i = 0; i < 16; i++)
+		p[at + i] ^= 0x5A;
+	made(&b, p, a.len, "damaged.rom");
+	d = diff(&a, &b, false);
+	cr_expect_not(d->same);
+	im = image(d, DIFF_LIST_CHAIN, 1);
+	cr_assert_not_null(im);
+	cr_expect(image(d, DIFF_LIST_CHAIN, 0)->bytes_equal);
+	cr_expect_eq(im->differing, 16);
+	cr_expect(has_range(im, "driver"));
+	cr_expect_not_null(field(im, "driver.state"), "the damaged stream no longer decodes");
+	rom_diff_free(d);
+	drop(&b);
+	p = malloc(efi->offset + 0x100);
+	cr_assert_not_null(p);
+	memcpy(p, a.data, efi->offset + 0x100);
+	made(&b, p, efi->offset + 0x100, "cut.rom");
+	d = diff(&a, &b, false);
+	cr_expect_not(d->same);
+	cr_expect(image(d, DIFF_LIST_CHAIN, 0)->bytes_equal);
+	cr_expect_neq(d->note[0], '\0', "a cut image is said");
+	rom_diff_free(d);
+	drop(&b);
+	drop(&a);
+}
+
+/* The diff reads the two trees: no formats/ decoder runs while it compares
+ * and prints (the counter of tests/corpus/test_decode_once.c). */
+Test(corpus_diff, diff_decodes_nothing)
+{
+	struct file a, b;
+	struct rom_diff *d;
+	if (!fmt_count_available())
+		cr_skip_test("built without OPTROM_DECODE_COUNT: the decoder counter is absent");
+	NEED("nvidia/kepler_gt640_0FC0_stock.rom", &a);
+	NEED("nvidia/kepler_gt640_0FC0_mod.rom", &b);
+	fmt_count_start();
+	d = diff(&a, &b, false);
+	fmt_count_stop();
+	for (int k = 0; k < FMT_DEC_COUNT; k++)
+		cr_expect_eq(fmt_count_total((enum fmt_decoder)k), 0, "%s ran %lu times",
+		             fmt_count_kind_name((enum fmt_decoder)k),
+		             fmt_count_total((enum fmt_decoder)k));
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
