@@ -69,6 +69,12 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
+void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len)
+{
+	if (a->sha256[0] == '\0')
+		rom_sha256_hex(data, len, a->sha256);
+}
+
 /* whole: the bytes are known to hold the whole ROM (rom_analyze_whole). */
 static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char *name,
                                     const struct rom_analyze_opts *o, bool whole)
@@ -137,7 +143,7 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
                                       const struct rom_analyze_opts *o)
 {
-	return analyze(data, len, name, o, false);
+	return analyze(data, len, name, o, o && o->whole);
 }
 
 struct rom_analysis *rom_analyze(const uint8_t *data, size_t len, const char *name)

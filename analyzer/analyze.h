@@ -10,7 +10,11 @@ struct driver_cache; /* analyzer/driver_cache.h */
 struct rom_analyze_opts {
 	struct driver_cache *drivers; /* scan-wide cache of decoded EFI drivers; NULL: none */
 	const char *sha256;           /* the bytes' SHA-256 as 64 hex digits, when known */
-	bool skip_sha256;             /* leave a->sha256 "" (an output that does not show it) */
+	/* Leave a->sha256 "": hash only for outputs that show it (issue 17:
+	 * check's text line does not, and hashing a 1 MB file and setting up
+	 * libcrypto cost more than the rest of the analysis). */
+	bool skip_sha256;
+	bool whole; /* the bytes are known to hold the whole ROM (rom_analyze_whole) */
 };
 
 /* rom_analyze with options (o may be NULL: rom_analyze). The tree is the
@@ -18,5 +22,9 @@ struct rom_analyze_opts {
  * differs. */
 struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
                                       const struct rom_analyze_opts *o);
+
+/* Fills a->sha256 from the analyzed bytes when it is still empty (an
+ * analysis made with skip_sha256, for an output that turned out to show it). */
+void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len);
 
 #endif

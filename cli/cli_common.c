@@ -49,9 +49,26 @@ int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *
 	return cli_each_rom_table(arg, fn, NULL, ctx);
 }
 
+static int each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                    void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
+                    void *ctx, bool skip_sha256);
+
 int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
                        void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
                        void *ctx)
+{
+	return each_rom(arg, fn, on_table, ctx, false);
+}
+
+int cli_each_rom_unhashed(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                          void *ctx)
+{
+	return each_rom(arg, fn, NULL, ctx, true);
+}
+
+static int each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
+                    void (*on_table)(const char *name, const struct vfct_table *t, void *ctx),
+                    void *ctx, bool skip_sha256)
 {
 	struct rom_analysis *r;
 	char err[1024];
@@ -72,8 +89,8 @@ int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, 
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
-		r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
-		                 : rom_analyze(it.data, it.len, it.name);
+		struct rom_analyze_opts o = {.skip_sha256 = skip_sha256, .whole = it.from_vfct};
+		r = rom_analyze_with(it.data, it.len, it.name, &o);
 		if (!r)
 			cli_err("%s: out of memory while analyzing", it.name);
 		input_item_free(&it);

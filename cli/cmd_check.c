@@ -1,3 +1,4 @@
+#include "analyzer/analyze.h"
 #include "analyzer/emit.h"
 #include "analyzer/secure_boot.h"
 #include "cli/cli.h"
@@ -126,8 +127,11 @@ int cmd_check(int argc, char **argv)
 	cc.color = cli_use_color(when, cc.fmt);
 	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
 		return EXIT_USAGE;
+	/* The text line shows no file sha256: the file is not hashed. */
 	for (int i = optind; i < argc; i++)
-		worst = cli_worse(worst, cli_each_rom(argv[i], check_one, &cc));
+		worst = cli_worse(worst, cc.fmt == FORMAT_TEXT
+		                             ? cli_each_rom_unhashed(argv[i], check_one, &cc)
+		                             : cli_each_rom(argv[i], check_one, &cc));
 	cli_sb_close(&cc.sb);
 	return worst;
 }

@@ -325,8 +325,8 @@ static int run(struct fix_state *st)
 		ws = patch_write_in_place(dest, st->data, st->len, st->out, st->out_len, a->force,
 		                          err, sizeof(err));
 	} else {
-		struct patch_write_opts wo = {a->force, true};
-		ws = patch_write_file(dest, st->out, st->out_len, &wo, err, sizeof(err));
+		/* out_r is the analysis of these very bytes, and it is ready. */
+		ws = patch_write_file_ready(dest, st->out, st->out_len, a->force, err, sizeof(err));
 	}
 	if (ws != PATCH_WRITE_OK) {
 		emit_refusal(a, st->in_r, st->plan, &res,

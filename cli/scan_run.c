@@ -174,7 +174,7 @@ static void hex32(const uint8_t md[32], char out[65])
 static void one_rom(struct run *r, struct slot *s, const char *name, const uint8_t *data,
                     size_t len, bool member)
 {
-	struct rom_analyze_opts ao = {r->drivers, NULL, false};
+	struct rom_analyze_opts ao = {.drivers = r->drivers};
 	struct item *it = new_item(s, name);
 	struct rom_analysis *a;
 	uint8_t key[32];

@@ -51,42 +51,80 @@ enum {
 /* ---------------------------------------------------------------------- */
 /* Bit reader: MSB first, zero bits past the end (EDK2 FillBuf).          */
 
+/* Where the time goes (issue 17): the decoder spends its time in three
+ * places, the bit reader, the Huffman lookup and the match copy. The reader
+ * keeps the next bits left-aligned in a 64-bit word and, while 8 bytes of the
+ * stream are left, refills with one bounded 8-byte load (span_has checks it)
+ * instead of 7 byte reads; only the last 7 bytes and the zero fill past the
+ * end go byte by byte. The main loop copies the reader into locals (the
+ * helpers are inline, so the compiler keeps it in registers) and writes it
+ * back around the cold block-header code. */
 struct efi_bits {
 	struct span src; /* the CompSize bytes after the header */
 	size_t pos;      /* next byte of src to load */
-	uint64_t acc;    /* the low `have` bits are the next bits of the stream */
-	unsigned have;
-	uint64_t used; /* bits consumed so far */
+	uint64_t acc;    /* next bits of the stream, left-aligned; below them 0 */
+	unsigned have;   /* valid bits in acc (<= 64) */
+	uint64_t zfill;  /* zero bytes fed past the end of src */
 };
 
-static void bits_refill(struct efi_bits *b)
+/* Bits consumed so far: loaded (real and zero-fill bytes) minus buffered. */
+static inline uint64_t bits_used(const struct efi_bits *b)
 {
+	return ((uint64_t)b->pos + b->zfill) * 8u - b->have;
+}
+
+/* The stream's bytes as a big-endian word; only after span_has(pos, 8). */
+static inline uint64_t load_be64(const uint8_t *p)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v;
+	memcpy(&v, p, sizeof(v)); /* one unaligned load; gcc 12 does not fuse the loop below */
+	return __builtin_bswap64(v);
+#else
+	uint64_t v = 0;
+	for (unsigned i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+#endif
+}
+
+/* Refills to at least 57 bits. */
+static inline void bits_refill(struct efi_bits *b)
+{
+	if (span_has(&b->src, b->pos, 8)) {
+		b->acc |= load_be64(b->src.data + b->pos) >> b->have;
+		b->pos += (63u - b->have) >> 3;
+		b->have |= 56u;
+		return;
+	}
 	while (b->have <= 56) {
 		uint8_t byte;
 		/* span_u8 yields 0 past the end: exactly the format's zero fill. */
 		if (span_u8(&b->src, b->pos, &byte))
 			b->pos++;
-		b->acc = (b->acc << 8) | byte;
+		else
+			b->zfill++;
+		b->acc |= (uint64_t)byte << (56u - b->have);
 		b->have += 8;
 	}
 }
 
 /* Next k bits (1 <= k <= 32) without consuming them. */
-static uint32_t bits_peek(struct efi_bits *b, unsigned k)
+static inline uint32_t bits_peek(struct efi_bits *b, unsigned k)
 {
 	if (b->have < k)
 		bits_refill(b);
-	return (uint32_t)((b->acc >> (b->have - k)) & ((UINT64_C(1) << k) - 1));
+	return (uint32_t)(b->acc >> (64u - k));
 }
 
-/* Consumes k bits; only after a bits_peek of at least k bits. */
-static void bits_skip(struct efi_bits *b, unsigned k)
+/* Consumes k bits (k <= have, so after a bits_peek of at least k bits). */
+static inline void bits_skip(struct efi_bits *b, unsigned k)
 {
+	b->acc <<= k;
 	b->have -= k;
-	b->used += k;
 }
 
-static uint32_t bits_get(struct efi_bits *b, unsigned k)
+static inline uint32_t bits_get(struct efi_bits *b, unsigned k)
 {
 	uint32_t v;
 	if (k == 0)
@@ -99,31 +137,31 @@ static uint32_t bits_get(struct efi_bits *b, unsigned k)
 /* ---------------------------------------------------------------------- */
 /* Canonical Huffman tables.                                              */
 
-enum efi_huff_mode {
-	HUFF_EMPTY,  /* every length 0: valid to read, an error to decode from */
-	HUFF_SINGLE, /* count field 0: one symbol, coded with 0 bits */
-	HUFF_CODE,   /* a complete prefix code */
-};
+/* Every table is decoded through its direct lookup: fast[next fast_bits
+ * bits] = FAST_HIT | symbol << 6 | length (6 bits, so a shift by the
+ * entry needs no mask on x86). A single-symbol table (count field 0) fills
+ * every slot with its symbol and length 0; an empty table (every length 0)
+ * and codes longer than fast_bits leave 0, and the slow canonical walk
+ * decides (it finds nothing in an empty table: an error).
+ */
+enum { FAST_HIT = 0x8000u };
 
 struct efi_huff {
-	enum efi_huff_mode mode;
-	uint16_t single;
-	unsigned fast_bits;
 	uint16_t count[EFI_MAXLEN + 1];
 	uint16_t sorted[EFI_NC]; /* symbols ordered by (length, symbol) */
-	/* fast[code prefix] = symbol << 5 | length, 0 when the code is longer
-	 * than fast_bits (then the slow canonical walk decides). */
 	uint16_t fast[1u << EFI_C_FAST];
 };
 
-static enum efi_decomp_status huff_set_single(struct efi_huff *h, uint32_t sym, unsigned nsym)
+static enum efi_decomp_status huff_set_single(struct efi_huff *h, uint32_t sym, unsigned nsym,
+                                              unsigned fast_bits)
 {
 	/* The compressor writes a single-symbol tree as "count 0, root"; a root
 	 * outside the alphabet is a corrupt stream (docs 3.1, "validate v < nn"). */
 	if (sym >= nsym)
 		return EFI_DECOMP_BAD_TABLE;
-	h->mode = HUFF_SINGLE;
-	h->single = (uint16_t)sym;
+	memset(h->count, 0, sizeof(h->count));
+	for (uint32_t i = 0; i < (1u << fast_bits); i++)
+		h->fast[i] = (uint16_t)(FAST_HIT | sym << 6); /* a 0-bit code */
 	return EFI_DECOMP_OK;
 }
 
@@ -163,12 +201,11 @@ static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len,
 
 	if (!huff_count(h, len, nsym, &empty))
 		return EFI_DECOMP_BAD_TABLE;
+	memset(h->fast, 0, sizeof(h->fast[0]) << fast_bits);
 	if (empty) {
-		h->mode = HUFF_EMPTY;
+		h->count[0] = 0; /* the walk finds no code: decoding is an error */
 		return EFI_DECOMP_OK;
 	}
-	h->mode = HUFF_CODE;
-	h->fast_bits = fast_bits;
 	offs[1] = 0;
 	next[0] = 0;
 	for (unsigned l = 1; l <= EFI_MAXLEN; l++) {
@@ -176,7 +213,6 @@ static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len,
 		code = (code + (l > 1 ? h->count[l - 1] : 0u)) << 1;
 		next[l] = code;
 	}
-	memset(h->fast, 0, sizeof(h->fast[0]) << fast_bits);
 	for (unsigned s = 0; s < nsym; s++) {
 		unsigned l = len[s];
 		uint32_t c, first, n;
@@ -190,7 +226,7 @@ static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len,
 		first = c << (fast_bits - l);
 		n = 1u << (fast_bits - l);
 		for (uint32_t i = 0; i < n; i++)
-			h->fast[first + i] = (uint16_t)(s << 5 | l);
+			h->fast[first + i] = (uint16_t)(FAST_HIT | s << 6 | l);
 	}
 	return EFI_DECOMP_OK;
 }
@@ -214,30 +250,32 @@ static bool huff_walk(const struct efi_huff *h, uint32_t bits16, unsigned *sym, 
 	return false;
 }
 
-static enum efi_decomp_status huff_decode(const struct efi_huff *h, struct efi_bits *b,
-                                          unsigned *sym)
+/* Decodes one symbol; needs at least 16 bits in the reader (the caller
+ * refills). fast_bits is a constant at every call site. */
+static inline bool huff_decode_have16(const struct efi_huff *h, unsigned fast_bits,
+                                      struct efi_bits *b, unsigned *sym)
 {
-	uint32_t bits16;
-	uint16_t e;
+	uint32_t bits16 = (uint32_t)(b->acc >> 48);
+	uint32_t e = h->fast[bits16 >> (EFI_MAXLEN - fast_bits)];
 	unsigned l;
 
-	if (h->mode == HUFF_SINGLE) {
-		*sym = h->single; /* 0-bit code */
-		return EFI_DECOMP_OK;
-	}
-	if (h->mode == HUFF_EMPTY)
-		return EFI_DECOMP_BAD_SYMBOL;
-	bits16 = bits_peek(b, EFI_MAXLEN);
-	e = h->fast[bits16 >> (EFI_MAXLEN - h->fast_bits)];
 	if (e != 0) {
-		*sym = e >> 5;
-		bits_skip(b, e & 31u);
-		return EFI_DECOMP_OK;
+		*sym = (e >> 6) & 0x1FFu;
+		bits_skip(b, e & 63u);
+		return true;
 	}
 	if (!huff_walk(h, bits16, sym, &l))
-		return EFI_DECOMP_BAD_SYMBOL; /* unreachable for a complete code */
+		return false; /* an empty table (unreachable for a complete code) */
 	bits_skip(b, l);
-	return EFI_DECOMP_OK;
+	return true;
+}
+
+static enum efi_decomp_status huff_decode(const struct efi_huff *h, unsigned fast_bits,
+                                          struct efi_bits *b, unsigned *sym)
+{
+	if (b->have < EFI_MAXLEN)
+		bits_refill(b);
+	return huff_decode_have16(h, fast_bits, b, sym) ? EFI_DECOMP_OK : EFI_DECOMP_BAD_SYMBOL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -276,7 +314,7 @@ static enum efi_decomp_status read_pt_table(struct efi_bits *b, struct efi_huff 
 	unsigned i = 0;
 
 	if (n == 0)
-		return huff_set_single(h, bits_get(b, nbit), nn);
+		return huff_set_single(h, bits_get(b, nbit), nn, EFI_PT_FAST);
 	if (n > nn)
 		return EFI_DECOMP_BAD_TABLE;
 	while (i < n) {
@@ -305,13 +343,13 @@ static enum efi_decomp_status read_c_table(struct efi_decoder *d)
 	unsigned i = 0;
 
 	if (n == 0)
-		return huff_set_single(&d->c, bits_get(b, EFI_CBIT), EFI_NC);
+		return huff_set_single(&d->c, bits_get(b, EFI_CBIT), EFI_NC, EFI_C_FAST);
 	if (n > EFI_NC)
 		return EFI_DECOMP_BAD_TABLE; /* 9 bits can say 511 */
 	while (i < n) {
 		unsigned t;
 		uint32_t run;
-		enum efi_decomp_status st = huff_decode(&d->t, b, &t);
+		enum efi_decomp_status st = huff_decode(&d->t, EFI_PT_FAST, b, &t);
 		if (st != EFI_DECOMP_OK)
 			return st;
 		if (t > 2) {
@@ -348,62 +386,113 @@ static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t 
 /* ---------------------------------------------------------------------- */
 /* Main loop.                                                             */
 
-/* A match: distance code from P, then copy `mlen` bytes from dist + 1 back. */
-static enum efi_decomp_status copy_match(struct efi_decoder *d, unsigned mlen, uint8_t *dst,
-                                         size_t *pos, size_t end)
+/* Copies a match of mlen bytes from dist + 1 back, never past end. The
+ * copy may overlap its own output (dist < mlen): with dist + 1 >= 8 every
+ * 8-byte chunk reads bytes already written, so it goes 8 at a time while
+ * the whole rounded-up copy stays below end; otherwise byte by byte. */
+static inline void copy_match(uint8_t *dst, size_t pos, size_t from, unsigned mlen, size_t end)
 {
-	unsigned pl;
-	uint32_t dist;
-	size_t from;
-	enum efi_decomp_status st = huff_decode(&d->p, &d->bits, &pl);
-
-	if (st != EFI_DECOMP_OK)
-		return st;
-	/* pl < np <= 20, so the extra bits fit in 19 and dist < window. */
-	dist = pl <= 1 ? pl : (1u << (pl - 1)) + bits_get(&d->bits, pl - 1);
-	if (dist >= *pos)
-		return EFI_DECOMP_BAD_DISTANCE; /* before the output start */
-	from = *pos - dist - 1;
-	/* Byte by byte: the copy may overlap its own output (dist < mlen). */
-	while (mlen-- > 0 && *pos < end)
-		dst[(*pos)++] = dst[from++];
-	return EFI_DECOMP_OK;
+	size_t avail = end - pos; /* >= mlen */
+	if (pos - from >= 8 && avail >= ((size_t)mlen + 7u) / 8u * 8u) {
+		for (unsigned i = 0; i < mlen; i += 8)
+			memcpy(dst + pos + i, dst + from + i, 8);
+		return;
+	}
+	for (unsigned i = 0; i < mlen; i++)
+		dst[pos + i] = dst[from + i];
 }
 
 /* Each step emits at least one byte, so the loop ends after at most `end`
  * steps; each block header reads at least 16 bits, so the number of table
- * builds is bounded by the input size plus end / 65536. */
+ * builds is bounded by the input size plus end / 65536.
+ *
+ * The reader is refilled (to >= 57 bits) only when it holds fewer bits
+ * than the next read needs: a code (<= 16) or a distance's extra bits
+ * (<= 18); that is about once every five symbols. */
 static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, size_t end,
-                                         size_t *pos)
+                                         size_t *out_pos)
 {
 	uint32_t block_left = 0;
 	const uint64_t limit = (uint64_t)d->bits.src.len * 8u;
-	while (*pos < end) {
-		enum efi_decomp_status st;
-		unsigned c;
+	struct efi_bits b = d->bits;
+	size_t pos = *out_pos;
+	enum efi_decomp_status st = EFI_DECOMP_OK;
+
+	while (pos < end) {
+		unsigned c, pl;
+		uint32_t dist, mlen;
 		/* Past CompSize the format reads zero bits (EDK2 FillBuf), and a
 		 * zero-bit stream can run on to OrigSize; no well-formed stream
-		 * gets here, so stop now instead of making up to 16 MiB. */
-		if (d->bits.used > limit)
-			return EFI_DECOMP_TRUNCATED_STREAM;
+		 * gets here, so stop now instead of making up to 16 MiB. Only a
+		 * reader that has fed zero bytes can be past the end. */
+		if (b.zfill != 0 && bits_used(&b) > limit) {
+			st = EFI_DECOMP_TRUNCATED_STREAM;
+			break;
+		}
 		if (block_left == 0) {
+			d->bits = b;
 			st = read_block_header(d, &block_left);
+			b = d->bits;
 			if (st != EFI_DECOMP_OK)
-				return st;
+				break;
 		}
 		block_left--;
-		st = huff_decode(&d->c, &d->bits, &c);
-		if (st != EFI_DECOMP_OK)
-			return st;
+		if (b.have < EFI_MAXLEN)
+			bits_refill(&b);
+		if (!huff_decode_have16(&d->c, EFI_C_FAST, &b, &c)) {
+			st = EFI_DECOMP_BAD_SYMBOL;
+			break;
+		}
 		if (c < 256) {
-			dst[(*pos)++] = (uint8_t)c;
+			dst[pos++] = (uint8_t)c;
+			/* Up to two more literals straight away, on their own
+			 * branches (predicted from the first's outcome), while
+			 * the reader holds a whole code; the checks at the top
+			 * of the loop hold while the reader is inside the
+			 * stream. */
+			for (int k = 0; k < 2; k++) {
+				uint16_t e;
+				if (block_left == 0 || pos == end || b.zfill != 0 ||
+				    b.have < EFI_MAXLEN)
+					break;
+				e = d->c.fast[b.acc >> (64u - EFI_C_FAST)];
+				if (!(e & FAST_HIT) || (e >> 6 & 0x1FFu) >= 256)
+					break;
+				dst[pos++] = (uint8_t)(e >> 6);
+				bits_skip(&b, e & 63u);
+				block_left--;
+			}
 			continue;
 		}
-		st = copy_match(d, c - (256u - EFI_THRESHOLD), dst, pos, end);
-		if (st != EFI_DECOMP_OK)
-			return st;
+		/* A match: distance code from P, then its extra bits. */
+		if (b.have < EFI_MAXLEN)
+			bits_refill(&b);
+		if (!huff_decode_have16(&d->p, EFI_PT_FAST, &b, &pl)) {
+			st = EFI_DECOMP_BAD_SYMBOL;
+			break;
+		}
+		/* pl < np <= 20, so the extra bits fit in 19 and dist < window. */
+		dist = pl;
+		if (pl > 1) {
+			unsigned k = pl - 1; /* <= 18 extra bits */
+			if (b.have < k)
+				bits_refill(&b);
+			dist = (1u << k) + (uint32_t)(b.acc >> (64u - k));
+			bits_skip(&b, k);
+		}
+		if (dist >= pos) {
+			st = EFI_DECOMP_BAD_DISTANCE; /* before the output start */
+			break;
+		}
+		mlen = c - (256u - EFI_THRESHOLD);
+		if (mlen > end - pos)
+			mlen = (uint32_t)(end - pos);
+		copy_match(dst, pos, pos - dist - 1, mlen, end);
+		pos += mlen;
 	}
-	return EFI_DECOMP_OK;
+	d->bits = b;
+	*out_pos = pos;
+	return st;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -490,16 +579,19 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
                                           size_t end, struct efi_decomp_result *res)
 {
 	enum efi_decomp_status st;
-	struct efi_decoder *d = calloc(1, sizeof(*d));
+	/* Not zeroed: every table is built before its first use, and the
+	 * reader's fields are set here. */
+	struct efi_decoder *d = malloc(sizeof(*d));
 
 	if (!d)
 		return EFI_DECOMP_NO_MEMORY;
+	memset(&d->bits, 0, sizeof(d->bits));
 	d->bits.src = *stream;
 	d->pbit = pbit;
 	d->np = pbit == EFI_DECOMP_EFI11 ? EFI_NP_EFI : EFI_NP_TIANO;
 	st = decode_all(d, dst, end, &res->out_len);
-	res->bits_used = d->bits.used;
-	res->overrun = d->bits.used > (uint64_t)stream->len * 8u;
+	res->bits_used = bits_used(&d->bits);
+	res->overrun = res->bits_used > (uint64_t)stream->len * 8u;
 	if (st == EFI_DECOMP_OK && res->overrun)
 		st = EFI_DECOMP_TRUNCATED_STREAM; /* the last symbol read past the end */
 	free(d);

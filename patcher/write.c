@@ -218,8 +218,8 @@ static void unstage(struct staged *sg)
 /* Steps 1-3 of write.h: tmp holds the bytes, fsynced, read back and (with
  * require_ready) re-analyzed; on failure it is gone and err says why. */
 static enum patch_write_status stage(const char *path, const uint8_t *data, size_t len,
-                                     const struct patch_write_opts *o, struct staged *sg, char *err,
-                                     size_t errcap)
+                                     const struct patch_write_opts *o, bool known_ready,
+                                     struct staged *sg, char *err, size_t errcap)
 {
 	const char *base;
 	struct stat st;
@@ -295,7 +295,8 @@ static enum patch_write_status stage(const char *path, const uint8_t *data, size
 		    load_strerror(e, ebuf, sizeof(ebuf)));
 		return PATCH_WRITE_IO;
 	}
-	ws = verify(path, sg->tmp, data, len, o->require_ready, err, errcap);
+	/* Bytes equal to ones already found ready need no second analysis. */
+	ws = verify(path, sg->tmp, data, len, o->require_ready && !known_ready, err, errcap);
 	if (ws != PATCH_WRITE_OK)
 		unstage(sg);
 	return ws;
@@ -362,10 +363,24 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
 	enum patch_write_status ws;
 	if (err && errcap)
 		err[0] = '\0';
-	ws = stage(path, data, len, o, &sg, err, errcap);
+	ws = stage(path, data, len, o, false, &sg, err, errcap);
 	if (ws != PATCH_WRITE_OK)
 		return ws;
 	return publish(&sg, path, o->force, err, errcap);
+}
+
+enum patch_write_status patch_write_file_ready(const char *path, const uint8_t *data, size_t len,
+                                               bool force, char *err, size_t errcap)
+{
+	struct patch_write_opts o = {force, true};
+	struct staged sg;
+	enum patch_write_status ws;
+	if (err && errcap)
+		err[0] = '\0';
+	ws = stage(path, data, len, &o, true, &sg, err, errcap);
+	if (ws != PATCH_WRITE_OK)
+		return ws;
+	return publish(&sg, path, o.force, err, errcap);
 }
 
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
@@ -393,7 +408,7 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
 	}
 	/* 1. the new content, safely on disk (not yet in place): a full disk
 	 *    fails here, before any .bak exists; */
-	st = stage(path, data, len, &fo, &sg, err, errcap);
+	st = stage(path, data, len, &fo, false, &sg, err, errcap);
 	if (st != PATCH_WRITE_OK)
 		return st;
 	/* 2. the original as .bak (the safe way); */

@@ -39,6 +39,12 @@ enum patch_write_status patch_write_file(const char *path, const uint8_t *data, 
                                          const struct patch_write_opts *o, char *err,
                                          size_t errcap);
 
+/* patch_write_file with require_ready, for bytes the caller has analyzed
+ * and found ready (fix's output, issue 17): the re-read proves that the
+ * file holds them byte for byte, and they are not analyzed a third time. */
+enum patch_write_status patch_write_file_ready(const char *path, const uint8_t *data, size_t len,
+                                               bool force, char *err, size_t errcap);
+
 /* --in-place: writes data (required to be ready) to a temporary file beside
  * path, fsynced and verified; only then stores the original bytes as
  * PATH.bak (the same safe way; an existing .bak is replaced only with

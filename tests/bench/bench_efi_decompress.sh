@@ -45,13 +45,5 @@ awk -v img="$images" -v reps="$reps" -v inb="$in_bytes" -v outb="$out_bytes" -v 
 	printf "%-34s %10.2f\n", "ms per image", s * 1000 / (img * reps)
 }'
 
-# Another implementation? EDK2 BaseTools (TianoCompress / EfiCompress) are
-# not packaged in Debian (no "edk2" package; "ovmf" ships firmware only).
-# Debian's uefitool-cli (UEFIExtract) has the same algorithm but only takes
-# whole firmware images, not a raw compressed stream.
-if command -v TianoCompress > /dev/null 2>&1; then
-	echo "other implementation: TianoCompress found at $(command -v TianoCompress) (not wired in)"
-else
-	echo "other implementation: none installed (EDK2 BaseTools are not in Debian;" \
-		"uefitool-cli takes firmware images, not raw streams): no comparison"
-fi
+# EDK2's reference decoder, side by side in one process:
+# tests/bench/bench_efi_vs_edk2.sh (needs ../shared/reference/edk2-decompress).

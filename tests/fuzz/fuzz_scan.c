@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct span s = span_make(size ? data : NULL, size);
 	enum file_kind k = file_kind_sniff(&s);
 	struct driver_cache *c = driver_cache_new();
-	struct rom_analyze_opts o = {c, NULL, false};
+	struct rom_analyze_opts o = {.drivers = c};
 	struct rom_analysis *plain = rom_analyze(size ? data : NULL, size, "fuzz");
 	struct rom_analysis *cold, *warm;
 	FILE *sink;

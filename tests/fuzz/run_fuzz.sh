@@ -10,8 +10,10 @@
 #   FUZZ_SECONDS=10 tests/fuzz/run_fuzz.sh analyze pe
 #
 # The corpora grow in build-fuzz/corpus/NAME (seeds are read from
-# build-fuzz/seeds/NAME and never modified), so a later run starts where
-# the last one stopped; delete build-fuzz/corpus for a fresh start.
+# build-fuzz/seeds/NAME and the committed tests/fuzz/seeds/NAME, and never
+# modified), so a later run starts where the last one stopped; delete
+# build-fuzz/corpus for a fresh start. tests/fuzz/campaign.sh grows the
+# committed seeds. tests/fuzz/dict/optrom.dict is the signatures' dictionary.
 set -eu
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -24,7 +26,7 @@ cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_T
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs" >/dev/null
 
-harnesses=${*:-analyze efi_decompress pe fix zip uefi_shell authenticode efi_vars diff vfct vendor scan}
+harnesses=${*:-analyze efi_decompress pe fix zip uefi_shell authenticode efi_vars diff vfct vendor scan efi_vs_edk2}
 mkdir -p "$build/artifacts" "$build/logs"
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
@@ -38,18 +40,32 @@ for h in $harnesses; do
 		continue
 	fi
 	case $h in
-	efi_decompress) max_len=262144 ;;
+	efi_decompress | efi_vs_edk2) max_len=262144 ;;
 	pe | zip | uefi_shell) max_len=65536 ;;
 	authenticode) max_len=262144 ;; # a real signed GOP (optrom extract) is up to 191 KiB
 	*) max_len=1048576 ;;
 	esac
 	corpus=$build/corpus/$h
+	seeds=$build/seeds/$h
+	committed=$src/tests/fuzz/seeds/$h
+	dict="-dict=$src/tests/fuzz/dict/optrom.dict"
+	# The differential harness reads the same streams as fuzz_efi_decompress.
+	if [ "$h" = efi_vs_edk2 ]; then
+		seeds=$build/seeds/efi_decompress
+		committed=$src/tests/fuzz/seeds/efi_decompress
+	fi
+	# EFI streams are bit-packed: byte signatures do not help there.
+	case $h in efi_decompress | efi_vs_edk2) dict= ;; esac
+	# A harness without make_seeds output (uefi_shell) starts from an empty folder.
+	mkdir -p "$seeds"
+	[ -d "$committed" ] || committed=$seeds
 	log=$build/logs/$h.log
 	mkdir -p "$corpus"
 	rc=0
+	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" \
-		"$corpus" "$build/seeds/$h" >"$log" 2>&1 || rc=$?
+		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" $dict \
+		"$corpus" "$seeds" "$committed" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
 	# The last status line ("#N DONE cov: X ft: Y corp: Z/...") holds the coverage.

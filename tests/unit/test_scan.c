@@ -181,7 +181,7 @@ Test(driver_cache, same_result_each_stream_decoded_once)
 {
 	struct rb b;
 	struct driver_cache *c = driver_cache_new();
-	struct rom_analyze_opts o = {c, NULL, false};
+	struct rom_analyze_opts o = {.drivers = c};
 	struct rom_analysis *plain, *cached, *again;
 	struct driver_cache_stats st;
 	cr_assert_not_null(c);
@@ -214,7 +214,7 @@ Test(driver_cache, budget_decides_as_without_cache)
 	size_t len = efi_encode_run(0x5A, 4, EFI_DECOMP_MAX_ORIG, z, sizeof(z));
 	struct rb b;
 	struct driver_cache *c = driver_cache_new();
-	struct rom_analyze_opts o = {c, NULL, true};
+	struct rom_analyze_opts o = {.drivers = c, .skip_sha256 = true};
 	struct rom_analysis *plain, *cached;
 	rb_efi_chain(&b, 32, 0x1002, 0x67df, z, len);
 	plain = rom_analyze(b.data, b.len, "x");
@@ -239,7 +239,7 @@ struct thread_arg {
 static void *analyze_thread(void *p)
 {
 	struct thread_arg *t = p;
-	struct rom_analyze_opts o = {t->c, NULL, false};
+	struct rom_analyze_opts o = {.drivers = t->c};
 	t->a = rom_analyze_with(t->b->data, t->b->len, "t", &o);
 	return NULL;
 }
