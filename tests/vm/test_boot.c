@@ -8,7 +8,8 @@
  * README: Debian's iPXE efi-e1000.rom (no corpus needed); a GTX 1060 TechPowerUp
  * file as is, fixed, and fixed with --trim; a Turing, an Ampere and an AMD
  * Polaris ROM; an AMD APU GOP ROM; an old Kepler GOP against its control cut
- * by hand at the ROM start. */
+ * by hand at the ROM start; a GOP optrom calls damaged; an APU's x86 image
+ * written by fix out of an ACPI VFCT table. */
 #include "analyzer/signature.h"
 #include "analyzer/tree.h"
 #include "tests/support/expect.h"
@@ -368,4 +369,26 @@ Test(vm, a_gop_optrom_calls_damaged_boots_to_the_listing)
 	 * only optrom's signature check tells this driver from NVIDIA's. */
 	cr_assert_str_eq(b.result, "loaded", "%s", b.reason);
 	cr_assert_str_eq(b.name[0], "NVIDIA GPU UEFI Driver");
+}
+
+/* An APU's video BIOS as optrom writes it out of the ACPI VFCT table
+ * (`fix TABLE --device BB:DD.F`): a ready x86 image, which OVMF boots past
+ * with no driver from it, and boot-test says why (no EFI image: the GOP of
+ * an APU lives in the board's firmware, not in the VFCT image). */
+Test(vm, vfct_image_written_by_fix_loads_no_driver_and_says_why)
+{
+	struct expect_row row;
+	struct boot b;
+	struct run_result r;
+	if (!have_firmware() || !corpus_file("acpi/redmibook16_renoir_VFCT.dat", &row))
+		return;
+	const char *out = tmp_path("renoir-vbios.rom");
+	char path[1024];
+	(void)snprintf(path, sizeof(path), "%s", out);
+	cr_assert(run_optrom(&r, "fix", row.path, "--device", "02:00.0", "-o", path, NULL));
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	run_free(&r);
+	boot_test(path, &b);
+	cr_assert_str_eq(b.result, "none");
+	cr_assert(strstr(b.reason, "no EFI image"), "reason: %s", b.reason);
 }
