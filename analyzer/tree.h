@@ -18,8 +18,8 @@
 
 #include "analyzer/consumers.h"
 #include "analyzer/findings.h"
-#include "analyzer/signature.h"
 #include "analyzer/integrity.h"
+#include "analyzer/signature.h"
 #include "formats/atom.h"
 #include "formats/efi_rom.h"
 #include "formats/nvidia.h"

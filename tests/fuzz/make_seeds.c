@@ -384,9 +384,9 @@ static void vfct_seeds(const char *dir)
 
 int main(int argc, char **argv)
 {
-	static const char *const subs[] = {"analyze", "fix",          "efi_decompress", "pe",
-	                                   "zip",     "authenticode", "efi_vars",       "diff",
-	                                   "vfct"};
+	static const char *const subs[] = {"analyze",  "fix",  "efi_decompress",
+	                                   "pe",       "zip",  "authenticode",
+	                                   "efi_vars", "diff", "vfct"};
 	uint8_t pe[0x400];
 	size_t n;
 	char path[4096];

@@ -33,7 +33,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 		                                 &ComponentName2Protocol, (void **)&cn)) &&
 		    cn) {
 			CHAR16 *nm = NULL;
-			if (!EFI_ERROR(uefi_call_wrapper(cn->GetDriverName, 3, cn, (CHAR8 *)"en", &nm)) &&
+			if (!EFI_ERROR(
+			        uefi_call_wrapper(cn->GetDriverName, 3, cn, (CHAR8 *)"en", &nm)) &&
 			    nm)
 				name = nm;
 		}
@@ -71,10 +72,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 				node = NextDevicePathNode(node);
 			}
 			if (rom)
-				Print(L"%02x: ImageDevicePath(0)   Rom/Offset(0x%lx,0x%lx) LoadedImage(0)\r\n",
+				Print(L"%02x: ImageDevicePath(0)   Rom/Offset(0x%lx,0x%lx) "
+				      L"LoadedImage(0)\r\n",
 				      (UINT32)(i + 1), start, end);
 			else
-				Print(L"%02x: ImageDevicePath(0)   Fv LoadedImage(0)\r\n", (UINT32)(i + 1));
+				Print(L"%02x: ImageDevicePath(0)   Fv LoadedImage(0)\r\n",
+				      (UINT32)(i + 1));
 		} else if (!EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, ih,
 		                                        &LoadedImageProtocol, (void **)&li)) &&
 		           li) {
@@ -83,8 +86,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *st)
 			EFI_DEVICE_PATH *dev = DevicePathFromHandle(li->DeviceHandle);
 			CHAR16 *a = dev ? DevicePathToStr(dev) : NULL;
 			CHAR16 *b = li->FilePath ? DevicePathToStr(li->FilePath) : NULL;
-			Print(L"%02x: ImageDevicePath(0)   %s/%s LoadedImage(0)\r\n", (UINT32)(i + 1),
-			      a ? a : L"?", b ? b : L"?");
+			Print(L"%02x: ImageDevicePath(0)   %s/%s LoadedImage(0)\r\n",
+			      (UINT32)(i + 1), a ? a : L"?", b ? b : L"?");
 		}
 	}
 	Print(L"Shell> reset -s\r\n");
