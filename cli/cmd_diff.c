@@ -14,7 +14,7 @@ enum { DIFF_EXIT_SAME = 0, DIFF_EXIT_DIFFERENT = 1, DIFF_EXIT_TROUBLE = 2 };
 static void diff_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: optrom diff A B [--strict] [--format text|yaml]\n"
+	        "Usage: optrom diff [OPTION]... A B\n"
 	        "\n"
 	        "Compare two ROM files by structure: the ROMs after their prefixes, images\n"
 	        "paired by position in the standard chain, NVIDIA's chain and the images\n"
@@ -24,13 +24,13 @@ static void diff_usage(FILE *out)
 	        "A and B are ROM files, - (standard input, once), a .gz or ARCHIVE.zip!MEMBER\n"
 	        "(or a zip of one file).\n"
 	        "\n"
+	        "  -s, --strict       the container and padding count: 0 only for identical files\n"
+	        "  -f, --format FMT   text (default), yaml or json (schema: docs/diff-schema.md)\n"
+	        "  -h, --help         this help\n"
+	        "\n"
 	        "Exit status (like diff): 0 the same ROM content (a container before the ROM\n"
 	        "and the padding after it do not count), 1 different, 2 trouble (a file that\n"
-	        "cannot be read, bad usage).\n"
-	        "\n"
-	        "  -s, --strict      the container and padding count: 0 only for identical files\n"
-	        "  -f, --format FMT  text (default) or yaml (schema: docs/diff-schema.md)\n"
-	        "  -h, --help        this help\n");
+	        "cannot be read, bad usage).\n");
 }
 
 int cmd_diff(int argc, char **argv)
@@ -46,8 +46,8 @@ int cmd_diff(int argc, char **argv)
 	size_t la = 0, lb = 0;
 	struct rom_analysis *a = NULL, *b = NULL;
 	struct rom_diff *d;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:sh", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":f:sh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			if (!cli_parse_format(optarg, &fmt, true))
@@ -60,19 +60,13 @@ int cmd_diff(int argc, char **argv)
 			diff_usage(stdout);
 			return DIFF_EXIT_SAME;
 		default:
-			diff_usage(stderr);
-			return DIFF_EXIT_TROUBLE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (argc - optind != 2) {
-		fprintf(stderr, "optrom diff: expected two files A B, found %d\n", argc - optind);
-		diff_usage(stderr);
-		return DIFF_EXIT_TROUBLE;
-	}
-	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0) {
-		fprintf(stderr, "optrom diff: standard input (-) can be only one of A and B\n");
-		return DIFF_EXIT_TROUBLE;
-	}
+	if (argc - optind != 2)
+		return cli_usage_error("expected two files A B, found %d", argc - optind);
+	if (strcmp(argv[optind], "-") == 0 && strcmp(argv[optind + 1], "-") == 0)
+		return cli_usage_error("standard input (-) can be only one of A and B");
 	a = cli_analyze_file(argv[optind], &da, &la, NULL);
 	if (a)
 		b = cli_analyze_file(argv[optind + 1], &db, &lb, NULL);
@@ -83,11 +77,10 @@ int cmd_diff(int argc, char **argv)
 	}
 	d = rom_diff_make(a, da, la, b, db, lb, strict);
 	if (!d) {
-		fprintf(stderr, "optrom diff: out of memory while comparing %s and %s\n", a->file,
-		        b->file);
+		cli_err("out of memory while comparing %s and %s", a->file, b->file);
 		rc = DIFF_EXIT_TROUBLE;
 	} else if (fmt != FORMAT_TEXT && !emit_diff_yaml(stdout, d)) {
-		fprintf(stderr, "optrom diff: writing the report failed\n");
+		cli_err("writing the report failed");
 		rc = DIFF_EXIT_TROUBLE;
 	} else {
 		if (fmt == FORMAT_TEXT)
@@ -95,7 +88,7 @@ int cmd_diff(int argc, char **argv)
 		rc = d->same ? DIFF_EXIT_SAME : DIFF_EXIT_DIFFERENT;
 	}
 	if (fflush(stdout) != 0 && rc != DIFF_EXIT_TROUBLE) {
-		fprintf(stderr, "optrom diff: writing the report failed\n");
+		cli_err("writing the report failed");
 		rc = DIFF_EXIT_TROUBLE;
 	}
 	rom_diff_free(d);

@@ -42,15 +42,14 @@ static bool device_arg(const char *root, const char *arg, struct host_device *d,
 	struct host_addr a;
 	char err[1024];
 	if (!host_parse_bdf(arg, &a)) {
-		fprintf(
-		    stderr,
-		    "optrom %s: expected a PCI address like 0000:01:00.0 or 01:00.0 (lspci -D), "
-		    "found '%s'\n",
-		    cmd, arg);
+		(void)cmd; /* cli_command names the command */
+		cli_usage_error("expected a PCI address like 0000:01:00.0 or 01:00.0 (lspci -D), "
+		                "found '%s'",
+		                arg);
 		return false;
 	}
 	if (!host_device_read(root, &a, d, err, sizeof(err))) {
-		fprintf(stderr, "optrom %s: %s\n", cmd, err);
+		cli_err("%s", err);
 		return false;
 	}
 	return true;
@@ -61,8 +60,7 @@ static bool device_arg(const char *root, const char *arg, struct host_device *d,
 static void dump_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: optrom dump BDF [-o FILE] [--force] [--source auto|bar|vfct] [--sysfs-root "
-	        "DIR]\n"
+	        "Usage: optrom dump [OPTION]... BDF\n"
 	        "\n"
 	        "Read the expansion ROM of the PCI device BDF (0000:01:00.0 or 01:00.0) the safe\n"
 	        "way: enable it through sysfs (echo 1 > rom), read it, disable it again (echo 0 >\n"
@@ -220,16 +218,13 @@ static int dump_run(const struct dump_args *a)
 	char dest[4096], err[4400];
 	int rc;
 	if (!host_parse_bdf(a->bdf, &addr)) {
-		fprintf(
-		    stderr,
-		    "optrom dump: expected a PCI address like 0000:01:00.0 or 01:00.0 (lspci -D), "
-		    "found '%s'\n",
+		return cli_usage_error(
+		    "expected a PCI address like 0000:01:00.0 or 01:00.0 (lspci -D), found '%s'",
 		    a->bdf);
-		return EXIT_USAGE;
 	}
 	if (a->out && !a->force && access(a->out, F_OK) == 0) {
 		/* Refused before the ROM is touched, not after reading it. */
-		fprintf(stderr, "optrom dump: %s: exists; use --force to replace it\n", a->out);
+		cli_err("%s: exists; use --force to replace it", a->out);
 		return EXIT_USAGE;
 	}
 	if (!host_fetch(a->root, &addr,
@@ -237,7 +232,7 @@ static int dump_run(const struct dump_args *a)
 	                : a->source == SRC_BAR ? HOST_WANT_BAR
 	                                       : HOST_WANT_AUTO,
 	                &f, err, sizeof(err))) {
-		fprintf(stderr, "optrom dump: %s\n", err);
+		cli_err("%s", err);
 		return EXIT_USAGE;
 	}
 	print_device(stdout, &f.dev);
@@ -246,16 +241,12 @@ static int dump_run(const struct dump_args *a)
 		        f.bar.len, host_read_status_str(f.bar.status),
 		        f.bar.disabled ? "disabled again" : "DISABLING FAILED");
 	if (f.bar.enabled && !f.bar.disabled)
-		fprintf(
-		    stderr,
-		    "optrom dump: %s: writing \"0\" to disable the ROM failed: %s; run: echo 0 > "
-		    "%s\n",
-		    f.bar.path, strerror(f.bar.disable_errno), f.bar.path);
+		cli_err("%s: writing \"0\" to disable the ROM failed: %s; run: echo 0 > "
+		        "%s",
+		        f.bar.path, strerror(f.bar.disable_errno), f.bar.path);
 	if (f.bar.status == HOST_READ_INTERRUPTED) {
-		fprintf(
-		    stderr,
-		    "optrom dump: %s: interrupted by signal %d; the ROM was %s; nothing written\n",
-		    f.dev.bdf, f.bar.signal, f.bar.disabled ? "disabled again" : "NOT disabled");
+		cli_err("%s: interrupted by signal %d; the ROM was %s; nothing written", f.dev.bdf,
+		        f.bar.signal, f.bar.disabled ? "disabled again" : "NOT disabled");
 		rc = 128 + f.bar.signal;
 		host_fetch_free(&f);
 		return rc;
@@ -271,15 +262,14 @@ static int dump_run(const struct dump_args *a)
 			    f.dev.bdf);
 	}
 	if (f.source == HOST_SOURCE_NONE) {
-		fprintf(stderr, "optrom dump: %s: no usable ROM could be read; nothing written\n",
-		        f.dev.bdf);
+		cli_err("%s: no usable ROM could be read; nothing written", f.dev.bdf);
 		host_fetch_free(&f);
 		return EXIT_USAGE;
 	}
 	r = f.source == HOST_SOURCE_VFCT ? rom_analyze_whole(f.data, f.len, f.vfct.name)
 	                                 : rom_analyze(f.data, f.len, f.dev.bdf);
 	if (!r) {
-		fprintf(stderr, "optrom dump: %s: out of memory while analyzing\n", f.dev.bdf);
+		cli_err("%s: out of memory while analyzing", f.dev.bdf);
 		host_fetch_free(&f);
 		return EXIT_USAGE;
 	}
@@ -298,7 +288,7 @@ static int dump_run(const struct dump_args *a)
 		struct patch_write_opts wo = {a->force, false};
 		if (patch_write_file(dest, f.data, f.len, &wo, err, sizeof(err)) !=
 		    PATCH_WRITE_OK) {
-			fprintf(stderr, "optrom dump: %s\n", err);
+			cli_err("%s", err);
 			rom_analysis_free(r);
 			host_fetch_free(&f);
 			return EXIT_USAGE;
@@ -327,8 +317,8 @@ int cmd_dump(int argc, char **argv)
 	const char *root_opt = NULL;
 	int c;
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			a.out = optarg;
@@ -343,13 +333,9 @@ int cmd_dump(int argc, char **argv)
 				a.source = SRC_BAR;
 			else if (strcmp(optarg, "vfct") == 0)
 				a.source = SRC_VFCT;
-			else {
-				fprintf(stderr,
-				        "optrom dump: --source: expected auto, bar or vfct, found "
-				        "'%s'\n",
-				        optarg);
-				return EXIT_USAGE;
-			}
+			else
+				return cli_usage_error(
+				    "--source: expected auto, bar or vfct, found '%s'", optarg);
 			break;
 		case OPT_SYSFS_ROOT:
 			root_opt = optarg;
@@ -358,16 +344,11 @@ int cmd_dump(int argc, char **argv)
 			dump_usage(stdout);
 			return EXIT_READY;
 		default:
-			dump_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
-	if (argc - optind != 1) {
-		fprintf(stderr, "optrom dump: expected exactly one PCI address, found %d\n",
-		        argc - optind);
-		dump_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc - optind != 1)
+		return cli_usage_error("expected exactly one PCI address, found %d", argc - optind);
 	a.bdf = argv[optind];
 	a.root = host_sysfs_root(root_opt);
 	return dump_run(&a);
@@ -443,20 +424,20 @@ static int match_each(const char *arg, struct match_ctx *c)
 	enum input_next st;
 	int worst = EXIT_READY;
 	if (!in) {
-		fprintf(stderr, "optrom: %s\n", err);
+		cli_err("%s", err);
 		return EXIT_USAGE;
 	}
 	while ((st = input_next(in, &it, err, sizeof(err))) != INPUT_END) {
 		struct rom_analysis *r;
 		if (st == INPUT_ERROR) {
-			fprintf(stderr, "optrom: %s\n", err);
+			cli_err("%s", err);
 			worst = cli_worse(worst, EXIT_USAGE);
 			continue;
 		}
 		r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
 		                 : rom_analyze(it.data, it.len, it.name);
 		if (!r)
-			fprintf(stderr, "optrom: %s: out of memory while analyzing\n", it.name);
+			cli_err("%s: out of memory while analyzing", it.name);
 		worst = cli_worse(worst, r ? match_one(r, &it, c) : EXIT_USAGE);
 		rom_analysis_free(r);
 		input_item_free(&it);
@@ -491,7 +472,7 @@ static int walk(const char *dir, unsigned depth, struct match_ctx *c, size_t *fi
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, NULL, alphasort), worst = EXIT_READY;
 	if (n < 0) {
-		fprintf(stderr, "optrom match: %s: cannot be read: %s\n", dir, strerror(errno));
+		cli_err("%s: cannot be read: %s", dir, strerror(errno));
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < n; i++) {
@@ -519,7 +500,7 @@ static int walk(const char *dir, unsigned depth, struct match_ctx *c, size_t *fi
 static void match_usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: optrom match BDF [FILE...|DIR...] [--sysfs-root DIR]\n"
+	        "Usage: optrom match [OPTION]... BDF [FILE|DIR]...\n"
 	        "\n"
 	        "Which ROMs are for the PCI device BDF? Compares each ROM's vendor and device\n"
 	        "ids (any image of its chain), class, and subsystem ids where the ROM carries\n"
@@ -553,8 +534,8 @@ int cmd_match(int argc, char **argv)
 	int ch, worst = EXIT_READY, rc;
 	size_t files = 0, shown = 0;
 	memset(&c, 0, sizeof(c));
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((ch = getopt_long(argc, argv, ":ah", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			all = true;
@@ -566,16 +547,11 @@ int cmd_match(int argc, char **argv)
 			match_usage(stdout);
 			return EXIT_READY;
 		default:
-			match_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(ch, argv);
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr,
-		        "optrom match: expected a PCI address, then ROM files or folders\n");
-		match_usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cli_usage_error("expected a PCI address, then ROM files or folders");
 	if (!device_arg(host_sysfs_root(root_opt), argv[optind], &d, "match"))
 		return EXIT_USAGE;
 	c.dev = &d;
@@ -634,7 +610,7 @@ int cli_check_device(const char *root, const char *bdf, char **files, int n)
 
 static void devices_usage(FILE *out)
 {
-	fprintf(out, "usage: optrom devices [--all] [--sysfs-root DIR]\n"
+	fprintf(out, "Usage: optrom devices [OPTION]...\n"
 	             "\n"
 	             "The host's display devices (class 03) and other PCI devices with an\n"
 	             "expansion ROM, with what a passthrough needs: ids, driver, IOMMU group,\n"
@@ -662,8 +638,8 @@ int cmd_devices(int argc, char **argv)
 	bool all = false;
 	size_t n, shown = 0;
 	int ch;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "ah", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((ch = getopt_long(argc, argv, ":ah", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'a':
 			all = true;
@@ -675,24 +651,21 @@ int cmd_devices(int argc, char **argv)
 			devices_usage(stdout);
 			return EXIT_READY;
 		default:
-			devices_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(ch, argv);
 		}
 	}
-	if (optind != argc) {
-		fprintf(stderr, "optrom devices: unexpected argument '%s'\n", argv[optind]);
-		return EXIT_USAGE;
-	}
+	if (optind != argc)
+		return cli_usage_error("unexpected argument '%s'", argv[optind]);
 	root = host_sysfs_root(root_opt);
 	devs = calloc(HOST_MAX_DEVICES, sizeof(*devs));
 	if (!devs) {
-		fprintf(stderr, "optrom devices: out of memory\n");
+		cli_err("out of memory");
 		return EXIT_USAGE;
 	}
 	err[0] = '\0';
 	n = host_list_devices(root, devs, HOST_MAX_DEVICES, err, sizeof(err));
 	if (n == 0 && err[0]) {
-		fprintf(stderr, "optrom devices: %s\n", err);
+		cli_err("%s", err);
 		free(devs);
 		return EXIT_USAGE;
 	}

@@ -19,8 +19,7 @@ static void scan_usage(FILE *out)
 {
 	fprintf(
 	    out,
-	    "usage: optrom scan [PATH...] [--files-from FILE|-] [--jobs N] [--format text|yaml]\n"
-	    "                   [-o REPORT] [--force]\n"
+	    "Usage: optrom scan [OPTION]... [PATH]...\n"
 	    "\n"
 	    "Validates a collection: every file under each PATH (folders recursively,\n"
 	    "symbolic links followed, each folder once), each .gz and each member of a zip.\n"
@@ -31,16 +30,17 @@ static void scan_usage(FILE *out)
 	    "Verdicts: ready, fixable, broken (as check), not-a-rom (plainly another kind of\n"
 	    "file: text, a picture, ...; see docs/scan.md) and unreadable (with the reason).\n"
 	    "Identical contents are analyzed once; a repeat names the earlier file.\n"
-	    "Exit status, the worst over all files: 0 all ready or not-a-rom, 1 the worst\n"
-	    "is fixable, 2 a file could not be read (or usage error), 3 the worst is broken.\n"
 	    "\n"
 	    "  -j, --jobs N            worker threads (default: the number of CPUs)\n"
 	    "      --files-from FILE   also scan the paths listed in FILE, one per line (- for\n"
 	    "                          standard input)\n"
-	    "  -f, --format FMT        text (default) or yaml (files: and summary:)\n"
-	    "  -o, --output REPORT     write the YAML report to REPORT (implies yaml)\n"
+	    "  -f, --format FMT        text (default), yaml or json (files: and summary:)\n"
+	    "  -o, --output REPORT     write the report to REPORT: YAML (-f json: JSON)\n"
 	    "      --force             replace an existing REPORT\n"
-	    "  -h, --help              this help\n");
+	    "  -h, --help              this help\n"
+	    "\n"
+	    "Exit status, the worst over all files: 0 all ready or not-a-rom, 1 the worst\n"
+	    "is fixable, 2 a file could not be read (or usage error), 3 the worst is broken.\n");
 }
 
 static unsigned default_jobs(void)
@@ -71,19 +71,16 @@ int cmd_scan(int argc, char **argv)
 	struct patch_stream ps;
 	char err[8192];
 	int c, rc;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:f:o:h", opts, NULL)) != -1) {
+	cli_getopt_reset();
+	while ((c = getopt_long(argc, argv, ":j:f:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || n < 1 || n > (long)SCAN_MAX_JOBS) {
-				fprintf(
-				    stderr,
-				    "optrom scan: --jobs '%s': expected a number from 1 to %u\n",
-				    optarg, SCAN_MAX_JOBS);
-				return EXIT_USAGE;
-			}
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > (long)SCAN_MAX_JOBS)
+				return cli_usage_error(
+				    "--jobs '%s': expected a number from 1 to %u", optarg,
+				    SCAN_MAX_JOBS);
 			ro.jobs = (unsigned)n;
 			break;
 		}
@@ -104,21 +101,20 @@ int cmd_scan(int argc, char **argv)
 			scan_usage(stdout);
 			return EXIT_READY;
 		default:
-			scan_usage(stderr);
-			return EXIT_USAGE;
+			return cli_bad_option(c, argv);
 		}
 	}
 	if (output && fmt == FORMAT_TEXT)
-		fmt = FORMAT_YAML; /* the report file is YAML */
+		fmt = FORMAT_YAML;    /* the report file is YAML */
 	ro.yaml = fmt != FORMAT_TEXT; /* YAML, or JSON through the same writer calls */
 	for (int i = optind; i < argc; i++)
 		if (!walk_add(&l, argv[i])) {
-			fprintf(stderr, "optrom scan: out of memory while listing %s\n", argv[i]);
+			cli_err("out of memory while listing %s", argv[i]);
 			walk_free(&l);
 			return EXIT_USAGE;
 		}
 	if (files_from && !walk_add_files_from(&l, files_from, err, sizeof(err))) {
-		fprintf(stderr, "optrom scan: %s\n", err);
+		cli_err("%s", err);
 		walk_free(&l);
 		return EXIT_USAGE;
 	}
@@ -130,26 +126,24 @@ int cmd_scan(int argc, char **argv)
 				continue;
 			found++;
 			if (!walk_add(&l, default_paths[i])) {
-				fprintf(stderr, "optrom scan: out of memory\n");
+				cli_err("out of memory");
 				walk_free(&l);
 				return EXIT_USAGE;
 			}
 		}
 		if (!found) {
-			fprintf(stderr, "optrom scan: no PATH given and none of /usr/share/kvm, "
-			                "/usr/share/qemu, /usr/share/seabios, /usr/lib/ipxe/qemu "
-			                "exists\n");
+			cli_err("no PATH given and none of /usr/share/kvm, /usr/share/qemu, "
+			        "/usr/share/seabios, /usr/lib/ipxe/qemu exists");
 			return EXIT_USAGE;
 		}
 	}
 	if (l.full)
-		fprintf(stderr, "optrom scan: more than %d files: the rest are left out\n",
-		        WALK_MAX_ENTRIES);
+		cli_err("more than %d files: the rest are left out", WALK_MAX_ENTRIES);
 	walk_sort(&l);
 	if (output) {
 		FILE *f = patch_stream_open(&ps, output, force, err, sizeof(err));
 		if (!f) {
-			fprintf(stderr, "optrom scan: %s\n", err);
+			cli_err("%s", err);
 			walk_free(&l);
 			return EXIT_USAGE;
 		}
@@ -158,7 +152,7 @@ int cmd_scan(int argc, char **argv)
 	ro.progress = isatty(STDERR_FILENO) != 0;
 	sum = calloc(1, sizeof(*sum));
 	if (!sum) {
-		fprintf(stderr, "optrom scan: out of memory\n");
+		cli_err("out of memory");
 		if (output)
 			patch_stream_abort(&ps);
 		walk_free(&l);
@@ -167,13 +161,13 @@ int cmd_scan(int argc, char **argv)
 	rc = scan_run(&l, &ro, sum);
 	if (output) {
 		if (patch_stream_commit(&ps, err, sizeof(err)) != PATCH_WRITE_OK) {
-			fprintf(stderr, "optrom scan: %s\n", err);
+			cli_err("%s", err);
 			rc = cli_worse(rc, EXIT_USAGE);
 		} else {
 			emit_scan_summary(stdout, sum);
 		}
 	} else if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "optrom scan: writing the output failed\n");
+		cli_err("writing the output failed");
 		rc = cli_worse(rc, EXIT_USAGE);
 	}
 	free(sum);
