@@ -84,6 +84,16 @@ static size_t side_count(const struct side *s, enum diff_list l)
 
 /* ---- fields ---- */
 
+/* Copies src into dst[cap], cut to fit: a value longer than the report's
+ * field is shown cut (snprintf "%s" would say the same, but gcc warns on
+ * the cut it cannot rule out). */
+static void copy_cut(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
 static void field_add(struct diff_image *im, const char *name, const char *fa, const char *fb)
 {
 	struct diff_field *f;
@@ -91,9 +101,9 @@ static void field_add(struct diff_image *im, const char *name, const char *fa, c
 	if (im->n_fields >= DIFF_MAX_FIELDS)
 		return;
 	f = &im->fields[im->n_fields++];
-	(void)snprintf(f->name, sizeof(f->name), "%s", name);
-	(void)snprintf(f->a, sizeof(f->a), "%s", fa);
-	(void)snprintf(f->b, sizeof(f->b), "%s", fb);
+	copy_cut(f->name, sizeof(f->name), name);
+	copy_cut(f->a, sizeof(f->a), fa);
+	copy_cut(f->b, sizeof(f->b), fb);
 }
 
 static void field_str(struct diff_image *im, const char *name, const char *va, const char *vb)

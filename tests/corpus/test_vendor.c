@@ -73,7 +73,12 @@ static bool run_oracle(char (*paths)[1024], size_t n, struct oracle *o)
 		if (!tab || cur == SIZE_MAX || o[cur].n >= MAX_KEYS)
 			continue;
 		*tab = '\0';
-		(void)snprintf(o[cur].key[o[cur].n], sizeof(o[cur].key[0]), "%s", line);
+		/* keys are short; a longer one is cut (and then matches nothing) */
+		{
+			size_t kl = strnlen(line, sizeof(o[cur].key[0]) - 1);
+			memcpy(o[cur].key[o[cur].n], line, kl);
+			o[cur].key[o[cur].n][kl] = '\0';
+		}
 		(void)snprintf(o[cur].val[o[cur].n], sizeof(o[cur].val[0]), "%s", tab + 1);
 		o[cur].n++;
 	}

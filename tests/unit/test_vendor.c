@@ -81,7 +81,7 @@ static const struct nv_bit_map plain_map = {0, 0, 0};
 
 Test(bit, full_table_tokens_dispatched_by_id)
 {
-	uint8_t p[BIT_LEN];
+	uint8_t p[BIT_LEN] = {0};
 	struct span s = span_make(p, sizeof(p));
 	struct nv_bit *b = malloc(sizeof(*b));
 	cr_assert(b);
@@ -107,7 +107,7 @@ Test(bit, full_table_tokens_dispatched_by_id)
 
 Test(bit, checksum_mismatch_is_reported_not_fatal)
 {
-	uint8_t p[BIT_LEN];
+	uint8_t p[BIT_LEN] = {0};
 	struct span s = span_make(p, sizeof(p));
 	struct nv_bit *b = malloc(sizeof(*b));
 	cr_assert(b);
@@ -122,7 +122,7 @@ Test(bit, checksum_mismatch_is_reported_not_fatal)
 
 Test(bit, header_and_token_sizes_too_small)
 {
-	uint8_t p[BIT_LEN];
+	uint8_t p[BIT_LEN] = {0};
 	struct span s = span_make(p, sizeof(p));
 	struct nv_bit *b = malloc(sizeof(*b));
 	cr_assert(b);
@@ -141,7 +141,7 @@ Test(bit, header_and_token_sizes_too_small)
  * are kept, at most NV_BIT_MAX_TOKENS, and the status says truncated. */
 Test(bit, token_table_past_the_image_is_cut)
 {
-	uint8_t p[BIT_LEN];
+	uint8_t p[BIT_LEN] = {0};
 	struct span s = span_make(p, sizeof(p));
 	struct nv_bit *b = malloc(sizeof(*b));
 	cr_assert(b);
@@ -206,7 +206,7 @@ Test(bit, pointers_past_image0_are_adjusted)
 
 Test(bit, token_data_past_the_file)
 {
-	uint8_t p[BIT_LEN];
+	uint8_t p[BIT_LEN] = {0};
 	struct span s = span_make(p, sizeof(p));
 	struct nv_bit *b = malloc(sizeof(*b));
 	struct tok t[] = {{'B', 2, 0x25, 0xFFFF}, {'i', 2, 0x40, BIT_LEN - 3}};
