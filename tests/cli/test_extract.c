@@ -22,22 +22,6 @@ static void make_tmp(void)
 
 TestSuite(extract, .init = make_tmp, .fini = tmp_remove);
 
-static uint8_t *read_all(const char *p, size_t *len)
-{
-	FILE *f = fopen(p, "rb");
-	uint8_t *buf;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 /* NVGI v2 container (0xA00) + x86 10de:1c02 (8 blocks) + EFI (4 blocks,
  * compressed driver). */
 static struct rb fixture(void)
@@ -66,28 +50,28 @@ Test(extract, writes_images_driver_prefix_and_index)
 	cr_assert_eq(res.status, 0, "stderr: %s", res.err);
 	run_free(&res);
 
-	got = read_all(tmp_path("out/prefix-nvgi.bin"), &len);
+	got = tmp_read_file(tmp_path("out/prefix-nvgi.bin"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 0xA00);
 	cr_expect_arr_eq(got, b.data, 0xA00);
 	free(got);
-	got = read_all(tmp_path("out/image00-x86-10de-1c02.rom"), &len);
+	got = tmp_read_file(tmp_path("out/image00-x86-10de-1c02.rom"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 8 * 512);
 	cr_expect_arr_eq(got, b.data + 0xA00, 8 * 512);
 	free(got);
-	got = read_all(tmp_path("out/image01-efi-10de-1c02.rom"), &len);
+	got = tmp_read_file(tmp_path("out/image01-efi-10de-1c02.rom"), &len);
 	cr_assert_not_null(got);
 	cr_expect_eq(len, 4 * 512);
 	cr_expect_arr_eq(got, b.data + 0xA00 + 8 * 512, 4 * 512);
 	free(got);
-	got = read_all(tmp_path("out/image01-efi-10de-1c02.efi"), &len);
+	got = tmp_read_file(tmp_path("out/image01-efi-10de-1c02.efi"), &len);
 	cr_assert_not_null(got, "the decompressed driver was not written");
 	cr_expect_eq(len, pe_len);
 	cr_expect_arr_eq(got, pe, pe_len);
 	free(got);
 
-	got = read_all(tmp_path("out/index.yaml"), &len);
+	got = tmp_read_file(tmp_path("out/index.yaml"), &len);
 	cr_assert_not_null(got);
 	cr_assert(ydocs_parse((char *)got, len, &d));
 	{
@@ -273,7 +257,7 @@ Test(extract, damaged_driver_is_not_written)
 	cr_expect_neq(stat(tmp_path("out/image01-efi-10de-1c02.efi"), &st), 0,
 	              "the damaged driver was written");
 	cr_expect_eq(stat(tmp_path("out/image01-efi-10de-1c02.rom"), &st), 0);
-	got = read_all(tmp_path("out/index.yaml"), &len);
+	got = tmp_read_file(tmp_path("out/index.yaml"), &len);
 	cr_assert_not_null(got);
 	cr_assert(ydocs_parse((char *)got, len, &d));
 	{
@@ -319,7 +303,7 @@ Test(extract, a_driver_past_the_decode_limit_is_named)
 	cr_assert_eq(stat(tmp_path("lim/image00-efi-10de-1c02.efi"), &st), 0);
 	cr_expect_eq((size_t)st.st_size, orig);
 	cr_expect_neq(stat(tmp_path("lim/image01-efi-10de-1c02.efi"), &st), 0);
-	got = read_all(tmp_path("lim/index.yaml"), &len);
+	got = tmp_read_file(tmp_path("lim/index.yaml"), &len);
 	cr_assert_not_null(got);
 	cr_assert(ydocs_parse((char *)got, len, &d));
 	{

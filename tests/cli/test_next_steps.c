@@ -25,22 +25,6 @@ static void make_tmp(void)
 
 TestSuite(next_steps, .init = make_tmp, .fini = tmp_remove);
 
-static uint8_t *read_all(const char *p, size_t *len)
-{
-	FILE *f = fopen(p, "rb");
-	uint8_t *buf;
-	long n;
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	*len = fread(buf, 1, (size_t)n, f);
-	fclose(f);
-	return buf;
-}
-
 /* NVGI container + x86 + EFI (compressed driver) of 10de:1c02: fix strips
  * the container. With base_class 0x02 the images say "network controller"
  * (the x86 checksum rebalanced). */
@@ -151,7 +135,7 @@ static void paste_runs(const char *name, const char *expect)
 		    (int)sizeof(cmd));
 	}
 	cr_assert_lt(snprintf(copied, sizeof(copied), "%s/%s", kvm, romfile), (int)sizeof(copied));
-	want = read_all(fixed, &wlen);
+	want = tmp_read_file(fixed, &wlen);
 	cr_assert_not_null(want, "%s: %s not written", name, fixed);
 	for (size_t i = 0; i < 3; i++) {
 		struct run_result sh;
@@ -160,7 +144,7 @@ static void paste_runs(const char *name, const char *expect)
 		(void)unlink(copied);
 		cr_assert(run_argv(argv, &sh));
 		cr_expect_eq(sh.status, 0, "%s: `%s` in %s: %s", name, cmd, shells[i], sh.err);
-		got = read_all(copied, &glen);
+		got = tmp_read_file(copied, &glen);
 		cr_expect_not_null(got, "%s: %s did not copy to %s", shells[i], cmd, copied);
 		if (got)
 			cr_expect(glen == wlen && memcmp(got, want, wlen) == 0,

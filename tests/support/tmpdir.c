@@ -49,3 +49,20 @@ const char *tmp_path(const char *name)
 	cr_assert_lt(snprintf(buf[k], sizeof(buf[k]), "%s/%s", folder, name), (int)sizeof(buf[k]));
 	return buf[k];
 }
+
+uint8_t *tmp_read_file(const char *p, size_t *len)
+{
+	FILE *f = fopen(p, "rb");
+	uint8_t *buf;
+	long n;
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = malloc((size_t)n + 1)) == NULL) {
+		fclose(f);
+		return NULL;
+	}
+	*len = fread(buf, 1, (size_t)n, f);
+	fclose(f);
+	return buf;
+}

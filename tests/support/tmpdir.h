@@ -5,6 +5,7 @@
 #define OPTROM_TEST_TMPDIR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Makes /tmp/PREFIX-XXXXXX (asserts on failure). */
 void tmp_make(const char *prefix);
@@ -18,5 +19,9 @@ const char *tmp_path(const char *name);
 /* Entries of folder dir, dot files (temporary names) too: what a refused
  * write must leave unchanged. */
 size_t tmp_count_entries(const char *dir);
+
+/* The whole file at p in a malloc'd buffer (one spare byte), its size in
+ * *len; NULL when it cannot be opened or read. */
+uint8_t *tmp_read_file(const char *p, size_t *len);
 
 #endif
