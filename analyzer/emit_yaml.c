@@ -304,9 +304,9 @@ static void consumers(struct yw *w, const struct rom_analysis *a)
 	yw_map_end(w);
 }
 
-void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file)
+/* The keys of one report, inside its map. */
+static void report_keys(struct yw *w, const struct rom_analysis *a, const char *file)
 {
-	yw_map_start(w);
 	yw_kuint(w, "optrom", REPORT_SCHEMA);
 	yw_kstr(w, "file", file ? file : a->file);
 	yw_kuint(w, "size", a->size);
@@ -344,22 +344,38 @@ void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char
 	emit_yaml_vendor(w, a);
 	findings(w, a);
 	consumers(w, a);
+}
+
+void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file)
+{
+	yw_map_start(w);
+	report_keys(w, a, file);
 	yw_map_end(w);
 }
 
-static void report(struct yw *w, const struct rom_analysis *a)
+static void report(struct yw *w, const struct rom_analysis *a, const struct emit_yaml_opts *o)
 {
 	yw_doc_start(w);
-	emit_yaml_report_map(w, a, NULL);
+	yw_map_start(w);
+	report_keys(w, a, NULL);
+	if (o && o->secure_boot)
+		emit_yaml_secure_boot(w, a, o->sb, o->sb_origin);
+	yw_map_end(w);
 	yw_doc_end(w);
 }
 
-bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n)
+bool emit_yaml_with(FILE *out, const struct rom_analysis *const *reports, size_t n,
+                    const struct emit_yaml_opts *o)
 {
 	struct yw w;
 	if (!yw_open(&w, out))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		report(&w, reports[i]);
+		report(&w, reports[i], o);
 	return yw_close(&w) && !ferror(out);
+}
+
+bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n)
+{
+	return emit_yaml_with(out, reports, n, NULL);
 }

@@ -49,7 +49,10 @@ static int check_one(const struct rom_analysis *r, void *ctx)
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
 		 * over thousands of files. */
-		if (!emit_yaml(stdout, &one, 1)) {
+		/* --secure-boot-vars adds the store's answer (docs/yaml-schema.md). */
+		struct emit_yaml_opts yo = {.secure_boot = cc->sb.store != NULL,
+		                            .sb = cc->sb.store};
+		if (!emit_yaml_with(stdout, &one, 1, &yo)) {
 			cli_err("%s: writing the report failed", r->file);
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}

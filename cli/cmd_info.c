@@ -57,7 +57,10 @@ static int info_one(const struct rom_analysis *r, void *ctx)
 		return cli_exit_for(r->verdict);
 	if (ic->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
-		if (!emit_yaml(stdout, &one, 1)) {
+		/* --secure-boot-vars adds the store's answer (docs/yaml-schema.md). */
+		struct emit_yaml_opts yo = {.secure_boot = ic->sb.store != NULL,
+		                            .sb = ic->sb.store};
+		if (!emit_yaml_with(stdout, &one, 1, &yo)) {
 			cli_err("%s: writing the report failed", r->file);
 			return EXIT_USAGE;
 		}
