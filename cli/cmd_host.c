@@ -367,29 +367,53 @@ struct match_ctx {
 	const struct host_device *dev;
 	struct match_entry *e;
 	size_t n, cap;
-	bool check_lines; /* check --device: the check line, then the match line */
+	const struct cli_check_opts *check; /* check --device: its output, then the answer */
 	bool failed;
 };
+
+/* The ROM's ids as the answer used them: "10de:1c02", the device list that
+ * holds the device's id, the subsystem and where it came from. */
+static void print_rom_ids(FILE *out, const struct host_match_result *m, uint16_t device)
+{
+	fprintf(out, "%04x:%04x", m->vendor, m->device);
+	if (m->via_device_list)
+		fprintf(out,
+		        " via its PCI 3.0 device list, which holds %04x; SeaBIOS ignores the list",
+		        device);
+	if (m->has_subsystem)
+		fprintf(out, " subsystem %04x:%04x (%s)", m->subsystem_vendor, m->subsystem_device,
+		        m->subsystem_source);
+}
 
 static int match_one(const struct rom_analysis *r, const struct input_item *it, struct match_ctx *c)
 {
 	struct host_match_result m;
-	struct host_ids ids = {c->dev->vendor, c->dev->device, c->dev->subsystem_vendor,
-	                       c->dev->subsystem_device, c->dev->class_code};
+	const struct host_device *d = c->dev;
+	struct host_ids ids = {d->vendor, d->device, d->subsystem_vendor, d->subsystem_device,
+	                       d->class_code};
 	/* A VFCT image header names its board too (zero in the tables seen). */
 	host_match_rom(r, &ids, it->from_vfct ? it->vfct.subsystem_vendor : 0,
 	               it->from_vfct ? it->vfct.subsystem_device : 0, &m);
-	if (c->check_lines) {
-		emit_check_line(stdout, r);
-		fprintf(stdout, "  %s %04x:%04x subsystem %04x:%04x: %s (ROM %04x:%04x",
-		        c->dev->bdf, c->dev->vendor, c->dev->device, c->dev->subsystem_vendor,
-		        c->dev->subsystem_device, host_match_str(m.match), m.vendor, m.device);
-		if (m.has_subsystem)
-			fprintf(stdout, ", subsystem %04x:%04x from %s", m.subsystem_vendor,
-			        m.subsystem_device, m.subsystem_source);
-		fprintf(stdout, ")%s\n", m.class_differs ? "; the class code differs" : "");
-		return cli_worse(cli_exit_for(r->verdict),
-		                 m.match == HOST_MATCH_DIFFERENT ? EXIT_BROKEN : EXIT_READY);
+	if (c->check) {
+		int rc = cli_worse(cli_exit_for(r->verdict),
+		                   m.match == HOST_MATCH_DIFFERENT ? EXIT_BROKEN : EXIT_READY);
+		if (c->check->quiet)
+			return rc;
+		if (c->check->fmt != FORMAT_TEXT) {
+			if (!emit_yaml_device_report(stdout, r, d->bdf, &ids, &m)) {
+				cli_err("%s: writing the report failed", r->file);
+				return cli_worse(rc, EXIT_USAGE);
+			}
+			return rc;
+		}
+		cli_check_text(r, c->check);
+		fprintf(stdout, "  %s %04x:%04x subsystem %04x:%04x: %s (ROM ", d->bdf, d->vendor,
+		        d->device, d->subsystem_vendor, d->subsystem_device,
+		        host_match_str(m.match));
+		print_rom_ids(stdout, &m, d->device);
+		fprintf(stdout, ")%s\n",
+		        (m.differs & HOST_DIFF_CLASS) ? "; the class code differs" : "");
+		return rc;
 	}
 	if (!r->has_rom)
 		return EXIT_READY; /* not a ROM (a text file beside them): not listed */
@@ -572,11 +596,9 @@ int cmd_match(int argc, char **argv)
 			shown++;
 		else if (!all)
 			continue;
-		fprintf(stdout, "%-44s %-8s %04x:%04x", host_match_str(e->match),
-		        report_verdict_name(e->verdict), e->m.vendor, e->m.device);
-		if (e->m.has_subsystem)
-			fprintf(stdout, " subsystem %04x:%04x (%s)", e->m.subsystem_vendor,
-			        e->m.subsystem_device, e->m.subsystem_source);
+		fprintf(stdout, "%-44s %-8s ", host_match_str(e->match),
+		        report_verdict_name(e->verdict));
+		print_rom_ids(stdout, &e->m, d.device);
 		fprintf(stdout, "  %s\n", e->name);
 	}
 	fprintf(stdout, "%zu ROM(s) found in %zu file(s), %zu for this GPU\n", c.n, files, shown);
@@ -591,7 +613,8 @@ int cmd_match(int argc, char **argv)
 	return worst == EXIT_USAGE && rc != EXIT_READY ? EXIT_USAGE : rc;
 }
 
-int cli_check_device(const char *root, const char *bdf, char **files, int n)
+int cli_check_device(const char *root, const char *bdf, char **files, int n,
+                     const struct cli_check_opts *o)
 {
 	struct host_device d;
 	struct match_ctx c;
@@ -600,7 +623,7 @@ int cli_check_device(const char *root, const char *bdf, char **files, int n)
 	if (!device_arg(root, bdf, &d, "check"))
 		return EXIT_USAGE;
 	c.dev = &d;
-	c.check_lines = true;
+	c.check = o;
 	for (int i = 0; i < n; i++)
 		worst = cli_worse(worst, match_each(files[i], &c));
 	return worst;

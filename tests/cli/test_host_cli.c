@@ -12,8 +12,10 @@
 #include "tests/support/run.h"
 #include "tests/support/tmpdir.h"
 #include "tests/support/vfct_builder.h"
+#include "tests/support/ydoc.h"
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,4 +304,146 @@ Test(host_cli, dump_boot_vga_through_the_rom_attribute)
 	cr_assert_null(strstr(r.out, "enabled"), "%s", r.out);
 	run_free(&r);
 	rb_free(&b);
+}
+
+/* check --device in the three formats: per file the check, then the device's
+ * ids, the ROM's, the answer and which ids differ. The board's own ROM
+ * (NVGI 1028:06d9) against a device of another board, and a ROM of another
+ * GPU. */
+static void two_roms(struct rb *nv)
+{
+	rb_init(nv);
+	rb_add_x86(nv, 0x10de, 0x1c02, 2, true);
+	rb_prepend_nvgi(nv, 2, 0x400);
+	cr_assert(rb_write_file(nv, tmp_path("gtx1060.rom")));
+	cr_assert(rb_write_file(&igpu, tmp_path("apu.rom")));
+	fs_device(root, "0000:01:00.0", 0x10de, 0x1c02, 0x1462, 0x3285, 0x030000);
+}
+
+Test(host_cli, check_device_text)
+{
+	struct run_result r;
+	struct rb nv;
+	two_roms(&nv);
+	run_optrom(&r, "check", "--device", "01:00.0", "--sysfs-root", root, "-v",
+	           tmp_path("gtx1060.rom"), tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "0000:01:00.0 10de:1c02 subsystem 1462:3285: same GPU, other "
+	                        "board (subsystem differs) (ROM 10de:1c02 subsystem 1028:06d9 "
+	                        "(NVGI))\n"),
+	          "%s", r.out);
+	cr_assert(strstr(r.out, "0000:01:00.0 10de:1c02 subsystem 1462:3285: different GPU (ROM "
+	                        "1002:1636)\n"),
+	          "%s", r.out);
+	/* -v lists the findings under each check line (the NVGI prefix). */
+	cr_assert(strstr(r.out, "data-before-rom"), "%s", r.out);
+	run_free(&r);
+	/* -q: nothing, the same status. */
+	run_optrom(&r, "check", "--device", "01:00.0", "--sysfs-root", root, "-q",
+	           tmp_path("gtx1060.rom"), tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 3);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	run_free(&r);
+	rb_free(&nv);
+}
+
+static yaml_node_t *dm_key(yaml_document_t *d, const char *k)
+{
+	return ydoc_get(d, ydoc_get(d, ydoc_root(d), "device_match"), k);
+}
+
+static const char *dm_str(yaml_document_t *d, const char *part, const char *k)
+{
+	return ydoc_str(ydoc_get(d, dm_key(d, part), k));
+}
+
+Test(host_cli, check_device_yaml)
+{
+	struct run_result r;
+	struct rb nv;
+	struct ydocs y;
+	yaml_document_t *d;
+	yaml_node_t *differs;
+	two_roms(&nv);
+	run_optrom(&r, "check", "--device", "01:00.0", "--sysfs-root", root, "--format", "yaml",
+	           tmp_path("gtx1060.rom"), tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err);
+	cr_assert(ydocs_parse(r.out, r.out_len, &y), "%s", r.out);
+	cr_assert_eq(y.n, 2);
+	/* The full report first: the check's data is all there. */
+	d = &y.docs[0];
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, ydoc_root(d), "verdict")), "fixable");
+	cr_assert_str_eq(dm_str(d, "device", "address"), "0000:01:00.0");
+	cr_assert_str_eq(dm_str(d, "device", "vendor"), "10de");
+	cr_assert_str_eq(dm_str(d, "device", "device"), "1c02");
+	cr_assert_str_eq(dm_str(d, "device", "subsystem_vendor"), "1462");
+	cr_assert_str_eq(dm_str(d, "device", "subsystem_device"), "3285");
+	cr_assert_str_eq(dm_str(d, "device", "class"), "030000");
+	cr_assert_str_eq(dm_str(d, "rom", "vendor"), "10de");
+	cr_assert_str_eq(dm_str(d, "rom", "device"), "1c02");
+	cr_assert_str_eq(dm_str(d, "rom", "subsystem_vendor"), "1028");
+	cr_assert_str_eq(dm_str(d, "rom", "subsystem_device"), "06d9");
+	cr_assert_str_eq(dm_str(d, "rom", "subsystem_source"), "NVGI");
+	cr_assert_str_eq(dm_str(d, "rom", "via_device_list"), "false");
+	cr_assert_str_eq(ydoc_str(dm_key(d, "answer")), "other-board");
+	cr_assert_str_eq(ydoc_str(dm_key(d, "text")), "same GPU, other board (subsystem differs)");
+	differs = dm_key(d, "differs");
+	cr_assert_eq(ydoc_len(differs), 2);
+	cr_assert_str_eq(ydoc_str(ydoc_item(d, differs, 0)), "subsystem_vendor");
+	cr_assert_str_eq(ydoc_str(ydoc_item(d, differs, 1)), "subsystem_device");
+	d = &y.docs[1];
+	cr_assert_str_eq(ydoc_str(dm_key(d, "answer")), "different-gpu");
+	cr_assert_str_eq(dm_str(d, "rom", "vendor"), "1002");
+	cr_assert_str_eq(dm_str(d, "rom", "device"), "1636");
+	cr_assert(ydoc_is_null(ydoc_get(d, dm_key(d, "rom"), "subsystem_source")));
+	differs = dm_key(d, "differs");
+	cr_assert_eq(ydoc_len(differs), 2);
+	cr_assert_str_eq(ydoc_str(ydoc_item(d, differs, 0)), "vendor");
+	cr_assert_str_eq(ydoc_str(ydoc_item(d, differs, 1)), "device");
+	ydocs_free(&y);
+	run_free(&r);
+	rb_free(&nv);
+}
+
+static const char *jstr(struct json_object *o, const char *a, const char *b)
+{
+	struct json_object *x = NULL, *y = NULL;
+	if (!json_object_object_get_ex(o, a, &x) || !json_object_object_get_ex(x, b, &y))
+		return NULL;
+	return json_object_get_string(y);
+}
+
+Test(host_cli, check_device_json)
+{
+	struct run_result r;
+	struct rb nv;
+	struct json_object *doc, *dm, *differs;
+	char *second;
+	two_roms(&nv);
+	run_optrom(&r, "check", "--device", "01:00.0", "--sysfs-root", root, "-f", "json",
+	           tmp_path("gtx1060.rom"), tmp_path("apu.rom"), NULL);
+	cr_assert_eq(r.status, 3, "%s%s", r.out, r.err);
+	cr_assert_eq(run_count_lines(r.out), 2, "%s", r.out); /* JSON Lines: one per file */
+	second = strchr(r.out, '\n');
+	cr_assert_not_null(second);
+	*second++ = '\0';
+	doc = json_tokener_parse(r.out);
+	cr_assert_not_null(doc, "%s", r.out);
+	cr_assert(json_object_object_get_ex(doc, "device_match", &dm));
+	cr_assert_str_eq(jstr(dm, "device", "subsystem_device"), "3285");
+	cr_assert_str_eq(jstr(dm, "rom", "subsystem_device"), "06d9");
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(dm, "answer")),
+	                 "other-board");
+	differs = json_object_object_get(dm, "differs");
+	cr_assert_eq(json_object_array_length(differs), 2);
+	json_object_put(doc);
+	doc = json_tokener_parse(second);
+	cr_assert_not_null(doc, "%s", second);
+	cr_assert(json_object_object_get_ex(doc, "device_match", &dm));
+	cr_assert_str_eq(json_object_get_string(json_object_object_get(dm, "answer")),
+	                 "different-gpu");
+	cr_assert_str_eq(jstr(dm, "rom", "device"), "1636");
+	json_object_put(doc);
+	run_free(&r);
+	rb_free(&nv);
 }
