@@ -232,6 +232,11 @@ Test(host_cli, info_lists_the_vfct_table)
 	cr_assert(strstr(r.out, "Note (VFCT): this image holds the x86 video BIOS only"), "%s",
 	          r.out);
 	run_free(&r);
+	/* -q: nothing at all, not the table's lines either. */
+	run_optrom(&r, "info", "-q", vfct(), NULL);
+	cr_assert_eq(r.status, 1);
+	cr_assert_eq(r.out_len, 0, "%s", r.out);
+	run_free(&r);
 	/* fix of the whole table needs a device; the error names them. */
 	run_optrom(&r, "fix", vfct(), "-o", tmp_path("z.rom"), NULL);
 	cr_assert_eq(r.status, 2);
@@ -446,4 +451,51 @@ Test(host_cli, check_device_json)
 	json_object_put(doc);
 	run_free(&r);
 	rb_free(&nv);
+}
+
+/* The table's YAML document on a table whose checksum is broken here: the
+ * sum found, and each image header. */
+Test(host_cli, info_yaml_documents_the_vfct_table)
+{
+	struct run_result r;
+	struct ydocs y;
+	yaml_document_t *d;
+	yaml_node_t *v, *im;
+	uint64_t u;
+	size_t n;
+	uint8_t *t = tb_read_file(vfct(), &n);
+	cr_assert_not_null(t);
+	t[0x30] = (uint8_t)(t[0x30] + 5); /* inside the UUID: only the checksum notices */
+	{
+		FILE *fp = fopen(tmp_path("bad.dat"), "wb");
+		cr_assert_not_null(fp);
+		cr_assert_eq(fwrite(t, 1, n, fp), n);
+		cr_assert_eq(fclose(fp), 0);
+	}
+	free(t);
+	run_optrom(&r, "info", "-f", "yaml", tmp_path("bad.dat"), NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(ydocs_parse(r.out, r.out_len, &y));
+	cr_assert_eq(y.n, 3, "the table, then its two images");
+	d = &y.docs[0];
+	v = ydoc_get(d, ydoc_root(d), "vfct");
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, v, "oem_id")), "OPTROM");
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, v, "oem_table_id")), "TESTVFCT");
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, v, "checksum_ok")), "false");
+	cr_assert(ydoc_uint(ydoc_get(d, v, "sum"), &u));
+	cr_assert_eq(u, 5);
+	cr_assert_eq(ydoc_len(ydoc_get(d, v, "images")), 2);
+	im = ydoc_item(d, ydoc_get(d, v, "images"), 1);
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, im, "address")), "03:00.0");
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, im, "device_id")), "73df");
+	cr_assert(ydoc_uint(ydoc_get(d, im, "pci_bus"), &u));
+	cr_assert_eq(u, 3);
+	cr_assert(ydoc_uint(ydoc_get(d, im, "image_length"), &u));
+	cr_assert_eq(u, dgpu.len);
+	cr_assert_str_eq(ydoc_str(ydoc_get(d, ydoc_get(d, v, "list_end"), "reason")),
+	                 "table-end"); /* no all-zero header after the last image */
+	d = &y.docs[2];
+	cr_assert(strstr(ydoc_str(ydoc_get(d, ydoc_root(d), "file")), "bad.dat!03:00.0"));
+	ydocs_free(&y);
+	run_free(&r);
 }
