@@ -89,6 +89,47 @@ struct dump_args {
 	enum { SRC_AUTO, SRC_BAR, SRC_VFCT } source;
 };
 
+/* No driver, or vfio-pci: nothing keeps the ROM BAR off. */
+static bool no_driver_keeps(const struct host_device *d)
+{
+	return !d->driver[0] || strcmp(d->driver, "vfio-pci") == 0;
+}
+
+/* EIO: Linux's pci_read_rom maps the ROM for each read and fails when it
+ * finds no 55AA image there (the BAR reads 0xFFFF: a driver keeps it off,
+ * or there is no ROM behind it). */
+static void explain_io(const struct host_device *d, const struct host_read *r)
+{
+	const char *b = d->bdf;
+	if (r->len)
+		fprintf(stdout,
+		        "  the read stopped with \"%s\" after %zu bytes: the ROM BAR went away\n"
+		        "  during the read (a driver turned it off, or the device changed power\n"
+		        "  state). Nothing was written.\n",
+		        strerror(r->err_no), r->len);
+	else
+		fprintf(stdout,
+		        "  the read failed with \"%s\": the kernel found no ROM image behind the\n"
+		        "  BAR (dmesg: \"Invalid PCI ROM header signature\").\n",
+		        strerror(r->err_no));
+	if (no_driver_keeps(d)) {
+		fprintf(stdout,
+		        "  %s, which leaves the BAR alone: there is no ROM behind it, and\n"
+		        "  the video BIOS lives in the system firmware (laptops, APUs).\n",
+		        d->driver[0] ? "The device is bound to vfio-pci" : "No driver is bound");
+		return;
+	}
+	fprintf(stdout,
+	        "  The bound driver (%s) most likely keeps the ROM BAR off. Read it while\n"
+	        "  no driver is bound, or bound to vfio-pci:\n"
+	        "    echo %s > /sys/bus/pci/devices/%s/driver/unbind\n"
+	        "    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
+	        "    echo %s > /sys/bus/pci/drivers_probe\n"
+	        "    sudo optrom dump %s\n"
+	        "  (modprobe vfio-pci first; the boot GPU loses its console when unbound.)\n",
+	        d->driver, b, b, b, b, b);
+}
+
 /* Why the BAR read gave nothing usable, in plain words, with the commands. */
 static void explain_bar(const struct host_device *d, const struct host_read *r)
 {
@@ -114,19 +155,7 @@ static void explain_bar(const struct host_device *d, const struct host_read *r)
 		        strerror(r->err_no), b);
 		break;
 	case HOST_READ_IO:
-		fprintf(
-		    stdout,
-		    "  the read failed with \"%s\" after %zu bytes: the kernel found no ROM image\n"
-		    "  behind the BAR (dmesg: \"Invalid PCI ROM header signature\"). Usually the\n"
-		    "  device's driver (%s) keeps the ROM BAR off. Read it while no driver is\n"
-		    "  bound, or bound to vfio-pci:\n"
-		    "    echo %s > /sys/bus/pci/devices/%s/driver/unbind\n"
-		    "    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
-		    "    echo %s > /sys/bus/pci/drivers_probe\n"
-		    "    optrom dump %s\n"
-		    "  (modprobe vfio-pci first; the boot GPU loses its console when unbound.)\n",
-		    strerror(r->err_no), r->len, d->driver[0] ? d->driver : "none bound", b, b, b,
-		    b, b);
+		explain_io(d, r);
 		break;
 	case HOST_READ_EMPTY:
 	case HOST_READ_ALL_FF:
@@ -151,7 +180,7 @@ static void explain_bar(const struct host_device *d, const struct host_read *r)
 		break;
 	}
 	if (r->status == HOST_READ_NO_ROM || r->status == HOST_READ_EMPTY ||
-	    r->status == HOST_READ_ALL_FF) {
+	    r->status == HOST_READ_ALL_FF || (r->status == HOST_READ_IO && no_driver_keeps(d))) {
 		if (d->vendor == PCI_VENDOR_NVIDIA)
 			fprintf(stdout,
 			        "  For NVIDIA, envytools reads the ROM chip directly: nvagetbios "

@@ -2,10 +2,10 @@
  * end on the built binary, over a fake sysfs tree made here (the ROMs and
  * VFCT tables are synthetic: tests/support/rom_builder.c, vfct_builder.c).
  * The enable/read/disable sequence's failures (EIO, empty, not root, a
- * signal) are driven through its seam in tests/unit/test_host.c; here the
- * binary's real calls on a fake rom attribute (a plain file it writes "1\n"
- * and "0\n" into), the VFCT fallback, the explanations, the listing and
- * the matching. */
+ * signal) are driven through its seam in tests/unit/test_host.c and, on the
+ * binary, in tests/cli/test_host_seam.c; here the binary's real calls on a
+ * fake rom attribute (a plain file it writes "1\n" and "0\n" into), the
+ * VFCT fallback, the explanations, the listing and the matching. */
 #include "tests/support/bytes.h"
 #include "tests/support/fake_sysfs.h"
 #include "tests/support/rom_builder.h"
