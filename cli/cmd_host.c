@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 /* The host's commands: optrom dump (read a device's ROM through sysfs),
  * optrom match and check --device (is this ROM the device's?), optrom
  * devices (what the host has). analyzer/host.h does the sysfs work; this
@@ -8,11 +9,13 @@
 #include "cli/cli.h"
 #include "formats/producer.h"
 #include "input/sysfs.h"
+#include "patcher/next_steps.h"
 #include "patcher/write.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,8 +197,24 @@ static void default_name(const struct host_device *d, char *out, size_t cap)
 	               d->addr.fn);
 }
 
+/* A ready ROM's use, with this device's address: the Proxmox and libvirt
+ * lines fix prints after a write (patcher/next_steps.h). */
+static void use_lines(const struct rom_analysis *r, const char *file, const struct host_device *d)
+{
+	struct next_steps ns;
+	char abs[PATH_MAX];
+	if (!patch_next_steps_at(r, realpath(file, abs) ? abs : file, d->bdf, &ns))
+		return;
+	fprintf(stdout,
+	        "use      Proxmox: %s\n"
+	        "         then in /etc/pve/qemu-server/VMID.conf: %s\n"
+	        "         (%s)\n"
+	        "         libvirt, inside the %s's <hostdev> element: %s\n",
+	        ns.copy, ns.proxmox, ns.proxmox_note, ns.device, ns.libvirt);
+}
+
 static void next_step(const struct rom_analysis *r, const char *file, bool from_vfct,
-                      const char *vfct_member)
+                      const char *vfct_member, const struct host_device *d)
 {
 	const struct finding *f = finding_first_at_least(&r->findings, SEVERITY_WARNING);
 	switch (r->verdict) {
@@ -203,6 +222,7 @@ static void next_step(const struct rom_analysis *r, const char *file, bool from_
 		fprintf(stdout,
 		        "next     usable as it is: romfile=%s (optrom info %s for details)\n", file,
 		        file);
+		use_lines(r, file, d);
 		break;
 	case VERDICT_FIXABLE:
 		/* A VFCT image is whole by the table's word; the plain file cannot
@@ -326,7 +346,7 @@ static int dump_run(const struct dump_args *a)
 	fprintf(stdout, "wrote    %s (%zu bytes, sha256 %s)\n", dest, f.len, r->sha256);
 	fprintf(stdout, "verdict  ");
 	emit_check_line(stdout, r);
-	next_step(r, dest, f.source == HOST_SOURCE_VFCT, f.vfct.name);
+	next_step(r, dest, f.source == HOST_SOURCE_VFCT, f.vfct.name, &f.dev);
 	rc = cli_exit_for(r->verdict);
 	rom_analysis_free(r);
 	host_fetch_free(&f);

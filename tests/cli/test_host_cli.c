@@ -13,6 +13,7 @@
 #include "tests/support/tmpdir.h"
 #include "tests/support/vfct_builder.h"
 #include "tests/support/ydoc.h"
+#include "tests/support/zip_builder.h"
 
 #include <criterion/criterion.h>
 #include <json-c/json.h>
@@ -498,4 +499,207 @@ Test(host_cli, info_yaml_documents_the_vfct_table)
 	cr_assert(strstr(ydoc_str(ydoc_get(d, ydoc_root(d), "file")), "bad.dat!03:00.0"));
 	ydocs_free(&y);
 	run_free(&r);
+}
+
+/* The README's flow from the host (README "From the host: dump, check,
+ * fix, use"), command by command on the fake tree, and the lines it shows
+ * the binary printing, checked against the README itself so the two cannot
+ * drift: devices, dump, check --device, fix, match, then the Proxmox and
+ * libvirt lines; and the APU case, whose image comes from the VFCT table
+ * and goes on the GPU function. */
+static char *readme(void)
+{
+	size_t n;
+	char *t = (char *)tb_read_file(OPTROM_SOURCE_DIR "/README.md", &n);
+	cr_assert_not_null(t);
+	return t;
+}
+
+Test(host_cli, readme_flow_dgpu)
+{
+	struct run_result r;
+	struct rb b;
+	char *doc = readme(), line[4300];
+	cr_assert_eq(chdir(tmp_dir()), 0);
+	/* The card's ROM behind its BAR, after data the kernel would not give
+	 * (fixable: data-before-rom), so that fix has work to do. */
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, true);
+	rb_prepend_pattern(&b, 0x200, 7);
+	fs_attr(root, "0000:01:00.0", "rom", b.data, b.len);
+	fs_driver(root, "0000:01:00.0", "vfio-pci");
+	fs_iommu_group(root, "0000:01:00.0", 14);
+	/* optrom devices */
+	run_optrom(&r, "devices", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "0000:01:00.0  10de:1c02  subsystem 1028:06d9  class 030000  "
+	                        "driver vfio-pci  iommu group 14  boot_vga -  rom yes"),
+	          "%s", r.out);
+	run_free(&r);
+	/* sudo optrom dump 01:00.0 -o gpu.rom */
+	run_optrom(&r, "dump", "01:00.0", "-o", "gpu.rom", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "next     optrom fix gpu.rom -o fixed.rom"), "%s", r.out);
+	run_free(&r);
+	/* optrom check --device 01:00.0 gpu.rom */
+	run_optrom(&r, "check", "--device", "01:00.0", "gpu.rom", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "fixable gpu.rom"), "%s", r.out);
+	cr_assert(strstr(r.out, ": matches (same GPU; the ROM names no board) (ROM 10de:1c02)"),
+	          "%s", r.out);
+	run_free(&r);
+	/* optrom fix gpu.rom -o gpu.fixed.rom: the Proxmox and libvirt lines */
+	run_optrom(&r, "fix", "gpu.rom", "-o", "gpu.fixed.rom", NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "hostpci0: 0000:01:00.0,pcie=1,x-vga=1,romfile=gpu.fixed.rom"),
+	          "%s", r.out);
+	(void)snprintf(line, sizeof(line), "<rom file='%s/gpu.fixed.rom'/>", tmp_dir());
+	cr_assert(strstr(r.out, line), "%s", r.out);
+	cr_assert(strstr(r.out, "cp -- "), "%s", r.out);
+	run_free(&r);
+	/* the same lines in the README */
+	cr_assert(strstr(doc, "hostpci0: 0000:01:00.0,pcie=1,x-vga=1,romfile=gpu.fixed.rom"));
+	cr_assert(strstr(doc, "<rom file='/var/lib/libvirt/vbios/gpu.fixed.rom'/>"));
+	cr_assert(strstr(doc, "sudo optrom dump 01:00.0 -o gpu.rom"));
+	cr_assert(strstr(doc, "optrom check --device 01:00.0 gpu.rom"));
+	cr_assert(strstr(doc, "optrom fix gpu.rom -o gpu.fixed.rom"));
+	cr_assert(strstr(doc, "optrom match 01:00.0 ~/roms/"));
+	/* optrom match 01:00.0 DIR: the fixed ROM first (ready), then the dump */
+	cr_assert_eq(mkdir("roms", 0755), 0);
+	cr_assert_eq(rename("gpu.rom", "roms/gpu.rom"), 0);
+	cr_assert_eq(rename("gpu.fixed.rom", "roms/gpu.fixed.rom"), 0);
+	run_optrom(&r, "match", "01:00.0", "roms", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "ready    10de:1c02  roms/gpu.fixed.rom\n"), "%s", r.out);
+	cr_assert_lt(strstr(r.out, "roms/gpu.fixed.rom") - r.out,
+	             strstr(r.out, "roms/gpu.rom") - r.out);
+	run_free(&r);
+	free(doc);
+	rb_free(&b);
+}
+
+Test(host_cli, readme_flow_apu)
+{
+	struct run_result r;
+	char *doc = readme(), table[4300];
+	cr_assert_eq(chdir(tmp_dir()), 0);
+	/* optrom dump c5:00.0: the image from the VFCT table, ready; the use
+	 * lines carry this device's address. */
+	run_optrom(&r, "dump", "c5:00.0", "-o", "vbios.rom", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "source   ACPI VFCT table "), "%s", r.out);
+	cr_assert(strstr(r.out, "then in /etc/pve/qemu-server/VMID.conf: "
+	                        "hostpci0: 0000:c5:00.0,pcie=1,x-vga=1,romfile=vbios.rom\n"),
+	          "%s", r.out);
+	cr_assert(strstr(r.out, "Note (VFCT): this image holds the x86 video BIOS only"), "%s",
+	          r.out);
+	cr_assert(strstr(doc, "hostpci0: 0000:c5:00.0,pcie=1,x-vga=1,romfile=vbios.rom"));
+	run_free(&r);
+	/* optrom fix TABLE --device c5:00.0 -o vbios.rom, by its PCI address
+	 * in both forms and by its ids: the same bytes each time. */
+	(void)snprintf(table, sizeof(table), "%s", vfct());
+	cr_assert(strstr(doc, "--device c5:00.0 -o vbios.rom"));
+	run_optrom(&r, "fix", table, "--device", "c5:00.0", "-o", "a.rom", NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	run_optrom(&r, "fix", table, "--device", "0000:c5:00.0", "-o", "b.rom", NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	run_optrom(&r, "fix", table, "--device", "1002:1636", "-o", "c.rom", NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	{
+		size_t na = 0, nb = 0, nc = 0, nv = 0;
+		uint8_t *a = tb_read_file("a.rom", &na), *b = tb_read_file("b.rom", &nb),
+		        *c = tb_read_file("c.rom", &nc), *v = tb_read_file("vbios.rom", &nv);
+		cr_assert(a && b && c && v);
+		cr_assert(na == igpu.len && memcmp(a, igpu.data, na) == 0,
+		          "a ready image is written as it is");
+		cr_assert(nb == na && memcmp(a, b, na) == 0);
+		cr_assert(nc == na && memcmp(a, c, na) == 0);
+		cr_assert(nv == na && memcmp(a, v, na) == 0, "dump and fix give the same bytes");
+		free(a);
+		free(b);
+		free(c);
+		free(v);
+	}
+	/* An address the table does not hold: the error names what it holds. */
+	run_optrom(&r, "fix", table, "--device", "04:00.0", "-o", "d.rom", NULL);
+	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.err, "c5:00.0 (1002:1636), 03:00.0 (1002:73df)"), "%s", r.err);
+	run_free(&r);
+	free(doc);
+}
+
+/* match over a folder of archives: a zip holding the board's own ROM (its
+ * NVGI names 1028:06d9, fixable as every NVGI file), two that name no board
+ * (one ready, one with its checksum broken: fixable) and another board's,
+ * and a .gz of another GPU's ROM. Best first: the closer match, then the
+ * better verdict, whatever the names' order; each named as the archive's
+ * member; the other GPU only with -a. */
+Test(host_cli, match_archives_best_first)
+{
+	struct run_result r;
+	struct rb exact, plain, unfixed, other_board;
+	struct zb z;
+	uint8_t *gz;
+	size_t gn;
+	const char *order[5];
+	cr_assert_eq(mkdir(tmp_path("dl"), 0755), 0);
+	rb_init(&exact);
+	rb_add_x86(&exact, 0x10de, 0x1c02, 2, true);
+	rb_prepend_nvgi(&exact, 2, 0x400);
+	rb_init(&plain);
+	rb_add_x86(&plain, 0x10de, 0x1c02, 2, true);
+	rb_init(&unfixed);
+	rb_add_x86(&unfixed, 0x10de, 0x1c02, 2, true);
+	unfixed.data[0x100] ^= 1;
+	rb_init(&other_board);
+	rb_add_x86(&other_board, 0x10de, 0x1c02, 2, true);
+	rb_prepend_nvgi(&other_board, 2, 0x400);
+	rb_put16(&other_board, 0x0E, 0x3285); /* NVGI+0x0C vendor, +0x0E device */
+	zb_init(&z);
+	zb_add(&z, "a/unfixed.rom", unfixed.data, unfixed.len, 8);
+	zb_add(&z, "b/other-board.rom", other_board.data, other_board.len, 8);
+	zb_add(&z, "c/plain.rom", plain.data, plain.len, 0);
+	zb_add(&z, "d/exact.rom", exact.data, exact.len, 8);
+	zb_add(&z, "readme.txt", (const uint8_t *)"not a rom\n", 10, 0);
+	zb_finish(&z, NULL);
+	cr_assert(zb_write_file(tmp_path("dl/gtx1060.zip"), z.data, z.len));
+	gz = zb_deflate(igpu.data, igpu.len, 0, 31, &gn);
+	cr_assert(zb_write_file(tmp_path("dl/apu.rom.gz"), gz, gn));
+	free(gz);
+	run_optrom(&r, "match", "01:00.0", tmp_path("dl"), "-a", "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	order[0] = strstr(r.out, "matches                                      fixable  10de:1c02 "
+	                         "subsystem 1028:06d9 (NVGI)  ");
+	order[1] =
+	    strstr(r.out, "matches (same GPU; the ROM names no board)   ready    10de:1c02  ");
+	order[2] =
+	    strstr(r.out, "matches (same GPU; the ROM names no board)   fixable  10de:1c02  ");
+	order[3] = strstr(r.out, "same GPU, other board (subsystem differs)    fixable  10de:1c02 "
+	                         "subsystem 1028:3285 (NVGI)  ");
+	order[4] =
+	    strstr(r.out, "different GPU                                ready    1002:1636  ");
+	for (int i = 0; i < 5; i++) {
+		cr_assert_not_null(order[i], "line %d: %s", i, r.out);
+		cr_assert(i == 0 || order[i - 1] < order[i], "line %d out of order: %s", i, r.out);
+	}
+	cr_assert(strstr(order[0], "gtx1060.zip!d/exact.rom\n"), "%s", r.out);
+	cr_assert(strstr(order[1], "gtx1060.zip!c/plain.rom\n"), "%s", r.out);
+	cr_assert(strstr(order[2], "gtx1060.zip!a/unfixed.rom\n"), "%s", r.out);
+	cr_assert(strstr(order[3], "gtx1060.zip!b/other-board.rom\n"), "%s", r.out);
+	cr_assert(strstr(order[4], "apu.rom.gz\n"), "%s", r.out);
+	cr_assert(strstr(r.out, "5 ROM(s) found in 2 file(s), 4 for this GPU"), "%s", r.out);
+	run_free(&r);
+	/* Without -a the other GPU is not listed. */
+	run_optrom(&r, "match", "01:00.0", tmp_path("dl"), "--sysfs-root", root, NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "apu.rom.gz"), "%s", r.out);
+	run_free(&r);
+	zb_free(&z);
+	rb_free(&exact);
+	rb_free(&plain);
+	rb_free(&unfixed);
+	rb_free(&other_board);
 }

@@ -265,6 +265,51 @@ Test(host_seam, boot_vga_amd)
 	cr_assert(strstr(r.out, "or read the VFCT copy: --source vfct"), "%s", r.out);
 	assert_log(WHOLE_SEQUENCE);
 	run_free(&r);
+	/* Then as it says: --source vfct never touches the rom attribute, and
+	 * --force replaces the shadow copy's file. */
+	cr_assert_eq(unlink(seam_logf), 0);
+	{
+		char *argv[] = {(char *)OPTROM_SEAM_BINARY,
+		                (char *)"dump",
+		                (char *)AMD,
+		                (char *)"--source",
+		                (char *)"vfct",
+		                (char *)"--force",
+		                (char *)"--sysfs-root",
+		                root,
+		                (char *)"-o",
+		                (char *)tmp_path("amd.rom"),
+		                NULL};
+		cr_assert(run_argv(argv, &r));
+	}
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "source   ACPI VFCT table "), "%s", r.out);
+	cr_assert_null(strstr(r.out, "boot VGA"), "%s", r.out);
+	assert_log("");
+	run_free(&r);
+}
+
+/* --source bar: no VFCT fallback, even for AMD. */
+Test(host_seam, source_bar_only)
+{
+	struct run_result r;
+	char *argv[] = {(char *)OPTROM_SEAM_BINARY,
+	                (char *)"dump",
+	                (char *)AMD,
+	                (char *)"--source",
+	                (char *)"bar",
+	                (char *)"--sysfs-root",
+	                root,
+	                (char *)"-o",
+	                (char *)tmp_path("amd.rom"),
+	                NULL};
+	cr_assert_eq(setenv("OPTROM_SEAM", "eio-at=1", 1), 0);
+	cr_assert(run_argv(argv, &r));
+	cr_assert_eq(r.status, 2, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "VFCT"), "%s", r.out);
+	cr_assert_eq(access(tmp_path("amd.rom"), F_OK), -1);
+	assert_log(WHOLE_SEQUENCE);
+	run_free(&r);
 }
 
 /* An AMD device whose BAR read fails: the VFCT table's image for it, named
