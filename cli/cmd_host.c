@@ -117,8 +117,10 @@ static void explain_io(const struct host_device *d, const struct host_read *r)
 		        strerror(r->err_no));
 	if (no_driver_keeps(d)) {
 		fprintf(stdout,
-		        "  %s, which leaves the BAR alone: there is no ROM behind it, and\n"
-		        "  the video BIOS lives in the system firmware (laptops, APUs).\n",
+		        "  %s, which leaves the BAR alone: most likely there is no ROM behind\n"
+		        "  it and the video BIOS lives in the system firmware (laptops, APUs), or\n"
+		        "  the kernel gave the ROM BAR no address (dmesg: \"BAR 6\" ... \"no "
+		        "space\").\n",
 		        d->driver[0] ? "The device is bound to vfio-pci" : "No driver is bound");
 		return;
 	}
