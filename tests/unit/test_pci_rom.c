@@ -516,7 +516,7 @@ static struct pci_pcir devlist_image(uint8_t *p, uint16_t ptr, uint8_t rev)
 
 Test(pci_rom, device_list_ids_then_zero)
 {
-	uint8_t p[IMG_LEN];
+	uint8_t p[IMG_LEN] = {0};
 	uint16_t ids[8];
 	struct pci_device_list d;
 	struct pci_pcir pcir = devlist_image(p, 0x20, 3);
@@ -546,7 +546,7 @@ Test(pci_rom, device_list_ids_then_zero)
 
 Test(pci_rom, device_list_empty_and_absent)
 {
-	uint8_t p[IMG_LEN];
+	uint8_t p[IMG_LEN] = {0};
 	uint16_t ids[4];
 	struct pci_device_list d;
 	struct span s = span_make(p, sizeof(p));
@@ -576,7 +576,7 @@ Test(pci_rom, device_list_empty_and_absent)
 
 Test(pci_rom, device_list_outside_the_image)
 {
-	uint8_t p[IMG_LEN];
+	uint8_t p[IMG_LEN] = {0};
 	uint16_t ids[4];
 	struct pci_device_list d;
 	struct span s = span_make(p, sizeof(p));
@@ -602,7 +602,7 @@ Test(pci_rom, device_list_outside_the_image)
  * buffer of exactly that length: the walk never reads past it. */
 Test(pci_rom, device_list_truncation_boundary)
 {
-	uint8_t p[IMG_LEN];
+	uint8_t p[IMG_LEN] = {0};
 	struct pci_pcir pcir = devlist_image(p, 0xDC, 3); /* list at 0xF8 */
 	tb_put16(p, 0xF8, 0x1111);
 	tb_put16(p, 0xFA, 0x2222);
