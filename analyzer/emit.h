@@ -54,6 +54,12 @@ struct emit_yaml_opts {
 bool emit_yaml_with(FILE *out, const struct rom_analysis *const *reports, size_t n,
                     const struct emit_yaml_opts *o);
 
+/* The document of an ACPI VFCT table (analyzer/emit_vfct.c), before the
+ * reports of its images: header, checksum, each image header. name is the
+ * table as given. False on a write error. */
+struct vfct_table;
+bool emit_yaml_vfct(FILE *out, const char *name, const struct vfct_table *t);
+
 /* Short name of an EFI machine (from the PE constants), or "unknown". */
 const char *emit_machine_name(uint16_t machine);
 
