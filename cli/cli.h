@@ -103,10 +103,6 @@ int cli_each_rom_table(const char *arg, int (*fn)(const struct rom_analysis *a, 
 void cli_print_vfct(FILE *out, const char *name, const struct vfct_table *t);
 bool cli_rom_has_efi(const struct rom_analysis *a);
 void cli_print_vfct_lack(FILE *out, const struct rom_analysis *a);
-/* extract of an ACPI VFCT table of several images: each image into its own
- * folder DIR/BB-DD.F (DIR: -d, else the table's name + ".extracted"). -1
- * when arg is not such a table (cmd_extract goes on). */
-int cli_extract_vfct(const char *arg, const char *dir, bool force);
 
 /* check's options, for its own files and for check --device. */
 struct sb_store;

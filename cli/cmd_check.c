@@ -35,20 +35,6 @@ static void check_usage(FILE *out)
 	             "3 the worst is broken, 2 usage error or a file that could not be read.\n");
 }
 
-void cli_check_text(const struct rom_analysis *r, const struct cli_check_opts *o)
-{
-	struct emit_text_opts t = {.color = o->color};
-	char extra[64];
-	if (o->sb) {
-		struct sb_answer ans;
-		(void)snprintf(extra, sizeof(extra), "secure-boot %s",
-		               sb_verdict_name(sb_answer_rom(o->sb, r, &ans)));
-	}
-	emit_check_line_color(stdout, r, o->sb ? extra : NULL, &t);
-	if (o->verbose)
-		emit_findings_text(stdout, r, &t);
-}
-
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
 	const struct cli_check_opts *o = ctx;

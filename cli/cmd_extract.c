@@ -316,6 +316,61 @@ static int write_all(const char *dir, const struct extract_item *items, size_t n
 	return EXIT_READY;
 }
 
+/* extract of an ACPI VFCT table: each image into a folder of its own under
+ * DIR (else the table's name + ".extracted"), named by its PCI address,
+ * through cmd_extract. -1 when arg is no table with two or more images
+ * (one image is extracted as a ROM). dir may be NULL. */
+static int extract_vfct(const char *arg, const char *dir, bool force)
+{
+	char err[1024], base[4096], sub[4200], member[4200];
+	struct input *in = input_open(arg, err, sizeof(err));
+	const struct vfct_table *t;
+	const char *slash, *dot;
+	int worst = EXIT_READY;
+	if (!in)
+		return -1; /* cmd_extract says why */
+	t = input_vfct(in);
+	if (!t || input_count(in) < 2) {
+		input_close(in);
+		return -1;
+	}
+	/* DIR, else the table's name + ".extracted"; one folder per image. */
+	slash = strrchr(arg, '/');
+	slash = slash ? slash + 1 : arg;
+	dot = strrchr(slash, '.');
+	if (dir && dir[0])
+		(void)snprintf(base, sizeof(base), "%s", dir);
+	else
+		(void)snprintf(base, sizeof(base), "%.*s.extracted",
+		               (int)(dot && dot != slash ? dot - slash : (long)strlen(slash)),
+		               slash);
+	for (size_t i = 0; i < t->n; i++) {
+		char bdf[40], *argv2[6];
+		(void)vfct_image_bdf(&t->images[i].hdr, bdf, sizeof(bdf));
+		(void)snprintf(member, sizeof(member), "%s!%s", arg, bdf);
+		for (char *p = bdf; *p; p++)
+			if (*p == ':')
+				*p = '-';
+		(void)snprintf(sub, sizeof(sub), "%s/%s", base, bdf);
+		if (i == 0 && mkdir(base, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "optrom extract: %s: cannot create: %s\n", base,
+			        strerror(errno));
+			input_close(in);
+			return EXIT_USAGE;
+		}
+		argv2[0] = (char *)"extract";
+		argv2[1] = member;
+		argv2[2] = (char *)"-d";
+		argv2[3] = sub;
+		argv2[4] = force ? (char *)"--force" : NULL;
+		argv2[5] = NULL;
+		fprintf(stdout, "%s -> %s/\n", member, sub);
+		worst = cli_worse(worst, cmd_extract(force ? 5 : 4, argv2));
+	}
+	input_close(in);
+	return worst;
+}
+
 int cmd_extract(int argc, char **argv)
 {
 	enum { OPT_FORCE = 256 };
@@ -367,7 +422,7 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return cli_usage_error("expected exactly one FILE, found %d", argc - optind);
-	rc = cli_extract_vfct(argv[optind], dir[0] ? dir : NULL, force); /* a VFCT table */
+	rc = extract_vfct(argv[optind], dir[0] ? dir : NULL, force); /* a VFCT table */
 	if (rc >= 0)
 		return rc;
 	index_name = fmt == FORMAT_JSON ? "index.json" : "index.yaml";

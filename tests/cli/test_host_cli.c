@@ -267,6 +267,25 @@ Test(host_cli, extract_writes_each_vfct_image)
 	free(got);
 }
 
+/* Without -d the folder is the table's name + ".extracted", in the current
+ * folder: a table of two images once crashed there (a NULL folder read). */
+Test(host_cli, extract_without_a_folder_names_it_after_the_table)
+{
+	struct run_result r;
+	char a[4200];
+	struct stat st;
+	cr_assert_eq(chdir(tmp_dir()), 0);
+	run_optrom(&r, "extract", vfct(), NULL);
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	run_free(&r);
+	(void)snprintf(a, sizeof(a), "%s/VFCT.extracted/c5-00.0/image00-x86-1002-1636.rom",
+	               tmp_dir());
+	cr_expect_eq(stat(a, &st), 0, "%s missing", a);
+	(void)snprintf(a, sizeof(a), "%s/VFCT.extracted/03-00.0/image00-x86-1002-73df.rom",
+	               tmp_dir());
+	cr_expect_eq(stat(a, &st), 0, "%s missing", a);
+}
+
 /* The real enable/read/disable calls on a fake attribute (a plain file the
  * binary writes into): the ROM sits after 0x200 bytes of padding so that
  * the "1\n" written at offset 0 leaves it whole. The boot VGA device's read
