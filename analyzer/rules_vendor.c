@@ -64,16 +64,30 @@ static void rules_nvidia(struct rom_analysis *a, const struct rom_node *n, int i
 }
 
 static void master_range(struct rom_analysis *a, const struct rom_node *n, int img,
-                         const struct atom_master *m, const char *what)
+                         enum atom_master_kind kind, const struct atom_master *m, const char *what)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct atom_table *t = &m->tables[i];
-		if (!t->ok)
-			finding_add(&a->findings, FINDING_ATOM_TABLE_RANGE, img, true,
-			            n->offset + m->offset + 4u + 2u * t->index,
-			            "%s table %u at image+0x%x (size 0x%x) is not inside the image "
-			            "of 0x%zx bytes",
-			            what, t->index, t->offset, t->size, n->length);
+		const char *name = atom_table_name(kind, m->hdr.format_rev, t->index);
+		size_t off = n->offset + m->offset + 4u + 2u * t->index;
+		if (t->ok)
+			continue;
+		/* AMD's own APU images carry a table whose header starts
+		 * inside and declares more bytes than remain (Cezanne's
+		 * powerplayinfo): say which. */
+		if (t->offset + 4u <= n->length && t->offset + (size_t)t->size > n->length)
+			finding_add(
+			    &a->findings, FINDING_ATOM_TABLE_RANGE, img, true, off,
+			    "%s table %u (%s) at image+0x%x declares 0x%x bytes, 0x%zx past "
+			    "the end of the image of 0x%zx bytes",
+			    what, t->index, name ? name : "unnamed", t->offset, t->size,
+			    t->offset + (size_t)t->size - n->length, n->length);
+		else
+			finding_add(&a->findings, FINDING_ATOM_TABLE_RANGE, img, true, off,
+			            "%s table %u (%s) at image+0x%x (size 0x%x) is not inside the "
+			            "image of 0x%zx bytes",
+			            what, t->index, name ? name : "unnamed", t->offset, t->size,
+			            n->length);
 	}
 }
 
@@ -82,8 +96,8 @@ static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
 {
 	if (!x->hdr_ok)
 		return;
-	master_range(a, n, img, &x->command, "master command");
-	master_range(a, n, img, &x->data, "master data");
+	master_range(a, n, img, ATOM_MASTER_COMMAND, &x->command, "master command");
+	master_range(a, n, img, ATOM_MASTER_DATA, &x->data, "master data");
 	if (x->psp.present && x->psp.checksum_known && !x->psp.checksum_ok)
 		finding_add(&a->findings, FINDING_ATOM_PSP_CHECKSUM, img, true,
 		            n->offset + x->psp.offset,

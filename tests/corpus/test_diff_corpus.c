@@ -8,6 +8,7 @@
 #include "analyzer/emit_diff.h"
 #include "formats/decode_count.h"
 #include "input/load.h"
+#include "tests/support/diffs.h"
 #include "tests/support/expect.h"
 
 #include <criterion/criterion.h>
@@ -70,22 +71,6 @@ static const struct diff_image *image(const struct rom_diff *d, enum diff_list l
 		if (d->images[i].list == l && d->images[i].index == k)
 			return &d->images[i];
 	return NULL;
-}
-
-static const struct diff_field *field(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_fields; i++)
-		if (strcmp(im->fields[i].name, name) == 0)
-			return &im->fields[i];
-	return NULL;
-}
-
-static bool has_range(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_ranges; i++)
-		if (strstr(im->ranges[i].name, name))
-			return true;
-	return false;
 }
 
 #define NEED(rel, f)                                                                               \
@@ -174,17 +159,17 @@ Test(corpus_diff, stock_against_modified_names_the_changes)
 	for (size_t i = 0x400; i < 0x400 + 0xf000; i++)
 		count += a.data[i] != b.data[i];
 	cr_expect_eq(x86->differing, count);
-	cr_expect(has_range(x86, "checksum.byte"));
-	f = field(efi, "pcir.image_length");
+	cr_expect(diff_range_named(x86, "checksum.byte"));
+	f = diff_field_named(efi, "pcir.image_length");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->a, "0x78");
 	cr_expect_str_eq(f->b, "0x8a");
-	f = field(efi, "efi.image_offset");
+	f = diff_field_named(efi, "efi.image_offset");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->a, "0x4c");
 	cr_expect_str_eq(f->b, "0x50");
-	cr_expect(has_range(efi, "efi.image_offset"));
-	cr_expect_not_null(field(efi, "driver.sha256"), "the GOP driver changed");
+	cr_expect(diff_range_named(efi, "efi.image_offset"));
+	cr_expect_not_null(diff_field_named(efi, "driver.sha256"), "the GOP driver changed");
 	cr_expect(efi->drivers_compared);
 	cr_expect_gt(efi->n_sections, 0);
 	rom_diff_free(d);
@@ -208,7 +193,7 @@ Test(corpus_diff, different_builds_show_versions)
 	d = diff(&a, &b, false);
 	cr_expect_eq(d->verdict, DIFF_OTHER_BUILD);
 	cr_expect_not(d->same);
-	cr_expect_not_null(field(image(d, DIFF_LIST_CHAIN, 0), "version"));
+	cr_expect_not_null(diff_field_named(image(d, DIFF_LIST_CHAIN, 0), "version"));
 	rom_diff_free(d);
 	drop(&a);
 	drop(&b);
@@ -254,8 +239,9 @@ Test(corpus_diff, damaged_copies)
 	cr_assert_not_null(im);
 	cr_expect(image(d, DIFF_LIST_CHAIN, 0)->bytes_equal);
 	cr_expect_eq(im->differing, 16);
-	cr_expect(has_range(im, "driver"));
-	cr_expect_not_null(field(im, "driver.state"), "the damaged stream no longer decodes");
+	cr_expect(diff_range_named(im, "driver"));
+	cr_expect_not_null(diff_field_named(im, "driver.state"),
+	                   "the damaged stream no longer decodes");
 	rom_diff_free(d);
 	drop(&b);
 	p = malloc(efi->offset + 0x100);

@@ -111,9 +111,9 @@ static void compare_nvidia(const char *name, const struct rom_node *n, const str
 	 * was changed and binary not: then our 'S' version string shows the
 	 * text, so both are in the report. */
 	if ((x = get(o, "nv_version_text")) && strcmp(v->bit.version, x) != 0) {
-		cr_expect(strstr(v->bit.strings[NV_BIT_STR_VERSION], x) != NULL,
+		cr_expect(strstr(v->bit.strings[NV_BIT_STR_T_VERSION], x) != NULL,
 		          "%s: BIT version %s, text %s, string %s", name, v->bit.version, x,
-		          v->bit.strings[NV_BIT_STR_VERSION]);
+		          v->bit.strings[NV_BIT_STR_T_VERSION]);
 		fprintf(stderr, "vendor corpus: %s: BIT version %s but the text says %s\n", name,
 		        v->bit.version, x);
 	}

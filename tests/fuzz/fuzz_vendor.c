@@ -38,7 +38,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		terminated(bit.version, sizeof(bit.version));
 		terminated(bit.build_date, sizeof(bit.build_date));
 		terminated(bit.board, sizeof(bit.board));
-		for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
+		for (unsigned i = 0; i < NV_BIT_STR_T_COUNT; i++)
 			terminated(bit.strings[i], sizeof(bit.strings[i]));
 	}
 	/* A second view: the first half as image 0, no private image. */
