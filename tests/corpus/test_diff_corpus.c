@@ -1,8 +1,9 @@
 /* optrom diff on pairs of real dumps from $OPTROM_CORPUS (default
  * ../shared/corpus); each test skips visibly when its files are absent.
  * Expected facts come from the bytes, read here or checked by hand with
- * cmp and xxd (noted at each test), never from diff's own output. No vendor
- * bytes are in this file: copies are made in memory at run time. */
+ * cmp and xxd (noted at each test), or by tools/vendor_oracle.py (the
+ * vendor fields), never from diff's own output. No vendor bytes are in this
+ * file: copies are made in memory at run time. */
 #include "analyzer/analyze.h"
 #include "analyzer/diff.h"
 #include "analyzer/emit_diff.h"
@@ -10,6 +11,7 @@
 #include "input/load.h"
 #include "tests/support/diffs.h"
 #include "tests/support/expect.h"
+#include "tests/support/oracle.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -274,6 +276,146 @@ Test(corpus_diff, diff_decodes_nothing)
 		cr_expect_eq(fmt_count_total((enum fmt_decoder)k), 0, "%s ran %lu times",
 		             fmt_count_kind_name((enum fmt_decoder)k),
 		             fmt_count_total((enum fmt_decoder)k));
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* ---- vendor fields, against tools/vendor_oracle.py ---- */
+
+/* The oracle's reading of corpus files a and b; false (skipped) without
+ * python3. */
+static bool oracle_pair(const char *a, const char *b, struct oracle *o)
+{
+	char paths[2][1024];
+	if (!oracle_available()) {
+		expect_note_skip("[SKIP] diff vendor fields: python3 not found");
+		return false;
+	}
+	snprintf(paths[0], sizeof(paths[0]), "%s/%s", expect_corpus_dir(), a);
+	snprintf(paths[1], sizeof(paths[1]), "%s/%s", expect_corpus_dir(), b);
+	cr_assert(oracle_run((const char(*)[1024])paths, 2, o), "tools/vendor_oracle.py failed");
+	return true;
+}
+
+/* Field name of image im is listed with the oracle's key's two values
+ * when they differ, and is absent when they are equal. Returns whether
+ * they differ. */
+static bool expect_field(const struct diff_image *im, const char *name, const struct oracle *o,
+                         const char *key)
+{
+	const char *va = oracle_get(&o[0], key), *vb = oracle_get(&o[1], key);
+	const struct diff_field *f = diff_field_named(im, name);
+	cr_assert(va && vb, "the oracle reads no %s", key);
+	if (strcmp(va, vb) == 0) {
+		cr_expect_null(f, "%s listed though both are %s", name, va);
+		return false;
+	}
+	cr_assert_not_null(f, "%s not listed (%s vs %s)", name, va, vb);
+	cr_expect_str_eq(f->a, va, "%s", name);
+	cr_expect_str_eq(f->b, vb, "%s", name);
+	return true;
+}
+
+/* Two NVIDIA builds of the GTX 1070 mobile board: the version and build
+ * date by their declared names, as the oracle reads them from 'B' and 'i'. */
+Test(corpus_diff, nvidia_builds_vendor_fields)
+{
+	static const char *const ra = "nvidia/pascal_gtx1070m_GP104_R1.rom",
+	                         *const rb = "nvidia/pascal_gtx1070m_GP104_125W.rom";
+	struct file a, b;
+	struct oracle o[2];
+	struct rom_diff *d;
+	const struct diff_image *x86;
+	NEED(ra, &a);
+	NEED(rb, &b);
+	if (!oracle_pair(ra, rb, o))
+		return;
+	d = diff(&a, &b, false);
+	x86 = image(d, DIFF_LIST_CHAIN, 0);
+	cr_assert_not_null(x86);
+	cr_expect(expect_field(x86, "nvidia.version", o, "nv_version"));
+	cr_expect(expect_field(x86, "nvidia.build_date", o, "nv_date"));
+	(void)expect_field(x86, "nvidia.board", o, "nv_board");
+	/* BIT spec: the version's last byte is 'B' data +4 */
+	cr_expect_not_null(diff_field_named(x86, "bit_biosdata.oem_version"));
+	cr_expect_not_null(diff_range_named(x86, "bit_biosdata.oem_version"));
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* A Navi 10 board's ROM against a modded one (BITBY.RU): part number,
+ * version, board name and date by their declared names, as the oracle
+ * reads the string table, "ATOMBIOSBK-AMD VER" and +0x50. */
+Test(corpus_diff, amd_mod_vendor_fields)
+{
+	static const char *const ra = "amd/navi10_rx5600xt_sapphire.rom",
+	                         *const rb = "amd/navi10_rx5600xt_test.rom";
+	struct file a, b;
+	struct oracle o[2];
+	struct rom_diff *d;
+	const struct diff_image *x86;
+	NEED(ra, &a);
+	NEED(rb, &b);
+	if (!oracle_pair(ra, rb, o))
+		return;
+	d = diff(&a, &b, false);
+	x86 = image(d, DIFF_LIST_CHAIN, 0);
+	cr_assert_not_null(x86);
+	cr_expect(expect_field(x86, "amd.part_number", o, "amd_string0"));
+	cr_expect(expect_field(x86, "amd.version", o, "amd_version"));
+	cr_expect(expect_field(x86, "amd.name", o, "amd_name"));
+	(void)expect_field(x86, "atom.build_date", o, "amd_date");
+	rom_diff_free(d);
+	drop(&a);
+	drop(&b);
+}
+
+/* A Polaris board's ROM against its mining mod: every differing byte that
+ * lies in a data table the oracle finds at entry 15 or 28 of the master
+ * data table is in a range named after atombios.h's members at those
+ * positions (typed here: ATOM_MASTER_LIST_OF_DATA_TABLES member 15 is
+ * PowerPlayInfo, member 28 VRAM_Info). */
+Test(corpus_diff, amd_mining_mod_names_the_tables)
+{
+	static const char *const ra = "amd/polaris_rx580_sapphire_pulse_default.rom",
+	                         *const rb = "amd/polaris_rx580_sapphire_pulse_mining.rom";
+	static const struct {
+		unsigned index;
+		const char *range;
+	} named[] = {{15, "atom_data[PowerPlayInfo]"}, {28, "atom_data[VRAM_Info]"}};
+	struct file a, b;
+	struct oracle o[2];
+	struct rom_diff *d;
+	const struct diff_image *x86;
+	size_t found[2] = {0, 0};
+	NEED(ra, &a);
+	NEED(rb, &b);
+	if (!oracle_pair(ra, rb, o))
+		return;
+	d = diff(&a, &b, false);
+	x86 = image(d, DIFF_LIST_CHAIN, 0);
+	cr_assert_not_null(x86);
+	cr_assert_eq(a.len, b.len);
+	for (size_t k = 0; k < 2; k++) {
+		const char *spans = oracle_get(&o[0], "amd_data_spans");
+		unsigned idx, off = 0, size = 0, fmt;
+		int used;
+		cr_assert_not_null(spans);
+		while (sscanf(spans, "%u:%x:%x:%u%n", &idx, &off, &size, &fmt, &used) == 4) {
+			spans += used;
+			if (idx == named[k].index)
+				break;
+		}
+		cr_assert_eq(idx, named[k].index, "no data table %u", named[k].index);
+		/* the image starts at 0: table offsets are file offsets */
+		for (size_t i = off; i < (size_t)off + size && i < a.len; i++)
+			found[k] += a.data[i] != b.data[i];
+		cr_expect_gt(found[k], 0, "the mod changes no byte of table %u", named[k].index);
+		cr_expect_not_null(diff_range_named(x86, named[k].range), "%s not named",
+		                   named[k].range);
+	}
 	rom_diff_free(d);
 	drop(&a);
 	drop(&b);
