@@ -298,6 +298,42 @@ static bool oracle_pair(const char *a, const char *b, struct oracle *o)
 	return true;
 }
 
+/* A corpus pair, the oracle's reading of both, their diff and its chain
+ * image 0. */
+struct vpair {
+	struct file a, b;
+	struct oracle o[2];
+	struct rom_diff *d;
+	const struct diff_image *x86;
+};
+
+/* False (skipped, visibly) when a file or python3 is absent. */
+static bool vpair_make(struct vpair *p, const char *ra, const char *rb)
+{
+	if (!load(ra, &p->a))
+		return false;
+	if (!load(rb, &p->b)) {
+		drop(&p->a);
+		return false;
+	}
+	if (!oracle_pair(ra, rb, p->o)) {
+		drop(&p->a);
+		drop(&p->b);
+		return false;
+	}
+	p->d = diff(&p->a, &p->b, false);
+	p->x86 = image(p->d, DIFF_LIST_CHAIN, 0);
+	cr_assert_not_null(p->x86);
+	return true;
+}
+
+static void vpair_free(struct vpair *p)
+{
+	rom_diff_free(p->d);
+	drop(&p->a);
+	drop(&p->b);
+}
+
 /* Field name of image im is listed with the oracle's key's two values
  * when they differ, and is absent when they are equal. Returns whether
  * they differ. */
@@ -321,28 +357,17 @@ static bool expect_field(const struct diff_image *im, const char *name, const st
  * date by their declared names, as the oracle reads them from 'B' and 'i'. */
 Test(corpus_diff, nvidia_builds_vendor_fields)
 {
-	static const char *const ra = "nvidia/pascal_gtx1070m_GP104_R1.rom",
-	                         *const rb = "nvidia/pascal_gtx1070m_GP104_125W.rom";
-	struct file a, b;
-	struct oracle o[2];
-	struct rom_diff *d;
-	const struct diff_image *x86;
-	NEED(ra, &a);
-	NEED(rb, &b);
-	if (!oracle_pair(ra, rb, o))
+	struct vpair p;
+	if (!vpair_make(&p, "nvidia/pascal_gtx1070m_GP104_R1.rom",
+	                "nvidia/pascal_gtx1070m_GP104_125W.rom"))
 		return;
-	d = diff(&a, &b, false);
-	x86 = image(d, DIFF_LIST_CHAIN, 0);
-	cr_assert_not_null(x86);
-	cr_expect(expect_field(x86, "nvidia.version", o, "nv_version"));
-	cr_expect(expect_field(x86, "nvidia.build_date", o, "nv_date"));
-	(void)expect_field(x86, "nvidia.board", o, "nv_board");
+	cr_expect(expect_field(p.x86, "nvidia.version", p.o, "nv_version"));
+	cr_expect(expect_field(p.x86, "nvidia.build_date", p.o, "nv_date"));
+	(void)expect_field(p.x86, "nvidia.board", p.o, "nv_board");
 	/* BIT spec: the version's last byte is 'B' data +4 */
-	cr_expect_not_null(diff_field_named(x86, "bit_biosdata.oem_version"));
-	cr_expect_not_null(diff_range_named(x86, "bit_biosdata.oem_version"));
-	rom_diff_free(d);
-	drop(&a);
-	drop(&b);
+	cr_expect_not_null(diff_field_named(p.x86, "bit_biosdata.oem_version"));
+	cr_expect_not_null(diff_range_named(p.x86, "bit_biosdata.oem_version"));
+	vpair_free(&p);
 }
 
 /* A Navi 10 board's ROM against a modded one (BITBY.RU): part number,
@@ -350,26 +375,14 @@ Test(corpus_diff, nvidia_builds_vendor_fields)
  * reads the string table, "ATOMBIOSBK-AMD VER" and +0x50. */
 Test(corpus_diff, amd_mod_vendor_fields)
 {
-	static const char *const ra = "amd/navi10_rx5600xt_sapphire.rom",
-	                         *const rb = "amd/navi10_rx5600xt_test.rom";
-	struct file a, b;
-	struct oracle o[2];
-	struct rom_diff *d;
-	const struct diff_image *x86;
-	NEED(ra, &a);
-	NEED(rb, &b);
-	if (!oracle_pair(ra, rb, o))
+	struct vpair p;
+	if (!vpair_make(&p, "amd/navi10_rx5600xt_sapphire.rom", "amd/navi10_rx5600xt_test.rom"))
 		return;
-	d = diff(&a, &b, false);
-	x86 = image(d, DIFF_LIST_CHAIN, 0);
-	cr_assert_not_null(x86);
-	cr_expect(expect_field(x86, "amd.part_number", o, "amd_string0"));
-	cr_expect(expect_field(x86, "amd.version", o, "amd_version"));
-	cr_expect(expect_field(x86, "amd.name", o, "amd_name"));
-	(void)expect_field(x86, "atom.build_date", o, "amd_date");
-	rom_diff_free(d);
-	drop(&a);
-	drop(&b);
+	cr_expect(expect_field(p.x86, "amd.part_number", p.o, "amd_string0"));
+	cr_expect(expect_field(p.x86, "amd.version", p.o, "amd_version"));
+	cr_expect(expect_field(p.x86, "amd.name", p.o, "amd_name"));
+	(void)expect_field(p.x86, "atom.build_date", p.o, "amd_date");
+	vpair_free(&p);
 }
 
 /* A Polaris board's ROM against its mining mod: every differing byte that
@@ -379,28 +392,19 @@ Test(corpus_diff, amd_mod_vendor_fields)
  * PowerPlayInfo, member 28 VRAM_Info). */
 Test(corpus_diff, amd_mining_mod_names_the_tables)
 {
-	static const char *const ra = "amd/polaris_rx580_sapphire_pulse_default.rom",
-	                         *const rb = "amd/polaris_rx580_sapphire_pulse_mining.rom";
 	static const struct {
 		unsigned index;
 		const char *range;
 	} named[] = {{15, "atom_data[PowerPlayInfo]"}, {28, "atom_data[VRAM_Info]"}};
-	struct file a, b;
-	struct oracle o[2];
-	struct rom_diff *d;
-	const struct diff_image *x86;
-	size_t found[2] = {0, 0};
-	NEED(ra, &a);
-	NEED(rb, &b);
-	if (!oracle_pair(ra, rb, o))
+	struct vpair p;
+	if (!vpair_make(&p, "amd/polaris_rx580_sapphire_pulse_default.rom",
+	                "amd/polaris_rx580_sapphire_pulse_mining.rom"))
 		return;
-	d = diff(&a, &b, false);
-	x86 = image(d, DIFF_LIST_CHAIN, 0);
-	cr_assert_not_null(x86);
-	cr_assert_eq(a.len, b.len);
+	cr_assert_eq(p.a.len, p.b.len);
 	for (size_t k = 0; k < 2; k++) {
-		const char *spans = oracle_get(&o[0], "amd_data_spans");
-		unsigned idx, off = 0, size = 0, fmt;
+		const char *spans = oracle_get(&p.o[0], "amd_data_spans");
+		unsigned idx = 0, off = 0, size = 0, fmt;
+		size_t changed = 0;
 		int used;
 		cr_assert_not_null(spans);
 		while (sscanf(spans, "%u:%x:%x:%u%n", &idx, &off, &size, &fmt, &used) == 4) {
@@ -410,13 +414,11 @@ Test(corpus_diff, amd_mining_mod_names_the_tables)
 		}
 		cr_assert_eq(idx, named[k].index, "no data table %u", named[k].index);
 		/* the image starts at 0: table offsets are file offsets */
-		for (size_t i = off; i < (size_t)off + size && i < a.len; i++)
-			found[k] += a.data[i] != b.data[i];
-		cr_expect_gt(found[k], 0, "the mod changes no byte of table %u", named[k].index);
-		cr_expect_not_null(diff_range_named(x86, named[k].range), "%s not named",
+		for (size_t i = off; i < (size_t)off + size && i < p.a.len; i++)
+			changed += p.a.data[i] != p.b.data[i];
+		cr_expect_gt(changed, 0, "the mod changes no byte of table %u", named[k].index);
+		cr_expect_not_null(diff_range_named(p.x86, named[k].range), "%s not named",
 		                   named[k].range);
 	}
-	rom_diff_free(d);
-	drop(&a);
-	drop(&b);
+	vpair_free(&p);
 }
