@@ -2,6 +2,8 @@
 #include "analyzer/vendor.h"
 
 #include "formats/nv_bit.h"
+#include "formats/pci_rom.h"
+#include "formats/producer.h"
 
 #include <stdio.h>
 
@@ -116,11 +118,41 @@ static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
 		            x->hdr.pci_info, n->hdr.pcir_offset);
 }
 
+/* An AMD GOP driver in an image whose PCIR names another vendor: the hand
+ * wrapped APU GOPs of the corpus (amd/apu_gop_5700G, _9950x3d) carry
+ * 03ea:0693 and 03ea:0668, ids no pci.ids vendor has. A ROM built for an
+ * AMD driver carries AMD's vendor id: SeaBIOS takes an option ROM only for
+ * the device its PCIR names, and tools match the ROM to the card by it. */
+static void rules_gop_vendor(struct rom_analysis *a, const struct rom_node *n, int img)
+{
+	const char *text = n->driver ? n->driver->gop_version : "";
+	if (!amd_gop_text(text) || n->pcir.vendor_id == PCI_VENDOR_AMD)
+		return;
+	/* 0x03ea is 1002 in decimal: typed in decimal where EfiRom-like
+	 * tools take hex (amd/apu_gop_9950x3d's 0x0668 is 1640 in decimal,
+	 * 1002:1640 the HD Audio function the guides pass it on). */
+	if (n->pcir.vendor_id == 1002u)
+		finding_add(
+		    &a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
+		    n->offset + n->hdr.pcir_offset + PCIR_OFF_VENDOR_ID,
+		    "EFI image %d's driver is AMD's GOP but its PCIR names %04x:%04x, which "
+		    "is 1002:%u written in decimal: AMD's vendor id is hex %04x",
+		    img, n->pcir.vendor_id, n->pcir.device_id, n->pcir.device_id, PCI_VENDOR_AMD);
+	else
+		finding_add(&a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
+		            n->offset + n->hdr.pcir_offset + PCIR_OFF_VENDOR_ID,
+		            "EFI image %d's driver is AMD's GOP (\"%.60s\") but its PCIR names "
+		            "vendor %04x:%04x, not AMD's %04x",
+		            img, text, n->pcir.vendor_id, n->pcir.device_id, PCI_VENDOR_AMD);
+	finding_set_values(&a->findings, PCI_VENDOR_AMD, n->pcir.vendor_id);
+}
+
 void rules_vendor(struct rom_analysis *a)
 {
 	for (size_t i = 0; i < a->chain.n; i++) {
 		const struct rom_node *n = rom_chain_node(a, i);
 		const struct rom_vendor *v = n->vendor;
+		rules_gop_vendor(a, n, (int)i);
 		if (!v)
 			continue;
 		if (v->kind == VENDOR_NVIDIA)

@@ -229,6 +229,11 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 	return true;
 }
 
+bool amd_gop_text(const char *text)
+{
+	return strncmp(text, AMD_GOP_TEXT_PREFIX, sizeof(AMD_GOP_TEXT_PREFIX) - 1) == 0;
+}
+
 bool amd_gop_version_split(const char *text, char *version, size_t vcap, char *date, size_t dcap)
 {
 	const char *rev = strstr(text, "Rev."), *p, *end;

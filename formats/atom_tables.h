@@ -290,6 +290,13 @@ FMT_TEXT_DECLARE(ATOM_EXT_TEXT_FIELDS, atom_ext_text_fields);
 bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
                         struct atom_ext *out);
 
+/* The AMD GOP driver names itself "AMD GOP X64 ..." (its UTF-16 component
+ * name; every AMD GOP of the corpus, formats/pe.c pe_find_gop_version). */
+#define AMD_GOP_TEXT_PREFIX "AMD GOP "
+
+/* True when a driver's version text is AMD's GOP's. */
+bool amd_gop_text(const char *text);
+
 /* Splits the AMD GOP driver's version text ("AMD GOP X64 Release Driver
  * Rev.2.10.0.0.0.Jan 21 2020.17:42:40"; APU drivers say "Rel Driver") into
  * the version ("2.10.0.0.0") and the build date ("Jan 21 2020 17:42:40").

@@ -10,6 +10,7 @@
 #include "formats/atom_tables.h"
 #include "input/load.h"
 #include "tests/support/expect.h"
+#include "tests/support/findings.h"
 #include "tests/support/oracle.h"
 
 #include <criterion/criterion.h>
@@ -23,7 +24,7 @@
 
 struct tally {
 	unsigned files, nv_versions, nv_tokens, amd_parts, amd_versions, names, subsystems;
-	unsigned quotes, firmware_info;
+	unsigned quotes, firmware_info, gops;
 };
 
 /* What scan and diff's file lines quote (vendor_quote, by role) equals the
@@ -176,6 +177,35 @@ static void compare_amd(const char *name, const struct rom_node *n, const struct
 	compare_table_names(name, x, o, t);
 }
 
+/* Every AMD GOP of the chain: the version and build date the report
+ * shows (amd_gop_version_split) equal this reading of the driver's
+ * component name: "...Rev.", digits and dots up to the month, then the
+ * date with the dot before the time as a space. */
+static void compare_gops(const char *name, const struct rom_analysis *r, struct tally *t)
+{
+	for (size_t i = 0; i < r->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(r, i);
+		const char *text = n && n->driver ? n->driver->gop_version : "", *rev;
+		char v[64] = "", d[64] = "", want_v[64] = "", want_d[64] = "";
+		size_t k;
+		if (strncmp(text, "AMD GOP ", 8) != 0)
+			continue;
+		rev = strstr(text, "Rev.");
+		cr_assert_not_null(rev, "%s: %s", name, text);
+		cr_assert_eq(sscanf(rev + 4, "%63[0-9.]", want_v), 1, "%s: %s", name, text);
+		k = strlen(want_v);
+		(void)snprintf(want_d, sizeof(want_d), "%s", rev + 4 + k);
+		while (k && want_v[k - 1] == '.')
+			want_v[--k] = '\0';
+		if (strrchr(want_d, '.'))
+			*strrchr(want_d, '.') = ' ';
+		cr_assert(amd_gop_version_split(text, v, sizeof(v), d, sizeof(d)), "%s", name);
+		cr_expect_str_eq(v, want_v, "%s: %s", name, text);
+		cr_expect_str_eq(d, want_d, "%s: %s", name, text);
+		t->gops++;
+	}
+}
+
 static void check_file(const char *path, const char *name, const struct oracle *o, struct tally *t)
 {
 	uint8_t *data;
@@ -221,6 +251,7 @@ static void check_file(const char *path, const char *name, const struct oracle *
 		t->subsystems++;
 	}
 	compare_quotes(name, r, o, t);
+	compare_gops(name, r, t);
 	if (n && n->vendor->kind == VENDOR_NVIDIA)
 		compare_nvidia(name, n, o, t);
 	else if (n && n->vendor->kind == VENDOR_AMD)
@@ -282,11 +313,58 @@ Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
 	fprintf(stderr,
 	        "vendor corpus: %u files, %u NVIDIA versions, %u BIT token lists, %u AMD part "
 	        "numbers, %u AMD versions, %u name pairs, %u subsystems, %u quoted identities, %u "
-	        "FirmwareInfo tables\n",
+	        "FirmwareInfo tables, %u AMD GOPs\n",
 	        t.files, t.nv_versions, t.nv_tokens, t.amd_parts, t.amd_versions, t.names,
-	        t.subsystems, t.quotes, t.firmware_info);
+	        t.subsystems, t.quotes, t.firmware_info, t.gops);
 	cr_expect_geq(t.nv_tokens, 30);
 	cr_expect_geq(t.amd_parts, 20);
 	cr_expect_geq(t.quotes, 60);
 	cr_expect_geq(t.firmware_info, 20);
+	cr_expect_geq(t.gops, 26); /* 22 discrete boards' and the 4 APU drivers */
+}
+
+/* The APU GOP drivers wrapped by hand (amd/apu_gop_*, AMD's GOP by the
+ * corpus notes): vendor-id-mismatch exactly where the PCIR's vendor, read
+ * here from the bytes (the u16 at +0x18 points at "PCIR", vendor at +4),
+ * is not AMD's 0x1002. */
+Test(vendor_corpus, apu_gop_wrappers_with_other_vendor_ids)
+{
+	static const char *const files[] = {
+	    "amd/apu_gop_5700G_AMDGopDriver.rom", "amd/apu_gop_6800H_AMDGopDriver.rom",
+	    "amd/apu_gop_7840hs_AMDGopDriver.rom", "amd/apu_gop_9950x3d_AMDGopDriver.rom"};
+	size_t flagged = 0, seen = 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[1024], err[256];
+		uint8_t *data;
+		size_t len;
+		uint16_t pcir, vendor;
+		struct rom_analysis *r;
+		const struct finding *f;
+		(void)snprintf(path, sizeof(path), "%s/%s", expect_corpus_dir(), files[i]);
+		if (rom_load_file(path, &data, &len, err, sizeof(err)) != LOAD_OK) {
+			expect_note_skip("[SKIP] %s absent: %s", path, err);
+			continue;
+		}
+		cr_assert_gt(len, 0x20);
+		pcir = (uint16_t)(data[0x18] | data[0x19] << 8);
+		cr_assert_lt((size_t)pcir + 8, len);
+		cr_assert_eq(memcmp(data + pcir, "PCIR", 4), 0, "%s", files[i]);
+		vendor = (uint16_t)(data[pcir + 4] | data[pcir + 5] << 8);
+		r = rom_analyze(data, len, files[i]);
+		free(data);
+		cr_assert(r);
+		f = find_named(r, "vendor-id-mismatch");
+		if (vendor != 0x1002) {
+			cr_expect_not_null(f, "%s: PCIR vendor %04x, no finding", files[i], vendor);
+			cr_expect(f && f->has_values && f->expected == 0x1002 && f->found == vendor,
+			          "%s", files[i]);
+			flagged++;
+		} else {
+			cr_expect_null(f, "%s: %s", files[i], f ? f->message : "");
+		}
+		seen++;
+		rom_analysis_free(r);
+	}
+	if (seen)
+		cr_expect_eq(flagged, 2, "the 5700G and 9950X3D wrappers carry 03ea");
 }

@@ -819,3 +819,53 @@ Test(vendor_diff, atom_part_number_only)
 	rom_analysis_free(ra);
 	rom_analysis_free(rb2);
 }
+
+/* ---- AMD GOP against its image's PCIR vendor ---- */
+
+/* A one-image ROM: an uncompressed EFI driver (the builder's PE) of
+ * vendor:device, its UTF-16 component name "AMD GOP ..." in the driver's
+ * bytes (as AMD's drivers carry it). */
+static struct rom_analysis *amd_gop_rom(struct rb *b, uint16_t vendor, uint16_t device)
+{
+	static const char text[] = "AMD GOP X64 Rel Driver Rev.3.8.3.Aug  3 2023.02:40:26";
+	struct rb_image_opts o = rb_efi_opts(vendor, device, 4, true);
+	size_t at;
+	rb_init(b);
+	at = rb_add_image(b, &o) + 0x600;
+	for (size_t i = 0; i < sizeof(text); i++)
+		rb_put16(b, at + 2 * i, (uint8_t)text[i]);
+	return rom_analyze(b->data, b->len, "gop.rom");
+}
+
+Test(vendor_rules, amd_gop_in_an_image_of_another_vendor)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	const struct finding *f;
+	r = amd_gop_rom(&b, 0x1002, 0x15BF);
+	cr_assert(r);
+	cr_assert_not_null(rom_chain_node(r, 0)->driver);
+	cr_assert_str_eq(rom_chain_node(r, 0)->driver->gop_version,
+	                 "AMD GOP X64 Rel Driver Rev.3.8.3.Aug  3 2023.02:40:26");
+	cr_expect_null(find_named(r, "vendor-id-mismatch"));
+	rom_analysis_free(r);
+	rb_free(&b);
+	/* 1002 and 1640 typed in decimal: 0x03ea:0x0668 */
+	r = amd_gop_rom(&b, 1002, 1640);
+	cr_assert(r);
+	f = find_named(r, "vendor-id-mismatch");
+	cr_assert_not_null(f);
+	cr_expect(f->has_values);
+	cr_expect_eq(f->expected, 0x1002);
+	cr_expect_eq(f->found, 0x03EA);
+	cr_expect(strstr(f->message, "1002:1640 written in decimal") != NULL, "%s", f->message);
+	rom_analysis_free(r);
+	rb_free(&b);
+	r = amd_gop_rom(&b, 0x10DE, 0x1C02);
+	cr_assert(r);
+	f = find_named(r, "vendor-id-mismatch");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->found, 0x10DE);
+	rom_analysis_free(r);
+	rb_free(&b);
+}
