@@ -193,24 +193,52 @@ static size_t loc_bit_biosdata(const struct rom_analysis *a, const struct rom_no
 	               NV_BIT_BIOSDATA_F_COUNT, &v->bit.biosdata, o);
 }
 
+/* The BIT of the chain's NVIDIA image, whose pointers reach other nodes
+ * (the private image past image 0), or NULL. */
+static const struct nv_bit *chain_bit(const struct rom_analysis *a)
+{
+	const struct rom_node *vn = vendor_node(a, NULL);
+	const struct vendor_nvidia *v = vn ? nvidia_of(vn) : NULL;
+	return v && v->has_bit ? &v->bit : NULL;
+}
+
+static bool inside(const struct rom_node *n, size_t off)
+{
+	return off >= n->offset && off - n->offset < n->length;
+}
+
+/* Each string token 'S' points at, named by its report key, in the node
+ * that holds it. */
+static size_t loc_bit_strings(const struct rom_analysis *a, const struct rom_node *n,
+                              struct rom_struct *o, size_t cap)
+{
+	const struct nv_bit *b = chain_bit(a);
+	size_t k = 0;
+	for (size_t i = 0; b && i < NV_BIT_STR_T_COUNT && k < cap; i++) {
+		size_t off = b->string_offset[i];
+		if (b->string_max[i] == 0 || !inside(n, off))
+			continue;
+		k += at_file(off, b->string_max[i], 0, NULL, &o[k]);
+		(void)snprintf(o[k - 1].inst, sizeof(o[k - 1].inst), "%s",
+		               nv_bit_string_fields[i].key);
+	}
+	return k;
+}
+
 /* Token data lies in the x86 image or, past image 0, in NVIDIA's private
  * image (nvbios_addr): each node lists the data blocks inside it, of the
  * BIT of the chain's NVIDIA image. */
 static size_t loc_bit_data(const struct rom_analysis *a, const struct rom_node *n,
                            struct rom_struct *o, size_t cap)
 {
-	const struct rom_node *vn = vendor_node(a, NULL);
-	const struct vendor_nvidia *v = vn ? nvidia_of(vn) : NULL;
+	const struct nv_bit *b = chain_bit(a);
 	size_t k = 0;
-	if (!v || !v->has_bit)
-		return 0;
-	for (size_t i = 0; i < v->bit.n_tokens && k < cap; i++) {
-		const struct nv_bit_token *t = &v->bit.tokens[i];
-		if (t->data_ptr == 0 || t->data_size == 0 || t->data_offset < n->offset ||
-		    t->data_offset - n->offset >= n->length)
+	for (size_t i = 0; b && i < b->n_tokens && k < cap; i++) {
+		const struct nv_bit_token *t = &b->tokens[i];
+		if (t->data_ptr == 0 || t->data_size == 0 || !inside(n, t->data_offset))
 			continue;
 		k += at_file(t->data_offset, t->data_size, 0, NULL, &o[k]);
-		token_inst(&v->bit, i, o[k - 1].inst, sizeof(o[k - 1].inst));
+		token_inst(b, i, o[k - 1].inst, sizeof(o[k - 1].inst));
 	}
 	return k;
 }
@@ -382,6 +410,7 @@ static const struct rom_struct_def defs[] = {
     {"BIT BIOSDATA (version)", "bit_biosdata", nv_bit_biosdata_fields, NV_BIT_BIOSDATA_F_COUNT,
      loc_bit_biosdata},
     {"BIT token data", "bit_data", NULL, 0, loc_bit_data},
+    {"BIT string", "bit_string", NULL, 0, loc_bit_strings},
     {"ATOM master command table", "atom_cmd_master", atom_table_fields, ATOM_TABLE_F_COUNT,
      loc_atom_cmd_master},
     {"ATOM master data table", "atom_data_master", atom_table_fields, ATOM_TABLE_F_COUNT,

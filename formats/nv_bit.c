@@ -139,6 +139,8 @@ static void on_strings(const struct span *s, const struct nv_bit_map *map,
 		    !span_u8(s, t->data_offset + (size_t)i * 3 + 2, &max) || ptr == 0 ||
 		    !bit_addr(map, ptr, &at, &adj))
 			continue;
+		out->string_offset[i] = at;
+		out->string_max[i] = max;
 		copy_ascii(s, at, max, out->strings[i], sizeof(out->strings[i]));
 	}
 }

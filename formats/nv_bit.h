@@ -137,6 +137,10 @@ struct nv_bit {
 	char build_date[NV_BIT_INFO_DATE_LEN + 1];
 	char board[NV_BIT_INFO_BOARD_LEN + 1];
 	char strings[NV_BIT_STR_T_COUNT][NV_BIT_STRING_LEN];
+	/* where token 'S' points for each string: file offset and maximum
+	 * length (0: no such string) */
+	size_t string_offset[NV_BIT_STR_T_COUNT];
+	uint8_t string_max[NV_BIT_STR_T_COUNT];
 };
 
 #define FMT_PREFIX NV_BIT_HDR

@@ -869,3 +869,47 @@ Test(vendor_rules, amd_gop_in_an_image_of_another_vendor)
 	rom_analysis_free(r);
 	rb_free(&b);
 }
+
+/* diff's names for the bytes of the BIT (BIT spec offsets: header fields,
+ * 6-byte token entries after the 12-byte header, 'B' data's version at
+ * +0 and OEM byte at +4, 'S''s string pointers). */
+Test(vendor_names, bit_bytes_named_by_structure_and_field)
+{
+	static const struct tok t[] = {
+	    {'B', 2, 0x25, DATA_AT}, {'i', 2, 0x40, INFO_AT}, {'S', 2, 0x15, STR_AT}};
+	struct nv_bit_biosdata d = {0x86043D00u, 0x88};
+	struct rb b;
+	struct rom_analysis *r;
+	char got[ROM_QNAME_LEN];
+	uint8_t *img;
+	rb_init(&b);
+	(void)rb_add_x86(&b, 0x10DE, 0x1C02, 2, true);
+	img = b.data;
+	memset(img + BIT_AT, 0, BIT_LEN - BIT_AT);
+	put_bit(img, t, 3, 6);
+	cr_assert(
+	    fmt_encode(img, BIT_LEN, DATA_AT, nv_bit_biosdata_fields, NV_BIT_BIOSDATA_F_COUNT, &d));
+	memcpy(img + TEXT_AT, "Board X\0", 8);
+	tb_put16(img, STR_AT, TEXT_AT);
+	img[STR_AT + 2] = 12;
+	rb_balance(&b, 0, 0x3FF);
+	r = rom_analyze(b.data, b.len, "bit.rom");
+	cr_assert(r);
+	cr_assert(rom_chain_node(r, 0)->vendor);
+	rom_name_offset(r, BIT_AT + NV_BIT_HDR_OFF_CHECKSUM, got, sizeof(got));
+	cr_expect_str_eq(got, "bit.checksum");
+	rom_name_offset(r, BIT_AT + 12 + 2 * 6 + NV_BIT_TOKEN_OFF_DATA_SIZE, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_token[S].data_size");
+	rom_name_offset(r, DATA_AT + 1, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_biosdata.binary_version");
+	rom_name_offset(r, DATA_AT + 4, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_biosdata.oem_version");
+	rom_name_offset(r, DATA_AT + 0x10, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_data[B]");
+	rom_name_offset(r, INFO_AT + 0x20, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_data[i]");
+	rom_name_offset(r, TEXT_AT + 3, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_string[sign_on]");
+	rom_analysis_free(r);
+	rb_free(&b);
+}
