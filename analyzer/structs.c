@@ -24,6 +24,7 @@ static size_t at(const struct rom_node *n, size_t rel, size_t len, size_t nf, co
 	out->length = len;
 	out->n_fields = nf;
 	out->decoded = dec;
+	out->inst[0] = '\0';
 	return 1;
 }
 
@@ -34,6 +35,7 @@ static size_t at_file(size_t off, size_t len, size_t nf, const void *dec, struct
 	out->length = len;
 	out->n_fields = nf;
 	out->decoded = dec;
+	out->inst[0] = '\0';
 	return 1;
 }
 
@@ -456,10 +458,9 @@ size_t rom_node_structs(const struct rom_analysis *a, const struct rom_node *n,
                         struct rom_struct *out, size_t cap)
 {
 	size_t k = 0;
+	/* each locate fills its entries whole (at, at_file), inst included */
 	for (size_t i = 0; i < COUNT(defs) && k < cap; i++) {
-		size_t got;
-		memset(&out[k], 0, (cap - k) * sizeof(out[k]));
-		got = defs[i].locate(a, n, &out[k], cap - k);
+		size_t got = defs[i].locate(a, n, &out[k], cap - k);
 		for (size_t j = k; j < k + got; j++)
 			out[j].def = &defs[i];
 		k += got;
