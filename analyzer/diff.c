@@ -1,6 +1,7 @@
 #include "analyzer/diff.h"
 
 #include "analyzer/signature.h"
+#include "analyzer/vendor.h"
 
 #include "formats/pci_rom.h"
 #include "formats/pe.h"
@@ -122,11 +123,13 @@ static void field_hex(struct diff_image *im, const char *name, uint64_t va, uint
 	field_add(im, name, sa, sb);
 }
 
+/* The structure of st[0 .. n) of the same declaration and instance as x
+ * (a BIT token by id, an ATOM table by its entry's name), or NULL. */
 static const struct rom_struct *find_def(const struct rom_struct *st, size_t n,
-                                         const struct rom_struct_def *def)
+                                         const struct rom_struct *x)
 {
 	for (size_t i = 0; i < n; i++)
-		if (st[i].def == def)
+		if (st[i].def == x->def && strcmp(st[i].inst, x->inst) == 0)
 			return &st[i];
 	return NULL;
 }
@@ -137,29 +140,62 @@ static void compare_structs(struct diff_image *im, const struct rom_analysis *a,
                             const struct rom_node *na, const struct rom_analysis *b,
                             const struct rom_node *nb)
 {
-	struct rom_struct sa[ROM_STRUCTS_MAX], sb[ROM_STRUCTS_MAX];
-	size_t ka = rom_node_structs(a, na, sa, ROM_STRUCTS_MAX);
-	size_t kb = rom_node_structs(b, nb, sb, ROM_STRUCTS_MAX);
+	/* a few hundred entries each (BIT tokens, ATOM tables): not on the stack */
+	struct rom_struct *sa = malloc(2 * ROM_STRUCTS_MAX * sizeof(*sa)), *sb;
+	size_t ka, kb;
+	char q[ROM_QNAME_LEN];
+	if (!sa)
+		return;
+	sb = sa + ROM_STRUCTS_MAX;
+	ka = rom_node_structs(a, na, sa, ROM_STRUCTS_MAX);
+	kb = rom_node_structs(b, nb, sb, ROM_STRUCTS_MAX);
 	for (size_t i = 0; i < ka; i++) {
-		const struct rom_struct *x = &sa[i], *y = find_def(sb, kb, sa[i].def);
+		const struct rom_struct *x = &sa[i], *y = find_def(sb, kb, x);
 		size_t nf;
 		if (!y) {
-			field_add(im, x->def->prefix, "present", "absent");
+			rom_struct_prefix(x, q, sizeof(q));
+			field_add(im, q, "present", "absent");
 			continue;
 		}
 		if (!x->decoded || !y->decoded)
 			continue;
 		nf = x->n_fields < y->n_fields ? x->n_fields : y->n_fields;
 		for (size_t f = 0; f < nf; f++) {
-			char q[ROM_QNAME_LEN];
-			fmt_qualified_name(x->def->prefix, &x->def->fields[f], q, sizeof(q));
+			rom_struct_field_name(x, f, q, sizeof(q));
 			field_hex(im, q, fmt_value(x->decoded, &x->def->fields[f]),
 			          fmt_value(y->decoded, &x->def->fields[f]));
 		}
 	}
 	for (size_t i = 0; i < kb; i++)
-		if (!find_def(sa, ka, sb[i].def))
-			field_add(im, sb[i].def->prefix, "absent", "present");
+		if (!find_def(sa, ka, &sb[i])) {
+			rom_struct_prefix(&sb[i], q, sizeof(q));
+			field_add(im, q, "absent", "present");
+		}
+	free(sa);
+}
+
+/* The vendor data's declared text fields (analyzer/vendor.h): the version,
+ * part number, build date, board and strings, by their report names
+ * ("nvidia.build_date", "amd.part_number"); "none" for an empty one. */
+static void compare_texts(struct diff_image *im, const struct rom_node *na,
+                          const struct rom_node *nb)
+{
+	struct vendor_text ga[VENDOR_TEXT_MAX], gb[VENDOR_TEXT_MAX];
+	size_t ka = vendor_texts(na, ga, VENDOR_TEXT_MAX),
+	       kb = vendor_texts(nb, gb, VENDOR_TEXT_MAX);
+	for (size_t i = 0; i < ka; i++)
+		for (size_t j = 0; j < kb; j++) {
+			if (strcmp(ga[i].prefix, gb[j].prefix) != 0)
+				continue;
+			for (size_t f = 0; f < ga[i].n; f++) {
+				const char *va = fmt_text_value(ga[i].decoded, &ga[i].fields[f]);
+				const char *vb = fmt_text_value(gb[j].decoded, &gb[j].fields[f]);
+				char q[ROM_QNAME_LEN];
+				fmt_text_qualified_name(ga[i].prefix, &ga[i].fields[f], q,
+				                        sizeof(q));
+				field_str(im, q, va[0] ? va : "none", vb[0] ? vb : "none");
+			}
+		}
 }
 
 static const char *driver_state_name(const struct rom_driver *d)
@@ -322,10 +358,7 @@ static void compare_node(struct diff_image *im, const struct rom_analysis *a,
 	}
 	field_str(im, "version", na->version[0] ? na->version : "none",
 	          nb->version[0] ? nb->version : "none");
-	if (na->producer == PCI_PRODUCER_ATOMBIOS || nb->producer == PCI_PRODUCER_ATOMBIOS) {
-		field_str(im, "atom.part_number", na->atom.part_number, nb->atom.part_number);
-		field_str(im, "atom.build_date", na->atom.build_date, nb->atom.build_date);
-	}
+	compare_texts(im, na, nb);
 	if (na->pnp.status == PCI_OK && nb->pnp.status == PCI_OK) {
 		field_str(im, "pnp.manufacturer_text", na->pnp.manufacturer, nb->pnp.manufacturer);
 		field_str(im, "pnp.product_text", na->pnp.product, nb->pnp.product);
@@ -475,7 +508,7 @@ static void compare_prefix(struct rom_diff *d)
 	struct rom_struct sa[4], sb[4];
 	size_t ka = rom_prefix_structs(d->a, sa, 4), kb = rom_prefix_structs(d->b, sb, 4);
 	for (size_t i = 0; i < ka; i++) {
-		const struct rom_struct *y = find_def(sb, kb, sa[i].def);
+		const struct rom_struct *y = find_def(sb, kb, &sa[i]);
 		size_t nf;
 		if (!y)
 			continue;

@@ -2,6 +2,7 @@
 
 #include "analyzer/emit_yaml_writer.h"
 #include "analyzer/signature.h"
+#include "analyzer/vendor.h"
 #include "formats/pci_rom.h"
 
 #include <string.h>
@@ -31,8 +32,14 @@ static void file_line(FILE *out, const char *tag, const struct rom_analysis *a)
 		fprintf(out, " after %s prefix", report_container_name(a->container));
 	if (n0)
 		fprintf(out, "  %04x:%04x", n0->pcir.vendor_id, n0->pcir.device_id);
-	if (n0 && n0->version[0])
-		fprintf(out, "  version %s", n0->version);
+	/* what people quote (the vendor data's roles), else the producer's */
+	for (int r = FMT_ROLE_VERSION; r < FMT_ROLE_COUNT; r++) {
+		const char *v = vendor_quote(a, (enum fmt_role)r);
+		if (r == FMT_ROLE_VERSION && !v[0] && n0)
+			v = n0->version;
+		if (v[0])
+			fprintf(out, "  %s %s", fmt_role_key((enum fmt_role)r), v);
+	}
 	fprintf(out, "  %zu image(s)\n", a->chain.n);
 }
 
@@ -149,7 +156,7 @@ static void image_details(FILE *out, const struct diff_image *im)
 	image_tag(im, tag, sizeof(tag));
 	fprintf(out, "%s at A 0x%zx, B 0x%zx:\n", tag, im->off_a, im->off_b);
 	for (size_t i = 0; i < im->n_fields; i++)
-		fprintf(out, "  %-28s %s -> %s\n", im->fields[i].name, im->fields[i].a,
+		fprintf(out, "  %-34s %s -> %s\n", im->fields[i].name, im->fields[i].a,
 		        im->fields[i].b);
 	if (im->n_fields_all > im->n_fields)
 		fprintf(out, "  ... %zu more field(s)\n", im->n_fields_all - im->n_fields);
@@ -277,6 +284,17 @@ static void side_yaml(struct yw *w, const char *key, const struct rom_analysis *
 		yw_kstr(w, "version", n0->version);
 	else
 		yw_knull(w, "version");
+	/* what people quote, from the vendor data's declared roles */
+	yw_key(w, "identity");
+	yw_map_start(w);
+	for (int r = FMT_ROLE_VERSION; r < FMT_ROLE_COUNT; r++) {
+		const char *v = vendor_quote(a, (enum fmt_role)r);
+		if (v[0])
+			yw_kstr(w, fmt_role_key((enum fmt_role)r), v);
+		else
+			yw_knull(w, fmt_role_key((enum fmt_role)r));
+	}
+	yw_map_end(w);
 	yw_map_end(w);
 }
 

@@ -23,6 +23,26 @@ static void kstr_or_null(struct yw *w, const char *k, const char *v)
 		yw_knull(w, k);
 }
 
+/* Fields [from, to) of a declared text table, each its key and value (null
+ * when empty). */
+static void yaml_texts(struct yw *w, const struct fmt_text *t, size_t from, size_t to,
+                       const void *decoded)
+{
+	for (size_t i = from; i < to; i++)
+		kstr_or_null(w, t[i].key, fmt_text_value(decoded, &t[i]));
+}
+
+/* The same as text lines: "  key  value", the empty ones left out. */
+static void text_texts(FILE *out, const struct fmt_text *t, size_t from, size_t to,
+                       const void *decoded)
+{
+	for (size_t i = from; i < to; i++) {
+		const char *v = fmt_text_value(decoded, &t[i]);
+		if (v[0])
+			fprintf(out, "  %-20s %s\n", t[i].key, v);
+	}
+}
+
 static void ids(char *buf, size_t cap, uint16_t v, uint16_t d)
 {
 	(void)snprintf(buf, cap, "%04x:%04x", v, d);
@@ -79,15 +99,12 @@ static void yaml_nvidia(struct yw *w, const struct vendor_nvidia *v)
 		yw_kuint(w, "unknown_tokens", b->n_unknown);
 		yw_map_end(w);
 	}
-	kstr_or_null(w, "version", b->version);
+	yaml_texts(w, nv_bit_text_fields, 0, NV_BIT_T_COUNT, b);
 	if (b->has_version)
 		yw_khex(w, NV_BIT_BIOSDATA_KEY(OEM_VERSION), b->biosdata.oem_version);
-	kstr_or_null(w, "build_date", b->build_date);
-	kstr_or_null(w, "board", b->board);
 	yw_key(w, "strings");
 	yw_map_start(w);
-	for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
-		kstr_or_null(w, nv_bit_string_key(i), b->strings[i]);
+	yaml_texts(w, nv_bit_string_fields, 0, NV_BIT_STR_T_COUNT, b);
 	yw_map_end(w);
 	yw_key(w, "backups");
 	yw_seq_start(w);
@@ -112,7 +129,8 @@ static void yaml_nvidia(struct yw *w, const struct vendor_nvidia *v)
 	yw_map_end(w);
 }
 
-static void yaml_tables(struct yw *w, const char *key, const struct atom_master *m)
+static void yaml_tables(struct yw *w, const char *key, enum atom_master_kind kind,
+                        const struct atom_master *m)
 {
 	yw_key(w, key);
 	if (!m->present) {
@@ -129,8 +147,10 @@ static void yaml_tables(struct yw *w, const char *key, const struct atom_master 
 	yw_seq_start(w);
 	for (size_t i = 0; i < m->n; i++) {
 		const struct atom_table *t = &m->tables[i];
+		const char *name = atom_table_name(kind, m->hdr.format_rev, t->index);
 		yw_map_start(w);
 		yw_kuint(w, "index", t->index);
+		kname(w, "name", name != NULL, name ? name : "");
 		yw_khex(w, "offset", t->offset);
 		yw_khex(w, ATOM_TABLE_KEY(SIZE), t->size);
 		yw_kuint(w, ATOM_TABLE_KEY(FORMAT_REV), t->format_rev);
@@ -146,13 +166,8 @@ static void yaml_amd(struct yw *w, const struct rom_node *n, const struct atom_e
 {
 	yw_key(w, "amd");
 	yw_map_start(w);
-	for (unsigned i = 0; i < 4; i++)
-		kstr_or_null(w, atom_string_key(i), i < x->n_strings ? x->strings[i] : "");
-	kstr_or_null(w, "name", x->name);
-	kstr_or_null(w, "version", x->version);
-	kstr_or_null(w, "build", x->build);
-	kstr_or_null(w, "build_date", n->atom.build_date);
-	kstr_or_null(w, "config_filename", x->config_filename);
+	yaml_texts(w, atom_ext_text_fields, 0, ATOM_EXT_T_COUNT, x);
+	yaml_texts(w, atom_text_fields, ATOM_T_BUILD_DATE, ATOM_T_BUILD_DATE + 1, &n->atom);
 	yw_key(w, "checksum");
 	yw_map_start(w);
 	yw_khex(w, "offset", ATOM_OFF_CHECKSUM);
@@ -179,8 +194,8 @@ static void yaml_amd(struct yw *w, const struct rom_node *n, const struct atom_e
 		yw_khex(w, ATOM_HDR_KEY(PSP_DIR), x->hdr.psp_dir);
 		yw_map_end(w);
 	}
-	yaml_tables(w, "command_tables", &x->command);
-	yaml_tables(w, "data_tables", &x->data);
+	yaml_tables(w, "command_tables", ATOM_MASTER_COMMAND, &x->command);
+	yaml_tables(w, "data_tables", ATOM_MASTER_DATA, &x->data);
 	yw_key(w, "psp");
 	if (!x->psp.present) {
 		yw_null(w);
@@ -206,7 +221,7 @@ static void yaml_intel(struct yw *w, const struct intel_vbt *v)
 	yw_key(w, "vbt");
 	yw_map_start(w);
 	yw_khex(w, "offset", v->offset);
-	yw_kstr(w, "signature", v->id);
+	yaml_texts(w, intel_vbt_text_fields, INTEL_VBT_T_SIGNATURE, INTEL_VBT_T_SIGNATURE + 1, v);
 	yw_kuint(w, INTEL_VBT_KEY(VERSION), v->version);
 	yw_khex(w, INTEL_VBT_KEY(VBT_SIZE), v->vbt_size);
 	yw_khex(w, INTEL_VBT_KEY(BDB_OFFSET), v->bdb_offset);
@@ -215,8 +230,7 @@ static void yaml_intel(struct yw *w, const struct intel_vbt *v)
 	else
 		yw_knull(w, INTEL_BDB_KEY(VERSION));
 	yw_map_end(w);
-	kstr_or_null(w, "build", v->build);
-	kstr_or_null(w, "version", v->build_number);
+	yaml_texts(w, intel_vbt_text_fields, INTEL_VBT_T_BUILD, INTEL_VBT_T_COUNT, v);
 	yw_map_end(w);
 }
 
@@ -327,12 +341,9 @@ static void text_nvidia(FILE *out, const struct vendor_nvidia *v)
 		}
 		fputc('\n', out);
 	}
-	if (b->build_date[0] || b->board[0])
-		fprintf(out, "  build date %s, board %s\n", b->build_date[0] ? b->build_date : "-",
-		        b->board[0] ? b->board : "-");
-	for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
-		if (b->strings[i][0])
-			fprintf(out, "  %-20s %s\n", nv_bit_string_key(i), b->strings[i]);
+	/* the version is on the section's first lines */
+	text_texts(out, nv_bit_text_fields, NV_BIT_T_BUILD_DATE, NV_BIT_T_COUNT, b);
+	text_texts(out, nv_bit_string_fields, 0, NV_BIT_STR_T_COUNT, b);
 	for (size_t i = 0; i < v->n_backups; i++)
 		fprintf(out, "  backup copy of image 0 at 0x%zx (%s)\n", v->backups[i].offset,
 		        v->backups[i].identical ? "identical" : "differs");
@@ -341,30 +352,29 @@ static void text_nvidia(FILE *out, const struct vendor_nvidia *v)
 		        v->bmp_major, v->bmp_minor);
 }
 
-static void text_master(FILE *out, const char *what, const struct atom_master *m)
+static void text_master(FILE *out, const char *what, enum atom_master_kind kind,
+                        const struct atom_master *m)
 {
 	if (!m->present)
 		return;
 	fprintf(out, "  %s tables at +0x%x (rev %u.%u, %u slots, %zu used):", what, m->offset,
 	        m->hdr.format_rev, m->hdr.content_rev, m->n_slots, m->n);
-	for (size_t i = 0; i < m->n; i++)
-		fprintf(out, "%s[%u] +0x%x 0x%x v%u.%u%s", i % 4 == 0 ? "\n    " : "  ",
-		        m->tables[i].index, m->tables[i].offset, m->tables[i].size,
-		        m->tables[i].format_rev, m->tables[i].content_rev,
-		        m->tables[i].ok ? "" : " OUTSIDE");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct atom_table *t = &m->tables[i];
+		const char *name = atom_table_name(kind, m->hdr.format_rev, t->index);
+		fprintf(out, "%s[%u] %s +0x%x 0x%x v%u.%u%s", i % 3 == 0 ? "\n    " : "  ",
+		        t->index, name ? name : "?", t->offset, t->size, t->format_rev,
+		        t->content_rev, t->ok ? "" : " OUTSIDE");
+	}
 	fputc('\n', out);
 }
 
 static void text_amd(FILE *out, const struct rom_node *n, const struct atom_ext *x)
 {
-	for (unsigned i = 0; i < x->n_strings && i < 4; i++)
-		fprintf(out, "  %-16s %s\n", atom_string_key(i), x->strings[i]);
-	if (x->name[0])
-		fprintf(out, "  %-16s %s\n", "name", x->name);
-	if (x->build[0])
-		fprintf(out, "  %-16s %s\n", "build", x->build);
-	if (n->atom.build_date[0])
-		fprintf(out, "  %-16s %s\n", "build date", n->atom.build_date);
+	/* the version is on the section's first lines */
+	text_texts(out, atom_ext_text_fields, 0, ATOM_EXT_T_VERSION, x);
+	text_texts(out, atom_ext_text_fields, ATOM_EXT_T_BUILD, ATOM_EXT_T_COUNT, x);
+	text_texts(out, atom_text_fields, ATOM_T_BUILD_DATE, ATOM_T_BUILD_DATE + 1, &n->atom);
 	fprintf(out, "  checksum byte 0x21 covers the legacy image only (0x%x bytes): sum 0x%02x\n",
 	        x->checksum_length, x->checksum_sum);
 	if (x->hdr_ok)
@@ -372,8 +382,8 @@ static void text_amd(FILE *out, const struct rom_node *n, const struct atom_ext 
 		        "  ATOM ROM header at +0x%x: size 0x%x rev %u.%u, subsystem %04x:%04x\n",
 		        n->atom.rom_header, x->hdr.structure_size, x->hdr.format_rev,
 		        x->hdr.content_rev, x->hdr.subsystem_vendor, x->hdr.subsystem_id);
-	text_master(out, "command", &x->command);
-	text_master(out, "data", &x->data);
+	text_master(out, "command", ATOM_MASTER_COMMAND, &x->command);
+	text_master(out, "data", ATOM_MASTER_DATA, &x->data);
 	if (x->psp.present)
 		fprintf(out, "  $PSP directory at +0x%x: %u entries, checksum %s (signed ROM)\n",
 		        x->psp.offset, x->psp.entries,

@@ -2,6 +2,8 @@
 #include "analyzer/vendor.h"
 
 #include "formats/nv_bit.h"
+#include "formats/pci_rom.h"
+#include "formats/producer.h"
 
 #include <stdio.h>
 
@@ -64,16 +66,30 @@ static void rules_nvidia(struct rom_analysis *a, const struct rom_node *n, int i
 }
 
 static void master_range(struct rom_analysis *a, const struct rom_node *n, int img,
-                         const struct atom_master *m, const char *what)
+                         enum atom_master_kind kind, const struct atom_master *m, const char *what)
 {
 	for (size_t i = 0; i < m->n; i++) {
 		const struct atom_table *t = &m->tables[i];
-		if (!t->ok)
-			finding_add(&a->findings, FINDING_ATOM_TABLE_RANGE, img, true,
-			            n->offset + m->offset + 4u + 2u * t->index,
-			            "%s table %u at image+0x%x (size 0x%x) is not inside the image "
-			            "of 0x%zx bytes",
-			            what, t->index, t->offset, t->size, n->length);
+		const char *name = atom_table_name(kind, m->hdr.format_rev, t->index);
+		size_t off = n->offset + m->offset + 4u + 2u * t->index;
+		if (t->ok)
+			continue;
+		/* AMD's own APU images carry a table whose header starts
+		 * inside and declares more bytes than remain (Cezanne's
+		 * powerplayinfo): say which. */
+		if (t->offset + 4u <= n->length && t->offset + (size_t)t->size > n->length)
+			finding_add(
+			    &a->findings, FINDING_ATOM_TABLE_RANGE, img, true, off,
+			    "%s table %u (%s) at image+0x%x declares 0x%x bytes, 0x%zx past "
+			    "the end of the image of 0x%zx bytes",
+			    what, t->index, name ? name : "unnamed", t->offset, t->size,
+			    t->offset + (size_t)t->size - n->length, n->length);
+		else
+			finding_add(&a->findings, FINDING_ATOM_TABLE_RANGE, img, true, off,
+			            "%s table %u (%s) at image+0x%x (size 0x%x) is not inside the "
+			            "image of 0x%zx bytes",
+			            what, t->index, name ? name : "unnamed", t->offset, t->size,
+			            n->length);
 	}
 }
 
@@ -82,8 +98,8 @@ static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
 {
 	if (!x->hdr_ok)
 		return;
-	master_range(a, n, img, &x->command, "master command");
-	master_range(a, n, img, &x->data, "master data");
+	master_range(a, n, img, ATOM_MASTER_COMMAND, &x->command, "master command");
+	master_range(a, n, img, ATOM_MASTER_DATA, &x->data, "master data");
 	if (x->psp.present && x->psp.checksum_known && !x->psp.checksum_ok)
 		finding_add(&a->findings, FINDING_ATOM_PSP_CHECKSUM, img, true,
 		            n->offset + x->psp.offset,
@@ -102,11 +118,41 @@ static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
 		            x->hdr.pci_info, n->hdr.pcir_offset);
 }
 
+/* An AMD GOP driver in an image whose PCIR names another vendor: the hand
+ * wrapped APU GOPs of the corpus (amd/apu_gop_5700G, _9950x3d) carry
+ * 03ea:0693 and 03ea:0668, ids no pci.ids vendor has. A ROM built for an
+ * AMD driver carries AMD's vendor id: SeaBIOS takes an option ROM only for
+ * the device its PCIR names, and tools match the ROM to the card by it. */
+static void rules_gop_vendor(struct rom_analysis *a, const struct rom_node *n, int img)
+{
+	const char *text = n->driver ? n->driver->gop_version : "";
+	if (!amd_gop_text(text) || n->pcir.vendor_id == PCI_VENDOR_AMD)
+		return;
+	/* 0x03ea is 1002 in decimal: typed in decimal where EfiRom-like
+	 * tools take hex (amd/apu_gop_9950x3d's 0x0668 is 1640 in decimal,
+	 * 1002:1640 the HD Audio function the guides pass it on). */
+	if (n->pcir.vendor_id == 1002u)
+		finding_add(
+		    &a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
+		    n->offset + n->hdr.pcir_offset + PCIR_OFF_VENDOR_ID,
+		    "EFI image %d's driver is AMD's GOP but its PCIR names %04x:%04x, which "
+		    "is 1002:%u written in decimal: AMD's vendor id is hex %04x",
+		    img, n->pcir.vendor_id, n->pcir.device_id, n->pcir.device_id, PCI_VENDOR_AMD);
+	else
+		finding_add(&a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
+		            n->offset + n->hdr.pcir_offset + PCIR_OFF_VENDOR_ID,
+		            "EFI image %d's driver is AMD's GOP (\"%.60s\") but its PCIR names "
+		            "vendor %04x:%04x, not AMD's %04x",
+		            img, text, n->pcir.vendor_id, n->pcir.device_id, PCI_VENDOR_AMD);
+	finding_set_values(&a->findings, PCI_VENDOR_AMD, n->pcir.vendor_id);
+}
+
 void rules_vendor(struct rom_analysis *a)
 {
 	for (size_t i = 0; i < a->chain.n; i++) {
 		const struct rom_node *n = rom_chain_node(a, i);
 		const struct rom_vendor *v = n->vendor;
+		rules_gop_vendor(a, n, (int)i);
 		if (!v)
 			continue;
 		if (v->kind == VENDOR_NVIDIA)

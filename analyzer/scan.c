@@ -1,5 +1,7 @@
 #include "analyzer/scan.h"
 
+#include "analyzer/vendor.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,18 +138,46 @@ void scan_info_from(struct scan_info *out, const struct rom_analysis *a, const u
 		out->vendor = first->pcir.vendor_id;
 		out->device = first->pcir.device_id;
 	}
-	for (size_t i = 0; i < a->chain.n; i++) {
+	for (int r = FMT_ROLE_VERSION; r < FMT_ROLE_COUNT; r++)
+		(void)snprintf(out->quote[r], sizeof(out->quote[r]), "%s",
+		               vendor_quote(a, (enum fmt_role)r));
+	for (size_t i = 0; i < a->chain.n && !out->quote[FMT_ROLE_VERSION][0]; i++) {
 		const struct rom_node *n = rom_chain_node(a, i);
-		if (n && n->version[0]) {
-			(void)snprintf(out->version, sizeof(out->version), "%s", n->version);
-			break;
-		}
+		if (n && n->version[0])
+			(void)snprintf(out->quote[FMT_ROLE_VERSION],
+			               sizeof(out->quote[FMT_ROLE_VERSION]), "%s", n->version);
 	}
 	out->gop = scan_gop_state(a);
 	if (f)
 		(void)snprintf(out->rom_problem, sizeof(out->rom_problem), "%s: %s",
 		               finding_name(f->id), f->message);
 	scan_info_rename(out, name);
+}
+
+/* Counts vendor:device in the sorted table (binary search, insertion). */
+static void device_add(struct scan_summary *s, uint16_t vendor, uint16_t device)
+{
+	uint32_t key = (uint32_t)vendor << 16 | device;
+	size_t lo = 0, hi = s->n_devices;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t k = (uint32_t)s->devices[mid].vendor << 16 | s->devices[mid].device;
+		if (k == key) {
+			s->devices[mid].count++;
+			return;
+		}
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (s->n_devices >= SCAN_MAX_DEVICES) {
+		s->devices_other++;
+		return;
+	}
+	memmove(&s->devices[lo + 1], &s->devices[lo], (s->n_devices - lo) * sizeof(s->devices[0]));
+	s->devices[lo] = (struct scan_device){vendor, device, 1};
+	s->n_devices++;
 }
 
 void scan_summary_add(struct scan_summary *s, const struct scan_info *info, uint64_t size)
@@ -162,6 +192,8 @@ void scan_summary_add(struct scan_summary *s, const struct scan_info *info, uint
 	if (info->verdict == SCAN_NOT_A_ROM || !info->has_rom)
 		return;
 	s->gop[info->gop]++;
-	if (info->has_ids)
+	if (info->has_ids) {
 		s->vendors[info->vendor]++;
+		device_add(s, info->vendor, info->device);
+	}
 }

@@ -7,6 +7,7 @@
 #define OPTROM_SCAN_H
 
 #include "analyzer/tree.h"
+#include "formats/field.h"
 #include "formats/filekind.h"
 
 #include <stdbool.h>
@@ -69,7 +70,10 @@ struct scan_info {
 	bool has_ids; /* vendor:device of the standard chain's first image */
 	uint16_t vendor, device;
 	size_t images;
-	char version[48];
+	/* What people quote, by role (formats/field.h, analyzer/vendor.h
+	 * vendor_quote): version, part number, build date, board; the version
+	 * falls back to the first image's producer version (iPXE, SeaBIOS). */
+	char quote[FMT_ROLE_COUNT][48];
 	enum scan_gop gop;
 	char problem[FINDING_MSG_LEN + 48];     /* "id: message" of the first problem, or "" */
 	char rom_problem[FINDING_MSG_LEN + 48]; /* the analysis's, before the name is looked at */
@@ -84,15 +88,27 @@ void scan_info_from(struct scan_info *out, const struct rom_analysis *a, const u
  * analyzed once; the not-a-rom rule also reads the name). */
 void scan_info_rename(struct scan_info *info, const char *name);
 
+#define SCAN_MAX_DEVICES 4096
+
+/* A card in the summary: the first image's vendor:device and how many
+ * inputs hold a ROM for it. */
+struct scan_device {
+	uint16_t vendor, device;
+	uint32_t count;
+};
+
 /* Counts over a scan, for the summary. */
 struct scan_summary {
 	uint64_t files, bytes;
 	uint64_t verdicts[SCAN_VERDICT_COUNT];
 	uint64_t gop[SCAN_GOP_COUNT]; /* of the inputs that hold a ROM */
 	uint32_t vendors[65536];      /* of the inputs that hold a ROM: first image's vendor */
-	uint64_t duplicates;          /* inputs whose bytes an earlier input had */
-	uint64_t duplicate_groups;    /* contents held by more than one input */
-	uint64_t hashed;              /* inputs whose SHA-256 was computed */
+	struct scan_device devices[SCAN_MAX_DEVICES]; /* the same by vendor:device, sorted */
+	size_t n_devices;
+	uint64_t devices_other;    /* inputs whose device found the table full */
+	uint64_t duplicates;       /* inputs whose bytes an earlier input had */
+	uint64_t duplicate_groups; /* contents held by more than one input */
+	uint64_t hashed;           /* inputs whose SHA-256 was computed */
 	/* EFI drivers: lookups, distinct streams decoded, copies taken from the cache */
 	uint64_t driver_lookups, driver_decoded, driver_hits;
 };

@@ -3,7 +3,10 @@
  * names a byte range ("pcir.device_id", "checksum.byte", "driver") and how
  * a field gets one qualified name unique across structures: the
  * structure's prefix, a dot and its declared NAME in lowercase
- * (fmt_qualified_name).
+ * (fmt_qualified_name). A structure that repeats in a node (a BIT token,
+ * an ATOM command or data table) is listed once per instance, its prefix
+ * followed by the instance in brackets: "bit_token[B].data_size",
+ * "atom_data[VRAM_Info].size", "atom_cmd[ASIC_Init]".
  *
  * The list is derived from what the node holds (decoded once by the tree);
  * nothing here reads the file's bytes. Adding a structure is one line in
@@ -19,8 +22,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ROM_STRUCTS_MAX 16 /* per node */
+/* Per node: a dozen fixed structures, up to 64 BIT tokens and their data,
+ * up to 128 + 64 ATOM tables. */
+#define ROM_STRUCTS_MAX 352
 #define ROM_QNAME_LEN   64
+#define ROM_INST_LEN    36 /* "UpdateCRTC_DoubleBufferRegisters" is atombios.h's longest */
 
 struct rom_struct;
 
@@ -29,25 +35,34 @@ struct rom_struct_def {
 	const char *prefix;             /* of qualified field names: "pcir" */
 	const struct fmt_field *fields; /* the declaration; NULL: opaque bytes */
 	size_t n_fields;
-	/* Fills out->offset, length, n_fields and decoded for node n of a;
-	 * false when the node has no such structure. */
-	bool (*locate)(const struct rom_analysis *a, const struct rom_node *n,
-	               struct rom_struct *out);
+	/* Fills out[0 .. k) (offset, length, n_fields, decoded, inst) for
+	 * node n of a and returns k: 0 when the node has no such structure,
+	 * 1 for most, one per instance for a repeated one; at most cap. */
+	size_t (*locate)(const struct rom_analysis *a, const struct rom_node *n,
+	                 struct rom_struct *out, size_t cap);
 };
 
 struct rom_struct {
 	const struct rom_struct_def *def;
-	size_t offset;       /* file offset */
-	size_t length;       /* extent in bytes */
-	size_t n_fields;     /* declared fields that exist here (<= def->n_fields) */
-	const void *decoded; /* the decoded struct fmt_value reads, or NULL */
+	size_t offset;           /* file offset */
+	size_t length;           /* extent in bytes */
+	size_t n_fields;         /* declared fields that exist here (<= def->n_fields) */
+	const void *decoded;     /* the decoded struct fmt_value reads, or NULL */
+	char inst[ROM_INST_LEN]; /* which instance of a repeated structure ("B"), or "" */
 };
+
+/* The structure's name prefix: def->prefix, and "[inst]" for an instance
+ * ("bit_token[B]"). */
+void rom_struct_prefix(const struct rom_struct *st, char *out, size_t cap);
+
+/* The qualified name of field f of st: "bit_token[B].data_size". */
+void rom_struct_field_name(const struct rom_struct *st, size_t f, char *out, size_t cap);
 
 /* Every structure kind a node can list (for tests of the naming scheme). */
 const struct rom_struct_def *rom_struct_defs(size_t *n);
 
 /* The structures node n decoded, in lookup order (the first whose field
- * holds a byte names it); at most cap. */
+ * holds a byte names it, else the smallest that holds it); at most cap. */
 size_t rom_node_structs(const struct rom_analysis *a, const struct rom_node *n,
                         struct rom_struct *out, size_t cap);
 

@@ -114,25 +114,50 @@ bool vendor_decode(struct rom_analysis *a, const struct span *s)
 	return true;
 }
 
+size_t vendor_texts(const struct rom_node *n, struct vendor_text *out, size_t cap)
+{
+	const struct rom_vendor *v = n ? n->vendor : NULL;
+	size_t k = 0;
+	if (!v || cap < VENDOR_TEXT_MAX)
+		return 0;
+	switch (v->kind) {
+	case VENDOR_NVIDIA:
+		out[k++] = (struct vendor_text){"nvidia", nv_bit_text_fields, NV_BIT_T_COUNT,
+		                                &v->u.nvidia.bit};
+		out[k++] = (struct vendor_text){"nvidia.strings", nv_bit_string_fields,
+		                                NV_BIT_STR_T_COUNT, &v->u.nvidia.bit};
+		break;
+	case VENDOR_AMD:
+		out[k++] =
+		    (struct vendor_text){"amd", atom_ext_text_fields, ATOM_EXT_T_COUNT, &v->u.amd};
+		out[k++] = (struct vendor_text){"atom", atom_text_fields, ATOM_T_COUNT, &n->atom};
+		break;
+	case VENDOR_INTEL:
+		out[k++] = (struct vendor_text){"intel", intel_vbt_text_fields, INTEL_VBT_T_COUNT,
+		                                &v->u.intel};
+		break;
+	case VENDOR_NONE:
+		break;
+	}
+	return k;
+}
+
+const char *vendor_quote(const struct rom_analysis *a, enum fmt_role r)
+{
+	struct vendor_text g[VENDOR_TEXT_MAX];
+	size_t k = vendor_texts(vendor_node(a, NULL), g, VENDOR_TEXT_MAX);
+	for (size_t i = 0; i < k; i++)
+		for (size_t f = 0; f < g[i].n; f++) {
+			const char *v = fmt_text_value(g[i].decoded, &g[i].fields[f]);
+			if (g[i].fields[f].role == r && v[0])
+				return v;
+		}
+	return "";
+}
+
 const char *vendor_version(const struct rom_analysis *a)
 {
-	for (size_t i = 0; i < a->chain.n; i++) {
-		const struct rom_node *n = rom_chain_node(a, i);
-		const struct rom_vendor *v = n ? n->vendor : NULL;
-		if (!v)
-			continue;
-		switch (v->kind) {
-		case VENDOR_NVIDIA:
-			return v->u.nvidia.bit.version;
-		case VENDOR_AMD:
-			return v->u.amd.version;
-		case VENDOR_INTEL:
-			return v->u.intel.build_number;
-		case VENDOR_NONE:
-			break;
-		}
-	}
-	return "";
+	return vendor_quote(a, FMT_ROLE_VERSION);
 }
 
 const struct rom_node *vendor_node(const struct rom_analysis *a, size_t *index)

@@ -58,6 +58,29 @@ struct rom_vendor {
 
 const char *vendor_kind_name(enum vendor_kind k);
 
+/* A group of declared text fields (formats/field.h) of a node's vendor
+ * data, under the name it has in reports: "nvidia" (the BIT identity),
+ * "nvidia.strings" (token 'S'), "amd" (the ATOMBIOS strings), "atom" (the
+ * image's ATOMBIOS header strings), "intel" (the VBT). The YAML keys, the
+ * text, diff's field names ("nvidia.build_date": prefix, dot, key) and
+ * scan's columns (through the roles) all read these. */
+struct vendor_text {
+	const char *prefix;
+	const struct fmt_text *fields;
+	size_t n;
+	const void *decoded; /* what fmt_text_value reads */
+};
+
+#define VENDOR_TEXT_MAX 4
+
+/* The text groups of node n (none without vendor data); at most cap. */
+size_t vendor_texts(const struct rom_node *n, struct vendor_text *out, size_t cap);
+
+/* The value people quote for role r (version, part number, build date,
+ * board): the first non-empty field with that role in the groups of the
+ * vendor node (vendor_node); "" when none. Points into the analysis. */
+const char *vendor_quote(const struct rom_analysis *a, enum fmt_role r);
+
 /* Decodes the vendor data of the standard chain's x86 images (analysis
  * pass; needs the chains). False only when memory ran out. */
 bool vendor_decode(struct rom_analysis *a, const struct span *s);
@@ -67,7 +90,8 @@ bool vendor_decode(struct rom_analysis *a, const struct span *s);
 void rules_vendor(struct rom_analysis *a);
 
 /* The VBIOS version people quote for the ROM (NVIDIA BIT version, AMD
- * ATOMBIOS version string, Intel VBT build), "" when none. */
+ * ATOMBIOS version string, Intel VBT build), "" when none:
+ * vendor_quote(a, FMT_ROLE_VERSION). */
 const char *vendor_version(const struct rom_analysis *a);
 
 /* The board's subsystem ids as the vendor data gives them: NVIDIA's NVGI

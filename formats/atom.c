@@ -9,6 +9,9 @@ FMT_DEFINE(ATOM_FIELDS, atom_fields);
 #define FMT_PREFIX ATOM_ROM_HDR
 FMT_DEFINE(ATOM_ROM_HDR_FIELDS, atom_rom_header_fields);
 #undef FMT_PREFIX
+#define FMT_PREFIX ATOM
+FMT_TEXT_DEFINE(ATOM_TEXT_FIELDS, atom_text_fields);
+#undef FMT_PREFIX
 #undef FMT_TYPE
 
 static const char atom_magic[] = " 761295520";

@@ -34,6 +34,14 @@ struct atom_info {
 	char build_date[20];  /* "MM/DD/YY HH:MM" at 0x50 */
 };
 
+/* The strings atom_detect reads (the image's `atom:` report): the part
+ * number as amdgpu reads it (atom_get_vbios_pn: the first ATOMBIOS string,
+ * one leading NUL skipped, so an empty first string gives the next one)
+ * and the build date at 0x50. */
+#define ATOM_TEXT_FIELDS(X)                                                                        \
+	X(PART_NUMBER, part_number, "part_number", FMT_ROLE_NONE)                                  \
+	X(BUILD_DATE, build_date, "build_date", FMT_ROLE_BUILD_DATE)
+
 /* The fixed fields of an ATOMBIOS image, from the image start (Linux
  * atombios.h ATOM_BIOS_*, amdgpu atom_get_vbios_pn). */
 #define ATOM_FIELDS(X)                                                                             \
@@ -56,6 +64,9 @@ FMT_DECLARE(ATOM_FIELDS, atom_fields);
 #undef FMT_PREFIX
 #define FMT_PREFIX ATOM_ROM_HDR
 FMT_DECLARE(ATOM_ROM_HDR_FIELDS, atom_rom_header_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX ATOM
+FMT_TEXT_DECLARE(ATOM_TEXT_FIELDS, atom_text_fields);
 #undef FMT_PREFIX
 #define ATOM_KEY(NAME)         (atom_fields[ATOM_F_##NAME].key)
 #define ATOM_ROM_HDR_KEY(NAME) (atom_rom_header_fields[ATOM_ROM_HDR_F_##NAME].key)

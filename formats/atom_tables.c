@@ -19,21 +19,36 @@ FMT_DEFINE(ATOM_TABLE_FIELDS, atom_table_fields);
 FMT_DEFINE(ATOM_PSP_FIELDS, atom_psp_fields);
 #undef FMT_TYPE
 #undef FMT_PREFIX
+#define FMT_PREFIX ATOM_EXT
+#define FMT_TYPE   struct atom_ext
+FMT_TEXT_DEFINE(ATOM_EXT_TEXT_FIELDS, atom_ext_text_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
 
 #define ATOM_STRING_COUNT_OFF 0x2Fu
 #define ATOM_STRING_PTR_OFF   0x6Eu
 #define ATOM_SIZE_BYTE_OFF    0x02u
 #define ATOM_V22_HDR_SIZE     0x28u /* structure size that includes the PSP pointer */
-#define ATOM_PSP_HDR_LEN      16u   /* cookie, checksum, entries, additional info */
-#define ATOM_PSP_ENTRY_LEN    16u   /* type, size, u64 location (amdfwtool) */
-#define ATOM_PSP_MAX_ENTRIES  256u
 #define ATOM_VERSION_LEN      32u   /* amdgpu atom_get_vbios_version */
 #define ATOM_SEARCH_FALLBACK  1024u /* amdgpu: [3, 1024] when the range is empty */
 
-const char *atom_string_key(unsigned i)
+struct atom_names {
+	const char *atombios, *atomfirmware;
+};
+
+#define ATOM_NAME_ROW_(i, v1, v2) [i] = {v1, v2},
+static const struct atom_names command_names[] = {ATOM_COMMAND_TABLE_NAMES(ATOM_NAME_ROW_)};
+static const struct atom_names data_names[] = {ATOM_DATA_TABLE_NAMES(ATOM_NAME_ROW_)};
+#undef ATOM_NAME_ROW_
+
+const char *atom_table_name(enum atom_master_kind kind, uint8_t format_rev, unsigned index)
 {
-	static const char *const keys[] = {"part_number", "asic", "bus_type", "memory_type"};
-	return i < sizeof(keys) / sizeof(keys[0]) ? keys[i] : "string";
+	const struct atom_names *t = kind == ATOM_MASTER_COMMAND ? command_names : data_names;
+	size_t n = kind == ATOM_MASTER_COMMAND ? sizeof(command_names) / sizeof(command_names[0])
+	                                       : sizeof(data_names) / sizeof(data_names[0]);
+	if (index >= n)
+		return NULL;
+	return format_rev >= 2 ? t[index].atomfirmware : t[index].atombios;
 }
 
 /* A NUL-terminated string at off of at most max characters, printable
@@ -180,7 +195,11 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 		out->n_strings = count < ATOM_MAX_STRINGS ? count : ATOM_MAX_STRINGS;
 		if (count <= ATOM_MAX_STRINGS && span_u8(&image, at, &c0) &&
 		    span_u8(&image, at + 1, &c1) && c0 == '\r' && c1 == '\n')
-			(void)read_cstr(&image, at + 2, 63, out->name, sizeof(out->name));
+			at = read_cstr(&image, at + 2, 63, out->name, sizeof(out->name));
+		if (at > strings && at - strings <= UINT16_MAX) {
+			out->strings_offset = strings;
+			out->strings_length = (uint16_t)(at - strings);
+		}
 	}
 	out->hdr_ok = rom_header != 0 && fmt_decode(&image, rom_header, atom_hdr_fields,
 	                                            ATOM_HDR_F_PSP_DIR, &out->hdr);
@@ -208,6 +227,11 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 	decode_master(&image, out->hdr.master_data, ATOM_MAX_DATA_TABLES, &out->data);
 	decode_psp(&image, out->hdr.psp_dir, &out->psp);
 	return true;
+}
+
+bool amd_gop_text(const char *text)
+{
+	return strncmp(text, AMD_GOP_TEXT_PREFIX, sizeof(AMD_GOP_TEXT_PREFIX) - 1) == 0;
 }
 
 bool amd_gop_version_split(const char *text, char *version, size_t vcap, char *date, size_t dcap)

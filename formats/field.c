@@ -122,7 +122,8 @@ uint64_t fmt_value(const void *decoded, const struct fmt_field *f)
 	return member_load(decoded, f);
 }
 
-void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out, size_t cap)
+/* prefix "." name into out[cap], name lowercased when lower. */
+static void join(const char *prefix, const char *name, bool lower, char *out, size_t cap)
 {
 	size_t k = 0;
 	if (cap == 0)
@@ -131,7 +132,35 @@ void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out
 		out[k++] = *p;
 	if (k + 1 < cap)
 		out[k++] = '.';
-	for (const char *p = f->name ? f->name : "?"; *p && k + 1 < cap; p++)
-		out[k++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
+	for (const char *p = name; *p && k + 1 < cap; p++)
+		out[k++] = lower && *p >= 'A' && *p <= 'Z' ? (char)(*p - 'A' + 'a') : *p;
 	out[k] = '\0';
+}
+
+void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out, size_t cap)
+{
+	join(prefix, f->name ? f->name : "?", true, out, cap);
+}
+
+const char *fmt_text_value(const void *decoded, const struct fmt_text *t)
+{
+	const char *p = (const char *)decoded + t->member;
+	return memchr(p, '\0', t->size) ? p : "";
+}
+
+void fmt_text_qualified_name(const char *prefix, const struct fmt_text *t, char *out, size_t cap)
+{
+	join(prefix, t->key, false, out, cap);
+}
+
+const char *fmt_role_key(enum fmt_role r)
+{
+	static const char *const keys[FMT_ROLE_COUNT] = {
+	    [FMT_ROLE_NONE] = "",
+	    [FMT_ROLE_VERSION] = "version",
+	    [FMT_ROLE_PART] = "part_number",
+	    [FMT_ROLE_BUILD_DATE] = "build_date",
+	    [FMT_ROLE_BOARD] = "board",
+	};
+	return (unsigned)r < FMT_ROLE_COUNT ? keys[r] : "";
 }

@@ -65,6 +65,43 @@ uint64_t fmt_value(const void *decoded, const struct fmt_field *f);
  * prefixes are (analyzer/structs.c tests it). Cut to cap. */
 void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out, size_t cap);
 
+/* Text fields: a NUL-terminated string a decoder stores in its struct (a
+ * version, a date, a part number), declared like the numeric fields:
+ *
+ *     X(NAME, member, "report_key", role)
+ *
+ * member is the char array holding it. FMT_TEXT_DECLARE makes
+ * <P>_T_<NAME> and <P>_T_COUNT; FMT_TEXT_DEFINE the table of key, member
+ * offset and size that the reports, diff and scan walk. role says which
+ * value people quote the field is, so that scan's columns and diff's
+ * summary take it from here. */
+enum fmt_role {
+	FMT_ROLE_NONE = 0,
+	FMT_ROLE_VERSION,    /* the VBIOS version, as the vendor's flash tool prints it */
+	FMT_ROLE_PART,       /* the part number */
+	FMT_ROLE_BUILD_DATE, /* the build date */
+	FMT_ROLE_BOARD,      /* the board / SKU code */
+	FMT_ROLE_COUNT,
+};
+
+struct fmt_text {
+	const char *key;  /* stable snake_case key used in reports */
+	const char *name; /* the declaration's NAME */
+	uint16_t member;  /* offsetof the char array in the decoded struct */
+	uint16_t size;    /* its size */
+	uint8_t role;     /* enum fmt_role */
+};
+
+/* The string of t in a decoded struct; "" when it is not terminated
+ * inside its array. */
+const char *fmt_text_value(const void *decoded, const struct fmt_text *t);
+
+/* prefix "." key ("nvidia" and build_date give "nvidia.build_date"). */
+void fmt_text_qualified_name(const char *prefix, const struct fmt_text *t, char *out, size_t cap);
+
+/* The key people read for a role ("version", "part_number", ...). */
+const char *fmt_role_key(enum fmt_role r);
+
 /* ---- generators; used through FMT_DECLARE / FMT_DEFINE below ---- */
 
 #define FMT_CAT3_(a, b, c) a##b##c
@@ -85,6 +122,22 @@ void fmt_qualified_name(const char *prefix, const struct fmt_field *f, char *out
 	    (uint16_t)offsetof(FMT_TYPE, member),                                                  \
 	    #NAME,                                                                                 \
 	},
+
+#define FMT_T_ENUM(NAME, member, key, role) FMT_CAT3(FMT_PREFIX, _T_, NAME),
+#define FMT_T_ROW(NAME, member, key, role)                                                         \
+	[FMT_CAT3(FMT_PREFIX, _T_, NAME)] = {                                                      \
+	    (key),                                                                                 \
+	    #NAME,                                                                                 \
+	    (uint16_t)offsetof(FMT_TYPE, member),                                                  \
+	    (uint16_t)sizeof(((FMT_TYPE *)0)->member),                                             \
+	    (uint8_t)(role),                                                                       \
+	},
+
+/* Text fields: the enum and the table (header), the table (the .c). */
+#define FMT_TEXT_DECLARE(LIST, table)                                                              \
+	enum { LIST(FMT_T_ENUM) FMT_CAT3(FMT_PREFIX, _T_, COUNT) };                                \
+	extern const struct fmt_text table[]
+#define FMT_TEXT_DEFINE(LIST, table) const struct fmt_text table[] = {LIST(FMT_T_ROW)}
 
 /* In the header: the offset constants, the field enum and the table. */
 #define FMT_DECLARE(LIST, table)                                                                   \

@@ -9,6 +9,9 @@ FMT_DEFINE(INTEL_VBT_FIELDS, intel_vbt_fields);
 #define FMT_PREFIX INTEL_BDB
 FMT_DEFINE(INTEL_BDB_FIELDS, intel_bdb_fields);
 #undef FMT_PREFIX
+#define FMT_PREFIX INTEL_VBT
+FMT_TEXT_DEFINE(INTEL_VBT_TEXT_FIELDS, intel_vbt_text_fields);
+#undef FMT_PREFIX
 #undef FMT_TYPE
 
 static void copy_text(const struct span *s, size_t off, size_t max, char *out, size_t cap)

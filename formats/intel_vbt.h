@@ -31,6 +31,14 @@
 	X(HEADER_SIZE, bdb_header_size, 0x12, 2, "bdb_header_size")                                \
 	X(BDB_SIZE, bdb_size, 0x14, 2, "bdb_size")
 
+/* Its identity strings (vendor.intel): the VBT's signature field, the
+ * text after "Build Number: " and its leading digits, the version Intel's
+ * tools print. */
+#define INTEL_VBT_TEXT_FIELDS(X)                                                                   \
+	X(SIGNATURE, id, "signature", FMT_ROLE_NONE)                                               \
+	X(BUILD, build, "build", FMT_ROLE_NONE)                                                    \
+	X(VERSION, build_number, "version", FMT_ROLE_VERSION)
+
 struct intel_vbt {
 	size_t offset; /* file offset of "$VBT" */
 	char id[INTEL_VBT_ID_LEN + 1];
@@ -48,6 +56,9 @@ FMT_DECLARE(INTEL_VBT_FIELDS, intel_vbt_fields);
 #undef FMT_PREFIX
 #define FMT_PREFIX INTEL_BDB
 FMT_DECLARE(INTEL_BDB_FIELDS, intel_bdb_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX INTEL_VBT
+FMT_TEXT_DECLARE(INTEL_VBT_TEXT_FIELDS, intel_vbt_text_fields);
 #undef FMT_PREFIX
 #define INTEL_VBT_KEY(NAME) (intel_vbt_fields[INTEL_VBT_F_##NAME].key)
 #define INTEL_BDB_KEY(NAME) (intel_bdb_fields[INTEL_BDB_F_##NAME].key)

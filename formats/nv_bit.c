@@ -14,6 +14,14 @@ FMT_DEFINE(NV_BIT_HDR_FIELDS, nv_bit_hdr_fields);
 FMT_DEFINE(NV_BIT_TOKEN_FIELDS, nv_bit_token_fields);
 #undef FMT_TYPE
 #undef FMT_PREFIX
+#define FMT_PREFIX NV_BIT_STR
+#define FMT_TYPE   struct nv_bit
+FMT_TEXT_DEFINE(NV_BIT_STRING_FIELDS, nv_bit_string_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX NV_BIT
+FMT_TEXT_DEFINE(NV_BIT_TEXT_FIELDS, nv_bit_text_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
 #define FMT_PREFIX NV_BIT_BIOSDATA
 #define FMT_TYPE   struct nv_bit_biosdata
 FMT_DEFINE(NV_BIT_BIOSDATA_FIELDS, nv_bit_biosdata_fields);
@@ -23,14 +31,6 @@ FMT_DEFINE(NV_BIT_BIOSDATA_FIELDS, nv_bit_biosdata_fields);
 /* FF B8 "BIT\0": nouveau and nova-core search these bytes. */
 static const uint8_t bit_signature[] = {0xFF, 0xB8, 'B', 'I', 'T', 0x00};
 static const uint8_t bmp_signature[NV_BMP_SIG_LEN] = {0xFF, 0x7F, 'N', 'V', 0x00};
-
-const char *nv_bit_string_key(unsigned i)
-{
-#define NV_BIT_STR_KEY_(NAME, key) key,
-	static const char *const keys[] = {NV_BIT_STRING_NAMES(NV_BIT_STR_KEY_)};
-#undef NV_BIT_STR_KEY_
-	return i < NV_BIT_STR_COUNT ? keys[i] : "unknown";
-}
 
 const char *nv_bit_status_str(enum nv_bit_status st)
 {
@@ -93,6 +93,7 @@ static void version_from(const struct span *s, size_t off, struct nv_bit *out)
 	if (!fmt_decode(s, off, nv_bit_biosdata_fields, NV_BIT_BIOSDATA_F_COUNT, &b))
 		return;
 	out->biosdata = b;
+	out->biosdata_offset = off;
 	out->has_version = true;
 	(void)snprintf(out->version, sizeof(out->version), "%02X.%02X.%02X.%02X.%02X",
 	               (unsigned)(b.binary_version >> 24) & 0xFF,
@@ -129,7 +130,7 @@ static void on_strings(const struct span *s, const struct nv_bit_map *map,
 {
 	if (t->data_version != 2)
 		return; /* version 1 is a different layout (BIT spec) */
-	for (unsigned i = 0; i < NV_BIT_STR_COUNT && (size_t)(i + 1) * 3 <= t->data_size; i++) {
+	for (unsigned i = 0; i < NV_BIT_STR_T_COUNT && (size_t)(i + 1) * 3 <= t->data_size; i++) {
 		uint16_t ptr;
 		uint8_t max;
 		size_t at;
@@ -138,6 +139,8 @@ static void on_strings(const struct span *s, const struct nv_bit_map *map,
 		    !span_u8(s, t->data_offset + (size_t)i * 3 + 2, &max) || ptr == 0 ||
 		    !bit_addr(map, ptr, &at, &adj))
 			continue;
+		out->string_offset[i] = at;
+		out->string_max[i] = max;
 		copy_ascii(s, at, max, out->strings[i], sizeof(out->strings[i]));
 	}
 }

@@ -50,15 +50,23 @@
 	X(OEM_VERSION, oem_version, 0x04, 1, "oem_version")
 
 /* Token 'S' version 2: seven (u16 pointer, u8 maximum length) triples, in
- * this order; the keys name the strings in reports. */
-#define NV_BIT_STRING_NAMES(X)                                                                     \
-	X(SIGN_ON, "sign_on")                                                                      \
-	X(VERSION, "version_string")                                                               \
-	X(COPYRIGHT, "copyright")                                                                  \
-	X(OEM, "oem_string")                                                                       \
-	X(OEM_VENDOR, "oem_vendor")                                                                \
-	X(OEM_PRODUCT, "oem_product")                                                              \
-	X(OEM_PRODUCT_REV, "oem_product_revision")
+ * this order; the keys name the strings in reports (vendor.nvidia.strings). */
+#define NV_BIT_STRING_FIELDS(X)                                                                    \
+	X(SIGN_ON, strings[NV_BIT_STR_T_SIGN_ON], "sign_on", FMT_ROLE_NONE)                        \
+	X(VERSION, strings[NV_BIT_STR_T_VERSION], "version_string", FMT_ROLE_NONE)                 \
+	X(COPYRIGHT, strings[NV_BIT_STR_T_COPYRIGHT], "copyright", FMT_ROLE_NONE)                  \
+	X(OEM, strings[NV_BIT_STR_T_OEM], "oem_string", FMT_ROLE_NONE)                             \
+	X(OEM_VENDOR, strings[NV_BIT_STR_T_OEM_VENDOR], "oem_vendor", FMT_ROLE_NONE)               \
+	X(OEM_PRODUCT, strings[NV_BIT_STR_T_OEM_PRODUCT], "oem_product", FMT_ROLE_NONE)            \
+	X(OEM_PRODUCT_REV, strings[NV_BIT_STR_T_OEM_PRODUCT_REV], "oem_product_revision",          \
+	  FMT_ROLE_NONE)
+
+/* The identity the tokens give (vendor.nvidia): the version from 'B' (or
+ * 'i'), as nvflash prints it, and 'i''s build date and board code. */
+#define NV_BIT_TEXT_FIELDS(X)                                                                      \
+	X(VERSION, version, "version", FMT_ROLE_VERSION)                                           \
+	X(BUILD_DATE, build_date, "build_date", FMT_ROLE_BUILD_DATE)                               \
+	X(BOARD, board, "board", FMT_ROLE_BOARD)
 
 /* Token 'i' string fields (envytools info.c; the board code at +0x30 is
  * observed, formats-nvidia.md 6.3). */
@@ -66,6 +74,13 @@
 #define NV_BIT_INFO_DATE_LEN  8u
 #define NV_BIT_INFO_BOARD_OFF 0x30u /* 12 ASCII digits: board / SKU code */
 #define NV_BIT_INFO_BOARD_LEN 12u
+
+#define FMT_PREFIX NV_BIT_STR
+FMT_TEXT_DECLARE(NV_BIT_STRING_FIELDS, nv_bit_string_fields);
+#undef FMT_PREFIX
+#define FMT_PREFIX NV_BIT
+FMT_TEXT_DECLARE(NV_BIT_TEXT_FIELDS, nv_bit_text_fields);
+#undef FMT_PREFIX
 
 struct nv_bit_hdr {
 	uint16_t id;
@@ -87,10 +102,6 @@ struct nv_bit_biosdata {
 	uint32_t binary_version;
 	uint8_t oem_version;
 };
-
-#define NV_BIT_STR_ENUM_(NAME, key) NV_BIT_STR_##NAME,
-enum { NV_BIT_STRING_NAMES(NV_BIT_STR_ENUM_) NV_BIT_STR_COUNT };
-#undef NV_BIT_STR_ENUM_
 
 enum nv_bit_status {
 	NV_BIT_OK = 0,
@@ -121,10 +132,15 @@ struct nv_bit {
 	/* from the tokens, dispatched by id */
 	bool has_version; /* 'B' (or 'i' when 'B' is absent) */
 	struct nv_bit_biosdata biosdata;
-	char version[20]; /* "86.04.3D.00.88" */
+	size_t biosdata_offset; /* file offset of the biosdata fields (has_version) */
+	char version[20];       /* "86.04.3D.00.88" */
 	char build_date[NV_BIT_INFO_DATE_LEN + 1];
 	char board[NV_BIT_INFO_BOARD_LEN + 1];
-	char strings[NV_BIT_STR_COUNT][NV_BIT_STRING_LEN];
+	char strings[NV_BIT_STR_T_COUNT][NV_BIT_STRING_LEN];
+	/* where token 'S' points for each string: file offset and maximum
+	 * length (0: no such string) */
+	size_t string_offset[NV_BIT_STR_T_COUNT];
+	uint8_t string_max[NV_BIT_STR_T_COUNT];
 };
 
 #define FMT_PREFIX NV_BIT_HDR
@@ -140,8 +156,6 @@ FMT_DECLARE(NV_BIT_BIOSDATA_FIELDS, nv_bit_biosdata_fields);
 #define NV_BIT_TOKEN_KEY(NAME)    (nv_bit_token_fields[NV_BIT_TOKEN_F_##NAME].key)
 #define NV_BIT_BIOSDATA_KEY(NAME) (nv_bit_biosdata_fields[NV_BIT_BIOSDATA_F_##NAME].key)
 
-/* The report key of string i of token 'S' ("sign_on", ...). */
-const char *nv_bit_string_key(unsigned i);
 /* The name of a known token kind ("biosdata", "string", ...), NULL for
  * NV_BIT_UNKNOWN. */
 const char *nv_bit_token_name(uint8_t kind);

@@ -19,7 +19,12 @@ prints, for each FILE, a line "== FILE" and then "key<TAB>value" lines:
   nv_tokens       NVIDIA: every BIT token as id/version/size/pointer, space-separated
   nv_bit_sum_ok   NVIDIA: 1 when the BIT header bytes sum to 0
   nv_date         NVIDIA: 'i' token +0x0F, 8 characters
+  nv_board        NVIDIA: 'i' token +0x30, 12 characters
   amd_part        AMD: atom_get_vbios_pn
+  amd_string0     AMD: the first string of the table at u16[0x6E] as it is (count at 0x2F > 0)
+  amd_name        AMD: the text after the table's strings and CR LF
+  amd_data_spans  AMD: each non-zero master data table entry as index:offset:size:format (hex offset and size)
+  intel_version   Intel: the digits after "Build Number: " behind the image's "$VBT"
   amd_version     AMD: the 32 characters after "ATOMBIOSBK-AMD VER" (fwupd: anywhere in the file)
   amd_date        AMD: the "MM/DD/YY HH:MM" field at 0x50
   amd_subsystem   AMD: ATOM ROM header +0x18/+0x1A
@@ -100,6 +105,8 @@ def nvidia(d, rom, out):
                 v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF, v & 0xFF, d[rom + ptr + 4])
         if chr(tid) == "i" and size >= 0x17:
             out["nv_date"] = d[rom + ptr + 0x0F:rom + ptr + 0x17].decode("latin-1")
+        if chr(tid) == "i" and size >= 0x3C:
+            out["nv_board"] = d[rom + ptr + 0x30:rom + ptr + 0x3C].decode("latin-1")
     out["nv_tokens"] = " ".join(toks)
     m = re.search(rb"Version ([0-9A-F]{2}(\.[0-9A-F]{2}){4})", d[rom:])
     if m:
@@ -118,6 +125,15 @@ def amd(d, rom, out):
     while len(pn) < 43 and 0x20 <= a[at + len(pn)] <= 0x7A:
         pn += a[at + len(pn):at + len(pn) + 1]
     out["amd_part"] = pn.decode().rstrip(" ")
+    if n and p:
+        strs = a[p:p + 1024].split(b"\0")
+        if strs[0]:
+            out["amd_string0"] = strs[0].decode("latin-1").rstrip(" ")
+        rest = b"\0".join(strs[n:])  # after the n strings and their NULs
+        if rest[:2] == b"\r\n":
+            name = rest[2:].split(b"\0")[0]  # up to its NUL, the line ends dropped
+            out["amd_name"] = name.replace(b"\r", b"").replace(b"\n", b"").decode(
+                "latin-1").rstrip(" ")
     k = a.find(b"ATOMBIOSBK-AMD VER")
     if k >= 0:
         out["amd_version"] = a[k + 18:k + 18 + 32].split(b"\0")[0].decode("latin-1")
@@ -130,6 +146,25 @@ def amd(d, rom, out):
             m = u16(a, h + off)
             size = u16(a, m)
             out[key] = str(sum(1 for s in range(4, size - 1, 2) if u16(a, m + s)))
+        m = u16(a, h + 0x20)
+        spans = []
+        for i, s in enumerate(range(4, u16(a, m) - 1, 2)):
+            t = u16(a, m + s)
+            if t and t + 4 <= len(a):
+                spans.append("%d:%x:%x:%d" % (i, t, u16(a, t), a[t + 2]))
+        out["amd_data_spans"] = " ".join(spans)
+
+
+def intel(d, rom, out):
+    """i915's VBT: "$VBT" in the image; the build text is observed inside it."""
+    pcir = rom + u16(d, rom + 0x18)
+    img = d[rom:rom + u16(d, pcir + 0x10) * 512]
+    v = img.find(b"$VBT")
+    b = img.find(b"Build Number: ", v) if v >= 0 else -1
+    if b >= 0:
+        m = re.match(rb"[0-9]+", img[b + 14:])
+        if m:
+            out["intel_version"] = m.group(0).decode()
 
 
 def subsystem_name(v, d, sv, sd, devices, subsystems):
@@ -153,6 +188,8 @@ def one(path, vendors, devices, subsystems):
         out["device_name"] = devices.get((vendor, device), "")
         if vendor == 0x10DE:
             nvidia(d, rom, out)
+        if vendor == 0x8086:
+            intel(d, rom, out)
         amd(d, rom, out)
         ss = out.get("amd_subsystem")
         if ss is None and vendor == 0x10DE and d[:4] == b"NVGI":

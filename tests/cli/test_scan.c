@@ -178,7 +178,9 @@ Test(scan, fixture_entries_verdicts_summary_and_check_agree)
 		cr_skip_test("corpus absent");
 	cr_assert(run_optrom(&res, "scan", "--jobs", "8", tmp_path("coll"), NULL));
 	cr_expect_eq(res.status, 3, "the worst entry is broken (blank.rom); stderr %s", res.err);
-	cr_expect_eq(run_count_lines(res.out), N_ENTRIES + 5, "%s", res.out);
+	/* the entries, then the summary: 6 lines and one per device (GP106, GT216,
+	 * Ellesmere, GA104) */
+	cr_expect_eq(run_count_lines(res.out), N_ENTRIES + 6 + 4, "%s", res.out);
 	for (size_t i = 0; i < N_ENTRIES; i++) {
 		const char *path = tmp_path(entries[i].rel);
 		char want[64], first[16] = "";
@@ -212,6 +214,7 @@ Test(scan, fixture_entries_verdicts_summary_and_check_agree)
 	              NULL,
 	          "%s", res.out);
 	cr_expect(strstr(res.out, "vendors: 1002 2, 10de 5") != NULL, "%s", res.out);
+	cr_expect(strstr(res.out, "devices: 4\n") != NULL, "%s", res.out);
 	/* --jobs 1 prints the same bytes. */
 	cr_assert(run_optrom(&j1, "scan", "--jobs", "1", tmp_path("coll"), NULL));
 	cr_expect_eq(j1.status, res.status);

@@ -1,14 +1,17 @@
 /* optrom diff on pairs of real dumps from $OPTROM_CORPUS (default
  * ../shared/corpus); each test skips visibly when its files are absent.
  * Expected facts come from the bytes, read here or checked by hand with
- * cmp and xxd (noted at each test), never from diff's own output. No vendor
- * bytes are in this file: copies are made in memory at run time. */
+ * cmp and xxd (noted at each test), or by tools/vendor_oracle.py (the
+ * vendor fields), never from diff's own output. No vendor bytes are in this
+ * file: copies are made in memory at run time. */
 #include "analyzer/analyze.h"
 #include "analyzer/diff.h"
 #include "analyzer/emit_diff.h"
 #include "formats/decode_count.h"
 #include "input/load.h"
+#include "tests/support/diffs.h"
 #include "tests/support/expect.h"
+#include "tests/support/oracle.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -70,22 +73,6 @@ static const struct diff_image *image(const struct rom_diff *d, enum diff_list l
 		if (d->images[i].list == l && d->images[i].index == k)
 			return &d->images[i];
 	return NULL;
-}
-
-static const struct diff_field *field(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_fields; i++)
-		if (strcmp(im->fields[i].name, name) == 0)
-			return &im->fields[i];
-	return NULL;
-}
-
-static bool has_range(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_ranges; i++)
-		if (strstr(im->ranges[i].name, name))
-			return true;
-	return false;
 }
 
 #define NEED(rel, f)                                                                               \
@@ -174,17 +161,17 @@ Test(corpus_diff, stock_against_modified_names_the_changes)
 	for (size_t i = 0x400; i < 0x400 + 0xf000; i++)
 		count += a.data[i] != b.data[i];
 	cr_expect_eq(x86->differing, count);
-	cr_expect(has_range(x86, "checksum.byte"));
-	f = field(efi, "pcir.image_length");
+	cr_expect(diff_range_named(x86, "checksum.byte"));
+	f = diff_field_named(efi, "pcir.image_length");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->a, "0x78");
 	cr_expect_str_eq(f->b, "0x8a");
-	f = field(efi, "efi.image_offset");
+	f = diff_field_named(efi, "efi.image_offset");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->a, "0x4c");
 	cr_expect_str_eq(f->b, "0x50");
-	cr_expect(has_range(efi, "efi.image_offset"));
-	cr_expect_not_null(field(efi, "driver.sha256"), "the GOP driver changed");
+	cr_expect(diff_range_named(efi, "efi.image_offset"));
+	cr_expect_not_null(diff_field_named(efi, "driver.sha256"), "the GOP driver changed");
 	cr_expect(efi->drivers_compared);
 	cr_expect_gt(efi->n_sections, 0);
 	rom_diff_free(d);
@@ -208,7 +195,7 @@ Test(corpus_diff, different_builds_show_versions)
 	d = diff(&a, &b, false);
 	cr_expect_eq(d->verdict, DIFF_OTHER_BUILD);
 	cr_expect_not(d->same);
-	cr_expect_not_null(field(image(d, DIFF_LIST_CHAIN, 0), "version"));
+	cr_expect_not_null(diff_field_named(image(d, DIFF_LIST_CHAIN, 0), "version"));
 	rom_diff_free(d);
 	drop(&a);
 	drop(&b);
@@ -254,8 +241,9 @@ Test(corpus_diff, damaged_copies)
 	cr_assert_not_null(im);
 	cr_expect(image(d, DIFF_LIST_CHAIN, 0)->bytes_equal);
 	cr_expect_eq(im->differing, 16);
-	cr_expect(has_range(im, "driver"));
-	cr_expect_not_null(field(im, "driver.state"), "the damaged stream no longer decodes");
+	cr_expect(diff_range_named(im, "driver"));
+	cr_expect_not_null(diff_field_named(im, "driver.state"),
+	                   "the damaged stream no longer decodes");
 	rom_diff_free(d);
 	drop(&b);
 	p = malloc(efi->offset + 0x100);
@@ -291,4 +279,146 @@ Test(corpus_diff, diff_decodes_nothing)
 	rom_diff_free(d);
 	drop(&a);
 	drop(&b);
+}
+
+/* ---- vendor fields, against tools/vendor_oracle.py ---- */
+
+/* The oracle's reading of corpus files a and b; false (skipped) without
+ * python3. */
+static bool oracle_pair(const char *a, const char *b, struct oracle *o)
+{
+	char paths[2][1024];
+	if (!oracle_available()) {
+		expect_note_skip("[SKIP] diff vendor fields: python3 not found");
+		return false;
+	}
+	snprintf(paths[0], sizeof(paths[0]), "%s/%s", expect_corpus_dir(), a);
+	snprintf(paths[1], sizeof(paths[1]), "%s/%s", expect_corpus_dir(), b);
+	cr_assert(oracle_run((const char(*)[1024])paths, 2, o), "tools/vendor_oracle.py failed");
+	return true;
+}
+
+/* A corpus pair, the oracle's reading of both, their diff and its chain
+ * image 0. */
+struct vpair {
+	struct file a, b;
+	struct oracle o[2];
+	struct rom_diff *d;
+	const struct diff_image *x86;
+};
+
+/* False (skipped, visibly) when a file or python3 is absent. */
+static bool vpair_make(struct vpair *p, const char *ra, const char *rb)
+{
+	if (!load(ra, &p->a))
+		return false;
+	if (!load(rb, &p->b)) {
+		drop(&p->a);
+		return false;
+	}
+	if (!oracle_pair(ra, rb, p->o)) {
+		drop(&p->a);
+		drop(&p->b);
+		return false;
+	}
+	p->d = diff(&p->a, &p->b, false);
+	p->x86 = image(p->d, DIFF_LIST_CHAIN, 0);
+	cr_assert_not_null(p->x86);
+	return true;
+}
+
+static void vpair_free(struct vpair *p)
+{
+	rom_diff_free(p->d);
+	drop(&p->a);
+	drop(&p->b);
+}
+
+/* Field name of image im is listed with the oracle's key's two values
+ * when they differ, and is absent when they are equal. Returns whether
+ * they differ. */
+static bool expect_field(const struct diff_image *im, const char *name, const struct oracle *o,
+                         const char *key)
+{
+	const char *va = oracle_get(&o[0], key), *vb = oracle_get(&o[1], key);
+	const struct diff_field *f = diff_field_named(im, name);
+	cr_assert(va && vb, "the oracle reads no %s", key);
+	if (strcmp(va, vb) == 0) {
+		cr_expect_null(f, "%s listed though both are %s", name, va);
+		return false;
+	}
+	cr_assert_not_null(f, "%s not listed (%s vs %s)", name, va, vb);
+	cr_expect_str_eq(f->a, va, "%s", name);
+	cr_expect_str_eq(f->b, vb, "%s", name);
+	return true;
+}
+
+/* Two NVIDIA builds of the GTX 1070 mobile board: the version and build
+ * date by their declared names, as the oracle reads them from 'B' and 'i'. */
+Test(corpus_diff, nvidia_builds_vendor_fields)
+{
+	struct vpair p;
+	if (!vpair_make(&p, "nvidia/pascal_gtx1070m_GP104_R1.rom",
+	                "nvidia/pascal_gtx1070m_GP104_125W.rom"))
+		return;
+	cr_expect(expect_field(p.x86, "nvidia.version", p.o, "nv_version"));
+	cr_expect(expect_field(p.x86, "nvidia.build_date", p.o, "nv_date"));
+	(void)expect_field(p.x86, "nvidia.board", p.o, "nv_board");
+	/* BIT spec: the version's last byte is 'B' data +4 */
+	cr_expect_not_null(diff_field_named(p.x86, "bit_biosdata.oem_version"));
+	cr_expect_not_null(diff_range_named(p.x86, "bit_biosdata.oem_version"));
+	vpair_free(&p);
+}
+
+/* A Navi 10 board's ROM against a modded one (BITBY.RU): part number,
+ * version, board name and date by their declared names, as the oracle
+ * reads the string table, "ATOMBIOSBK-AMD VER" and +0x50. */
+Test(corpus_diff, amd_mod_vendor_fields)
+{
+	struct vpair p;
+	if (!vpair_make(&p, "amd/navi10_rx5600xt_sapphire.rom", "amd/navi10_rx5600xt_test.rom"))
+		return;
+	cr_expect(expect_field(p.x86, "amd.part_number", p.o, "amd_string0"));
+	cr_expect(expect_field(p.x86, "amd.version", p.o, "amd_version"));
+	cr_expect(expect_field(p.x86, "amd.name", p.o, "amd_name"));
+	(void)expect_field(p.x86, "atom.build_date", p.o, "amd_date");
+	vpair_free(&p);
+}
+
+/* A Polaris board's ROM against its mining mod: every differing byte that
+ * lies in a data table the oracle finds at entry 15 or 28 of the master
+ * data table is in a range named after atombios.h's members at those
+ * positions (typed here: ATOM_MASTER_LIST_OF_DATA_TABLES member 15 is
+ * PowerPlayInfo, member 28 VRAM_Info). */
+Test(corpus_diff, amd_mining_mod_names_the_tables)
+{
+	static const struct {
+		unsigned index;
+		const char *range;
+	} named[] = {{15, "atom_data[PowerPlayInfo]"}, {28, "atom_data[VRAM_Info]"}};
+	struct vpair p;
+	if (!vpair_make(&p, "amd/polaris_rx580_sapphire_pulse_default.rom",
+	                "amd/polaris_rx580_sapphire_pulse_mining.rom"))
+		return;
+	cr_assert_eq(p.a.len, p.b.len);
+	for (size_t k = 0; k < 2; k++) {
+		const char *spans = oracle_get(&p.o[0], "amd_data_spans");
+		unsigned idx = 0, off = 0, size = 0, fmt;
+		size_t changed = 0;
+		int used;
+		cr_assert_not_null(spans);
+		while (sscanf(spans, "%u:%x:%x:%u%n", &idx, &off, &size, &fmt, &used) == 4) {
+			spans += used;
+			if (idx == named[k].index)
+				break;
+		}
+		cr_assert_eq(idx, named[k].index, "no data table %u", named[k].index);
+		/* the image starts at 0: table offsets are file offsets */
+		for (size_t i = off; i < (size_t)off + size && i < p.a.len; i++)
+			changed += p.a.data[i] != p.b.data[i];
+		cr_expect_gt(changed, 0, "the mod changes no byte of table %u", named[k].index);
+		cr_expect_not_null(diff_range_named(p.x86, named[k].range), "%s not named",
+		                   named[k].range);
+	}
+	vpair_free(&p);
 }

@@ -7,8 +7,11 @@
 #include "analyzer/analyze.h"
 #include "analyzer/pci_names.h"
 #include "analyzer/vendor.h"
+#include "formats/atom_tables.h"
 #include "input/load.h"
 #include "tests/support/expect.h"
+#include "tests/support/findings.h"
+#include "tests/support/oracle.h"
 
 #include <criterion/criterion.h>
 #include <dirent.h>
@@ -17,82 +20,83 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MAX_KEYS  24
 #define MAX_FILES 256
-#define CMD_LEN   (MAX_FILES * 1100)
-
-struct oracle {
-	char path[1024];
-	char key[MAX_KEYS][32];
-	char val[MAX_KEYS][1024];
-	size_t n;
-};
-
-static const char *get(const struct oracle *o, const char *k)
-{
-	for (size_t i = 0; i < o->n; i++)
-		if (strcmp(o->key[i], k) == 0)
-			return o->val[i];
-	return NULL;
-}
-
-/* One run of the oracle over every path (Python starts once): o[i] for
- * paths[i]. */
-static bool run_oracle(char (*paths)[1024], size_t n, struct oracle *o)
-{
-	char *cmd = malloc(CMD_LEN), line[4096];
-	size_t used, cur = SIZE_MAX;
-	FILE *p;
-	int w;
-	cr_assert(cmd);
-	w = snprintf(cmd, CMD_LEN, "python3 '%s/tools/vendor_oracle.py'", OPTROM_SOURCE_DIR);
-	cr_assert(w > 0 && (size_t)w < CMD_LEN);
-	used = (size_t)w;
-	for (size_t i = 0; i < n; i++) {
-		w = snprintf(cmd + used, CMD_LEN - used, " '%s'", paths[i]);
-		cr_assert(w > 0 && (size_t)w < CMD_LEN - used);
-		used += (size_t)w;
-		o[i].n = 0;
-		(void)snprintf(o[i].path, sizeof(o[i].path), "%s", paths[i]);
-	}
-	p = popen(cmd, "r");
-	free(cmd);
-	if (!p)
-		return false;
-	while (fgets(line, sizeof(line), p)) {
-		char *tab = strchr(line, '\t');
-		size_t len = strlen(line);
-		if (len && line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		if (strncmp(line, "== ", 3) == 0) {
-			cur = cur == SIZE_MAX ? 0 : cur + 1;
-			cr_assert(cur < n && strcmp(line + 3, o[cur].path) == 0,
-			          "oracle out of step");
-			continue;
-		}
-		if (!tab || cur == SIZE_MAX || o[cur].n >= MAX_KEYS)
-			continue;
-		*tab = '\0';
-		/* keys are short; a longer one is cut (and then matches nothing) */
-		{
-			size_t kl = strnlen(line, sizeof(o[cur].key[0]) - 1);
-			memcpy(o[cur].key[o[cur].n], line, kl);
-			o[cur].key[o[cur].n][kl] = '\0';
-		}
-		(void)snprintf(o[cur].val[o[cur].n], sizeof(o[cur].val[0]), "%s", tab + 1);
-		o[cur].n++;
-	}
-	return pclose(p) == 0 && cur + 1 == n;
-}
-
-static bool have_python(void)
-{
-	return system("python3 -c '' >/dev/null 2>&1") == 0;
-}
 
 struct tally {
 	unsigned files, nv_versions, nv_tokens, amd_parts, amd_versions, names, subsystems;
+	unsigned quotes, firmware_info, gops;
 };
+
+/* What scan and diff's file lines quote (vendor_quote, by role) equals the
+ * oracle's reading: the version (NVIDIA 'B', AMD "ATOMBIOSBK-AMD VER"), the
+ * part number (AMD's first string as it is), the build date (NVIDIA 'i'
+ * +0x0F, AMD +0x50) and the board (NVIDIA 'i' +0x30). */
+static void compare_quotes(const char *name, const struct rom_analysis *r, const struct oracle *o,
+                           struct tally *t)
+{
+	static const struct {
+		enum fmt_role role;
+		const char *nv, *amd;
+	} keys[] = {
+	    {FMT_ROLE_VERSION, "nv_version", "amd_version"},
+	    {FMT_ROLE_PART, NULL, "amd_string0"},
+	    {FMT_ROLE_BUILD_DATE, "nv_date", "amd_date"},
+	    {FMT_ROLE_BOARD, "nv_board", NULL},
+	};
+	const struct rom_node *n = vendor_node(r, NULL);
+	bool nv = n && n->vendor->kind == VENDOR_NVIDIA, amd = n && n->vendor->kind == VENDOR_AMD;
+	if (!nv && !amd)
+		return;
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *key = nv ? keys[k].nv : keys[k].amd;
+		const char *want = key ? oracle_get(o, key) : NULL;
+		cr_expect_str_eq(vendor_quote(r, keys[k].role), want ? want : "",
+		                 "%s: %s is \"%s\", the oracle's %s \"%s\"", name,
+		                 fmt_role_key(keys[k].role), vendor_quote(r, keys[k].role),
+		                 key ? key : "(none)", want ? want : "");
+	}
+	t->quotes++;
+}
+
+/* The names of the master data table follow the kernel's lists: entry 4
+ * is FirmwareInfo in atombios.h (format revision 1 master tables:
+ * ATOM_FIRMWARE_INFO is 1.x and 2.x) and firmwareinfo in atomfirmware.h
+ * (revision 2: atom_firmware_info_v3_x). The oracle reads the entry's
+ * table header from the bytes. */
+static void compare_table_names(const char *name, const struct atom_ext *x, const struct oracle *o,
+                                struct tally *t)
+{
+	const char *spans = oracle_get(o, "amd_data_spans");
+	unsigned idx, off, size, fmt;
+	int used;
+	if (!spans || !x->data.present)
+		return;
+	while (sscanf(spans, "%u:%x:%x:%u%n", &idx, &off, &size, &fmt, &used) == 4) {
+		spans += used;
+		if (idx != 4)
+			continue;
+		for (size_t i = 0; i < x->data.n; i++) {
+			const struct atom_table *tb = &x->data.tables[i];
+			if (tb->index != 4)
+				continue;
+			cr_expect_eq(tb->offset, off, "%s: data table 4 at 0x%x, oracle 0x%x", name,
+			             tb->offset, off);
+			if (x->data.hdr.format_rev >= 2) {
+				cr_expect_str_eq(
+				    atom_table_name(ATOM_MASTER_DATA, x->data.hdr.format_rev, 4),
+				    "firmwareinfo");
+				cr_expect_eq(fmt, 3, "%s: firmwareinfo format %u", name, fmt);
+			} else {
+				cr_expect_str_eq(
+				    atom_table_name(ATOM_MASTER_DATA, x->data.hdr.format_rev, 4),
+				    "FirmwareInfo");
+				cr_expect(fmt == 1 || fmt == 2, "%s: FirmwareInfo format %u", name,
+				          fmt);
+			}
+			t->firmware_info++;
+		}
+	}
+}
 
 static void compare_nvidia(const char *name, const struct rom_node *n, const struct oracle *o,
                            struct tally *t)
@@ -101,7 +105,7 @@ static void compare_nvidia(const char *name, const struct rom_node *n, const str
 	const char *x;
 	char toks[2048] = "";
 	size_t used = 0;
-	if ((x = get(o, "nv_version"))) {
+	if ((x = oracle_get(o, "nv_version"))) {
 		cr_expect_str_eq(v->bit.version, x, "%s: version %s, oracle %s", name,
 		                 v->bit.version, x);
 		t->nv_versions++;
@@ -110,19 +114,19 @@ static void compare_nvidia(const char *name, const struct rom_node *n, const str
 	 * except in a hand-edited ROM (kepler_gk107_turbo_mod), whose text
 	 * was changed and binary not: then our 'S' version string shows the
 	 * text, so both are in the report. */
-	if ((x = get(o, "nv_version_text")) && strcmp(v->bit.version, x) != 0) {
-		cr_expect(strstr(v->bit.strings[NV_BIT_STR_VERSION], x) != NULL,
+	if ((x = oracle_get(o, "nv_version_text")) && strcmp(v->bit.version, x) != 0) {
+		cr_expect(strstr(v->bit.strings[NV_BIT_STR_T_VERSION], x) != NULL,
 		          "%s: BIT version %s, text %s, string %s", name, v->bit.version, x,
-		          v->bit.strings[NV_BIT_STR_VERSION]);
+		          v->bit.strings[NV_BIT_STR_T_VERSION]);
 		fprintf(stderr, "vendor corpus: %s: BIT version %s but the text says %s\n", name,
 		        v->bit.version, x);
 	}
-	if ((x = get(o, "nv_date")))
+	if ((x = oracle_get(o, "nv_date")))
 		cr_expect_str_eq(v->bit.build_date, x, "%s: date %s, oracle %s", name,
 		                 v->bit.build_date, x);
-	if ((x = get(o, "nv_bit_sum_ok")))
+	if ((x = oracle_get(o, "nv_bit_sum_ok")))
 		cr_expect_eq(v->bit.checksum_ok, strcmp(x, "1") == 0, "%s: BIT checksum", name);
-	if (!(x = get(o, "nv_tokens")))
+	if (!(x = oracle_get(o, "nv_tokens")))
 		return;
 	for (size_t i = 0; i < v->bit.n_tokens; i++) {
 		const struct nv_bit_token *k = &v->bit.tokens[i];
@@ -141,7 +145,7 @@ static void compare_amd(const char *name, const struct rom_node *n, const struct
 	const struct atom_ext *x = &n->vendor->u.amd;
 	const char *s;
 	char buf[32];
-	if ((s = get(o, "amd_part"))) {
+	if ((s = oracle_get(o, "amd_part"))) {
 		cr_expect_str_eq(n->atom.part_number, s, "%s: part %s, oracle %s", name,
 		                 n->atom.part_number, s);
 		if (x->strings[0][0]) /* else amdgpu read the next string */
@@ -149,24 +153,57 @@ static void compare_amd(const char *name, const struct rom_node *n, const struct
 			                 x->strings[0], s);
 		t->amd_parts++;
 	}
-	if ((s = get(o, "amd_version"))) {
+	if ((s = oracle_get(o, "amd_version"))) {
 		cr_expect_str_eq(x->version, s, "%s: version %s, oracle %s", name, x->version, s);
 		t->amd_versions++;
 	}
-	if ((s = get(o, "amd_date")))
+	if ((s = oracle_get(o, "amd_date")))
 		cr_expect_str_eq(n->atom.build_date, s, "%s: date %s, oracle %s", name,
 		                 n->atom.build_date, s);
-	if ((s = get(o, "amd_subsystem"))) {
+	if ((s = oracle_get(o, "amd_subsystem"))) {
 		(void)snprintf(buf, sizeof(buf), "%04x:%04x", x->hdr.subsystem_vendor,
 		               x->hdr.subsystem_id);
 		cr_expect_str_eq(buf, s, "%s: subsystem %s, oracle %s", name, buf, s);
 	}
-	if ((s = get(o, "amd_cmd_tables")))
+	if ((s = oracle_get(o, "amd_cmd_tables")))
 		cr_expect_eq(x->command.n, strtoul(s, NULL, 10),
 		             "%s: %zu command tables, oracle %s", name, x->command.n, s);
-	if ((s = get(o, "amd_data_tables")))
+	if ((s = oracle_get(o, "amd_data_tables")))
 		cr_expect_eq(x->data.n, strtoul(s, NULL, 10), "%s: %zu data tables, oracle %s",
 		             name, x->data.n, s);
+	if ((s = oracle_get(o, "amd_name")))
+		cr_expect_eq(strncmp(x->name, s, sizeof(x->name) - 1), 0, "%s: name %s, oracle %s",
+		             name, x->name, s);
+	compare_table_names(name, x, o, t);
+}
+
+/* Every AMD GOP of the chain: the version and build date the report
+ * shows (amd_gop_version_split) equal this reading of the driver's
+ * component name: "...Rev.", digits and dots up to the month, then the
+ * date with the dot before the time as a space. */
+static void compare_gops(const char *name, const struct rom_analysis *r, struct tally *t)
+{
+	for (size_t i = 0; i < r->chain.n; i++) {
+		const struct rom_node *n = rom_chain_node(r, i);
+		const char *text = n && n->driver ? n->driver->gop_version : "", *rev;
+		char v[64] = "", d[64] = "", want_v[64] = "", want_d[64] = "";
+		size_t k;
+		if (strncmp(text, "AMD GOP ", 8) != 0)
+			continue;
+		rev = strstr(text, "Rev.");
+		cr_assert_not_null(rev, "%s: %s", name, text);
+		cr_assert_eq(sscanf(rev + 4, "%63[0-9.]", want_v), 1, "%s: %s", name, text);
+		k = strlen(want_v);
+		(void)snprintf(want_d, sizeof(want_d), "%s", rev + 4 + k);
+		while (k && want_v[k - 1] == '.')
+			want_v[--k] = '\0';
+		if (strrchr(want_d, '.'))
+			*strrchr(want_d, '.') = ' ';
+		cr_assert(amd_gop_version_split(text, v, sizeof(v), d, sizeof(d)), "%s", name);
+		cr_expect_str_eq(v, want_v, "%s: %s", name, text);
+		cr_expect_str_eq(d, want_d, "%s: %s", name, text);
+		t->gops++;
+	}
 }
 
 static void check_file(const char *path, const char *name, const struct oracle *o, struct tally *t)
@@ -185,39 +222,43 @@ static void check_file(const char *path, const char *name, const struct oracle *
 	t->files++;
 	first = rom_chain_node(r, 0);
 	n = vendor_node(r, NULL);
-	if (first && (x = get(o, "id"))) {
+	if (first && (x = oracle_get(o, "id"))) {
 		(void)snprintf(id, sizeof(id), "%04x:%04x", first->pcir.vendor_id,
 		               first->pcir.device_id);
 		if (strcmp(id, x) == 0) {
 			(void)pci_name_vendor(first->pcir.vendor_id, buf, sizeof(buf));
-			cr_expect_str_eq(buf, get(o, "vendor_name"), "%s: vendor name", name);
+			cr_expect_str_eq(buf, oracle_get(o, "vendor_name"), "%s: vendor name",
+			                 name);
 			(void)pci_name_device(first->pcir.vendor_id, first->pcir.device_id, buf,
 			                      sizeof(buf));
-			cr_expect_str_eq(buf, get(o, "device_name"), "%s: device name", name);
+			cr_expect_str_eq(buf, oracle_get(o, "device_name"), "%s: device name",
+			                 name);
 			t->names++;
 		}
 	}
-	if (n && (x = get(o, "subsystem_name"))) {
+	if (n && (x = oracle_get(o, "subsystem_name"))) {
 		uint16_t sv, sd;
 		cr_expect(vendor_subsystem(r, n, &sv, &sd), "%s: no subsystem", name);
 		(void)snprintf(id, sizeof(id), "%04x:%04x", sv, sd);
-		if ((x = get(o, "nv_subsystem")))
+		if ((x = oracle_get(o, "nv_subsystem")))
 			cr_expect_str_eq(id, x, "%s: subsystem %s, NVGI says %s", name, id, x);
 		(void)pci_name_vendor(sv, buf, sizeof(buf));
-		cr_expect_str_eq(buf, get(o, "subsystem_vendor_name"), "%s: subsystem vendor name",
-		                 name);
+		cr_expect_str_eq(buf, oracle_get(o, "subsystem_vendor_name"),
+		                 "%s: subsystem vendor name", name);
 		(void)pci_name_subsystem(n->pcir.vendor_id, n->pcir.device_id, sv, sd, buf,
 		                         sizeof(buf));
-		cr_expect_str_eq(buf, get(o, "subsystem_name"), "%s: subsystem name", name);
+		cr_expect_str_eq(buf, oracle_get(o, "subsystem_name"), "%s: subsystem name", name);
 		t->subsystems++;
 	}
+	compare_quotes(name, r, o, t);
+	compare_gops(name, r, t);
 	if (n && n->vendor->kind == VENDOR_NVIDIA)
 		compare_nvidia(name, n, o, t);
 	else if (n && n->vendor->kind == VENDOR_AMD)
 		compare_amd(name, n, o, t);
 	else
-		cr_expect_null(get(o, "nv_version"), "%s: the oracle reads an NVIDIA version",
-		               name);
+		cr_expect_null(oracle_get(o, "nv_version"),
+		               "%s: the oracle reads an NVIDIA version", name);
 	rom_analysis_free(r);
 }
 
@@ -234,7 +275,7 @@ Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
 		expect_note_skip("[SKIP] vendor corpus test: no corpus folder at %s", root);
 		return;
 	}
-	if (!have_python()) {
+	if (!oracle_available()) {
 		expect_note_skip(
 		    "[SKIP] vendor corpus test: python3 not found (tools/vendor_oracle.py)");
 		return;
@@ -263,7 +304,7 @@ Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
 	}
 	o = calloc(n ? n : 1, sizeof(*o));
 	cr_assert(o);
-	cr_assert(run_oracle(paths, n, o), "tools/vendor_oracle.py failed");
+	cr_assert(oracle_run((const char(*)[1024])paths, n, o), "tools/vendor_oracle.py failed");
 	for (size_t i = 0; i < n; i++)
 		check_file(paths[i], names[i], &o[i], &t);
 	free(o);
@@ -271,9 +312,59 @@ Test(vendor_corpus, identity_equals_the_independent_reading, .timeout = 600)
 	free(names);
 	fprintf(stderr,
 	        "vendor corpus: %u files, %u NVIDIA versions, %u BIT token lists, %u AMD part "
-	        "numbers, %u AMD versions, %u name pairs, %u subsystems\n",
+	        "numbers, %u AMD versions, %u name pairs, %u subsystems, %u quoted identities, %u "
+	        "FirmwareInfo tables, %u AMD GOPs\n",
 	        t.files, t.nv_versions, t.nv_tokens, t.amd_parts, t.amd_versions, t.names,
-	        t.subsystems);
+	        t.subsystems, t.quotes, t.firmware_info, t.gops);
 	cr_expect_geq(t.nv_tokens, 30);
 	cr_expect_geq(t.amd_parts, 20);
+	cr_expect_geq(t.quotes, 60);
+	cr_expect_geq(t.firmware_info, 20);
+	cr_expect_geq(t.gops, 26); /* 22 discrete boards' and the 4 APU drivers */
+}
+
+/* The APU GOP drivers wrapped by hand (amd/apu_gop_*, AMD's GOP by the
+ * corpus notes): vendor-id-mismatch exactly where the PCIR's vendor, read
+ * here from the bytes (the u16 at +0x18 points at "PCIR", vendor at +4),
+ * is not AMD's 0x1002. */
+Test(vendor_corpus, apu_gop_wrappers_with_other_vendor_ids)
+{
+	static const char *const files[] = {
+	    "amd/apu_gop_5700G_AMDGopDriver.rom", "amd/apu_gop_6800H_AMDGopDriver.rom",
+	    "amd/apu_gop_7840hs_AMDGopDriver.rom", "amd/apu_gop_9950x3d_AMDGopDriver.rom"};
+	size_t flagged = 0, seen = 0;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[1024], err[256];
+		uint8_t *data;
+		size_t len;
+		uint16_t pcir, vendor;
+		struct rom_analysis *r;
+		const struct finding *f;
+		(void)snprintf(path, sizeof(path), "%s/%s", expect_corpus_dir(), files[i]);
+		if (rom_load_file(path, &data, &len, err, sizeof(err)) != LOAD_OK) {
+			expect_note_skip("[SKIP] %s absent: %s", path, err);
+			continue;
+		}
+		cr_assert_gt(len, 0x20);
+		pcir = (uint16_t)(data[0x18] | data[0x19] << 8);
+		cr_assert_lt((size_t)pcir + 8, len);
+		cr_assert_eq(memcmp(data + pcir, "PCIR", 4), 0, "%s", files[i]);
+		vendor = (uint16_t)(data[pcir + 4] | data[pcir + 5] << 8);
+		r = rom_analyze(data, len, files[i]);
+		free(data);
+		cr_assert(r);
+		f = find_named(r, "vendor-id-mismatch");
+		if (vendor != 0x1002) {
+			cr_expect_not_null(f, "%s: PCIR vendor %04x, no finding", files[i], vendor);
+			cr_expect(f && f->has_values && f->expected == 0x1002 && f->found == vendor,
+			          "%s", files[i]);
+			flagged++;
+		} else {
+			cr_expect_null(f, "%s: %s", files[i], f ? f->message : "");
+		}
+		seen++;
+		rom_analysis_free(r);
+	}
+	if (seen)
+		cr_expect_eq(flagged, 2, "the 5700G and 9950X3D wrappers carry 03ea");
 }

@@ -38,8 +38,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		terminated(bit.version, sizeof(bit.version));
 		terminated(bit.build_date, sizeof(bit.build_date));
 		terminated(bit.board, sizeof(bit.board));
-		for (unsigned i = 0; i < NV_BIT_STR_COUNT; i++)
+		for (unsigned i = 0; i < NV_BIT_STR_T_COUNT; i++)
 			terminated(bit.strings[i], sizeof(bit.strings[i]));
+		/* the five version bytes were read, so they lie in the input */
+		if (bit.has_version &&
+		    (bit.biosdata_offset > size || size - bit.biosdata_offset < 5))
+			abort();
 	}
 	/* A second view: the first half as image 0, no private image. */
 	map.imaged = 0;
@@ -53,6 +57,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ext.command.n > ATOM_MAX_CMD_TABLES || ext.data.n > ATOM_MAX_DATA_TABLES ||
 	    ext.n_strings > ATOM_MAX_STRINGS)
 		abort();
+	/* the string table diff names lies in what was read */
+	if (ext.strings_length && (size_t)ext.strings_offset + ext.strings_length > size)
+		abort();
+	for (size_t i = 0; i < ext.command.n; i++)
+		(void)atom_table_name(ATOM_MASTER_COMMAND, ext.command.hdr.format_rev,
+		                      ext.command.tables[i].index);
+	for (size_t i = 0; i < ext.data.n; i++)
+		(void)atom_table_name(ATOM_MASTER_DATA, ext.data.hdr.format_rev,
+		                      ext.data.tables[i].index);
 	terminated(ext.version, sizeof(ext.version));
 	terminated(ext.build, sizeof(ext.build));
 	terminated(ext.name, sizeof(ext.name));

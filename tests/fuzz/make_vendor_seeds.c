@@ -1,15 +1,21 @@
 /* Seeds for fuzz_vendor: synthetic images with a BIT table (known, unknown
  * and out-of-range tokens, a string token), a BMP, an ATOM image with ROM
- * header, master tables, strings and a $PSP directory, an Intel VBT. No
- * vendor bytes; structures written from the formats/ declarations.
- * Usage: make_vendor_seeds DIR (writes DIR/vendor/...). */
+ * header, master tables, strings and a $PSP directory, an Intel VBT. The
+ * BIT and ATOM images also become whole ROMs (a PCIR, the checksum
+ * balanced) in fuzz_diff seeds, paired with a copy changed inside a BIT
+ * token's data or an ATOM table, so diff's naming of vendor structures
+ * is fuzzed from there. No vendor bytes; structures written from the
+ * formats/ declarations.
+ * Usage: make_vendor_seeds DIR (writes DIR/vendor/... and DIR/diff/...). */
 #include "formats/atom.h"
 #include "formats/atom_tables.h"
 #include "formats/intel_vbt.h"
 #include "formats/nv_bit.h"
+#include "formats/pci_rom.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -31,6 +37,52 @@ static void seed(const char *dir, const char *name, const uint8_t *p, size_t n)
 		fprintf(stderr, "make_vendor_seeds: %s: %s\n", path, strerror(errno));
 		failures++;
 	}
+}
+
+/* p[0 .. n) as a one-image ROM: 55AA, size byte, a PCIR at 0x3E0 of
+ * vendor:device (code type x86, last image), the 8-bit sum balanced at
+ * byte fix; then a fuzz_diff input (u32le length of A, A, B) whose B
+ * has byte flip changed and rebalanced. */
+static void diff_seed(const char *dir, const char *name, uint8_t *p, size_t n, uint16_t vendor,
+                      uint16_t device, size_t fix, size_t flip)
+{
+	struct pci_pcir c = {0};
+	char path[4096];
+	uint8_t *d = malloc(4 + 2 * n), sum = 0;
+	FILE *f;
+	if (!d) {
+		failures++;
+		return;
+	}
+	p[0] = 0x55;
+	p[1] = 0xAA;
+	p[2] = (uint8_t)(n / 512);
+	put16(p, 0x18, 0x3E0);
+	c.signature = PCIR_SIG_PCIR;
+	c.vendor_id = vendor;
+	c.device_id = device;
+	c.length = PCIR_MIN_LEN;
+	c.class_code = 0x030000;
+	c.image_blocks = (uint16_t)(n / 512);
+	c.indicator = PCIR_LAST_IMAGE;
+	(void)fmt_encode(p, n, 0x3E0, pci_pcir_fields, PCIR_F_COUNT, &c);
+	p[fix] = 0;
+	for (size_t i = 0; i < n; i++)
+		sum = (uint8_t)(sum + p[i]);
+	p[fix] = (uint8_t)(0x100 - sum);
+	for (int i = 0; i < 4; i++)
+		d[i] = (uint8_t)(n >> (8 * i));
+	memcpy(d + 4, p, n);
+	memcpy(d + 4 + n, p, n);
+	d[4 + n + flip] ^= 0x5A;
+	d[4 + n + fix] ^= 0x5A;
+	(void)snprintf(path, sizeof(path), "%s/diff/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(d, 1, 4 + 2 * n, f) != 4 + 2 * n || fclose(f) != 0) {
+		fprintf(stderr, "make_vendor_seeds: %s: %s\n", path, strerror(errno));
+		failures++;
+	}
+	free(d);
 }
 
 static void bit_seed(const char *dir)
@@ -63,6 +115,8 @@ static void bit_seed(const char *dir)
 	memcpy(p + 0x300, "\r\nSIGN ON", 9);
 	memcpy(p + 0x510, "VERSION TEXT", 12);
 	seed(dir, "bit.bin", p, sizeof(p));
+	/* an NVIDIA x86 image; B changed in 'B''s version bytes */
+	diff_seed(dir, "vendor-bit.bin", p, sizeof(p), 0x10DE, 0x1C02, sizeof(p) - 1, 0x204);
 	memset(p, 0, sizeof(p));
 	memcpy(p + 0x90, "\xFF\x7FNV\0\x05\x10", 7);
 	seed(dir, "bmp.bin", p, 0x200);
@@ -108,6 +162,8 @@ static void atom_seed(const char *dir)
 	memcpy(p + 0x800, "$PSP", 4);
 	p[0x808] = 2;
 	seed(dir, "atom.bin", p, sizeof(p));
+	/* an ATOMBIOS image (balanced at 0x21); B changed in the table at 0x400 */
+	diff_seed(dir, "vendor-atom.bin", p, sizeof(p), 0x1002, 0x731F, ATOM_OFF_CHECKSUM, 0x406);
 }
 
 static void vbt_seed(const char *dir)
@@ -130,10 +186,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	(void)mkdir(argv[1], 0755);
-	(void)snprintf(path, sizeof(path), "%s/vendor", argv[1]);
-	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "make_vendor_seeds: %s: %s\n", path, strerror(errno));
-		return 1;
+	for (int i = 0; i < 2; i++) {
+		(void)snprintf(path, sizeof(path), "%s/%s", argv[1], i ? "diff" : "vendor");
+		if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+			fprintf(stderr, "make_vendor_seeds: %s: %s\n", path, strerror(errno));
+			return 1;
+		}
 	}
 	bit_seed(argv[1]);
 	atom_seed(argv[1]);

@@ -8,6 +8,7 @@
 #include "analyzer/diff.h"
 #include "analyzer/emit_diff.h"
 #include "formats/pe.h"
+#include "tests/support/diffs.h"
 #include "tests/support/efi_encode.h"
 #include "tests/support/rom_builder.h"
 
@@ -49,22 +50,6 @@ static void copy(struct rb *dst, const struct rb *src)
 {
 	rb_init(dst);
 	rb_append(dst, src->data, src->len);
-}
-
-static const struct diff_field *field(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_fields; i++)
-		if (strcmp(im->fields[i].name, name) == 0)
-			return &im->fields[i];
-	return NULL;
-}
-
-static const struct diff_range *range_named(const struct diff_image *im, const char *name)
-{
-	for (size_t i = 0; i < im->n_ranges; i++)
-		if (strstr(im->ranges[i].name, name))
-			return &im->ranges[i];
-	return NULL;
 }
 
 /* x86 (2 blocks, with a NPDE) + EFI (2 blocks, last). */
@@ -154,12 +139,12 @@ Test(diff, pcir_device_id_and_checksum_byte)
 	cr_expect_not(p.d->same);
 	im = &p.d->images[0];
 	cr_expect_not(im->bytes_equal);
-	f = field(im, "pcir.device_id");
+	f = diff_field_named(im, "pcir.device_id");
 	cr_assert_not_null(f);
 	cr_expect_str_eq(f->a, "0x1c02");
 	cr_expect_str_eq(f->b, "0x1c03");
-	cr_expect_not_null(range_named(im, "pcir.device_id"));
-	cr_expect_not_null(range_named(im, "checksum.byte"));
+	cr_expect_not_null(diff_range_named(im, "pcir.device_id"));
+	cr_expect_not_null(diff_range_named(im, "checksum.byte"));
 	cr_expect_eq(im->differing, 2); /* 0x1c02 -> 0x1c03 is one byte; and the balance */
 	cr_expect_eq(im->strip[(pcir + 6) * DIFF_STRIP / 0x400], '#');
 	cr_expect_eq(im->strip[1 + (pcir + 6) * DIFF_STRIP / 0x400], '.');
@@ -180,8 +165,8 @@ Test(diff, efi_header_field)
 	rb_put16(&b, 0x400 + 0x08, 12); /* EFI 1.10 table 12-17: subsystem at +8 */
 	diff_of(&p, &a, &b, false);
 	im = &p.d->images[1];
-	cr_assert_not_null(field(im, "efi.subsystem"));
-	cr_expect_not_null(range_named(im, "efi.subsystem"));
+	cr_assert_not_null(diff_field_named(im, "efi.subsystem"));
+	cr_expect_not_null(diff_range_named(im, "efi.subsystem"));
 	cr_expect_eq(im->n_ranges_all, 1);
 	pairing_free(&p);
 	rb_free(&a);
@@ -205,8 +190,8 @@ Test(diff, npde_field)
 	b.data[npde + 0x0B] ^= 0x02; /* OpenRM PCI_EXP_ROM_NPDE: flags at +0x0B */
 	rb_balance(&b, 0, 0x3FF);
 	diff_of(&p, &a, &b, false);
-	cr_expect_not_null(field(&p.d->images[0], "npde.flags"));
-	cr_expect_not_null(range_named(&p.d->images[0], "npde.flags"));
+	cr_expect_not_null(diff_field_named(&p.d->images[0], "npde.flags"));
+	cr_expect_not_null(diff_range_named(&p.d->images[0], "npde.flags"));
 	pairing_free(&p);
 	rb_free(&a);
 	rb_free(&b);
@@ -235,8 +220,8 @@ Test(diff, pnp_field)
 	pnp_rom(&b, 2);
 	diff_of(&p, &a, &b, false);
 	cr_assert_eq(p.a->nodes[p.d->images[0].node_a].pnp.status, PCI_OK);
-	cr_expect_not_null(field(&p.d->images[0], "pnp.revision"));
-	cr_expect_not_null(range_named(&p.d->images[0], "pnp.revision"));
+	cr_expect_not_null(diff_field_named(&p.d->images[0], "pnp.revision"));
+	cr_expect_not_null(diff_range_named(&p.d->images[0], "pnp.revision"));
 	pairing_free(&p);
 	rb_free(&a);
 	rb_free(&b);
@@ -272,8 +257,8 @@ Test(diff, driver_by_pe_section)
 	cr_assert_eq(im->n_sections, 1);
 	cr_expect_str_eq(im->sections[0].name, ".text");
 	cr_expect_eq(im->sections[0].differing, 1);
-	cr_expect_not_null(field(im, "driver.sha256"));
-	cr_expect_not_null(range_named(im, "driver"));
+	cr_expect_not_null(diff_field_named(im, "driver.sha256"));
+	cr_expect_not_null(diff_range_named(im, "driver"));
 	pairing_free(&p);
 	rb_free(&a);
 	rb_free(&b);

@@ -5,7 +5,11 @@
  * Structures are written from the declarations (fmt_encode), as the
  * decoders read them. */
 #include "analyzer/analyze.h"
+#include "analyzer/diff.h"
+#include "analyzer/emit_diff.h"
+#include "analyzer/emit_vendor.h"
 #include "analyzer/pci_names.h"
+#include "analyzer/structs.h"
 #include "analyzer/vendor.h"
 #include "formats/atom.h"
 #include "formats/atom_tables.h"
@@ -14,10 +18,12 @@
 #include "formats/pci_rom.h"
 #include "patcher/plan.h"
 #include "tests/support/bytes.h"
+#include "tests/support/diffs.h"
 #include "tests/support/findings.h"
 #include "tests/support/rom_builder.h"
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,9 +105,9 @@ Test(bit, full_table_tokens_dispatched_by_id)
 	cr_assert_str_eq(b->version, "86.04.3D.00.88");
 	cr_assert_str_eq(b->build_date, "01/23/22");
 	cr_assert_str_eq(b->board, "725029140010");
-	cr_assert_str_eq(b->strings[NV_BIT_STR_SIGN_ON], "Board X");
-	cr_assert_str_eq(b->strings[NV_BIT_STR_VERSION], "Version 86.04.3D.00.88");
-	cr_assert_str_eq(b->strings[NV_BIT_STR_COPYRIGHT], "");
+	cr_assert_str_eq(b->strings[NV_BIT_STR_T_SIGN_ON], "Board X");
+	cr_assert_str_eq(b->strings[NV_BIT_STR_T_VERSION], "Version 86.04.3D.00.88");
+	cr_assert_str_eq(b->strings[NV_BIT_STR_T_COPYRIGHT], "");
 	free(b);
 }
 
@@ -327,6 +333,31 @@ static void build_atom(uint8_t *p)
 	tb_put32(p, PSP_AT, ATOM_PSP_SIG);
 }
 
+/* The image's PCIR at 0x3E0 (its pointer at 0x18): 1002:dev, the last image. */
+static void put_atom_pcir(uint8_t *p, uint16_t dev)
+{
+	struct pci_pcir c = {0};
+	c.signature = PCIR_SIG_PCIR;
+	c.vendor_id = 0x1002;
+	c.device_id = dev;
+	c.length = PCIR_MIN_LEN;
+	c.class_code = 0x030000;
+	c.image_blocks = ATOM_LEN / 512;
+	c.indicator = PCIR_LAST_IMAGE;
+	cr_assert(fmt_encode(p, ATOM_LEN, 0x3E0, pci_pcir_fields, PCIR_F_COUNT, &c));
+	tb_put16(p, 0x18, 0x3E0);
+}
+
+/* The legacy checksum balanced at 0x21 (AMD's byte). */
+static void balance_atom(uint8_t *p)
+{
+	uint8_t sum = 0;
+	p[ATOM_OFF_CHECKSUM] = 0;
+	for (size_t i = 0; i < ATOM_LEN; i++)
+		sum = (uint8_t)(sum + p[i]);
+	p[ATOM_OFF_CHECKSUM] = (uint8_t)(0x100 - sum);
+}
+
 Test(atom_tables, header_tables_strings)
 {
 	static uint8_t p[ATOM_LEN];
@@ -380,22 +411,10 @@ Test(atom_tables, findings_through_the_analysis)
 	struct rom_analysis *r;
 	const struct rom_node *n;
 	static uint8_t p[ATOM_LEN];
-	struct pci_pcir c = {0};
-	uint8_t sum = 0;
 	build_atom(p);
-	/* PCIR at 0x3E0, where the ROM header's PCI info does not point */
-	c.signature = PCIR_SIG_PCIR;
-	c.vendor_id = 0x1002;
-	c.device_id = 0x731F;
-	c.length = PCIR_MIN_LEN;
-	c.class_code = 0x030000;
-	c.image_blocks = ATOM_LEN / 512;
-	c.indicator = PCIR_LAST_IMAGE;
-	cr_assert(fmt_encode(p, ATOM_LEN, 0x3E0, pci_pcir_fields, PCIR_F_COUNT, &c));
-	tb_put16(p, 0x18, 0x3E0);
-	for (size_t i = 0; i < ATOM_LEN; i++)
-		sum = (uint8_t)(sum + p[i]);
-	p[ATOM_OFF_CHECKSUM] = (uint8_t)(p[ATOM_OFF_CHECKSUM] - sum);
+	/* PCIR at 0x3E0, where the ROM header's PCI info (0x1C) does not point */
+	put_atom_pcir(p, 0x731F);
+	balance_atom(p);
 	r = rom_analyze(p, sizeof(p), "atom.rom");
 	cr_assert(r);
 	n = rom_chain_node(r, 0);
@@ -417,18 +436,9 @@ Test(atom_tables, fix_warns_on_a_signed_rom)
 	static uint8_t p[ATOM_LEN];
 	static struct patch_plan plan;
 	struct patch_options opt = {0};
-	struct pci_pcir c = {0};
 	bool warned = false;
 	build_atom(p);
-	c.signature = PCIR_SIG_PCIR;
-	c.vendor_id = 0x1002;
-	c.device_id = 0x0001; /* no signed family by ids */
-	c.length = PCIR_MIN_LEN;
-	c.class_code = 0x030000;
-	c.image_blocks = ATOM_LEN / 512;
-	c.indicator = PCIR_LAST_IMAGE;
-	cr_assert(fmt_encode(p, ATOM_LEN, 0x3E0, pci_pcir_fields, PCIR_F_COUNT, &c));
-	tb_put16(p, 0x18, 0x3E0);
+	put_atom_pcir(p, 0x0001);     /* no signed family by ids */
 	p[ATOM_OFF_CHECKSUM] ^= 0x11; /* something for fix to do */
 	r = rom_analyze(p, sizeof(p), "signed.rom");
 	cr_assert(r);
@@ -588,6 +598,318 @@ Test(bit, nvgi_subsystem_against_the_hwinfo_block)
 	r = rom_analyze(b.data, b.len, "mismatch.rom");
 	cr_assert(r);
 	cr_assert_not_null(find_named(r, "vendor-id-mismatch"));
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
+/* ---- ATOM master table names ---- */
+
+/* The member names of the kernel's headers, typed here from
+ * drivers/gpu/drm/amd/include/atombios.h (ATOM_MASTER_LIST_OF_COMMAND_TABLES,
+ * ATOM_MASTER_LIST_OF_DATA_TABLES) and atomfirmware.h (the _v2_1 lists),
+ * by counting members: a few of each, the first, the last, past the end. */
+Test(atom_names, master_entries_named_as_the_kernel_headers)
+{
+	static const struct {
+		enum atom_master_kind kind;
+		uint8_t rev;
+		unsigned index;
+		const char *name;
+	} want[] = {
+	    {ATOM_MASTER_COMMAND, 1, 0, "ASIC_Init"},
+	    {ATOM_MASTER_COMMAND, 1, 10, "SetEngineClock"},
+	    {ATOM_MASTER_COMMAND, 1, 34, "BlankCRTC"},
+	    {ATOM_MASTER_COMMAND, 1, 54, "ProcessI2cChannelTransaction"},
+	    {ATOM_MASTER_COMMAND, 1, 60, "ComputeMemoryEnginePLL"},
+	    {ATOM_MASTER_COMMAND, 1, 80, "GetVoltageInfo"},
+	    {ATOM_MASTER_DATA, 1, 0, "UtilityPipeLine"},
+	    {ATOM_MASTER_DATA, 1, 4, "FirmwareInfo"},
+	    {ATOM_MASTER_DATA, 1, 15, "PowerPlayInfo"},
+	    {ATOM_MASTER_DATA, 1, 22, "Object_Header"},
+	    {ATOM_MASTER_DATA, 1, 28, "VRAM_Info"},
+	    {ATOM_MASTER_DATA, 1, 34, "ServiceInfo"},
+	    {ATOM_MASTER_COMMAND, 2, 0, "asic_init"},
+	    {ATOM_MASTER_COMMAND, 2, 1, "cmd_function1"},
+	    {ATOM_MASTER_COMMAND, 2, 60, "computegpuclockparam"},
+	    {ATOM_MASTER_COMMAND, 2, 80, "getvoltageinfo"},
+	    {ATOM_MASTER_DATA, 2, 2, "smc_dpm_info"},
+	    {ATOM_MASTER_DATA, 2, 5, "sw_datatable5"},
+	    {ATOM_MASTER_DATA, 2, 24, "umc_info"},
+	    {ATOM_MASTER_DATA, 2, 28, "vram_info"},
+	    {ATOM_MASTER_DATA, 3, 15, "powerplayinfo"},
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *got = atom_table_name(want[i].kind, want[i].rev, want[i].index);
+		cr_assert_not_null(got, "entry %u", want[i].index);
+		cr_expect_str_eq(got, want[i].name, "rev %u entry %u: %s", want[i].rev,
+		                 want[i].index, got);
+	}
+	cr_expect_null(atom_table_name(ATOM_MASTER_COMMAND, 1, 81));
+	cr_expect_null(atom_table_name(ATOM_MASTER_DATA, 1, 35));
+	cr_expect_null(atom_table_name(ATOM_MASTER_DATA, 2, 200));
+}
+
+static char *capture_text(const struct rom_analysis *r,
+                          void (*emit)(FILE *, const struct rom_analysis *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cr_assert_not_null(f);
+	emit(f, r);
+	fclose(f);
+	return buf;
+}
+
+/* An ATOM image through the analysis with a PCIR where the ROM header's
+ * PCI info says, the checksum balanced. */
+static struct rom_analysis *analyze_atom(uint8_t *p, const char *name)
+{
+	put_atom_pcir(p, 0x731F);
+	tb_put16(p, ROMHDR_AT + ATOM_HDR_OFF_PCI_INFO, 0x3E0);
+	balance_atom(p);
+	return rom_analyze(p, ATOM_LEN, name);
+}
+
+/* The synthetic image's tables by name in text and YAML, an index past the
+ * kernel's list by its number; its bytes named by table in diff's terms. */
+Test(atom_names, tables_shown_by_name_unknown_by_index)
+{
+	static uint8_t p[ATOM_LEN];
+	struct rom_analysis *r;
+	const struct rom_node *n;
+	char *text, got[ROM_QNAME_LEN];
+	build_atom(p);
+	/* the master command table grows to 90 slots (over the data master,
+	 * which moves to 0x3C0); slot 85 is past the 81 names of atombios.h */
+	put_table(p, CMD_AT, 4 + 90 * 2, 1, 1);
+	memset(p + CMD_AT + 4, 0, 90 * 2);
+	tb_put16(p, CMD_AT + 4, 0x400);          /* 0: ASIC_Init */
+	tb_put16(p, CMD_AT + 4 + 2 * 85, 0x440); /* 85: no name */
+	put_table(p, 0x440, 0x10, 1, 1);
+	put_table(p, 0x3C0, 4 + 2, 2, 1); /* format 2: atomfirmware.h's names */
+	tb_put16(p, 0x3C4, 0x500);
+	tb_put16(p, ROMHDR_AT + ATOM_HDR_OFF_MASTER_DATA, 0x3C0);
+	r = analyze_atom(p, "named.rom");
+	cr_assert(r);
+	n = rom_chain_node(r, 0);
+	cr_assert(n && n->vendor && n->vendor->kind == VENDOR_AMD);
+	cr_assert_eq(n->vendor->u.amd.command.n, 2);
+	text = capture_text(r, emit_text_vendor);
+	cr_expect(strstr(text, "[0] ASIC_Init +0x400 0x20 v2.1") != NULL, "%s", text);
+	cr_expect(strstr(text, "[85] ? +0x440 0x10 v1.1") != NULL, "%s", text);
+	cr_expect(strstr(text, "[0] utilitypipeline +0x500 0x10 v3.3") != NULL, "%s", text);
+	free(text);
+	rom_name_offset(r, 0x400 + 0x10, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_cmd[ASIC_Init]");
+	rom_name_offset(r, 0x400, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_cmd[ASIC_Init].size");
+	rom_name_offset(r, 0x443, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_cmd[85].content_rev");
+	rom_name_offset(r, 0x500 + 2, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_data[utilitypipeline].format_rev");
+	rom_name_offset(r, ROMHDR_AT + ATOM_HDR_OFF_MASTER_DATA, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_rom.master_data");
+	rom_name_offset(r, STRS_AT + 3, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_strings");
+	rom_name_offset(r, PSP_AT + ATOM_PSP_OFF_ENTRIES, got, sizeof(got));
+	cr_expect_str_eq(got, "atom_psp.entries");
+	rom_analysis_free(r);
+}
+
+/* ---- diff of vendor fields ---- */
+
+/* An NVIDIA x86 image whose BIT 'B' token carries version v (OEM byte oem),
+ * the image's checksum balanced. */
+static void nv_image(struct rb *b, uint32_t v, uint8_t oem)
+{
+	static const struct tok t[] = {{'B', 2, 0x25, DATA_AT}, {'i', 2, 0x40, INFO_AT}};
+	struct nv_bit_biosdata d = {v, oem};
+	rb_init(b);
+	(void)rb_add_x86(b, 0x10DE, 0x1C02, 2, true);
+	memset(b->data + BIT_AT, 0, BIT_LEN - BIT_AT);
+	put_bit(b->data, t, 2, 6);
+	cr_assert(fmt_encode(b->data, BIT_LEN, DATA_AT, nv_bit_biosdata_fields,
+	                     NV_BIT_BIOSDATA_F_COUNT, &d));
+	memcpy(b->data + INFO_AT + NV_BIT_INFO_DATE_OFF, "01/23/22", 8);
+	rb_balance(b, 0, 0x3FF);
+}
+
+/* Two builds that differ only in the BIT version's OEM byte (and the
+ * checksum byte that balances it): diff says another build and names the
+ * field by its declaration and the byte by its structure. */
+Test(vendor_diff, bit_version_only)
+{
+	struct rb a, b;
+	struct rom_analysis *ra, *rb2;
+	struct rom_diff *d;
+	const struct diff_image *im;
+	const struct diff_field *f;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out;
+	nv_image(&a, 0x86043D00u, 0x88);
+	nv_image(&b, 0x86043D00u, 0x89);
+	ra = rom_analyze(a.data, a.len, "a.rom");
+	rb2 = rom_analyze(b.data, b.len, "b.rom");
+	cr_assert(ra && rb2);
+	d = rom_diff_make(ra, a.data, a.len, rb2, b.data, b.len, false);
+	cr_assert_not_null(d);
+	cr_expect_eq(d->verdict, DIFF_OTHER_BUILD);
+	im = &d->images[0];
+	cr_assert(im->in_a && im->in_b);
+	f = diff_field_named(im, "nvidia.version");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->a, "86.04.3D.00.88");
+	cr_expect_str_eq(f->b, "86.04.3D.00.89");
+	f = diff_field_named(im, "bit_biosdata.oem_version");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->a, "0x88");
+	cr_expect_str_eq(f->b, "0x89");
+	cr_expect_null(diff_field_named(im, "nvidia.build_date"), "the date is the same");
+	cr_expect_null(diff_field_named(im, "bit_biosdata.binary_version"));
+	/* BIT spec: the OEM byte is 'B' data +4 */
+	cr_expect(diff_range_named(im, "bit_biosdata.oem_version"));
+	cr_expect(diff_range_named(im, "checksum.byte"));
+	cr_expect_eq(im->n_ranges_all, 2);
+	out = open_memstream(&text, &len);
+	cr_assert_not_null(out);
+	emit_diff_text(out, d);
+	fclose(out);
+	cr_expect(strstr(text, "version 86.04.3D.00.88  build_date 01/23/22") != NULL, "%s", text);
+	free(text);
+	rom_diff_free(d);
+	rom_analysis_free(ra);
+	rom_analysis_free(rb2);
+	rb_free(&a);
+	rb_free(&b);
+}
+
+/* Two ATOM images that differ only in the part number's last character
+ * (and the checksum byte): the part number by its declared names, the
+ * range in the string table. */
+Test(vendor_diff, atom_part_number_only)
+{
+	static uint8_t pa[ATOM_LEN], pb[ATOM_LEN];
+	struct rom_analysis *ra, *rb2;
+	struct rom_diff *d;
+	const struct diff_image *im;
+	const struct diff_field *f;
+	build_atom(pa);
+	build_atom(pb);
+	cr_assert_eq(memcmp(pb + STRS_AT, "113-TEST0000-100", 16), 0);
+	pb[STRS_AT + 15] = '1';
+	ra = analyze_atom(pa, "a.rom");
+	rb2 = analyze_atom(pb, "b.rom");
+	cr_assert(ra && rb2);
+	d = rom_diff_make(ra, pa, ATOM_LEN, rb2, pb, ATOM_LEN, false);
+	cr_assert_not_null(d);
+	cr_expect_eq(d->verdict, DIFF_OTHER_BUILD);
+	im = &d->images[0];
+	f = diff_field_named(im, "amd.part_number");
+	cr_assert_not_null(f);
+	cr_expect_str_eq(f->a, "113-TEST0000-100");
+	cr_expect_str_eq(f->b, "113-TEST0000-101");
+	cr_expect_not_null(diff_field_named(im, "atom.part_number"));
+	cr_expect_null(diff_field_named(im, "amd.version"));
+	cr_expect(diff_range_named(im, "atom_strings"));
+	cr_expect(diff_range_named(im, "atom.checksum"));
+	cr_expect_eq(im->n_ranges_all, 2);
+	rom_diff_free(d);
+	rom_analysis_free(ra);
+	rom_analysis_free(rb2);
+}
+
+/* ---- AMD GOP against its image's PCIR vendor ---- */
+
+/* A one-image ROM: an uncompressed EFI driver (the builder's PE) of
+ * vendor:device, its UTF-16 component name "AMD GOP ..." in the driver's
+ * bytes (as AMD's drivers carry it). */
+static struct rom_analysis *amd_gop_rom(struct rb *b, uint16_t vendor, uint16_t device)
+{
+	static const char text[] = "AMD GOP X64 Rel Driver Rev.3.8.3.Aug  3 2023.02:40:26";
+	struct rb_image_opts o = rb_efi_opts(vendor, device, 4, true);
+	size_t at;
+	rb_init(b);
+	at = rb_add_image(b, &o) + 0x600;
+	for (size_t i = 0; i < sizeof(text); i++)
+		rb_put16(b, at + 2 * i, (uint8_t)text[i]);
+	return rom_analyze(b->data, b->len, "gop.rom");
+}
+
+Test(vendor_rules, amd_gop_in_an_image_of_another_vendor)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	const struct finding *f;
+	r = amd_gop_rom(&b, 0x1002, 0x15BF);
+	cr_assert(r);
+	cr_assert_not_null(rom_chain_node(r, 0)->driver);
+	cr_assert_str_eq(rom_chain_node(r, 0)->driver->gop_version,
+	                 "AMD GOP X64 Rel Driver Rev.3.8.3.Aug  3 2023.02:40:26");
+	cr_expect_null(find_named(r, "vendor-id-mismatch"));
+	rom_analysis_free(r);
+	rb_free(&b);
+	/* 1002 and 1640 typed in decimal: 0x03ea:0x0668 */
+	r = amd_gop_rom(&b, 1002, 1640);
+	cr_assert(r);
+	f = find_named(r, "vendor-id-mismatch");
+	cr_assert_not_null(f);
+	cr_expect(f->has_values);
+	cr_expect_eq(f->expected, 0x1002);
+	cr_expect_eq(f->found, 0x03EA);
+	cr_expect(strstr(f->message, "1002:1640 written in decimal") != NULL, "%s", f->message);
+	rom_analysis_free(r);
+	rb_free(&b);
+	r = amd_gop_rom(&b, 0x10DE, 0x1C02);
+	cr_assert(r);
+	f = find_named(r, "vendor-id-mismatch");
+	cr_assert_not_null(f);
+	cr_expect_eq(f->found, 0x10DE);
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
+/* diff's names for the bytes of the BIT (BIT spec offsets: header fields,
+ * 6-byte token entries after the 12-byte header, 'B' data's version at
+ * +0 and OEM byte at +4, 'S''s string pointers). */
+Test(vendor_names, bit_bytes_named_by_structure_and_field)
+{
+	static const struct tok t[] = {
+	    {'B', 2, 0x25, DATA_AT}, {'i', 2, 0x40, INFO_AT}, {'S', 2, 0x15, STR_AT}};
+	struct nv_bit_biosdata d = {0x86043D00u, 0x88};
+	struct rb b;
+	struct rom_analysis *r;
+	char got[ROM_QNAME_LEN];
+	uint8_t *img;
+	rb_init(&b);
+	(void)rb_add_x86(&b, 0x10DE, 0x1C02, 2, true);
+	img = b.data;
+	memset(img + BIT_AT, 0, BIT_LEN - BIT_AT);
+	put_bit(img, t, 3, 6);
+	cr_assert(
+	    fmt_encode(img, BIT_LEN, DATA_AT, nv_bit_biosdata_fields, NV_BIT_BIOSDATA_F_COUNT, &d));
+	memcpy(img + TEXT_AT, "Board X\0", 8);
+	tb_put16(img, STR_AT, TEXT_AT);
+	img[STR_AT + 2] = 12;
+	rb_balance(&b, 0, 0x3FF);
+	r = rom_analyze(b.data, b.len, "bit.rom");
+	cr_assert(r);
+	cr_assert(rom_chain_node(r, 0)->vendor);
+	rom_name_offset(r, BIT_AT + NV_BIT_HDR_OFF_CHECKSUM, got, sizeof(got));
+	cr_expect_str_eq(got, "bit.checksum");
+	rom_name_offset(r, BIT_AT + 12 + 2 * 6 + NV_BIT_TOKEN_OFF_DATA_SIZE, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_token[S].data_size");
+	rom_name_offset(r, DATA_AT + 1, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_biosdata.binary_version");
+	rom_name_offset(r, DATA_AT + 4, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_biosdata.oem_version");
+	rom_name_offset(r, DATA_AT + 0x10, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_data[B]");
+	rom_name_offset(r, INFO_AT + 0x20, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_data[i]");
+	rom_name_offset(r, TEXT_AT + 3, got, sizeof(got));
+	cr_expect_str_eq(got, "bit_string[sign_on]");
 	rom_analysis_free(r);
 	rb_free(&b);
 }
