@@ -288,15 +288,21 @@ static EFI_NOINLINE uint32_t huff_walk(const struct efi_huff *h, uint32_t bits16
 	return 0;
 }
 
-/* Decodes one symbol; needs at least 16 bits in the reader (the caller
- * refills). fast_bits is a constant at every call site. One table lookup;
- * only a code longer than fast_bits (rare: the compressor gives them to
- * rare symbols) takes the walk. */
-static inline bool huff_decode_have16(const struct efi_huff *h, unsigned fast_bits,
-                                      struct efi_bits *b, unsigned *sym)
+/* Decoding one symbol is a lookup of the next fast_bits bits (huff_peek,
+ * at least 16 bits in the reader) and then taking the code (huff_take).
+ * Only a code longer than fast_bits (rare: the compressor gives them to
+ * rare symbols) takes the walk. The hot loop refills between the two: the
+ * lookup needs only bits the reader already holds, so it does not wait for
+ * the load. fast_bits is a constant at every call site. */
+static inline uint32_t huff_peek(const struct efi_huff *h, unsigned fast_bits,
+                                 const struct efi_bits *b)
 {
-	uint32_t e = h->fast[b->acc >> (64u - fast_bits)];
+	return h->fast[b->acc >> (64u - fast_bits)];
+}
 
+static inline bool huff_take(const struct efi_huff *h, struct efi_bits *b, uint32_t e,
+                             unsigned *sym)
+{
 	if (e == 0) {
 		e = huff_walk(h, (uint32_t)(b->acc >> 48));
 		if (e == 0)
@@ -312,7 +318,8 @@ static enum efi_decomp_status huff_decode(const struct efi_huff *h, unsigned fas
 {
 	if (b->have < EFI_MAXLEN)
 		bits_refill(b);
-	return huff_decode_have16(h, fast_bits, b, sym) ? EFI_DECOMP_OK : EFI_DECOMP_BAD_SYMBOL;
+	return huff_take(h, b, huff_peek(h, fast_bits, b), sym) ? EFI_DECOMP_OK
+	                                                        : EFI_DECOMP_BAD_SYMBOL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -426,6 +433,7 @@ static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t 
 enum {
 	EFI_MAXMATCH = 256,  /* longest match (C symbol 509) */
 	EFI_COPY_CHUNK = 16, /* the fast copy's unit; EFI_MAXMATCH is a multiple */
+	EFI_FAST_IN = 16,    /* stream bytes for a token's two 8-byte refills */
 };
 
 /* A match of mlen bytes starting off (= distance + 1) bytes back, in the
@@ -470,10 +478,14 @@ static inline void copy_match_exact(uint8_t *out, size_t off, unsigned mlen)
 /* Decodes one token (a literal, or a match) of the current block at *pos.
  * Written once, compiled twice:
  *
- * fast = true, from decode_fast: the reader holds >= 56 bits, enough for the
- * whole token (C code <= 16 bits, P code <= 16, extra bits <= 18: 50), and
- * at least EFI_MAXMATCH bytes of output are left, so nothing here checks a
- * bound: no refill, no cut, and the copy may round up to its chunk.
+ * fast = true, from decode_fast: at least EFI_MAXMATCH bytes of output are
+ * left, so no write checks a bound or cuts a match, and the copy may round
+ * up to its chunk; 16 stream bytes are left, room for this token's two
+ * branch-free 8-byte refills. The reader holds >= 16 bits on entry (and on
+ * return), enough for the lookup of a code, and is refilled (to >= 56 bits)
+ * right after each lookup, before the code is taken: the C code, and for a
+ * match the P code and its extra bits (<= 16 + 18 bits after the second
+ * refill). A lookup thus never waits for a load.
  *
  * fast = false, near the end: refills whenever a read needs more bits (byte
  * by byte near the end of the stream, zero bits past it) and cuts a match
@@ -488,11 +500,14 @@ static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_de
                                                              const bool fast)
 {
 	unsigned c, pl, k;
-	uint32_t dist, mlen;
+	uint32_t e, dist, mlen;
 
 	if (!fast && b->have < EFI_MAXLEN)
 		bits_refill(b);
-	if (!huff_decode_have16(&d->c, EFI_C_FAST, b, &c))
+	e = huff_peek(&d->c, EFI_C_FAST, b);
+	if (fast)
+		bits_refill_fast(b);
+	if (!huff_take(&d->c, b, e, &c))
 		return EFI_DECOMP_BAD_SYMBOL;
 	if (c < 256) {
 		dst[(*pos)++] = (uint8_t)c;
@@ -501,7 +516,10 @@ static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_de
 	/* A match: length from C, distance code from P, then its extra bits. */
 	if (!fast && b->have < EFI_MAXLEN)
 		bits_refill(b);
-	if (!huff_decode_have16(&d->p, EFI_PT_FAST, b, &pl))
+	e = huff_peek(&d->p, EFI_PT_FAST, b);
+	if (fast)
+		bits_refill_fast(b);
+	if (!huff_take(&d->p, b, e, &pl))
 		return EFI_DECOMP_BAD_SYMBOL;
 	/* The distance is pl for pl 0 and 1, else 2^(pl-1) plus pl - 1 more
 	 * bits (docs 3.1, DecodeP). pl < np <= 20, so k <= 18 and dist < the
@@ -548,15 +566,17 @@ static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder 
 
 	size_t in_last, out_last;
 
-	if (end < EFI_MAXMATCH || !span_has(&b.src, 0, 8))
+	if (end < EFI_MAXMATCH || !span_has(&b.src, 0, EFI_FAST_IN))
 		return EFI_DECOMP_OK;
-	/* b.pos <= in_last is span_has(&b.src, b.pos, 8), and pos <= out_last
-	 * leaves EFI_MAXMATCH bytes, each one comparison. */
-	in_last = b.src.len - 8u;
+	/* b.pos <= in_last is span_has(&b.src, b.pos, EFI_FAST_IN), and pos <=
+	 * out_last leaves EFI_MAXMATCH bytes, each one comparison. */
+	in_last = b.src.len - EFI_FAST_IN;
 	out_last = end - EFI_MAXMATCH;
+	if (block_left == 0 || pos > out_last || b.pos > in_last)
+		return EFI_DECOMP_OK;
+	bits_refill_fast(&b); /* >= 16 bits for the first lookup */
 	while (block_left != 0 && pos <= out_last && b.pos <= in_last) {
 		block_left--;
-		bits_refill_fast(&b);
 		st = decode_token(d, &b, dst, end, &pos, true);
 		if (st != EFI_DECOMP_OK)
 			break;
