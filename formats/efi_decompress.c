@@ -20,7 +20,12 @@
  *     alphabet and zero runs past NC are errors, not silently clamped;
  *   - the P alphabet is NP (14 or 20 symbols, what the compressor writes),
  *     not MAXNP (31), so a P symbol can never ask for a distance beyond the
- *     variant's window.
+ *     variant's window;
+ *   - a stream that needs bits past CompSize is cut (EDK2 reads zero bits
+ *     there), and one whose bits after its last symbol are not zero holds
+ *     data no symbol accounts for (the compressor closes with zero bits;
+ *     EDK2 ignores them, or reads a block header from them after a
+ *     literal that fills the output at the end of its block).
  */
 #include "formats/efi_decompress.h"
 
@@ -654,6 +659,8 @@ const char *efi_decomp_status_str(enum efi_decomp_status st)
 		return "unknown compression variant";
 	case EFI_DECOMP_TRUNCATED_STREAM:
 		return "stream ends before its declared size";
+	case EFI_DECOMP_TRAILING_DATA:
+		return "data after the last symbol of the stream";
 	}
 	return "unknown status";
 }
@@ -706,6 +713,29 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 	return read_header(src, src_len, comp_size, orig_size);
 }
 
+/* True when every bit of the stream after the reader's position (bits
+ * used, not past the end) is zero: the compressor's closing zero bits. A
+ * well-formed stream leaves 8 to 15 of them (the corpus streams all do);
+ * the check reads each byte left once, so it costs at most CompSize. */
+static bool rest_is_zero(const struct efi_bits *b)
+{
+	uint64_t used = bits_used(b);
+	size_t at = (size_t)(used / 8u);
+	unsigned skip = (unsigned)(used % 8u);
+	uint8_t byte;
+
+	if (skip != 0) {
+		/* The bits of the current byte after the used ones. */
+		if (span_u8(&b->src, at, &byte) && (uint8_t)(byte << skip) != 0)
+			return false;
+		at++;
+	}
+	for (; span_u8(&b->src, at, &byte); at++)
+		if (byte != 0)
+			return false;
+	return true;
+}
+
 static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
                                           size_t end, struct efi_decomp_result *res)
 {
@@ -725,6 +755,8 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
 	res->overrun = res->bits_used > (uint64_t)stream->len * 8u;
 	if (st == EFI_DECOMP_OK && res->overrun)
 		st = EFI_DECOMP_TRUNCATED_STREAM; /* the last symbol read past the end */
+	if (st == EFI_DECOMP_OK && !rest_is_zero(&d->bits))
+		st = EFI_DECOMP_TRAILING_DATA;
 	free(d);
 	return st;
 }
