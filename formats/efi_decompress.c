@@ -38,9 +38,10 @@
 
 /* Where the compiler allows it: decode_token is written once and forced
  * into both loops (fast and careful), and the fast loop and the slow
- * Huffman walk are kept out of line, so the hot loop is a leaf function
- * whose state fits in registers (issue 17: inlined into its caller, gcc
- * kept the output position and the block count on the stack). */
+ * Huffman walk are kept out of line, so the hot loop is a function of its
+ * own that calls nothing on its common path and whose state fits in
+ * registers (issue 17: inlined into its caller, gcc kept the output
+ * position and the block count on the stack). */
 #if defined(__GNUC__)
 #define EFI_ALWAYS_INLINE inline __attribute__((always_inline))
 #define EFI_NOINLINE      __attribute__((noinline))
@@ -74,10 +75,11 @@ enum {
  * keeps the next bits left-aligned in a 64-bit word and, while 8 bytes of the
  * stream are left, refills with one bounded 8-byte load (span_has checks it)
  * instead of 7 byte reads; only the last 7 bytes and the zero fill past the
- * end go byte by byte. The main loop copies the reader into locals (the
- * helpers are inline, so the compiler keeps it in registers), writes it
- * back around the cold block-header code, and in its hot part refills
- * once per token without a branch (decode_loop). */
+ * end go byte by byte. The hot loop (decode_fast) copies the reader into
+ * locals (the helpers are inline, so the compiler keeps it in registers)
+ * and refills without a branch right after each table lookup
+ * (decode_token); block headers and the end of the stream use the struct
+ * and the careful refill. */
 struct efi_bits {
 	struct span src; /* the CompSize bytes after the header */
 	size_t pos;      /* next byte of src to load */
@@ -111,10 +113,11 @@ static inline uint64_t load_be64(const uint8_t *p)
 #endif
 }
 
-/* The hot loop's refill, only after span_has(pos, 8) (decode_loop): one
- * 8-byte load and no branch, to 56..63 bits. have <= 63 here (only the
- * careful byte path above reaches 64, and only within 8 bytes of the end,
- * where the hot loop does not run), so the shift is defined. */
+/* The hot loop's refill, only where span_has(pos, 8) holds (bits_refill,
+ * decode_fast): one 8-byte load and no branch, to 56..63 bits. have <= 63
+ * here (only the careful byte path below reaches 64, and only within 8
+ * bytes of the end, where the hot loop does not run), so the shift is
+ * defined. */
 static inline void bits_refill_fast(struct efi_bits *b)
 {
 	b->acc |= load_be64(b->src.data + b->pos) >> b->have;
@@ -550,15 +553,17 @@ static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_de
 
 /* The hot loop (issue 17): the tokens of the current block while a whole
  * token's bounds hold, checked once per token:
- *   - 8 stream bytes are left at the reader's byte position (span_has), so
- *     one branch-free 8-byte refill gives the reader >= 56 bits, a whole
- *     token; the zero fill past CompSize is never reached here;
+ *   - EFI_FAST_IN (16) stream bytes are left at the reader's byte position
+ *     (span_has), room for the token's two branch-free 8-byte refills
+ *     (each moves the position by at most 7 bytes); the zero fill past
+ *     CompSize is never reached here;
  *   - EFI_MAXMATCH bytes of output are left, so neither a literal nor a
  *     longest match (rounded up to the copy chunk) writes at or past
  *     OrigSize.
  * Neither can hold again once it fails (the reader and the output only move
- * forward). The loop calls nothing (a block header ends it), so its state
- * stays in registers. */
+ * forward). A block header ends the loop, and the only call left in it is
+ * the out-of-line walk for a code longer than the direct lookup, so its
+ * state stays in registers. */
 static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder *d,
                                                        struct efi_bits *bits, uint8_t *dst,
                                                        size_t end, size_t *out_pos,
@@ -568,7 +573,6 @@ static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder 
 	size_t pos = *out_pos;
 	uint32_t block_left = *block_io;
 	enum efi_decomp_status st = EFI_DECOMP_OK;
-
 	size_t in_last, out_last;
 
 	if (end < EFI_MAXMATCH || !span_has(&b.src, 0, EFI_FAST_IN))
