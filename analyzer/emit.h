@@ -42,6 +42,24 @@ const char *emit_color_reset(const struct emit_text_opts *o);
  * emitter or write error. */
 bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n);
 
+/* emit_yaml with a `secure_boot:` key in each report (secure_boot true):
+ * the answer of sb's db and dbx for each driver, or sb_origin (why there
+ * is no store) when sb is NULL. */
+struct sb_store;
+struct emit_yaml_opts {
+	bool secure_boot;
+	const struct sb_store *sb;
+	const char *sb_origin;
+};
+bool emit_yaml_with(FILE *out, const struct rom_analysis *const *reports, size_t n,
+                    const struct emit_yaml_opts *o);
+
+/* The document of an ACPI VFCT table (analyzer/emit_vfct.c), before the
+ * reports of its images: header, checksum, each image header. name is the
+ * table as given. False on a write error. */
+struct vfct_table;
+bool emit_yaml_vfct(FILE *out, const char *name, const struct vfct_table *t);
+
 /* Short name of an EFI machine (from the PE constants), or "unknown". */
 const char *emit_machine_name(uint16_t machine);
 
@@ -54,8 +72,9 @@ void emit_yaml_signature(struct yw *w, const struct rom_driver *d);
 /* The Secure Boot answer of each driver against a variable store's db and
  * dbx (analyzer/secure_boot.h); st NULL prints origin (why there is none).
  * origin says where the store came from ("found on this host"), or NULL. */
-struct sb_store;
 void emit_text_secure_boot(FILE *out, const struct rom_analysis *a, const struct sb_store *st,
+                           const char *origin);
+void emit_yaml_secure_boot(struct yw *w, const struct rom_analysis *a, const struct sb_store *st,
                            const char *origin);
 /* check's line with extra words after the GOP state (NULL: none). */
 void emit_check_line_with(FILE *out, const struct rom_analysis *a, const char *extra);

@@ -95,14 +95,32 @@ static void text_list(FILE *out, const char *label, const struct sb_list_summary
 	fputc('\n', out);
 }
 
-static void text_answer(FILE *out, const struct sb_store *st, const char *where,
-                        const struct rom_driver *d)
+/* The chain index of node k, or -1 when the node is outside the chain. */
+static long chain_index(const struct rom_analysis *a, size_t k)
 {
-	struct sb_answer ans;
-	sb_answer_driver(st, d, &ans);
-	if (ans.verdict == SB_NOT_A_DRIVER)
-		return;
-	fprintf(out, "  %s: %s, %s\n", where, sb_verdict_name(ans.verdict), ans.how);
+	for (size_t i = 0; i < a->chain.n; i++)
+		if (a->chain.images[i].node == k)
+			return (long)i;
+	return -1;
+}
+
+/* The next node from *k on whose driver has an answer (NULL at the end);
+ * its chain index in *idx. */
+static const struct rom_node *next_answer(const struct rom_analysis *a, const struct sb_store *st,
+                                          size_t *k, long *idx, struct sb_answer *ans)
+{
+	for (; *k < a->n_nodes; (*k)++) {
+		const struct rom_node *n = &a->nodes[*k];
+		if (!n->driver)
+			continue;
+		sb_answer_driver(st, n->driver, ans);
+		if (ans->verdict == SB_NOT_A_DRIVER)
+			continue;
+		*idx = chain_index(a, *k);
+		(*k)++;
+		return n;
+	}
+	return NULL;
 }
 
 void emit_text_secure_boot(FILE *out, const struct rom_analysis *a, const struct sb_store *st,
@@ -117,24 +135,78 @@ void emit_text_secure_boot(FILE *out, const struct rom_analysis *a, const struct
 	        origin ? origin : "");
 	text_list(out, "db", &st->db);
 	text_list(out, "dbx", &st->dbx);
-	for (size_t k = 0; k < a->n_nodes; k++) {
-		const struct rom_node *n = &a->nodes[k];
-		long idx = -1;
-		if (!n->driver)
-			continue;
-		for (size_t i = 0; i < a->chain.n; i++)
-			if (a->chain.images[i].node == k)
-				idx = (long)i;
+	size_t k = 0;
+	long idx = -1;
+	struct sb_answer ans;
+	for (const struct rom_node *n; (n = next_answer(a, st, &k, &idx, &ans)) != NULL;) {
 		if (idx >= 0)
 			(void)snprintf(where, sizeof(where), "image %ld (0x%zx)", idx, n->offset);
 		else
 			(void)snprintf(where, sizeof(where),
 			               "EFI image at 0x%zx (outside the chain)", n->offset);
-		text_answer(out, st, where, n->driver);
+		fprintf(out, "  %s: %s, %s\n", where, sb_verdict_name(ans.verdict), ans.how);
 	}
 	fprintf(out, "  (upstream OVMF runs option ROM drivers without checking their "
 	             "signatures: this answers for firmware that enforces them)\n");
 	if (!st->db_has_option_rom_ca_2023)
 		fprintf(out, "  (this db has no Microsoft Option ROM UEFI CA 2023: a driver signed "
 		             "under it would be refused)\n");
+}
+
+static void yaml_list(struct yw *w, const char *key, const struct sb_list_summary *l)
+{
+	yw_key(w, key);
+	if (!l->present) {
+		yw_null(w);
+		return;
+	}
+	yw_map_start(w);
+	yw_kuint(w, "certificates", l->certs);
+	yw_key(w, "certificate_names");
+	yw_seq_start(w);
+	for (size_t i = 0; i < l->named; i++)
+		yw_str(w, l->names[i]);
+	yw_seq_end(w);
+	yw_kuint(w, "image_hashes", l->hashes);
+	yw_kuint(w, "certificate_hashes", l->cert_hashes);
+	yw_map_end(w);
+}
+
+/* docs/yaml-schema.md, `secure_boot:`: the same answers as the text. */
+void emit_yaml_secure_boot(struct yw *w, const struct rom_analysis *a, const struct sb_store *st,
+                           const char *origin)
+{
+	struct sb_answer worst;
+	yw_key(w, "secure_boot");
+	yw_map_start(w);
+	if (!st) {
+		yw_knull(w, "store");
+		kstr_or_null(w, "origin", origin ? origin : "");
+		yw_map_end(w);
+		return;
+	}
+	yw_kstr(w, "store", st->name);
+	kstr_or_null(w, "origin", origin ? origin : "");
+	yaml_list(w, "db", &st->db);
+	yaml_list(w, "dbx", &st->dbx);
+	yw_kbool(w, "db_has_option_rom_ca_2023", st->db_has_option_rom_ca_2023);
+	yw_kstr(w, "verdict", sb_verdict_name(sb_answer_rom(st, a, &worst)));
+	yw_key(w, "drivers");
+	yw_seq_start(w);
+	size_t k = 0;
+	long idx = -1;
+	struct sb_answer ans;
+	for (const struct rom_node *n; (n = next_answer(a, st, &k, &idx, &ans)) != NULL;) {
+		yw_map_start(w);
+		yw_khex(w, "offset", n->offset);
+		if (idx >= 0)
+			yw_kuint(w, "image", (uint64_t)idx);
+		else
+			yw_knull(w, "image");
+		yw_kstr(w, "verdict", sb_verdict_name(ans.verdict));
+		yw_kstr(w, "how", ans.how);
+		yw_map_end(w);
+	}
+	yw_seq_end(w);
+	yw_map_end(w);
 }

@@ -30,6 +30,26 @@ static void text_driver(FILE *out, const struct rom_node *n)
 	emit_text_signature(out, d);
 }
 
+#define TEXT_DEVLIST_SHOWN 16u
+
+/* The PCI 3.0 device list: where, and its ids (the first 16). */
+static void text_device_list(FILE *out, const struct rom_node *n)
+{
+	const struct pci_device_list *d = &n->devlist;
+	fprintf(out, "        device list at 0x%zx (PCIR+0x%x):", n->offset + d->offset,
+	        d->pointer);
+	if (d->status == PCI_DEVLIST_OUT_OF_RANGE) {
+		fprintf(out, " outside the image\n");
+		return;
+	}
+	for (size_t k = 0; k < d->n && k < TEXT_DEVLIST_SHOWN && n->device_ids; k++)
+		fprintf(out, " %04x", n->device_ids[k]);
+	if (d->n > TEXT_DEVLIST_SHOWN)
+		fprintf(out, " ... (%zu ids)", d->n);
+	fprintf(out, "%s%s\n", d->n == 0 ? " empty" : "",
+	        d->status == PCI_DEVLIST_OK ? "" : ", no 0x0000 end");
+}
+
 static void text_image(FILE *out, const struct rom_image *img, const struct rom_node *n, size_t i)
 {
 	const struct pci_pcir *p = &n->pcir;
@@ -59,6 +79,8 @@ static void text_image(FILE *out, const struct rom_image *img, const struct rom_
 		        n->hdr.pnp_offset, n->pnp.hdr.revision, n->pnp.hdr.sum,
 		        n->pnp.manufacturer[0] ? ", " : "", n->pnp.manufacturer,
 		        n->pnp.product[0] ? ", " : "", n->pnp.product);
+	if (n->devlist.status != PCI_DEVLIST_NONE)
+		text_device_list(out, n);
 	if (p->code_type == PCI_CODE_EFI) {
 		const char *sub = pe_subsystem_name(n->efi.subsystem);
 		fprintf(out, "        %s, %s, compression %s, driver at +0x%x, init size 0x%zx%s\n",

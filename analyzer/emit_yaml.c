@@ -15,13 +15,6 @@ const char *emit_machine_name(uint16_t machine)
 	return n ? n : "unknown";
 }
 
-static void hex4(struct yw *w, const char *k, uint16_t v)
-{
-	char buf[8];
-	(void)snprintf(buf, sizeof(buf), "%04x", v);
-	yw_kstr(w, k, buf);
-}
-
 static void driver_yaml(struct yw *w, const struct rom_node *n)
 {
 	const struct rom_driver *d = n->driver;
@@ -148,6 +141,30 @@ static void image_pnp(struct yw *w, const struct rom_node *n)
 	yw_map_end(w);
 }
 
+/* The PCI 3.0 device list (null when the PCIR has none). */
+static void image_device_list(struct yw *w, const struct rom_node *n)
+{
+	const struct pci_device_list *d = &n->devlist;
+	yw_key(w, PCIR_KEY(DEVICE_LIST));
+	if (d->status == PCI_DEVLIST_NONE) {
+		yw_null(w);
+		return;
+	}
+	yw_map_start(w);
+	yw_khex(w, "pointer", d->pointer);
+	yw_khex(w, "offset", n->offset + d->offset);
+	yw_kstr(w, "status", pci_devlist_status_str(d->status));
+	yw_key(w, "ids");
+	yw_seq_start(w);
+	for (size_t k = 0; k < d->n && n->device_ids; k++) {
+		char id[8];
+		(void)snprintf(id, sizeof(id), "%04x", n->device_ids[k]);
+		yw_str(w, id);
+	}
+	yw_seq_end(w);
+	yw_map_end(w);
+}
+
 static void image(struct yw *w, const struct rom_image *img, const struct rom_node *n, size_t index,
                   bool full)
 {
@@ -159,8 +176,8 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 	yw_khex(w, "length", img->length);
 	yw_kuint(w, PCIR_KEY(CODE_TYPE), p->code_type);
 	yw_kstr(w, "type", pci_code_type_name(p->code_type));
-	hex4(w, PCIR_KEY(VENDOR_ID), p->vendor_id);
-	hex4(w, PCIR_KEY(DEVICE_ID), p->device_id);
+	yw_kid4(w, PCIR_KEY(VENDOR_ID), p->vendor_id);
+	yw_kid4(w, PCIR_KEY(DEVICE_ID), p->device_id);
 	(void)snprintf(cls, sizeof(cls), "%06x", p->class_code & 0xFFFFFFu);
 	yw_kstr(w, PCIR_KEY(CLASS_CODE), cls);
 	yw_kbool(w, "last", img->last);
@@ -201,6 +218,7 @@ static void image(struct yw *w, const struct rom_image *img, const struct rom_no
 	if (full) {
 		image_atom(w, n);
 		image_pnp(w, n);
+		image_device_list(w, n);
 	}
 	if (p->code_type == PCI_CODE_EFI)
 		image_efi(w, n, full);
@@ -307,6 +325,12 @@ static void consumers(struct yw *w, const struct rom_analysis *a)
 void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file)
 {
 	yw_map_start(w);
+	emit_yaml_report_keys(w, a, file);
+	yw_map_end(w);
+}
+
+void emit_yaml_report_keys(struct yw *w, const struct rom_analysis *a, const char *file)
+{
 	yw_kuint(w, "optrom", REPORT_SCHEMA);
 	yw_kstr(w, "file", file ? file : a->file);
 	yw_kuint(w, "size", a->size);
@@ -344,22 +368,31 @@ void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char
 	emit_yaml_vendor(w, a);
 	findings(w, a);
 	consumers(w, a);
-	yw_map_end(w);
 }
 
-static void report(struct yw *w, const struct rom_analysis *a)
+static void report(struct yw *w, const struct rom_analysis *a, const struct emit_yaml_opts *o)
 {
 	yw_doc_start(w);
-	emit_yaml_report_map(w, a, NULL);
+	yw_map_start(w);
+	emit_yaml_report_keys(w, a, NULL);
+	if (o && o->secure_boot)
+		emit_yaml_secure_boot(w, a, o->sb, o->sb_origin);
+	yw_map_end(w);
 	yw_doc_end(w);
 }
 
-bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n)
+bool emit_yaml_with(FILE *out, const struct rom_analysis *const *reports, size_t n,
+                    const struct emit_yaml_opts *o)
 {
 	struct yw w;
 	if (!yw_open(&w, out))
 		return false;
 	for (size_t i = 0; i < n; i++)
-		report(&w, reports[i]);
+		report(&w, reports[i], o);
 	return yw_close(&w) && !ferror(out);
+}
+
+bool emit_yaml(FILE *out, const struct rom_analysis *const *reports, size_t n)
+{
+	return emit_yaml_with(out, reports, n, NULL);
 }

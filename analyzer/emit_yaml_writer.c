@@ -257,6 +257,13 @@ void yw_khex(struct yw *w, const char *k, uint64_t v)
 	yw_hex(w, v);
 }
 
+void yw_kid4(struct yw *w, const char *k, uint16_t v)
+{
+	char buf[8];
+	(void)snprintf(buf, sizeof(buf), "%04x", v);
+	yw_kstr(w, k, buf);
+}
+
 void yw_kbool(struct yw *w, const char *k, bool v)
 {
 	yw_key(w, k);

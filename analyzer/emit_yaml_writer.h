@@ -60,6 +60,9 @@ void yw_kstr(struct yw *w, const char *k, const char *v);
 void yw_kuint(struct yw *w, const char *k, uint64_t v);
 void yw_khex(struct yw *w, const char *k, uint64_t v);
 void yw_kbool(struct yw *w, const char *k, bool v);
+/* A PCI id as a string of 4 lowercase hex digits ("10de"): quoted, so that
+ * "0300" or "1e10" stay strings for every reader. */
+void yw_kid4(struct yw *w, const char *k, uint16_t v);
 void yw_knull(struct yw *w, const char *k);
 void yw_key(struct yw *w, const char *k);
 
@@ -67,5 +70,8 @@ void yw_key(struct yw *w, const char *k);
  * files: list); file names the input (NULL: the analysis's own name). */
 struct rom_analysis;
 void emit_yaml_report_map(struct yw *w, const struct rom_analysis *a, const char *file);
+/* The same keys inside a mapping the caller opened (and closes, after keys
+ * of its own: check --device's device_match). */
+void emit_yaml_report_keys(struct yw *w, const struct rom_analysis *a, const char *file);
 
 #endif

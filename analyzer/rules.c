@@ -284,6 +284,46 @@ static void rules_pnp(struct rom_analysis *a, int i, const struct rom_node *n)
 	finding_set_values(&a->findings, 0, p->hdr.sum);
 }
 
+/* The PCI 3.0 device list (formats/pci_rom.h): where it cannot be read
+ * whole, which ids the image claims is unknown. */
+static void rules_device_list(struct rom_analysis *a, int i, const struct rom_node *n)
+{
+	const struct pci_device_list *d = &n->devlist;
+	size_t pcir = n->offset + n->hdr.pcir_offset;
+	size_t end;
+	if (!size_add(n->offset, n->length, &end) || end > a->size)
+		end = (size_t)a->size;
+	if (n->device_ids_lost)
+		finding_add(&a->findings, FINDING_INTERNAL_ERROR, i, true, n->offset + d->offset,
+		            "image %d: out of memory for the %zu ids of its device list", i, d->n);
+	switch (d->status) {
+	case PCI_DEVLIST_OUT_OF_RANGE:
+		finding_add(&a->findings, FINDING_DEVICE_LIST_OUT_OF_RANGE, i, true,
+		            pcir + PCIR_OFF_DEVICE_LIST,
+		            "image %d: device list pointer 0x%04x at 0x%zx leads past the image's "
+		            "bytes (they end at 0x%zx)",
+		            i, d->pointer, pcir + PCIR_OFF_DEVICE_LIST, end);
+		break;
+	case PCI_DEVLIST_UNTERMINATED:
+		finding_add(&a->findings, FINDING_DEVICE_LIST_UNTERMINATED, i, true,
+		            n->offset + d->offset,
+		            "image %d: device list at 0x%zx: %zu id(s) and no 0x0000 before the "
+		            "image's bytes end at 0x%zx",
+		            i, n->offset + d->offset, d->n, end);
+		break;
+	case PCI_DEVLIST_TOO_LONG:
+		finding_add(&a->findings, FINDING_DEVICE_LIST_UNTERMINATED, i, true,
+		            n->offset + d->offset,
+		            "image %d: device list at 0x%zx: no 0x0000 within %u ids (optrom reads "
+		            "no more)",
+		            i, n->offset + d->offset, PCI_DEVLIST_MAX);
+		break;
+	case PCI_DEVLIST_NONE:
+	case PCI_DEVLIST_OK:
+		break;
+	}
+}
+
 static void rules_one_image(struct rom_analysis *a, int i)
 {
 	struct finding_list *l = &a->findings;
@@ -311,6 +351,7 @@ static void rules_one_image(struct rom_analysis *a, int i)
 		            i, img->offset, n->hdr.size_blocks, n->checksum.length,
 		            (unsigned long long)a->size);
 	rules_pnp(a, i, n);
+	rules_device_list(a, i, n);
 	if (n->checksum.present && n->checksum.complete && n->hdr.size_blocks != 0 &&
 	    !n->checksum.ok) {
 		finding_add(l, FINDING_CHECKSUM_MISMATCH, i, true, img->offset,

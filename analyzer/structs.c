@@ -83,6 +83,15 @@ static bool loc_atom_rom(const struct rom_analysis *a, const struct rom_node *n,
 	          ATOM_ROM_HDR_F_COUNT, &n->atom, o);
 }
 
+static bool loc_devlist(const struct rom_analysis *a, const struct rom_node *n,
+                        struct rom_struct *o)
+{
+	(void)a;
+	/* A list of ids, not one structure: named as bytes, like the driver. */
+	return n->status == PCI_OK && n->devlist.length != 0 &&
+	       at(n, n->devlist.offset, n->devlist.length, 0, NULL, o);
+}
+
 static bool loc_checksum(const struct rom_analysis *a, const struct rom_node *n,
                          struct rom_struct *o)
 {
@@ -114,6 +123,7 @@ static const struct rom_struct_def defs[] = {
     {"ATOMBIOS header", "atom", atom_fields, ATOM_F_COUNT, loc_atom},
     {"ATOM ROM header", "atom_rom", atom_rom_header_fields, ATOM_ROM_HDR_F_COUNT, loc_atom_rom},
     {"checksum byte", "checksum", pci_checksum_fields, PCI_CHECKSUM_F_COUNT, loc_checksum},
+    {"PCI 3.0 device list", "device_list", NULL, 0, loc_devlist},
     {"EFI driver (as stored)", "driver", NULL, 0, loc_driver},
 };
 

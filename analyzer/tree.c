@@ -129,6 +129,28 @@ static void decode_pnp(struct rom_node *n, const struct span *s)
 	(void)pci_rom_string(s, n->offset, p->hdr.product_ptr, p->product, sizeof(p->product));
 }
 
+/* The PCIR's device list, within the image's bytes (its PCIR length, or
+ * the size byte's when that is 0, clipped to the file), decoded once; the
+ * ids are copied out: the analysis keeps no pointer into the bytes. */
+static void decode_device_list(struct rom_node *n, const struct span *s)
+{
+	uint16_t ids[PCI_DEVLIST_MAX];
+	size_t avail = n->offset < s->len ? s->len - n->offset : 0;
+	size_t len = n->length ? n->length : (size_t)n->hdr.size_blocks * PCI_ROM_BLOCK;
+	struct span img;
+	if (!span_sub(s, n->offset, len < avail ? len : avail, &img))
+		return;
+	if (pci_device_list_decode(&img, n->hdr.pcir_offset, &n->pcir, ids, PCI_DEVLIST_MAX,
+	                           &n->devlist) == PCI_DEVLIST_NONE ||
+	    n->devlist.n == 0)
+		return;
+	n->device_ids = malloc(n->devlist.n * sizeof(*ids));
+	if (n->device_ids)
+		memcpy(n->device_ids, ids, n->devlist.n * sizeof(*ids));
+	else
+		n->device_ids_lost = true;
+}
+
 static void decode_node(struct rom_node *n, const struct span *s)
 {
 	size_t off = n->offset, end;
@@ -147,6 +169,7 @@ static void decode_node(struct rom_node *n, const struct span *s)
 		                                  sizeof(n->version), &n->atom);
 		decode_pnp(n, s);
 	}
+	decode_device_list(n, s);
 	decode_checksum(n, s);
 }
 
@@ -216,6 +239,7 @@ void rom_analysis_free(struct rom_analysis *a)
 		}
 		free(a->nodes[i].driver);
 		free(a->nodes[i].vendor);
+		free(a->nodes[i].device_ids);
 	}
 	free(a->nodes);
 	free(a->index);

@@ -121,7 +121,13 @@ struct rom_node {
 	struct npde npde;
 	bool has_efi; /* code type 3 and the 0x1A header bytes exist */
 	struct efi_rom_header efi;
-	struct rom_pnp pnp;         /* x86 55AA images with a $PnP pointer */
+	struct rom_pnp pnp; /* x86 55AA images with a $PnP pointer */
+	/* PCI Firmware 3.0 device list (PCIR revision 3+, pointer not 0):
+	 * devlist.n ids in device_ids (owned; NULL when n is 0, or when memory
+	 * for them could not be had: then device_ids_lost). */
+	struct pci_device_list devlist;
+	uint16_t *device_ids;
+	bool device_ids_lost;
 	enum pci_producer producer; /* x86 55AA images */
 	char version[48];           /* NVIDIA BIT version or AMD part number, when known */
 	struct atom_info atom;      /* ATOMBIOS images (producer PCI_PRODUCER_ATOMBIOS) */

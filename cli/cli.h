@@ -108,11 +108,23 @@ void cli_print_vfct_lack(FILE *out, const struct rom_analysis *a);
  * when arg is not such a table (cmd_extract goes on). */
 int cli_extract_vfct(const char *arg, const char *dir, bool force);
 
+/* check's options, for its own files and for check --device. */
+struct sb_store;
+struct cli_check_opts {
+	enum out_format fmt;
+	bool quiet, verbose, color;
+	const struct sb_store *sb; /* --secure-boot-vars, or NULL */
+};
+/* check's text for one ROM (cli/cmd_check.c): the line, with the Secure
+ * Boot answer when o->sb; every finding under it with o->verbose. */
+void cli_check_text(const struct rom_analysis *r, const struct cli_check_opts *o);
+
 /* cli/cmd_host.c: the host's commands, and check --device. */
 int cmd_dump(int argc, char **argv);
 int cmd_match(int argc, char **argv);
 int cmd_devices(int argc, char **argv);
-int cli_check_device(const char *root, const char *bdf, char **files, int n);
+int cli_check_device(const char *root, const char *bdf, char **files, int n,
+                     const struct cli_check_opts *o);
 
 /* One command of the table in main.c: a new command is one entry there (its
  * name, run function, one-line summary); its --help text is the source of

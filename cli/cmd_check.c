@@ -26,7 +26,8 @@ static void check_usage(FILE *out)
 	             "      --color WHEN   colour the verdicts: auto (default), always, never\n"
 	             "      --device BDF   also compare each ROM's ids with the PCI device BDF's\n"
 	             "                     (sysfs): matches, same GPU other board, different GPU;\n"
-	             "                     a different GPU counts as broken in the exit status\n"
+	             "                     a different GPU counts as broken in the exit status;\n"
+	             "                     yaml/json: each report gets a device_match key\n"
 	             "      --sysfs-root D sysfs is at D (default $OPTROM_SYSFS_ROOT, else /sys)\n"
 	             "  -h, --help         this help\n"
 	             "\n"
@@ -34,36 +35,37 @@ static void check_usage(FILE *out)
 	             "3 the worst is broken, 2 usage error or a file that could not be read.\n");
 }
 
-struct check_ctx {
-	enum out_format fmt;
-	bool quiet, verbose, color;
-	struct cli_sb sb;
-};
+void cli_check_text(const struct rom_analysis *r, const struct cli_check_opts *o)
+{
+	struct emit_text_opts t = {.color = o->color};
+	char extra[64];
+	if (o->sb) {
+		struct sb_answer ans;
+		(void)snprintf(extra, sizeof(extra), "secure-boot %s",
+		               sb_verdict_name(sb_answer_rom(o->sb, r, &ans)));
+	}
+	emit_check_line_color(stdout, r, o->sb ? extra : NULL, &t);
+	if (o->verbose)
+		emit_findings_text(stdout, r, &t);
+}
 
 static int check_one(const struct rom_analysis *r, void *ctx)
 {
-	const struct check_ctx *cc = ctx;
-	if (cc->quiet)
+	const struct cli_check_opts *o = ctx;
+	if (o->quiet)
 		return cli_exit_for(r->verdict);
-	if (cc->fmt != FORMAT_TEXT) {
+	if (o->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
 		/* One document per file, streamed, so memory stays flat
 		 * over thousands of files. */
-		if (!emit_yaml(stdout, &one, 1)) {
+		/* --secure-boot-vars adds the store's answer (docs/yaml-schema.md). */
+		struct emit_yaml_opts yo = {.secure_boot = o->sb != NULL, .sb = o->sb};
+		if (!emit_yaml_with(stdout, &one, 1, &yo)) {
 			cli_err("%s: writing the report failed", r->file);
 			return cli_worse(EXIT_USAGE, cli_exit_for(r->verdict));
 		}
 	} else {
-		struct emit_text_opts o = {.color = cc->color};
-		char extra[64];
-		if (cc->sb.store) {
-			struct sb_answer ans;
-			(void)snprintf(extra, sizeof(extra), "secure-boot %s",
-			               sb_verdict_name(sb_answer_rom(cc->sb.store, r, &ans)));
-		}
-		emit_check_line_color(stdout, r, cc->sb.store ? extra : NULL, &o);
-		if (cc->verbose)
-			emit_findings_text(stdout, r, &o);
+		cli_check_text(r, o);
 	}
 	return cli_exit_for(r->verdict);
 }
@@ -81,7 +83,8 @@ int cmd_check(int argc, char **argv)
 	    {"sysfs-root", required_argument, NULL, OPT_SYSFS_ROOT},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	struct check_ctx cc = {FORMAT_TEXT, false, false, false, {0}};
+	struct cli_check_opts cc = {FORMAT_TEXT, false, false, false, NULL};
+	struct cli_sb sb = {0};
 	enum cli_color when = COLOR_AUTO;
 	const char *vars = NULL;
 	const char *device = NULL, *sysfs_root = NULL; /* check --device: cli/cmd_host.c */
@@ -121,17 +124,21 @@ int cmd_check(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage_error("expected at least one FILE");
-	if (device)
-		return cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
-		                        argc - optind);
 	cc.color = cli_use_color(when, cc.fmt);
-	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
+	if (cli_sb_open(vars, false, &sb) != EXIT_READY)
 		return EXIT_USAGE;
-	/* The text line shows no file sha256: the file is not hashed. */
-	for (int i = optind; i < argc; i++)
-		worst = cli_worse(worst, cc.fmt == FORMAT_TEXT
-		                             ? cli_each_rom_unhashed(argv[i], check_one, &cc)
-		                             : cli_each_rom(argv[i], check_one, &cc));
-	cli_sb_close(&cc.sb);
+	cc.sb = sb.store;
+	if (device) {
+		worst = cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
+		                         argc - optind, &cc);
+	} else {
+		/* The text line shows no file sha256: the file is not hashed. */
+		for (int i = optind; i < argc; i++)
+			worst =
+			    cli_worse(worst, cc.fmt == FORMAT_TEXT
+			                         ? cli_each_rom_unhashed(argv[i], check_one, &cc)
+			                         : cli_each_rom(argv[i], check_one, &cc));
+	}
+	cli_sb_close(&sb);
 	return worst;
 }

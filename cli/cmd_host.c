@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700 /* realpath */
 /* The host's commands: optrom dump (read a device's ROM through sysfs),
  * optrom match and check --device (is this ROM the device's?), optrom
  * devices (what the host has). analyzer/host.h does the sysfs work; this
@@ -8,11 +9,13 @@
 #include "cli/cli.h"
 #include "formats/producer.h"
 #include "input/sysfs.h"
+#include "patcher/next_steps.h"
 #include "patcher/write.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +92,49 @@ struct dump_args {
 	enum { SRC_AUTO, SRC_BAR, SRC_VFCT } source;
 };
 
+/* No driver, or vfio-pci: nothing keeps the ROM BAR off. */
+static bool no_driver_keeps(const struct host_device *d)
+{
+	return !d->driver[0] || strcmp(d->driver, "vfio-pci") == 0;
+}
+
+/* EIO: Linux's pci_read_rom maps the ROM for each read and fails when it
+ * finds no 55AA image there (the BAR reads 0xFFFF: a driver keeps it off,
+ * or there is no ROM behind it). */
+static void explain_io(const struct host_device *d, const struct host_read *r)
+{
+	const char *b = d->bdf;
+	if (r->len)
+		fprintf(stdout,
+		        "  the read stopped with \"%s\" after %zu bytes: the ROM BAR went away\n"
+		        "  during the read (a driver turned it off, or the device changed power\n"
+		        "  state). Nothing was written.\n",
+		        strerror(r->err_no), r->len);
+	else
+		fprintf(stdout,
+		        "  the read failed with \"%s\": the kernel found no ROM image behind the\n"
+		        "  BAR (dmesg: \"Invalid PCI ROM header signature\").\n",
+		        strerror(r->err_no));
+	if (no_driver_keeps(d)) {
+		fprintf(stdout,
+		        "  %s, which leaves the BAR alone: most likely there is no ROM behind\n"
+		        "  it and the video BIOS lives in the system firmware (laptops, APUs), or\n"
+		        "  the kernel gave the ROM BAR no address (dmesg: \"BAR 6\" ... \"no "
+		        "space\").\n",
+		        d->driver[0] ? "The device is bound to vfio-pci" : "No driver is bound");
+		return;
+	}
+	fprintf(stdout,
+	        "  The bound driver (%s) most likely keeps the ROM BAR off. Read it while\n"
+	        "  no driver is bound, or bound to vfio-pci:\n"
+	        "    echo %s > /sys/bus/pci/devices/%s/driver/unbind\n"
+	        "    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
+	        "    echo %s > /sys/bus/pci/drivers_probe\n"
+	        "    sudo optrom dump %s\n"
+	        "  (modprobe vfio-pci first; the boot GPU loses its console when unbound.)\n",
+	        d->driver, b, b, b, b, b);
+}
+
 /* Why the BAR read gave nothing usable, in plain words, with the commands. */
 static void explain_bar(const struct host_device *d, const struct host_read *r)
 {
@@ -114,19 +160,7 @@ static void explain_bar(const struct host_device *d, const struct host_read *r)
 		        strerror(r->err_no), b);
 		break;
 	case HOST_READ_IO:
-		fprintf(
-		    stdout,
-		    "  the read failed with \"%s\" after %zu bytes: the kernel found no ROM image\n"
-		    "  behind the BAR (dmesg: \"Invalid PCI ROM header signature\"). Usually the\n"
-		    "  device's driver (%s) keeps the ROM BAR off. Read it while no driver is\n"
-		    "  bound, or bound to vfio-pci:\n"
-		    "    echo %s > /sys/bus/pci/devices/%s/driver/unbind\n"
-		    "    echo vfio-pci > /sys/bus/pci/devices/%s/driver_override\n"
-		    "    echo %s > /sys/bus/pci/drivers_probe\n"
-		    "    optrom dump %s\n"
-		    "  (modprobe vfio-pci first; the boot GPU loses its console when unbound.)\n",
-		    strerror(r->err_no), r->len, d->driver[0] ? d->driver : "none bound", b, b, b,
-		    b, b);
+		explain_io(d, r);
 		break;
 	case HOST_READ_EMPTY:
 	case HOST_READ_ALL_FF:
@@ -151,7 +185,7 @@ static void explain_bar(const struct host_device *d, const struct host_read *r)
 		break;
 	}
 	if (r->status == HOST_READ_NO_ROM || r->status == HOST_READ_EMPTY ||
-	    r->status == HOST_READ_ALL_FF) {
+	    r->status == HOST_READ_ALL_FF || (r->status == HOST_READ_IO && no_driver_keeps(d))) {
 		if (d->vendor == PCI_VENDOR_NVIDIA)
 			fprintf(stdout,
 			        "  For NVIDIA, envytools reads the ROM chip directly: nvagetbios "
@@ -165,8 +199,24 @@ static void default_name(const struct host_device *d, char *out, size_t cap)
 	               d->addr.fn);
 }
 
+/* A ready ROM's use, with this device's address: the Proxmox and libvirt
+ * lines fix prints after a write (patcher/next_steps.h). */
+static void use_lines(const struct rom_analysis *r, const char *file, const struct host_device *d)
+{
+	struct next_steps ns;
+	char abs[PATH_MAX];
+	if (!patch_next_steps_at(r, realpath(file, abs) ? abs : file, d->bdf, &ns))
+		return;
+	fprintf(stdout,
+	        "use      Proxmox: %s\n"
+	        "         then in /etc/pve/qemu-server/VMID.conf: %s\n"
+	        "         (%s)\n"
+	        "         libvirt, inside the %s's <hostdev> element: %s\n",
+	        ns.copy, ns.proxmox, ns.proxmox_note, ns.device, ns.libvirt);
+}
+
 static void next_step(const struct rom_analysis *r, const char *file, bool from_vfct,
-                      const char *vfct_member)
+                      const char *vfct_member, const struct host_device *d)
 {
 	const struct finding *f = finding_first_at_least(&r->findings, SEVERITY_WARNING);
 	switch (r->verdict) {
@@ -174,6 +224,7 @@ static void next_step(const struct rom_analysis *r, const char *file, bool from_
 		fprintf(stdout,
 		        "next     usable as it is: romfile=%s (optrom info %s for details)\n", file,
 		        file);
+		use_lines(r, file, d);
 		break;
 	case VERDICT_FIXABLE:
 		/* A VFCT image is whole by the table's word; the plain file cannot
@@ -297,7 +348,7 @@ static int dump_run(const struct dump_args *a)
 	fprintf(stdout, "wrote    %s (%zu bytes, sha256 %s)\n", dest, f.len, r->sha256);
 	fprintf(stdout, "verdict  ");
 	emit_check_line(stdout, r);
-	next_step(r, dest, f.source == HOST_SOURCE_VFCT, f.vfct.name);
+	next_step(r, dest, f.source == HOST_SOURCE_VFCT, f.vfct.name, &f.dev);
 	rc = cli_exit_for(r->verdict);
 	rom_analysis_free(r);
 	host_fetch_free(&f);
@@ -367,29 +418,53 @@ struct match_ctx {
 	const struct host_device *dev;
 	struct match_entry *e;
 	size_t n, cap;
-	bool check_lines; /* check --device: the check line, then the match line */
+	const struct cli_check_opts *check; /* check --device: its output, then the answer */
 	bool failed;
 };
+
+/* The ROM's ids as the answer used them: "10de:1c02", the device list that
+ * holds the device's id, the subsystem and where it came from. */
+static void print_rom_ids(FILE *out, const struct host_match_result *m, uint16_t device)
+{
+	fprintf(out, "%04x:%04x", m->vendor, m->device);
+	if (m->via_device_list)
+		fprintf(out,
+		        " via its PCI 3.0 device list, which holds %04x; SeaBIOS ignores the list",
+		        device);
+	if (m->has_subsystem)
+		fprintf(out, " subsystem %04x:%04x (%s)", m->subsystem_vendor, m->subsystem_device,
+		        m->subsystem_source);
+}
 
 static int match_one(const struct rom_analysis *r, const struct input_item *it, struct match_ctx *c)
 {
 	struct host_match_result m;
-	struct host_ids ids = {c->dev->vendor, c->dev->device, c->dev->subsystem_vendor,
-	                       c->dev->subsystem_device, c->dev->class_code};
+	const struct host_device *d = c->dev;
+	struct host_ids ids = {d->vendor, d->device, d->subsystem_vendor, d->subsystem_device,
+	                       d->class_code};
 	/* A VFCT image header names its board too (zero in the tables seen). */
 	host_match_rom(r, &ids, it->from_vfct ? it->vfct.subsystem_vendor : 0,
 	               it->from_vfct ? it->vfct.subsystem_device : 0, &m);
-	if (c->check_lines) {
-		emit_check_line(stdout, r);
-		fprintf(stdout, "  %s %04x:%04x subsystem %04x:%04x: %s (ROM %04x:%04x",
-		        c->dev->bdf, c->dev->vendor, c->dev->device, c->dev->subsystem_vendor,
-		        c->dev->subsystem_device, host_match_str(m.match), m.vendor, m.device);
-		if (m.has_subsystem)
-			fprintf(stdout, ", subsystem %04x:%04x from %s", m.subsystem_vendor,
-			        m.subsystem_device, m.subsystem_source);
-		fprintf(stdout, ")%s\n", m.class_differs ? "; the class code differs" : "");
-		return cli_worse(cli_exit_for(r->verdict),
-		                 m.match == HOST_MATCH_DIFFERENT ? EXIT_BROKEN : EXIT_READY);
+	if (c->check) {
+		int rc = cli_worse(cli_exit_for(r->verdict),
+		                   m.match == HOST_MATCH_DIFFERENT ? EXIT_BROKEN : EXIT_READY);
+		if (c->check->quiet)
+			return rc;
+		if (c->check->fmt != FORMAT_TEXT) {
+			if (!emit_yaml_device_report(stdout, r, d->bdf, &ids, &m)) {
+				cli_err("%s: writing the report failed", r->file);
+				return cli_worse(rc, EXIT_USAGE);
+			}
+			return rc;
+		}
+		cli_check_text(r, c->check);
+		fprintf(stdout, "  %s %04x:%04x subsystem %04x:%04x: %s (ROM ", d->bdf, d->vendor,
+		        d->device, d->subsystem_vendor, d->subsystem_device,
+		        host_match_str(m.match));
+		print_rom_ids(stdout, &m, d->device);
+		fprintf(stdout, ")%s\n",
+		        (m.differs & HOST_DIFF_CLASS) ? "; the class code differs" : "");
+		return rc;
 	}
 	if (!r->has_rom)
 		return EXIT_READY; /* not a ROM (a text file beside them): not listed */
@@ -503,8 +578,9 @@ static void match_usage(FILE *out)
 	        "Usage: optrom match [OPTION]... BDF [FILE|DIR]...\n"
 	        "\n"
 	        "Which ROMs are for the PCI device BDF? Compares each ROM's vendor and device\n"
-	        "ids (any image of its chain), class, and subsystem ids where the ROM carries\n"
-	        "them (NVIDIA NVGI container, ATOMBIOS header) with the device's sysfs\n"
+	        "ids (any image of its chain, or a PCI 3.0 device list that holds the device's\n"
+	        "id), class, and subsystem ids where the ROM carries them (NVIDIA NVGI\n"
+	        "container, ATOMBIOS header, VFCT image header) with the device's sysfs\n"
 	        "vendor, device, subsystem_vendor, subsystem_device and class, and lists\n"
 	        "them best first: \"matches\", \"same GPU, other board (subsystem differs)\",\n"
 	        "\"different GPU\" (listed only with -a). Folders are walked (8 levels);\n"
@@ -572,11 +648,9 @@ int cmd_match(int argc, char **argv)
 			shown++;
 		else if (!all)
 			continue;
-		fprintf(stdout, "%-44s %-8s %04x:%04x", host_match_str(e->match),
-		        report_verdict_name(e->verdict), e->m.vendor, e->m.device);
-		if (e->m.has_subsystem)
-			fprintf(stdout, " subsystem %04x:%04x (%s)", e->m.subsystem_vendor,
-			        e->m.subsystem_device, e->m.subsystem_source);
+		fprintf(stdout, "%-44s %-8s ", host_match_str(e->match),
+		        report_verdict_name(e->verdict));
+		print_rom_ids(stdout, &e->m, d.device);
 		fprintf(stdout, "  %s\n", e->name);
 	}
 	fprintf(stdout, "%zu ROM(s) found in %zu file(s), %zu for this GPU\n", c.n, files, shown);
@@ -591,7 +665,8 @@ int cmd_match(int argc, char **argv)
 	return worst == EXIT_USAGE && rc != EXIT_READY ? EXIT_USAGE : rc;
 }
 
-int cli_check_device(const char *root, const char *bdf, char **files, int n)
+int cli_check_device(const char *root, const char *bdf, char **files, int n,
+                     const struct cli_check_opts *o)
 {
 	struct host_device d;
 	struct match_ctx c;
@@ -600,7 +675,7 @@ int cli_check_device(const char *root, const char *bdf, char **files, int n)
 	if (!device_arg(root, bdf, &d, "check"))
 		return EXIT_USAGE;
 	c.dev = &d;
-	c.check_lines = true;
+	c.check = o;
 	for (int i = 0; i < n; i++)
 		worst = cli_worse(worst, match_each(files[i], &c));
 	return worst;

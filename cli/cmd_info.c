@@ -39,15 +39,20 @@ struct info_ctx {
 	enum out_format fmt;
 	bool quiet, color;
 	struct cli_sb sb;
-	bool vfct; /* the input is an ACPI VFCT table */
+	bool vfct;         /* the input is an ACPI VFCT table */
+	bool write_failed; /* the table's document could not be written */
 };
 
 static void info_table(const char *name, const struct vfct_table *t, void *ctx)
 {
 	struct info_ctx *c = ctx;
 	c->vfct = true;
+	if (c->quiet)
+		return;
 	if (c->fmt == FORMAT_TEXT)
 		cli_print_vfct(stdout, name, t);
+	else if (!emit_yaml_vfct(stdout, name, t))
+		c->write_failed = true;
 }
 
 static int info_one(const struct rom_analysis *r, void *ctx)
@@ -57,7 +62,10 @@ static int info_one(const struct rom_analysis *r, void *ctx)
 		return cli_exit_for(r->verdict);
 	if (ic->fmt != FORMAT_TEXT) {
 		const struct rom_analysis *one = r;
-		if (!emit_yaml(stdout, &one, 1)) {
+		/* --secure-boot-vars adds the store's answer (docs/yaml-schema.md). */
+		struct emit_yaml_opts yo = {.secure_boot = ic->sb.store != NULL,
+		                            .sb = ic->sb.store};
+		if (!emit_yaml_with(stdout, &one, 1, &yo)) {
 			cli_err("%s: writing the report failed", r->file);
 			return EXIT_USAGE;
 		}
@@ -82,7 +90,7 @@ int cmd_info(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {"secure-boot-vars", required_argument, NULL, OPT_SB_VARS},
 	    {NULL, 0, NULL, 0}};
-	struct info_ctx ic = {FORMAT_TEXT, false, false, {0}, false};
+	struct info_ctx ic = {FORMAT_TEXT, false, false, {0}, false, false};
 	enum cli_color when = COLOR_AUTO;
 	const char *vars = NULL;
 	int c, worst = EXIT_READY;
@@ -119,6 +127,11 @@ int cmd_info(int argc, char **argv)
 		if (i > optind && ic.fmt == FORMAT_TEXT && !ic.quiet)
 			putchar('\n');
 		worst = cli_worse(worst, cli_each_rom_table(argv[i], info_one, info_table, &ic));
+		if (ic.write_failed) {
+			cli_err("%s: writing the table's document failed", argv[i]);
+			worst = cli_worse(worst, EXIT_USAGE);
+			ic.write_failed = false;
+		}
 	}
 	cli_sb_close(&ic.sb);
 	return worst;

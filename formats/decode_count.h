@@ -27,6 +27,7 @@
 	X(PCIR, "pcir")                       /* pci_pcir_decode */                                \
 	X(IMAGE_PROBE, "image_probe")         /* pci_image_probe */                                \
 	X(PNP, "pnp")                         /* pci_pnp_decode */                                 \
+	X(DEVICE_LIST, "device_list")         /* pci_device_list_decode */                         \
 	X(NPDE, "npde")                       /* npde_decode */                                    \
 	X(NVGI, "nvgi")                       /* nvgi_decode */                                    \
 	X(NV_BIOS_VERSION, "nv_bios_version") /* nv_bios_version */                                \

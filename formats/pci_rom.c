@@ -33,6 +33,12 @@ FMT_DEFINE(PCIR_FIELDS, pci_pcir_fields);
 #undef FMT_TYPE
 #undef FMT_PREFIX
 
+#define FMT_PREFIX PCI_DEVLIST
+#define FMT_TYPE   struct pci_device_list_entry
+FMT_DEFINE(PCI_DEVLIST_FIELDS, pci_device_list_fields);
+#undef FMT_TYPE
+#undef FMT_PREFIX
+
 #define FMT_PREFIX PNP
 #define FMT_TYPE   struct pci_pnp
 FMT_DEFINE(PNP_FIELDS, pci_pnp_fields);
@@ -118,6 +124,60 @@ enum pci_status pci_image_probe(const struct span *s, size_t img, bool allow_nvi
 	/* A short PCIR whose signature is right is still an image; the length
 	 * problem becomes a finding, not a rejection. */
 	return st == PCI_BAD_LENGTH ? PCI_OK : st;
+}
+
+const char *pci_devlist_status_str(enum pci_devlist_status st)
+{
+	switch (st) {
+	case PCI_DEVLIST_NONE:
+		return "none";
+	case PCI_DEVLIST_OK:
+		return "ok";
+	case PCI_DEVLIST_OUT_OF_RANGE:
+		return "out-of-range";
+	case PCI_DEVLIST_UNTERMINATED:
+		return "unterminated";
+	case PCI_DEVLIST_TOO_LONG:
+		return "too-long";
+	}
+	return "unknown";
+}
+
+enum pci_devlist_status pci_device_list_decode(const struct span *img, size_t pcir_off,
+                                               const struct pci_pcir *p, uint16_t *ids, size_t cap,
+                                               struct pci_device_list *out)
+{
+	const size_t w = pci_device_list_fields[PCI_DEVLIST_F_DEVICE_ID].width;
+	size_t at;
+	FMT_COUNT(FMT_DEC_DEVICE_LIST, img->data, pcir_off);
+	memset(out, 0, sizeof(*out));
+	out->pointer = p->device_list;
+	/* Rev 0 (PCI 2.2/2.3) keeps a reserved or VPD word there; NPDS and RGIS
+	 * are NVIDIA's own structures, not PCI Firmware 3.0 ones. */
+	if (p->kind != PCIR_KIND_PCIR || p->revision < PCI_DEVLIST_REVISION || p->device_list == 0)
+		return out->status = PCI_DEVLIST_NONE;
+	if (!size_add(pcir_off, p->device_list, &at))
+		at = SIZE_MAX;
+	out->offset = at;
+	if (!span_has(img, at, w))
+		return out->status = PCI_DEVLIST_OUT_OF_RANGE;
+	/* Each step reads 2 more bytes; the cap bounds the walk. */
+	for (;;) {
+		struct pci_device_list_entry e;
+		if (!fmt_decode(img, at, pci_device_list_fields, PCI_DEVLIST_F_COUNT, &e))
+			return out->status = PCI_DEVLIST_UNTERMINATED;
+		out->length += w;
+		if (e.device_id == 0)
+			return out->status = PCI_DEVLIST_OK;
+		if (out->n == PCI_DEVLIST_MAX) {
+			out->length -= w;
+			return out->status = PCI_DEVLIST_TOO_LONG;
+		}
+		if (out->n < cap)
+			ids[out->n] = e.device_id;
+		out->n++;
+		at += w;
+	}
 }
 
 const char *pci_code_type_name(uint8_t code_type)

@@ -141,6 +141,50 @@ FMT_DECLARE(PCIR_FIELDS, pci_pcir_fields);
 enum pci_status pci_pcir_decode(const struct span *s, size_t pcir_abs, bool allow_nvidia,
                                 struct pci_pcir *out);
 
+/* The device list of PCI Firmware 3.0 (table 5-2, "Device List Pointer" at
+ * PCIR+0x08, structure revision 3 and later; iPXE Option::ROM device_list):
+ * from the PCIR's start, the 16-bit device ids of the PCIR's vendor that the
+ * image also supports, ended by 0x0000. A pointer of 0 means no list; NVIDIA's
+ * Maxwell/Pascal x86 images point to an empty one (formats-nvidia.md 3.2).
+ * SeaBIOS ignores the list (it runs an x86 image only for the PCIR's own
+ * vendor:device). One entry of the list, declared like any structure: */
+struct pci_device_list_entry {
+	uint16_t device_id;
+};
+#define PCI_DEVLIST_FIELDS(X) X(DEVICE_ID, device_id, 0x00, 2, "device")
+
+#define FMT_PREFIX PCI_DEVLIST
+FMT_DECLARE(PCI_DEVLIST_FIELDS, pci_device_list_fields);
+#undef FMT_PREFIX
+#define PCI_DEVLIST_REVISION 3u    /* the first PCIR revision with a list */
+#define PCI_DEVLIST_MAX      1024u /* ids read before the walk gives up */
+
+enum pci_devlist_status {
+	PCI_DEVLIST_NONE = 0,     /* revision below 3, or the pointer is 0 */
+	PCI_DEVLIST_OK,           /* ids, then 0x0000, inside the image */
+	PCI_DEVLIST_OUT_OF_RANGE, /* the list starts outside the image's bytes */
+	PCI_DEVLIST_UNTERMINATED, /* no 0x0000 before the image's bytes end */
+	PCI_DEVLIST_TOO_LONG,     /* no 0x0000 within PCI_DEVLIST_MAX ids */
+};
+
+struct pci_device_list {
+	enum pci_devlist_status status;
+	uint16_t pointer; /* PCIR+0x08, from the PCIR */
+	size_t offset;    /* of the list, from the image start */
+	size_t length;    /* bytes read: the ids, and the terminator when found */
+	size_t n;         /* ids read (before the terminator) */
+};
+
+/* Decodes the device list of the PCIR p found at pcir_off in the image
+ * whose bytes are img (the image's length, clipped to the file: the list
+ * must lie inside them). Stores at most cap ids into ids (may be NULL when
+ * cap is 0); out->n counts what was read, at most PCI_DEVLIST_MAX. */
+enum pci_devlist_status pci_device_list_decode(const struct span *img, size_t pcir_off,
+                                               const struct pci_pcir *p, uint16_t *ids, size_t cap,
+                                               struct pci_device_list *out);
+/* "none", "ok", "out-of-range", "unterminated", "too-long". */
+const char *pci_devlist_status_str(enum pci_devlist_status st);
+
 /* Candidate check for an image starting at img: signature, PCIR pointer
  * non-zero, DWORD aligned and inside the bytes, PCIR signature. On success
  * fills the header and PCIR. */

@@ -56,6 +56,7 @@ struct acpi_header {
 #define FMT_PREFIX ACPI_HDR
 FMT_DECLARE(ACPI_HDR_FIELDS, acpi_header_fields);
 #undef FMT_PREFIX
+#define ACPI_HDR_KEY(NAME) (acpi_header_fields[ACPI_HDR_F_##NAME].key)
 
 /* VFCT's own fields after the ACPI header, offsets from the table start. */
 struct vfct_header {
@@ -70,6 +71,7 @@ struct vfct_header {
 #define FMT_PREFIX VFCT_HDR
 FMT_DECLARE(VFCT_HDR_FIELDS, vfct_header_fields);
 #undef FMT_PREFIX
+#define VFCT_HDR_KEY(NAME) (vfct_header_fields[VFCT_HDR_F_##NAME].key)
 
 /* VFCT_IMAGE_HEADER: where the image's GPU sits and what it is. amdgpu uses
  * the image whose bus, device, function, vendor and device match the GPU
@@ -100,6 +102,7 @@ struct vfct_image_header {
 #define FMT_PREFIX VFCT_IMG
 FMT_DECLARE(VFCT_IMG_FIELDS, vfct_image_header_fields);
 #undef FMT_PREFIX
+#define VFCT_IMG_KEY(NAME) (vfct_image_header_fields[VFCT_IMG_F_##NAME].key)
 
 enum vfct_status {
 	VFCT_OK = 0,

@@ -88,7 +88,8 @@ void patch_emit_text(FILE *out, const struct rom_analysis *r, const struct patch
 	fprintf(out, "    (%s)\n", ns.proxmox_note);
 	fprintf(out, "  libvirt: inside the %s's <hostdev> element:  %s\n", ns.device, ns.libvirt);
 	fprintf(out, "    (%s)\n", ns.libvirt_note);
-	fprintf(out, "  (0000:01:00.0 is an example: use your %s's address from lspci -D)\n",
+	fprintf(out,
+	        "  (" NEXT_EXAMPLE_BDF " is an example: use your %s's address from lspci -D)\n",
 	        ns.device);
 }
 
@@ -186,7 +187,7 @@ bool patch_emit_yaml(FILE *out, const struct rom_analysis *r, const struct patch
 			yw_kstr(&w, "proxmox", ns.proxmox);
 			yw_kstr(&w, "proxmox_note",
 			        "Proxmox looks for the romfile name under " PROXMOX_ROM_DIR
-			        "; 0000:01:00.0 is an example address (lspci -D)");
+			        "; " NEXT_EXAMPLE_BDF " is an example address (lspci -D)");
 			yw_kstr(&w, "machine_note", ns.proxmox_note);
 			yw_kstr(&w, "libvirt", ns.libvirt);
 			yw_kstr(&w, "libvirt_note", ns.libvirt_note);

@@ -101,6 +101,12 @@ static bool xml_attr(const char *path, char *out, size_t cap)
 
 bool patch_next_steps(const struct rom_analysis *r, const char *output, struct next_steps *ns)
 {
+	return patch_next_steps_at(r, output, NEXT_EXAMPLE_BDF, ns);
+}
+
+bool patch_next_steps_at(const struct rom_analysis *r, const char *output, const char *bdf,
+                         struct next_steps *ns)
+{
 	const char *slash = strrchr(output, '/');
 	const char *base = slash ? slash + 1 : output;
 	char q[NEXT_LINE_MAX - 64], esc[NEXT_LINE_MAX - 64];
@@ -122,9 +128,10 @@ bool patch_next_steps(const struct rom_analysis *r, const char *output, struct n
 	             ns->safe_name);
 	if (n < 0 || (size_t)n >= sizeof(ns->copy))
 		return false;
-	(void)snprintf(ns->proxmox, sizeof(ns->proxmox),
-	               "hostpci0: 0000:01:00.0,pcie=1%s,romfile=%s", ns->gpu ? ",x-vga=1" : "",
-	               ns->safe_name);
+	n = snprintf(ns->proxmox, sizeof(ns->proxmox), "hostpci0: %s,pcie=1%s,romfile=%s", bdf,
+	             ns->gpu ? ",x-vga=1" : "", ns->safe_name);
+	if (n < 0 || (size_t)n >= sizeof(ns->proxmox))
+		return false;
 	(void)snprintf(ns->proxmox_note, sizeof(ns->proxmox_note),
 	               "pcie=1 needs the q35 machine type (machine: q35)%s",
 	               ns->efi ? "; for the ROM's UEFI driver the VM boots OVMF (bios: ovmf, "

@@ -16,8 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PROXMOX_ROM_DIR "/usr/share/kvm/"
-#define NEXT_LINE_MAX   (4 * 4096 + 256)
+#define PROXMOX_ROM_DIR  "/usr/share/kvm/"
+#define NEXT_LINE_MAX    (4 * 4096 + 256)
+#define NEXT_EXAMPLE_BDF "0000:01:00.0" /* fix does not know the device */
 
 struct next_steps {
 	bool gpu;                 /* class code 03xxxx: display controller */
@@ -34,6 +35,10 @@ struct next_steps {
 /* The steps for the ROM r (the input's analysis) written to output (an
  * absolute path). False when a line would not fit (paths near PATH_MAX). */
 bool patch_next_steps(const struct rom_analysis *r, const char *output, struct next_steps *ns);
+/* The same for the device at bdf ("0000:03:00.0", from sysfs: dump knows
+ * it); patch_next_steps writes the example address 0000:01:00.0. */
+bool patch_next_steps_at(const struct rom_analysis *r, const char *output, const char *bdf,
+                         struct next_steps *ns);
 
 /* s single-quoted for a POSIX shell into out; false when it does not fit. */
 bool patch_shell_quote(const char *s, char *out, size_t cap);

@@ -9,6 +9,7 @@
 #include "tests/support/rom_builder.h"
 #include "tests/support/run.h"
 #include "tests/support/tmpdir.h"
+#include "tests/support/ydoc.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -127,5 +128,48 @@ Test(secure_boot, yaml_has_the_authenticode_block)
 	cr_expect_not_null(strstr(r.out, "      algorithm: \"sha256\"\n"), "%s", r.out);
 	cr_expect_not_null(strstr(r.out, "      ca: \"Microsoft UEFI CA 2011\"\n"), "%s", r.out);
 	cr_expect_null(strstr(r.out, "Secure Boot"), "YAML output stays YAML");
+	run_free(&r);
+}
+
+/* secure_boot: in YAML only when a store is named: the db the store holds
+ * and each driver's answer, as in the text. */
+Test(secure_boot, yaml_carries_the_answer_when_a_store_is_named)
+{
+	struct run_result r;
+	struct ydocs d;
+	const char *rom = unsigned_rom();
+	if (!need_vars())
+		cr_skip_test("ovmf absent");
+	cr_assert(run_optrom(&r, "info", "--format", "yaml", "--secure-boot-vars", vars, rom, NULL));
+	cr_expect_eq(r.status, 0, "%s", r.err);
+	cr_assert(ydocs_parse(r.out, strlen(r.out), &d), "%s", r.out);
+	cr_assert_eq(d.n, 1);
+	yaml_document_t *doc = &d.docs[0];
+	yaml_node_t *sb = ydoc_get(doc, ydoc_root(doc), "secure_boot");
+	cr_assert_not_null(sb, "%s", r.out);
+	cr_expect_str_eq(ydoc_str(ydoc_get(doc, sb, "store")), vars);
+	cr_expect_str_eq(ydoc_str(ydoc_get(doc, sb, "verdict")), "refused");
+	yaml_node_t *db = ydoc_get(doc, sb, "db");
+	yaml_node_t *names = ydoc_get(doc, db, "certificate_names");
+	bool ca2011 = false;
+	for (size_t i = 0; i < ydoc_len(names); i++)
+		ca2011 |= strcmp(ydoc_str(ydoc_item(doc, names, i)),
+		                 "Microsoft Corporation UEFI CA 2011") == 0;
+	cr_expect(ca2011, "%s", r.out);
+	yaml_node_t *drivers = ydoc_get(doc, sb, "drivers");
+	cr_assert_eq(ydoc_len(drivers), 1, "%s", r.out);
+	yaml_node_t *drv = ydoc_item(doc, drivers, 0);
+	uint64_t image = 9;
+	cr_expect(ydoc_uint(ydoc_get(doc, drv, "image"), &image) && image == 1, "%s", r.out);
+	cr_expect_str_eq(ydoc_str(ydoc_get(doc, drv, "verdict")), "refused");
+	ydocs_free(&d);
+	run_free(&r);
+	/* check --format json: the same key */
+	cr_assert(run_optrom(&r, "check", "--format", "json", "--secure-boot-vars", vars, rom, NULL));
+	cr_expect_not_null(strstr(r.out, "\"secure_boot\""), "%s", r.out);
+	run_free(&r);
+	/* no store named: no key (the report does not depend on the host) */
+	cr_assert(run_optrom(&r, "info", "--format", "yaml", rom, NULL));
+	cr_expect_null(strstr(r.out, "secure_boot:"), "%s", r.out);
 	run_free(&r);
 }

@@ -142,6 +142,19 @@ void rb_balance(struct rb *b, size_t off, size_t rel)
 	b->data[off + rel] = (uint8_t)(0x100u - s);
 }
 
+void rb_device_list(struct rb *b, size_t img, uint16_t ptr, const uint16_t *ids, size_t n,
+                    bool terminate)
+{
+	size_t pcir = img + RB_PCIR_OFF;
+	rb_put16(b, pcir + PCIR_OFF_DEVICE_LIST, ptr);
+	for (size_t k = 0; k < n; k++)
+		rb_put16(b, pcir + ptr + 2 * k, ids[k]);
+	if (terminate)
+		rb_put16(b, pcir + ptr + 2 * n, 0);
+	if (b->data[pcir + PCIR_OFF_CODE_TYPE] == PCI_CODE_X86)
+		rb_balance(b, img, (size_t)b->data[img + PCI_ROM_HDR_OFF_SIZE] * PCI_ROM_BLOCK - 1);
+}
+
 size_t rb_encode_pe(uint8_t *out, size_t cap, const struct pe_info *pe)
 {
 	const bool plus = pe->magic == PE_MAGIC_PE32PLUS;

@@ -81,6 +81,14 @@ void rb_prepend_nvgi(struct rb *b, unsigned version, size_t prefix_len);
  * the byte at off + rel. */
 void rb_balance(struct rb *b, size_t off, size_t rel);
 
+/* Gives the image at img (PCIR revision 3, as rb_add_* build it) a PCI 3.0
+ * device list: the pointer ptr at PCIR+0x08 (from the PCIR) and, at PCIR +
+ * ptr, the n ids then 0x0000 when terminate; re-balances an x86 image's
+ * checksum at its last byte. Nothing but the pointer is written when n is
+ * 0 and terminate is false. */
+void rb_device_list(struct rb *b, size_t img, uint16_t ptr, const uint16_t *ids, size_t n,
+                    bool terminate);
+
 /* 8-bit sum of [off, off + n). */
 uint8_t rb_sum(const struct rb *b, size_t off, size_t n);
 

@@ -38,33 +38,54 @@ static char *slurp(FILE *f, size_t *len)
 	return buf;
 }
 
-static int run_argv_in(char *const argv[], const char *in, struct run_result *res)
+int run_start(char *const argv[], const char *in, struct run_child *c)
 {
 	posix_spawn_file_actions_t fa;
-	FILE *out = tmpfile(), *err = tmpfile();
-	pid_t pid;
-	int st = 0, rc;
-	memset(res, 0, sizeof(*res));
-	if (!out || !err)
-		return 0;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, fileno(out), 1);
-	posix_spawn_file_actions_adddup2(&fa, fileno(err), 2);
-	rc = posix_spawn(&pid, argv[0], &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc != 0) {
-		fclose(out);
-		fclose(err);
+	int rc;
+	memset(c, 0, sizeof(*c));
+	c->out = tmpfile();
+	c->err = tmpfile();
+	if (!c->out || !c->err) {
+		if (c->out)
+			fclose(c->out);
+		if (c->err)
+			fclose(c->err);
 		return 0;
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, in ? in : "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, fileno(c->out), 1);
+	posix_spawn_file_actions_adddup2(&fa, fileno(c->err), 2);
+	rc = posix_spawn(&c->pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (rc != 0) {
+		fclose(c->out);
+		fclose(c->err);
+		return 0;
+	}
+	return 1;
+}
+
+void run_wait(struct run_child *c, struct run_result *res)
+{
+	int st = 0;
+	memset(res, 0, sizeof(*res));
+	while (waitpid(c->pid, &st, 0) < 0)
 		;
 	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	res->out = slurp(out, &res->out_len);
-	res->err = slurp(err, &res->err_len);
-	fclose(out);
-	fclose(err);
+	res->out = slurp(c->out, &res->out_len);
+	res->err = slurp(c->err, &res->err_len);
+	fclose(c->out);
+	fclose(c->err);
+}
+
+static int run_argv_in(char *const argv[], const char *in, struct run_result *res)
+{
+	struct run_child c;
+	memset(res, 0, sizeof(*res));
+	if (!run_start(argv, in, &c))
+		return 0;
+	run_wait(&c, res);
 	return 1;
 }
 

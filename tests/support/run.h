@@ -3,6 +3,8 @@
 #define OPTROM_TEST_RUN_H
 
 #include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
 
 struct run_result {
 	int status; /* exit code, or 128 + signal */
@@ -15,6 +17,15 @@ struct run_result {
 /* Runs argv[0] with argv (NULL-terminated) and no stdin; returns false when
  * it could not be started. */
 int run_argv(char *const argv[], struct run_result *res);
+
+/* The same in two steps, for a test that acts on the child while it runs
+ * (sends it a signal): start it, then wait for it and collect its output. */
+struct run_child {
+	pid_t pid;
+	FILE *out, *err;
+};
+int run_start(char *const argv[], const char *in, struct run_child *c);
+void run_wait(struct run_child *c, struct run_result *res);
 
 /* Runs OPTROM_BINARY with up to 8 arguments, NULL-terminated. */
 int run_optrom(struct run_result *res, ...);

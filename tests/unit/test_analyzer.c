@@ -1117,3 +1117,78 @@ Test(analyzer, no_whole_chain_prefers_block_boundary)
 	rom_analysis_free(r);
 	rb_free(&b);
 }
+
+/* ---- the PCI 3.0 device list, decoded once into the node ---- */
+
+Test(analyzer, device_list_in_the_node_without_findings)
+{
+	static const uint16_t ids[] = {0x67DF, 0x67EF};
+	struct rb b;
+	struct rom_analysis *r;
+	const struct rom_node *n;
+	rb_init(&b);
+	rb_add_x86(&b, 0x1002, 0x67FF, 2, true);
+	rb_device_list(&b, 0, 0x40, ids, 2, true);
+	r = analyze(&b);
+	cr_assert_eq(r->verdict, VERDICT_READY);
+	n = rom_chain_node(r, 0);
+	cr_assert_eq(n->devlist.status, PCI_DEVLIST_OK);
+	cr_assert_eq(n->devlist.offset, 0x1C + 0x40);
+	cr_assert_eq(n->devlist.n, 2);
+	cr_assert_not_null(n->device_ids);
+	cr_assert_eq(n->device_ids[0], 0x67DF);
+	cr_assert_eq(n->device_ids[1], 0x67EF);
+	cr_assert_not(has(r, "device-list-out-of-range"));
+	cr_assert_not(has(r, "device-list-unterminated"));
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
+/* A pointer past the image's PCIR length, even with bytes of the next image
+ * there: out of range, a warning that leaves the verdict alone. */
+Test(analyzer, device_list_past_the_image)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	const struct finding *f;
+	rb_init(&b);
+	rb_add_x86(&b, 0x1002, 0x67DF, 1, false);
+	rb_add_efi(&b, 0x1002, 0x67DF, 2, true);
+	rb_device_list(&b, 0, 0x200 - 0x1C, NULL, 0, false); /* 0x200: image 1 */
+	r = analyze(&b);
+	cr_assert_eq(r->verdict, VERDICT_READY);
+	cr_assert_eq(rom_chain_node(r, 0)->devlist.status, PCI_DEVLIST_OUT_OF_RANGE);
+	f = must(r, "device-list-out-of-range");
+	cr_assert_eq(f->image, 0);
+	cr_assert_eq(f->offset, 0x1C + 0x08);
+	cr_assert_eq(f->severity, SEVERITY_WARNING);
+	cr_assert_not_null(strstr(f->message, "0x01e4"), "%s", f->message);
+	cr_assert_not_null(strstr(f->message, "end at 0x200"), "%s", f->message);
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
+Test(analyzer, device_list_unterminated)
+{
+	uint16_t ids[0xF0];
+	struct rb b;
+	struct rom_analysis *r;
+	const struct finding *f;
+	for (size_t k = 0; k < 0xF0; k++)
+		ids[k] = (uint16_t)(0x1000 + k);
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 1, true);
+	/* From 0x1C + 0x20 = 0x3C to the image's end at 0x200: 0xE2 ids; the
+	 * checksum is balanced in the last one's high byte, its low byte 0xE1
+	 * keeps it from being 0. */
+	rb_device_list(&b, 0, 0x20, ids, 0xE2, false);
+	cr_assert_eq(b.data[0x1FE], 0xE1);
+	r = analyze(&b);
+	f = must(r, "device-list-unterminated");
+	cr_assert_eq(f->offset, 0x3C);
+	cr_assert_not_null(strstr(f->message, "226 id(s)"), "%s", f->message);
+	cr_assert_eq(rom_chain_node(r, 0)->devlist.n, 226);
+	cr_assert_eq(r->verdict, VERDICT_READY);
+	rom_analysis_free(r);
+	rb_free(&b);
+}

@@ -331,6 +331,84 @@ Test(host_match, answers)
 	rb_free(&b);
 }
 
+/* Which ids differ, for the YAML/JSON answer of check --device. */
+Test(host_match, differs_names_the_ids)
+{
+	struct rb b;
+	struct rom_analysis *r;
+	struct host_match_result m;
+	struct host_ids d = {0x10de, 0x1c02, 0x1462, 0x3285, 0x030200};
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, true);
+	rb_prepend_nvgi(&b, 2, 0x400); /* board 1028:06d9 */
+	r = rom_analyze(b.data, b.len, "nvgi");
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_OTHER_BOARD);
+	cr_assert_eq(m.image, 0);
+	cr_assert_eq(m.differs,
+	             HOST_DIFF_SUBSYSTEM_VENDOR | HOST_DIFF_SUBSYSTEM_DEVICE | HOST_DIFF_CLASS);
+	d.vendor = 0x1002;
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_DIFFERENT);
+	cr_assert(m.differs & HOST_DIFF_VENDOR);
+	cr_assert_not(m.differs & HOST_DIFF_DEVICE, "1c02 both: only the vendor differs");
+	cr_assert_str_eq(host_diff_name(HOST_DIFF_VENDOR), "vendor");
+	cr_assert_str_eq(host_diff_name(HOST_DIFF_SUBSYSTEM_DEVICE), "subsystem_device");
+	cr_assert_str_eq(host_diff_name(HOST_DIFF_CLASS), "class");
+	cr_assert_null(host_diff_name(HOST_DIFF_ALL));
+	cr_assert_str_eq(host_match_key(HOST_MATCH_EXACT), "matches");
+	cr_assert_str_eq(host_match_key(HOST_MATCH_SAME_GPU), "same-gpu");
+	cr_assert_str_eq(host_match_key(HOST_MATCH_OTHER_BOARD), "other-board");
+	cr_assert_str_eq(host_match_key(HOST_MATCH_DIFFERENT), "different-gpu");
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
+/* A ROM whose own device id differs but whose PCI 3.0 device list holds the
+ * card's is for the card; only the same vendor's list counts, and an image
+ * whose own id is the card's wins over a list. */
+Test(host_match, via_the_device_list)
+{
+	static const uint16_t list[] = {0x0116, 0x0166, 0x0176};
+	struct rb b;
+	struct rom_analysis *r;
+	struct host_match_result m;
+	struct host_ids d = {0x8086, 0x0166, 0x17aa, 0x21fa, 0x030000};
+	rb_init(&b);
+	rb_add_x86(&b, 0x8086, 0x0106, 2, false);
+	rb_device_list(&b, 0, 0x40, list, 3, true);
+	rb_add_efi(&b, 0x8086, 0x0106, 2, true);
+	r = rom_analyze(b.data, b.len, "intel");
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_SAME_GPU);
+	cr_assert(m.via_device_list);
+	cr_assert_eq(m.image, 0);
+	cr_assert_eq(m.device, 0x0106, "the PCIR's own id, reported as it is");
+	cr_assert_eq(m.differs, 0);
+	d.device = 0x0126; /* not in the list */
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_DIFFERENT);
+	cr_assert_not(m.via_device_list);
+	cr_assert_eq(m.differs, HOST_DIFF_DEVICE);
+	d.vendor = 0x1002; /* another vendor with a 0166 */
+	d.device = 0x0166;
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_DIFFERENT);
+	cr_assert_not(m.via_device_list);
+	rom_analysis_free(r);
+	/* The EFI image names the card itself: it is the one, not the list. */
+	rb_put16(&b, 0x400 + 0x1C + 0x06, 0x0166);
+	r = rom_analyze(b.data, b.len, "intel2");
+	d.vendor = 0x8086;
+	host_match_rom(r, &d, 0, 0, &m);
+	cr_assert_eq(m.match, HOST_MATCH_SAME_GPU);
+	cr_assert_not(m.via_device_list);
+	cr_assert_eq(m.image, 1);
+	cr_assert_eq(m.device, 0x0166);
+	rom_analysis_free(r);
+	rb_free(&b);
+}
+
 /* The sources host_fetch picks. */
 Test(host, fetch_boot_vga_is_a_shadow_copy)
 {

@@ -500,3 +500,154 @@ Test(pci_rom, signature_look_is_bounded_and_views_differ)
 	cr_expect_not(pci_rom_sig_at(&s, 6, false), "one byte left: no signature");
 	cr_expect_not(pci_rom_sig_at(&s, SIZE_MAX, true));
 }
+
+/* ---- the PCI 3.0 device list ---- */
+
+/* A rev-3 PCIR at 0x1C whose device list pointer is ptr (from the PCIR). */
+static struct pci_pcir devlist_image(uint8_t *p, uint16_t ptr, uint8_t rev)
+{
+	struct span s = span_make(p, IMG_LEN);
+	struct pci_pcir pcir;
+	build(p, 0x1C, rev, 0x1C, "PCIR");
+	tb_put16(p, 0x1C + 0x08, ptr);
+	cr_assert_eq(pci_pcir_decode(&s, 0x1C, false, &pcir), PCI_OK);
+	return pcir;
+}
+
+Test(pci_rom, device_list_ids_then_zero)
+{
+	uint8_t p[IMG_LEN] = {0};
+	uint16_t ids[8];
+	struct pci_device_list d;
+	struct pci_pcir pcir = devlist_image(p, 0x20, 3);
+	struct span s = span_make(p, sizeof(p));
+	tb_put16(p, 0x3C, 0x67DF);
+	tb_put16(p, 0x3E, 0x67EF);
+	tb_put16(p, 0x40, 0x6FDF);
+	tb_put16(p, 0x42, 0x0000);
+	cr_assert_eq(pcir.device_list, 0x20);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 8, &d), PCI_DEVLIST_OK);
+	cr_assert_eq(d.status, PCI_DEVLIST_OK);
+	cr_assert_eq(d.pointer, 0x20);
+	cr_assert_eq(d.offset, 0x3C, "from the PCIR's start: 0x1C + 0x20");
+	cr_assert_eq(d.n, 3);
+	cr_assert_eq(d.length, 8, "three ids and the terminator");
+	cr_assert_eq(ids[0], 0x67DF);
+	cr_assert_eq(ids[1], 0x67EF);
+	cr_assert_eq(ids[2], 0x6FDF);
+	/* Fewer slots than ids: n still counts them all, only cap are stored. */
+	memset(ids, 0, sizeof(ids));
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 1, &d), PCI_DEVLIST_OK);
+	cr_assert_eq(d.n, 3);
+	cr_assert_eq(ids[0], 0x67DF);
+	cr_assert_eq(ids[1], 0);
+	cr_assert_str_eq(pci_devlist_status_str(PCI_DEVLIST_OK), "ok");
+}
+
+Test(pci_rom, device_list_empty_and_absent)
+{
+	uint8_t p[IMG_LEN] = {0};
+	uint16_t ids[4];
+	struct pci_device_list d;
+	struct span s = span_make(p, sizeof(p));
+	/* NVIDIA's Maxwell/Pascal x86 images: a pointer to a lone 0x0000. */
+	struct pci_pcir pcir = devlist_image(p, 0x30, 3);
+	tb_put16(p, 0x4C, 0);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_OK);
+	cr_assert_eq(d.n, 0);
+	cr_assert_eq(d.length, 2);
+	/* Pointer 0: no list. */
+	pcir = devlist_image(p, 0, 3);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_NONE);
+	cr_assert_eq(d.length, 0);
+	/* Revision 0 (PCI 2.2/2.3): the word is reserved or a VPD pointer. */
+	pcir = devlist_image(p, 0x20, 0);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_NONE);
+	/* A later revision keeps the list. */
+	pcir = devlist_image(p, 0x30, 4);
+	tb_put16(p, 0x4C, 0);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_OK);
+	/* NVIDIA's NPDS is not a PCI Firmware 3.0 structure. */
+	pcir = devlist_image(p, 0x30, 3);
+	pcir.kind = PCIR_KIND_NPDS;
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_NONE);
+	cr_assert_str_eq(pci_devlist_status_str(PCI_DEVLIST_NONE), "none");
+}
+
+Test(pci_rom, device_list_outside_the_image)
+{
+	uint8_t p[IMG_LEN] = {0};
+	uint16_t ids[4];
+	struct pci_device_list d;
+	struct span s = span_make(p, sizeof(p));
+	/* 0x1C + 0xE3 = 0xFF: one byte left, an id needs two. */
+	struct pci_pcir pcir = devlist_image(p, 0xE3, 3);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_OUT_OF_RANGE);
+	cr_assert_eq(d.offset, 0xFF);
+	cr_assert_eq(d.length, 0);
+	pcir = devlist_image(p, 0xFFFF, 3);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_OUT_OF_RANGE);
+	cr_assert_eq(d.offset, 0x1C + 0xFFFF);
+	/* The last whole id: in range, then the bytes end without a 0. */
+	pcir = devlist_image(p, 0xE2, 3);
+	tb_put16(p, 0xFE, 0x1234);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d), PCI_DEVLIST_UNTERMINATED);
+	cr_assert_eq(d.n, 1);
+	cr_assert_eq(ids[0], 0x1234);
+	cr_assert_str_eq(pci_devlist_status_str(PCI_DEVLIST_OUT_OF_RANGE), "out-of-range");
+	cr_assert_str_eq(pci_devlist_status_str(PCI_DEVLIST_UNTERMINATED), "unterminated");
+}
+
+/* Every prefix of an image whose list ends at its last bytes, each in a
+ * buffer of exactly that length: the walk never reads past it. */
+Test(pci_rom, device_list_truncation_boundary)
+{
+	uint8_t p[IMG_LEN] = {0};
+	struct pci_pcir pcir = devlist_image(p, 0xDC, 3); /* list at 0xF8 */
+	tb_put16(p, 0xF8, 0x1111);
+	tb_put16(p, 0xFA, 0x2222);
+	tb_put16(p, 0xFC, 0x3333);
+	tb_put16(p, 0xFE, 0x0000);
+	for (size_t len = 0; len <= IMG_LEN; len++) {
+		uint8_t *c = tb_exact_copy(p, len);
+		struct span s = span_make(c, len);
+		struct pci_device_list d;
+		uint16_t ids[4];
+		enum pci_devlist_status st = pci_device_list_decode(&s, 0x1C, &pcir, ids, 4, &d);
+		if (len == IMG_LEN) {
+			cr_assert_eq(st, PCI_DEVLIST_OK);
+			cr_assert_eq(d.n, 3);
+		} else if (len < 0xFA) {
+			cr_assert_eq(st, PCI_DEVLIST_OUT_OF_RANGE, "len 0x%zx", len);
+		} else {
+			cr_assert_eq(st, PCI_DEVLIST_UNTERMINATED, "len 0x%zx", len);
+			cr_assert_eq(d.n, (len - 0xF8) / 2);
+		}
+		free(c);
+	}
+}
+
+/* A list that never ends inside a large image stops at the cap. */
+Test(pci_rom, device_list_capped)
+{
+	size_t len = 0x1C + 0x20 + 2 * (PCI_DEVLIST_MAX + 8);
+	uint8_t *p = calloc(1, len);
+	struct span s = span_make(p, len);
+	struct pci_pcir pcir;
+	struct pci_device_list d;
+	uint16_t *ids = calloc(PCI_DEVLIST_MAX, sizeof(*ids));
+	cr_assert(p && ids);
+	build(p, 0x1C, 3, 0x1C, "PCIR");
+	tb_put16(p, 0x1C + 0x08, 0x20);
+	for (size_t k = 0x3C; k + 1 < len; k += 2)
+		tb_put16(p, k, 0x1000);
+	cr_assert_eq(pci_pcir_decode(&s, 0x1C, false, &pcir), PCI_OK);
+	cr_assert_eq(pci_device_list_decode(&s, 0x1C, &pcir, ids, PCI_DEVLIST_MAX, &d),
+	             PCI_DEVLIST_TOO_LONG);
+	cr_assert_eq(d.n, PCI_DEVLIST_MAX);
+	cr_assert_eq(d.length, 2 * PCI_DEVLIST_MAX);
+	cr_assert_eq(ids[PCI_DEVLIST_MAX - 1], 0x1000);
+	cr_assert_str_eq(pci_devlist_status_str(PCI_DEVLIST_TOO_LONG), "too-long");
+	free(ids);
+	free(p);
+}
