@@ -190,8 +190,8 @@ static void check_tokens(const struct efi_token *t, size_t nt, unsigned pbit, si
 	else
 		cr_assert(st == EFI_DECOMP_OK || st == EFI_DECOMP_TRAILING_DATA,
 		          "%s: pbit %u orig %zu: %s", what, pbit, orig, efi_decomp_status_str(st));
-	cr_assert_eq(out_len, orig, "%s: pbit %u orig %zu: %zu bytes, %s", what, pbit, orig, out_len,
-	             efi_decomp_status_str(st));
+	cr_assert_eq(out_len, orig, "%s: pbit %u orig %zu: %zu bytes, %s", what, pbit, orig,
+	             out_len, efi_decomp_status_str(st));
 	cr_assert_arr_eq(out, want, orig, "%s: pbit %u orig %zu", what, pbit, orig);
 	cr_assert_eq(out[orig], 0xEE, "%s: wrote past OrigSize %zu", what, orig);
 	free(c);
