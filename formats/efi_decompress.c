@@ -483,6 +483,22 @@ static inline void copy_match_exact(uint8_t *out, size_t off, unsigned mlen)
 		out[i] = from[i];
 }
 
+/* One symbol of table h, in either loop (decode_token): the careful loop
+ * refills first when the reader holds fewer than 16 bits; the hot one
+ * refills right after the lookup, which the bits held already serve. */
+static EFI_ALWAYS_INLINE bool decode_sym(const struct efi_huff *h, unsigned fast_bits,
+                                         struct efi_bits *b, const bool fast, unsigned *sym)
+{
+	uint32_t e;
+
+	if (!fast && b->have < EFI_MAXLEN)
+		bits_refill(b);
+	e = huff_peek(h, fast_bits, b);
+	if (fast)
+		bits_refill_fast(b);
+	return huff_take(h, b, e, sym);
+}
+
 /* Decodes one token (a literal, or a match) of the current block at *pos.
  * Written once, compiled twice:
  *
@@ -508,26 +524,16 @@ static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_de
                                                              const bool fast)
 {
 	unsigned c, pl, k;
-	uint32_t e, dist, mlen;
+	uint32_t dist, mlen;
 
-	if (!fast && b->have < EFI_MAXLEN)
-		bits_refill(b);
-	e = huff_peek(&d->c, EFI_C_FAST, b);
-	if (fast)
-		bits_refill_fast(b);
-	if (!huff_take(&d->c, b, e, &c))
+	if (!decode_sym(&d->c, EFI_C_FAST, b, fast, &c))
 		return EFI_DECOMP_BAD_SYMBOL;
 	if (c < 256) {
 		dst[(*pos)++] = (uint8_t)c;
 		return EFI_DECOMP_OK;
 	}
 	/* A match: length from C, distance code from P, then its extra bits. */
-	if (!fast && b->have < EFI_MAXLEN)
-		bits_refill(b);
-	e = huff_peek(&d->p, EFI_PT_FAST, b);
-	if (fast)
-		bits_refill_fast(b);
-	if (!huff_take(&d->p, b, e, &pl))
+	if (!decode_sym(&d->p, EFI_PT_FAST, b, fast, &pl))
 		return EFI_DECOMP_BAD_SYMBOL;
 	/* The distance is pl for pl 0 and 1, else 2^(pl-1) plus pl - 1 more
 	 * bits (docs 3.1, DecodeP). pl < np <= 20, so k <= 18 and dist < the
