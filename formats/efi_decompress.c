@@ -20,7 +20,12 @@
  *     alphabet and zero runs past NC are errors, not silently clamped;
  *   - the P alphabet is NP (14 or 20 symbols, what the compressor writes),
  *     not MAXNP (31), so a P symbol can never ask for a distance beyond the
- *     variant's window.
+ *     variant's window;
+ *   - a stream that needs bits past CompSize is cut (EDK2 reads zero bits
+ *     there), and one whose bits after its last symbol are not zero holds
+ *     data no symbol accounts for (the compressor closes with zero bits;
+ *     EDK2 ignores them, or reads a block header from them after a
+ *     literal that fills the output at the end of its block).
  */
 #include "formats/efi_decompress.h"
 
@@ -30,6 +35,20 @@
 #include <string.h>
 
 #include "formats/span.h"
+
+/* Where the compiler allows it: decode_token is written once and forced
+ * into both loops (fast and careful), and the fast loop and the slow
+ * Huffman walk are kept out of line, so the hot loop is a function of its
+ * own that calls nothing on its common path and whose state fits in
+ * registers (issue 17: inlined into its caller, gcc kept the output
+ * position and the block count on the stack). */
+#if defined(__GNUC__)
+#define EFI_ALWAYS_INLINE inline __attribute__((always_inline))
+#define EFI_NOINLINE      __attribute__((noinline))
+#else
+#define EFI_ALWAYS_INLINE inline
+#define EFI_NOINLINE
+#endif
 
 /* Constants of the format (docs section 3, table). */
 enum {
@@ -56,15 +75,21 @@ enum {
  * keeps the next bits left-aligned in a 64-bit word and, while 8 bytes of the
  * stream are left, refills with one bounded 8-byte load (span_has checks it)
  * instead of 7 byte reads; only the last 7 bytes and the zero fill past the
- * end go byte by byte. The main loop copies the reader into locals (the
- * helpers are inline, so the compiler keeps it in registers) and writes it
- * back around the cold block-header code. */
+ * end go byte by byte. The hot loop (decode_fast) copies the reader into
+ * locals (the helpers are inline, so the compiler keeps it in registers)
+ * and refills without a branch right after each table lookup
+ * (decode_token); block headers and the end of the stream use the struct
+ * and the careful refill. */
 struct efi_bits {
 	struct span src; /* the CompSize bytes after the header */
 	size_t pos;      /* next byte of src to load */
-	uint64_t acc;    /* next bits of the stream, left-aligned; below them 0 */
-	unsigned have;   /* valid bits in acc (<= 64) */
-	uint64_t zfill;  /* zero bytes fed past the end of src */
+	/* The next bits of the stream, left-aligned. Below them: zeros, or
+	 * the next bits of the byte at pos (an 8-byte load brings whole
+	 * bytes in but counts only what fits), which the next load ORs in
+	 * again at the same place. */
+	uint64_t acc;
+	unsigned have;  /* valid bits in acc (<= 64) */
+	uint64_t zfill; /* zero bytes fed past the end of src */
 };
 
 /* Bits consumed so far: loaded (real and zero-fill bytes) minus buffered. */
@@ -88,13 +113,23 @@ static inline uint64_t load_be64(const uint8_t *p)
 #endif
 }
 
-/* Refills to at least 57 bits. */
+/* The hot loop's refill, only where span_has(pos, 8) holds (bits_refill,
+ * decode_fast): one 8-byte load and no branch, to 56..63 bits. have <= 63
+ * here (only the careful byte path below reaches 64, and only within 8
+ * bytes of the end, where the hot loop does not run), so the shift is
+ * defined. */
+static inline void bits_refill_fast(struct efi_bits *b)
+{
+	b->acc |= load_be64(b->src.data + b->pos) >> b->have;
+	b->pos += (63u - b->have) >> 3;
+	b->have |= 56u;
+}
+
+/* Refills to at least 56 bits, wherever the reader is. */
 static inline void bits_refill(struct efi_bits *b)
 {
 	if (span_has(&b->src, b->pos, 8)) {
-		b->acc |= load_be64(b->src.data + b->pos) >> b->have;
-		b->pos += (63u - b->have) >> 3;
-		b->have |= 56u;
+		bits_refill_fast(b);
 		return;
 	}
 	while (b->have <= 56) {
@@ -216,57 +251,73 @@ static enum efi_decomp_status huff_build(struct efi_huff *h, const uint8_t *len,
 	for (unsigned s = 0; s < nsym; s++) {
 		unsigned l = len[s];
 		uint32_t c, first, n;
+		uint16_t entry;
 		if (l == 0)
 			continue;
 		h->sorted[offs[l]++] = (uint16_t)s;
 		c = next[l]++;
 		if (l > fast_bits)
 			continue;
-		/* Every fast_bits-wide prefix that starts with this code. */
+		/* Every fast_bits-wide prefix that starts with this code: n
+		 * slots from first, n a power of two and first a multiple of
+		 * n, so four at a time (one 8-byte store) when n >= 4. A
+		 * block's C table fills up to 4096 slots; this was most of
+		 * the time of a table build. */
 		first = c << (fast_bits - l);
 		n = 1u << (fast_bits - l);
-		for (uint32_t i = 0; i < n; i++)
-			h->fast[first + i] = (uint16_t)(FAST_HIT | s << 6 | l);
+		entry = (uint16_t)(FAST_HIT | s << 6 | l);
+		if (n >= 4) {
+			uint64_t four = entry * UINT64_C(0x0001000100010001);
+			for (uint32_t i = 0; i < n; i += 4)
+				memcpy(&h->fast[first + i], &four, sizeof(four));
+		} else {
+			for (uint32_t i = 0; i < n; i++)
+				h->fast[first + i] = entry;
+		}
 	}
 	return EFI_DECOMP_OK;
 }
 
 /* Slow path for codes longer than the direct lookup: walk the lengths,
- * keeping the first code of each length (canonical decoding). */
-static bool huff_walk(const struct efi_huff *h, uint32_t bits16, unsigned *sym, unsigned *l_out)
+ * keeping the first code of each length (canonical decoding). Returns the
+ * code as a direct-lookup entry (FAST_HIT | symbol << 6 | length), or 0
+ * when no code matches (an empty table). */
+static EFI_NOINLINE uint32_t huff_walk(const struct efi_huff *h, uint32_t bits16)
 {
 	uint32_t first = 0, index = 0;
 	for (unsigned l = 1; l <= EFI_MAXLEN; l++) {
 		uint32_t code = bits16 >> (EFI_MAXLEN - l);
 		uint32_t cnt = h->count[l];
-		if (code >= first && code - first < cnt) {
-			*sym = h->sorted[index + (code - first)];
-			*l_out = l;
-			return true;
-		}
+		if (code >= first && code - first < cnt)
+			return FAST_HIT | (uint32_t)h->sorted[index + (code - first)] << 6 | l;
 		index += cnt;
 		first = (first + cnt) << 1;
 	}
-	return false;
+	return 0;
 }
 
-/* Decodes one symbol; needs at least 16 bits in the reader (the caller
- * refills). fast_bits is a constant at every call site. */
-static inline bool huff_decode_have16(const struct efi_huff *h, unsigned fast_bits,
-                                      struct efi_bits *b, unsigned *sym)
+/* Decoding one symbol is a lookup of the next fast_bits bits (huff_peek,
+ * at least 16 bits in the reader) and then taking the code (huff_take).
+ * Only a code longer than fast_bits (rare: the compressor gives them to
+ * rare symbols) takes the walk. The hot loop refills between the two: the
+ * lookup needs only bits the reader already holds, so it does not wait for
+ * the load. fast_bits is a constant at every call site. */
+static inline uint32_t huff_peek(const struct efi_huff *h, unsigned fast_bits,
+                                 const struct efi_bits *b)
 {
-	uint32_t bits16 = (uint32_t)(b->acc >> 48);
-	uint32_t e = h->fast[bits16 >> (EFI_MAXLEN - fast_bits)];
-	unsigned l;
+	return h->fast[b->acc >> (64u - fast_bits)];
+}
 
-	if (e != 0) {
-		*sym = (e >> 6) & 0x1FFu;
-		bits_skip(b, e & 63u);
-		return true;
+static inline bool huff_take(const struct efi_huff *h, struct efi_bits *b, uint32_t e,
+                             unsigned *sym)
+{
+	if (e == 0) {
+		e = huff_walk(h, (uint32_t)(b->acc >> 48));
+		if (e == 0)
+			return false; /* an empty table (unreachable for a complete code) */
 	}
-	if (!huff_walk(h, bits16, sym, &l))
-		return false; /* an empty table (unreachable for a complete code) */
-	bits_skip(b, l);
+	*sym = (e >> 6) & 0x1FFu;
+	bits_skip(b, e & 63u);
 	return true;
 }
 
@@ -275,7 +326,8 @@ static enum efi_decomp_status huff_decode(const struct efi_huff *h, unsigned fas
 {
 	if (b->have < EFI_MAXLEN)
 		bits_refill(b);
-	return huff_decode_have16(h, fast_bits, b, sym) ? EFI_DECOMP_OK : EFI_DECOMP_BAD_SYMBOL;
+	return huff_take(h, b, huff_peek(h, fast_bits, b), sym) ? EFI_DECOMP_OK
+	                                                        : EFI_DECOMP_BAD_SYMBOL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -386,112 +438,206 @@ static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t 
 /* ---------------------------------------------------------------------- */
 /* Main loop.                                                             */
 
-/* Copies a match of mlen bytes from dist + 1 back, never past end. The
- * copy may overlap its own output (dist < mlen): with dist + 1 >= 8 every
- * 8-byte chunk reads bytes already written, so it goes 8 at a time while
- * the whole rounded-up copy stays below end; otherwise byte by byte. */
-static inline void copy_match(uint8_t *dst, size_t pos, size_t from, unsigned mlen, size_t end)
+enum {
+	EFI_MAXMATCH = 256,  /* longest match (C symbol 509) */
+	EFI_COPY_CHUNK = 16, /* the fast copy's unit; EFI_MAXMATCH is a multiple */
+	EFI_FAST_IN = 16,    /* stream bytes for a token's two 8-byte refills */
+};
+
+/* A match of mlen bytes starting off (= distance + 1) bytes back, in the
+ * fast loop, where at least EFI_MAXMATCH bytes of output are left. A match
+ * may overlap its own output (off < mlen), and the format defines the copy
+ * byte by byte (docs 3.1), so a chunk may only read bytes already final:
+ * with off >= 16 every 16-byte chunk does, and most matches (3..16 bytes,
+ * 97% on the corpus) are one chunk, one load and one store. Chunks round the
+ * copy up to a multiple of their size, writing at most 256 bytes (the room
+ * the fast loop keeps); the bytes past mlen are overwritten by what follows.
+ * off < 8 (2% of matches: runs) goes byte by byte. */
+static EFI_ALWAYS_INLINE void copy_match_fast(uint8_t *out, size_t off, unsigned mlen)
 {
-	size_t avail = end - pos; /* >= mlen */
-	if (pos - from >= 8 && avail >= ((size_t)mlen + 7u) / 8u * 8u) {
-		for (unsigned i = 0; i < mlen; i += 8)
-			memcpy(dst + pos + i, dst + from + i, 8);
-		return;
+	const uint8_t *from = out - off;
+	unsigned i = 0;
+
+	if (off >= EFI_COPY_CHUNK) {
+		do {
+			memcpy(out + i, from + i, EFI_COPY_CHUNK);
+			i += EFI_COPY_CHUNK;
+		} while (i < mlen);
+	} else if (off >= 8) {
+		do {
+			memcpy(out + i, from + i, 8);
+			i += 8;
+		} while (i < mlen);
+	} else {
+		for (; i < mlen; i++)
+			out[i] = from[i];
 	}
-	for (unsigned i = 0; i < mlen; i++)
-		dst[pos + i] = dst[from + i];
 }
 
-/* Each step emits at least one byte, so the loop ends after at most `end`
- * steps; each block header reads at least 16 bits, so the number of table
- * builds is bounded by the input size plus end / 65536.
+/* The same copy near the end of the output: exactly mlen bytes, which the
+ * caller has already cut to what is left before OrigSize. */
+static inline void copy_match_exact(uint8_t *out, size_t off, unsigned mlen)
+{
+	const uint8_t *from = out - off;
+	for (unsigned i = 0; i < mlen; i++)
+		out[i] = from[i];
+}
+
+/* One symbol of table h, in either loop (decode_token): the careful loop
+ * refills first when the reader holds fewer than 16 bits; the hot one
+ * refills right after the lookup, which the bits held already serve. */
+static EFI_ALWAYS_INLINE bool decode_sym(const struct efi_huff *h, unsigned fast_bits,
+                                         struct efi_bits *b, const bool fast, unsigned *sym)
+{
+	uint32_t e;
+
+	if (!fast && b->have < EFI_MAXLEN)
+		bits_refill(b);
+	e = huff_peek(h, fast_bits, b);
+	if (fast)
+		bits_refill_fast(b);
+	return huff_take(h, b, e, sym);
+}
+
+/* Decodes one token (a literal, or a match) of the current block at *pos.
+ * Written once, compiled twice:
  *
- * The reader is refilled (to >= 57 bits) only when it holds fewer bits
- * than the next read needs: a code (<= 16) or a distance's extra bits
- * (<= 18); that is about once every five symbols. */
+ * fast = true, from decode_fast: at least EFI_MAXMATCH bytes of output are
+ * left, so no write checks a bound or cuts a match, and the copy may round
+ * up to its chunk; 16 stream bytes are left, room for this token's two
+ * branch-free 8-byte refills. The reader holds >= 16 bits on entry (and on
+ * return), enough for the lookup of a code, and is refilled (to >= 56 bits)
+ * right after each lookup, before the code is taken: the C code, and for a
+ * match the P code and its extra bits (<= 16 + 18 bits after the second
+ * refill). A lookup thus never waits for a load.
+ *
+ * fast = false, near the end: refills whenever a read needs more bits (byte
+ * by byte near the end of the stream, zero bits past it) and cuts a match
+ * at OrigSize.
+ *
+ * Both decode the same tokens with the same tables and the same checks (a
+ * code from an empty table, a distance before the output start), so the
+ * output and the status cannot depend on where the hand-over falls. */
+static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_decoder *d,
+                                                             struct efi_bits *b, uint8_t *dst,
+                                                             size_t end, size_t *pos,
+                                                             const bool fast)
+{
+	unsigned c, pl, k;
+	uint32_t dist, mlen;
+
+	if (!decode_sym(&d->c, EFI_C_FAST, b, fast, &c))
+		return EFI_DECOMP_BAD_SYMBOL;
+	if (c < 256) {
+		dst[(*pos)++] = (uint8_t)c;
+		return EFI_DECOMP_OK;
+	}
+	/* A match: length from C, distance code from P, then its extra bits. */
+	if (!decode_sym(&d->p, EFI_PT_FAST, b, fast, &pl))
+		return EFI_DECOMP_BAD_SYMBOL;
+	/* The distance is pl for pl 0 and 1, else 2^(pl-1) plus pl - 1 more
+	 * bits (docs 3.1, DecodeP). pl < np <= 20, so k <= 18 and dist < the
+	 * variant's window; the shift in two steps reads no bit for k = 0. */
+	k = pl > 1 ? pl - 1 : 0;
+	if (!fast && b->have < k)
+		bits_refill(b);
+	dist = (pl > 1 ? 1u << k : pl) + (uint32_t)((b->acc >> 1) >> (63u - k));
+	bits_skip(b, k);
+	if (dist >= *pos)
+		return EFI_DECOMP_BAD_DISTANCE; /* before the output start */
+	mlen = c - (256u - EFI_THRESHOLD);
+	if (fast) {
+		copy_match_fast(dst + *pos, (size_t)dist + 1u, mlen);
+	} else {
+		if (mlen > end - *pos)
+			mlen = (uint32_t)(end - *pos); /* OrigSize cuts the match */
+		copy_match_exact(dst + *pos, (size_t)dist + 1u, mlen);
+	}
+	*pos += mlen;
+	return EFI_DECOMP_OK;
+}
+
+/* The hot loop (issue 17): the tokens of the current block while a whole
+ * token's bounds hold, checked once per token:
+ *   - EFI_FAST_IN (16) stream bytes are left at the reader's byte position
+ *     (span_has), room for the token's two branch-free 8-byte refills
+ *     (each moves the position by at most 7 bytes); the zero fill past
+ *     CompSize is never reached here;
+ *   - EFI_MAXMATCH bytes of output are left, so neither a literal nor a
+ *     longest match (rounded up to the copy chunk) writes at or past
+ *     OrigSize.
+ * Neither can hold again once it fails (the reader and the output only move
+ * forward). A block header ends the loop, and the only call left in it is
+ * the out-of-line walk for a code longer than the direct lookup, so its
+ * state stays in registers. */
+static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder *d,
+                                                       struct efi_bits *bits, uint8_t *dst,
+                                                       size_t end, size_t *out_pos,
+                                                       uint32_t *block_io)
+{
+	struct efi_bits b = *bits;
+	size_t pos = *out_pos;
+	uint32_t block_left = *block_io;
+	enum efi_decomp_status st = EFI_DECOMP_OK;
+	size_t in_last, out_last;
+
+	if (end < EFI_MAXMATCH || !span_has(&b.src, 0, EFI_FAST_IN))
+		return EFI_DECOMP_OK;
+	/* b.pos <= in_last is span_has(&b.src, b.pos, EFI_FAST_IN), and pos <=
+	 * out_last leaves EFI_MAXMATCH bytes, each one comparison. */
+	in_last = b.src.len - EFI_FAST_IN;
+	out_last = end - EFI_MAXMATCH;
+	if (block_left == 0 || pos > out_last || b.pos > in_last)
+		return EFI_DECOMP_OK;
+	bits_refill_fast(&b); /* >= 16 bits for the first lookup */
+	while (block_left != 0 && pos <= out_last && b.pos <= in_last) {
+		block_left--;
+		st = decode_token(d, &b, dst, end, &pos, true);
+		if (st != EFI_DECOMP_OK)
+			break;
+	}
+	*bits = b;
+	*out_pos = pos;
+	*block_io = block_left;
+	return st;
+}
+
+/* Block headers, the fast loop while its bounds hold, and one careful token
+ * at a time near the end. Each token emits at least one byte, so the loop
+ * ends after at most `end` tokens; each block header reads at least 16
+ * bits, so the number of table builds is bounded by the input size plus
+ * end / 65536. */
 static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, size_t end,
                                          size_t *out_pos)
 {
-	uint32_t block_left = 0;
 	const uint64_t limit = (uint64_t)d->bits.src.len * 8u;
-	struct efi_bits b = d->bits;
-	size_t pos = *out_pos;
+	uint32_t block_left = 0;
 	enum efi_decomp_status st = EFI_DECOMP_OK;
 
-	while (pos < end) {
-		unsigned c, pl;
-		uint32_t dist, mlen;
+	while (*out_pos < end) {
 		/* Past CompSize the format reads zero bits (EDK2 FillBuf), and a
 		 * zero-bit stream can run on to OrigSize; no well-formed stream
 		 * gets here, so stop now instead of making up to 16 MiB. Only a
 		 * reader that has fed zero bytes can be past the end. */
-		if (b.zfill != 0 && bits_used(&b) > limit) {
+		if (d->bits.zfill != 0 && bits_used(&d->bits) > limit) {
 			st = EFI_DECOMP_TRUNCATED_STREAM;
 			break;
 		}
 		if (block_left == 0) {
-			d->bits = b;
 			st = read_block_header(d, &block_left);
-			b = d->bits;
 			if (st != EFI_DECOMP_OK)
 				break;
 		}
+		st = decode_fast(d, &d->bits, dst, end, out_pos, &block_left);
+		if (st != EFI_DECOMP_OK)
+			break;
+		if (block_left == 0 || *out_pos == end)
+			continue; /* a new block, or done */
 		block_left--;
-		if (b.have < EFI_MAXLEN)
-			bits_refill(&b);
-		if (!huff_decode_have16(&d->c, EFI_C_FAST, &b, &c)) {
-			st = EFI_DECOMP_BAD_SYMBOL;
+		st = decode_token(d, &d->bits, dst, end, out_pos, false);
+		if (st != EFI_DECOMP_OK)
 			break;
-		}
-		if (c < 256) {
-			dst[pos++] = (uint8_t)c;
-			/* Up to two more literals straight away, on their own
-			 * branches (predicted from the first's outcome), while
-			 * the reader holds a whole code; the checks at the top
-			 * of the loop hold while the reader is inside the
-			 * stream. */
-			for (int k = 0; k < 2; k++) {
-				uint16_t e;
-				if (block_left == 0 || pos == end || b.zfill != 0 ||
-				    b.have < EFI_MAXLEN)
-					break;
-				e = d->c.fast[b.acc >> (64u - EFI_C_FAST)];
-				if (!(e & FAST_HIT) || (e >> 6 & 0x1FFu) >= 256)
-					break;
-				dst[pos++] = (uint8_t)(e >> 6);
-				bits_skip(&b, e & 63u);
-				block_left--;
-			}
-			continue;
-		}
-		/* A match: distance code from P, then its extra bits. */
-		if (b.have < EFI_MAXLEN)
-			bits_refill(&b);
-		if (!huff_decode_have16(&d->p, EFI_PT_FAST, &b, &pl)) {
-			st = EFI_DECOMP_BAD_SYMBOL;
-			break;
-		}
-		/* pl < np <= 20, so the extra bits fit in 19 and dist < window. */
-		dist = pl;
-		if (pl > 1) {
-			unsigned k = pl - 1; /* <= 18 extra bits */
-			if (b.have < k)
-				bits_refill(&b);
-			dist = (1u << k) + (uint32_t)(b.acc >> (64u - k));
-			bits_skip(&b, k);
-		}
-		if (dist >= pos) {
-			st = EFI_DECOMP_BAD_DISTANCE; /* before the output start */
-			break;
-		}
-		mlen = c - (256u - EFI_THRESHOLD);
-		if (mlen > end - pos)
-			mlen = (uint32_t)(end - pos);
-		copy_match(dst, pos, pos - dist - 1, mlen, end);
-		pos += mlen;
 	}
-	d->bits = b;
-	*out_pos = pos;
 	return st;
 }
 
@@ -523,6 +669,8 @@ const char *efi_decomp_status_str(enum efi_decomp_status st)
 		return "unknown compression variant";
 	case EFI_DECOMP_TRUNCATED_STREAM:
 		return "stream ends before its declared size";
+	case EFI_DECOMP_TRAILING_DATA:
+		return "data after the last symbol of the stream";
 	}
 	return "unknown status";
 }
@@ -575,6 +723,29 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 	return read_header(src, src_len, comp_size, orig_size);
 }
 
+/* True when every bit of the stream after the reader's position (bits
+ * used, not past the end) is zero: the compressor's closing zero bits. A
+ * well-formed stream leaves 8 to 15 of them (the corpus streams all do);
+ * the check reads each byte left once, so it costs at most CompSize. */
+static bool rest_is_zero(const struct efi_bits *b)
+{
+	uint64_t used = bits_used(b);
+	size_t at = (size_t)(used / 8u);
+	unsigned skip = (unsigned)(used % 8u);
+	uint8_t byte;
+
+	if (skip != 0) {
+		/* The bits of the current byte after the used ones. */
+		if (span_u8(&b->src, at, &byte) && (uint8_t)(byte << skip) != 0)
+			return false;
+		at++;
+	}
+	for (; span_u8(&b->src, at, &byte); at++)
+		if (byte != 0)
+			return false;
+	return true;
+}
+
 static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
                                           size_t end, struct efi_decomp_result *res)
 {
@@ -594,6 +765,8 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
 	res->overrun = res->bits_used > (uint64_t)stream->len * 8u;
 	if (st == EFI_DECOMP_OK && res->overrun)
 		st = EFI_DECOMP_TRUNCATED_STREAM; /* the last symbol read past the end */
+	if (st == EFI_DECOMP_OK && !rest_is_zero(&d->bits))
+		st = EFI_DECOMP_TRAILING_DATA;
 	free(d);
 	return st;
 }

@@ -46,6 +46,16 @@ enum efi_decomp_status {
 	 * decoder stops at the first such symbol (out_len says how far it got)
 	 * rather than zero-fill up to OrigSize as firmware would. */
 	EFI_DECOMP_TRUNCATED_STREAM,
+	/* The stream codes its OrigSize bytes, but bits after its last symbol
+	 * (up to CompSize) are not zero. The compressor ends every stream
+	 * with zero bits (PutBits(7, 0), then one 0x00 byte counted in
+	 * CompSize: docs section 3.3), so these bits belong to no symbol: a
+	 * block nobody asked for, an OrigSize smaller than what the stream
+	 * codes, or bytes that are not a stream. EDK2 decodes one more symbol
+	 * after a literal that fills the output, and when that literal ended
+	 * its block it reads a block header from these bits and refuses the
+	 * stream if the header is bad (docs/fuzzing.md, "Settled"). */
+	EFI_DECOMP_TRAILING_DATA,
 };
 
 /* The value is the PBIT of the variant (docs section 3, table). */

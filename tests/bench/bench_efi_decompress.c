@@ -8,8 +8,8 @@
 
 #include "formats/efi_decompress.h"
 #include "formats/span.h"
-#include "tests/bench/efi_payloads.h"
 #include "tests/support/bytes.h"
+#include "tests/support/efi_payloads.h"
 
 int main(int argc, char **argv)
 {

@@ -18,8 +18,8 @@
 
 #include "Tiano/EfiTianoDecompress.h"
 #include "formats/efi_decompress.h"
-#include "tests/bench/efi_payloads.h"
 #include "tests/support/bytes.h"
+#include "tests/support/efi_payloads.h"
 
 enum { MAXP = 4096, MAX_ROUNDS = 1000 };
 

@@ -32,6 +32,8 @@ static void run(const uint8_t *data, size_t size, enum efi_decomp_variant v, siz
 		abort(); /* wrote more than it may */
 	if (st == EFI_DECOMP_OK && res.out_len != orig)
 		abort(); /* success means exactly OrigSize bytes */
+	if (st == EFI_DECOMP_OK && (res.overrun || res.bits_used > (uint64_t)res.comp_size * 8u))
+		abort(); /* success reads no bit past CompSize */
 	if (st == EFI_DECOMP_OK && cap < orig)
 		abort(); /* cannot succeed into a buffer too small */
 	free(dst);

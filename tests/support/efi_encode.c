@@ -120,6 +120,44 @@ void efi_put_fixed_block(struct efi_bw *w, unsigned pbit, uint32_t nsym)
 		put_pt_len(w, fixed_p_len(pbit, s));
 }
 
+void efi_put_code(struct efi_bw *w, const uint8_t *len, unsigned n, unsigned sym)
+{
+	unsigned count[17] = {0}, l = len[sym];
+	uint32_t code = 0;
+	for (unsigned s = 0; s < n; s++)
+		count[len[s]]++;
+	/* The first code of length l: every shorter code before it, each
+	 * length's first code the previous one's end, shifted. */
+	for (unsigned k = 1; k < l; k++)
+		code = (code + count[k]) << 1;
+	for (unsigned s = 0; s < sym; s++)
+		code += len[s] == l;
+	efi_bw_put(w, l, code);
+}
+
+/* T lengths for efi_put_block: symbols 0..12 4 bits, 13..18 5 bits
+ * (13/16 + 6/32 = 1). */
+static const uint8_t t_len[19] = {4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5};
+
+void efi_put_block(struct efi_bw *w, unsigned pbit, uint32_t nsym, const uint8_t *clen,
+                   const uint8_t *plen)
+{
+	unsigned np = np_of(pbit);
+	efi_bw_put(w, 16, nsym);
+	efi_bw_put(w, 5, 19);
+	for (unsigned i = 0; i < 19; i++) {
+		put_pt_len(w, t_len[i]);
+		if (i == 2)
+			efi_bw_put(w, 2, 0); /* no zero among positions 3..5 */
+	}
+	efi_bw_put(w, 9, NC);
+	for (unsigned s = 0; s < NC; s++) /* T 0 = one zero, T k = length k - 2 */
+		efi_put_code(w, t_len, 19, clen[s] ? clen[s] + 2u : 0u);
+	efi_bw_put(w, pbit, np);
+	for (unsigned s = 0; s < np; s++)
+		put_pt_len(w, plen[s]);
+}
+
 void efi_put_fixed_c(struct efi_bw *w, unsigned c)
 {
 	/* Canonical codes: symbols 0 and 1 get 00000000 and 00000001; the

@@ -43,6 +43,19 @@ void efi_put_literal_block(struct efi_bw *w, unsigned pbit, uint32_t nsym);
  * (EFI) or 4/5-bit (Tiano) codes. Writes the block header too. */
 void efi_put_fixed_block(struct efi_bw *w, unsigned pbit, uint32_t nsym);
 
+/* A block with the canonical codes of the lengths given (each a complete
+ * code of lengths 0..16): clen[510] for C, plen[np] for P (np = 14 for pbit
+ * 4, 20 for pbit 5). The C lengths go through a T code of 4- and 5-bit
+ * codes, one T symbol per length (no zero runs). Writes the block header;
+ * the symbols follow with efi_put_code (and a match's extra bits). Lets a
+ * test use codes longer than the decoder's direct lookups. */
+void efi_put_block(struct efi_bw *w, unsigned pbit, uint32_t nsym, const uint8_t *clen,
+                   const uint8_t *plen);
+
+/* The canonical code of sym among the n lengths len[] (codes assigned by
+ * increasing length, then symbol; docs 3.1 make_table), MSB first. */
+void efi_put_code(struct efi_bw *w, const uint8_t *len, unsigned n, unsigned sym);
+
 /* Codes of the fixed-code LZ stream. */
 void efi_put_fixed_c(struct efi_bw *w, unsigned c);
 void efi_put_fixed_p(struct efi_bw *w, unsigned pbit, uint32_t dist);

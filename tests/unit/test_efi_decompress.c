@@ -468,6 +468,117 @@ Test(efi_decompress, twenty_two_bytes_make_16_mib)
 	free(out);
 }
 
+/* fuzz_efi_vs_edk2's first find (docs/fuzzing.md, "Settled"), base64
+ * CgAAAAUAAAAABQAAAAAAAAEQACYAAACo: CompSize 10, OrigSize 5, one block of
+ * 5 symbols (bits 0..15) from single-symbol tables (T: 5 + 5 bits, C: 9 +
+ * 9, P: 4 + 4), each symbol literal 0 in 0 bits. The output is complete
+ * at bit 52 of 80; bits 64..79 are 0x01 0x10, no symbol's. EDK2 decodes one
+ * more symbol after a literal that fills the output; the block is spent,
+ * so it reads a block header there (size 0, T count 2, T lengths 1 and 0:
+ * an incomplete code) and refuses the stream. optrom refuses it for the
+ * data after its last symbol; the same stream with those bits zero (what
+ * the compressor writes) decodes to five zero bytes. Bytes 18..23 lie past
+ * CompSize and are not the stream's. */
+Test(efi_decompress, edk2_divergence_data_after_the_last_symbol)
+{
+	uint8_t in[24] = {0x0a, 0, 0, 0, 5, 0,    0, 0,    0x00, 0x05, 0, 0,
+	                  0,    0, 0, 0, 1, 0x10, 0, 0x26, 0,    0,    0, 0xa8};
+	uint8_t out[6];
+	const uint8_t zeros[5] = {0};
+	struct efi_decomp_result r;
+
+	memset(out, 0xEE, sizeof(out));
+	cr_assert_eq(efi_decompress_ex(in, sizeof(in), EFI_DECOMP_EFI11, out, 5, &r),
+	             EFI_DECOMP_TRAILING_DATA);
+	cr_expect_eq(r.bits_used, 52);
+	cr_expect_not(r.overrun);
+	cr_expect_eq(r.out_len, 5);
+	cr_expect_arr_eq(out, zeros, 5);
+	cr_expect_eq(out[5], 0xEE);
+	/* Tiano reads one more bit in each P field: the same verdict. */
+	cr_expect_eq(efi_decompress(in, sizeof(in), EFI_DECOMP_TIANO, out, 5, NULL),
+	             EFI_DECOMP_TRAILING_DATA);
+	cr_expect_str_eq(efi_decomp_status_str(EFI_DECOMP_TRAILING_DATA),
+	                 "data after the last symbol of the stream");
+	in[16] = in[17] = 0;
+	cr_assert_eq(efi_decompress_ex(in, sizeof(in), EFI_DECOMP_EFI11, out, 5, &r),
+	             EFI_DECOMP_OK);
+	cr_expect_arr_eq(out, zeros, 5);
+	cr_expect_eq(out[5], 0xEE);
+}
+
+/* Every bit after the last symbol, one at a time, set in an encoder's
+ * stream (8 to 15 closing zero bits): refused, with the whole output made
+ * and right; a nonzero byte in zero bytes CompSize adds at the end too.
+ * Zero bytes added are still the closing zero bits. */
+Test(efi_decompress, every_bit_after_the_last_symbol)
+{
+	uint8_t in[37], c[256], t[256 + 8], out[37];
+	for (size_t p = 0; p < 2; p++) {
+		struct efi_decomp_result r;
+		size_t clen;
+		uint64_t used;
+		fill_pattern(in, sizeof(in), 11);
+		clen = efi_encode_lz(in, sizeof(in), pbits[p], c, sizeof(c));
+		cr_assert_gt(clen, 8);
+		cr_assert_eq(efi_decompress_ex(c, clen, (enum efi_decomp_variant)pbits[p], out,
+		                               sizeof(out), &r),
+		             EFI_DECOMP_OK);
+		used = r.bits_used;
+		cr_assert_geq((clen - 8) * 8 - used, 8, "the encoder closes with >= 8 zero bits");
+		cr_assert_leq((clen - 8) * 8 - used, 15);
+		for (uint64_t bit = used; bit < (clen - 8) * 8; bit++) {
+			memcpy(t, c, clen);
+			t[8 + bit / 8] |= (uint8_t)(0x80u >> (bit % 8));
+			memset(out, 0, sizeof(out));
+			cr_assert_eq(efi_decompress_ex(t, clen, (enum efi_decomp_variant)pbits[p],
+			                               out, sizeof(out), &r),
+			             EFI_DECOMP_TRAILING_DATA, "pbit %u bit %llu", pbits[p],
+			             (unsigned long long)bit);
+			cr_assert_eq(r.out_len, sizeof(in));
+			cr_assert_arr_eq(out, in, sizeof(in));
+		}
+		/* CompSize + 8 zero bytes: fine; then the last one nonzero. */
+		memcpy(t, c, clen);
+		memset(t + clen, 0, 8);
+		tb_put32(t, 0, (uint32_t)(clen - 8 + 8));
+		cr_assert_eq(efi_decompress(t, clen + 8, (enum efi_decomp_variant)pbits[p], out,
+		                            sizeof(out), NULL),
+		             EFI_DECOMP_OK);
+		t[clen + 7] = 0x01;
+		cr_assert_eq(efi_decompress(t, clen + 8, (enum efi_decomp_variant)pbits[p], out,
+		                            sizeof(out), NULL),
+		             EFI_DECOMP_TRAILING_DATA);
+		/* A byte past CompSize is not the stream's. */
+		tb_put32(t, 0, (uint32_t)(clen - 8 + 7));
+		cr_assert_eq(efi_decompress(t, clen + 8, (enum efi_decomp_variant)pbits[p], out,
+		                            sizeof(out), NULL),
+		             EFI_DECOMP_OK);
+	}
+}
+
+/* An OrigSize smaller than what the stream codes: the symbols left over
+ * are data after the last symbol the output needs. */
+Test(efi_decompress, orig_size_smaller_than_the_stream)
+{
+	uint8_t in[40], c[256], out[40];
+	size_t clen, out_len;
+	for (size_t i = 0; i < sizeof(in); i++)
+		in[i] = (uint8_t)(0x41 + i);
+	for (size_t p = 0; p < 2; p++) {
+		clen = efi_encode_literal(in, sizeof(in), pbits[p], c, sizeof(c));
+		cr_assert_gt(clen, 8);
+		for (uint32_t orig = 1; orig < sizeof(in); orig++) {
+			tb_put32(c, 4, orig);
+			cr_assert_eq(efi_decompress(c, clen, (enum efi_decomp_variant)pbits[p], out,
+			                            orig, &out_len),
+			             EFI_DECOMP_TRAILING_DATA, "orig %u", orig);
+			cr_assert_eq(out_len, orig);
+			cr_assert_arr_eq(out, in, orig);
+		}
+	}
+}
+
 /* CompSize 0 and OrigSize 16 MiB: past CompSize the format reads zero
  * bits, and zero bits decode forever (a 65536-symbol block of literal 0
  * from single-symbol tables). Firmware would zero-fill 16 MiB; the decoder
@@ -579,7 +690,7 @@ Test(efi_decompress, guess_variant)
 
 Test(efi_decompress, status_strings)
 {
-	for (int st = EFI_DECOMP_OK; st <= EFI_DECOMP_TRUNCATED_STREAM; st++) {
+	for (int st = EFI_DECOMP_OK; st <= EFI_DECOMP_TRAILING_DATA; st++) {
 		const char *s = efi_decomp_status_str((enum efi_decomp_status)st);
 		cr_assert(s && *s);
 		for (const char *p = s; *p; p++)

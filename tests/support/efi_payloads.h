@@ -1,9 +1,11 @@
 /* The compressed EFI payloads of a file, for the decompression benchmarks
- * (bench_efi_decompress.c, bench_efi_vs_edk2.c). Built by their scripts, not
- * by CMake. Same rule as the corpus test: 55AA at a 512-byte boundary,
- * PCIR/NPDS code type 3, EfiSignature 0xEF1, compression type 1. */
-#ifndef OPTROM_BENCH_EFI_PAYLOADS_H
-#define OPTROM_BENCH_EFI_PAYLOADS_H
+ * (tests/bench/bench_efi_decompress.c, bench_efi_vs_edk2.c, built by their
+ * scripts) and the corpus test against EDK2's decoder
+ * (tests/corpus/test_efi_vs_edk2.c): the same streams in all three. Same
+ * rule as test_efi_decompress.c's corpus test: 55AA at a 512-byte
+ * boundary, PCIR/NPDS code type 3, EfiSignature 0xEF1, compression type 1. */
+#ifndef OPTROM_TEST_EFI_PAYLOADS_H
+#define OPTROM_TEST_EFI_PAYLOADS_H
 
 #include "formats/efi_decompress.h"
 #include "formats/span.h"
