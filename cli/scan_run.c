@@ -398,13 +398,26 @@ struct progress {
 static void show_progress(struct run *r, struct progress *p)
 {
 	double t;
+	char head[128];
+	const char *path = r->current ? r->current : "";
+	size_t room, plen = strlen(path);
+	int n;
 	if (!r->o->progress)
 		return;
 	t = now_s();
 	if (t - p->t0 <= 1.0 || t - p->last <= 0.2)
 		return;
-	fprintf(stderr, "\rscan: %zu/%zu files, %.1f MB/s, reading %s\033[K", r->done, r->l->n,
-	        (double)r->bytes_done / 1e6 / (t - p->t0), r->current ? r->current : "");
+	n = snprintf(head, sizeof(head), "scan: %zu/%zu files, %.1f MB/s, reading ", r->done,
+	             r->l->n, (double)r->bytes_done / 1e6 / (t - p->t0));
+	if (n < 0)
+		return;
+	/* On one line of the terminal (a wrapped line is not erased by \r):
+	 * the path's end, after "...". */
+	room = r->o->progress_cols > (unsigned)n + 8 ? r->o->progress_cols - 1 - (unsigned)n : 0;
+	if (r->o->progress_cols && plen > room)
+		fprintf(stderr, "\r%s...%s\033[K", head, room > 3 ? path + plen - (room - 3) : "");
+	else
+		fprintf(stderr, "\r%s%s\033[K", head, path);
 	p->last = t;
 	p->shown = true;
 }

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -533,11 +534,13 @@ static bool take(int fd, char **got, size_t *len)
 
 /* Runs optrom with args (NULL-terminated), stdout a pipe left unread for
  * hold_ms (a scan stops on the full pipe meanwhile, its clock running),
- * stderr a pty's terminal end (tty) or a file. Returns what stderr got;
- * *status the exit status. */
-static char *run_stderr_tty(const char *const *args, bool tty, unsigned hold_ms, int *status,
-                            size_t *out_len)
+ * stderr a pty's terminal end (cols > 0: a terminal that wide) or a file
+ * (cols 0). Returns what stderr got; *status the exit status, *out_len the
+ * bytes of stdout. */
+static char *run_stderr_tty(const char *const *args, unsigned short cols, unsigned hold_ms,
+                            int *status, size_t *out_len)
 {
+	bool tty = cols > 0;
 	char *argv[16], *got = calloc(1, 1), *sink = NULL;
 	size_t n = 0, len = 0, sink_len = 0;
 	int out[2], master = -1, st = 0;
@@ -555,8 +558,10 @@ static char *run_stderr_tty(const char *const *args, bool tty, unsigned hold_ms,
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	if (tty) {
+		struct winsize ws = {.ws_row = 24, .ws_col = cols};
 		master = posix_openpt(O_RDWR | O_NOCTTY);
 		cr_assert(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+		cr_assert_eq(ioctl(master, TIOCSWINSZ, &ws), 0);
 		posix_spawn_file_actions_addopen(&fa, 2, ptsname(master), O_RDWR | O_NOCTTY, 0);
 	} else {
 		errf = tmpfile();
@@ -615,7 +620,7 @@ Test(scan, progress_line_on_a_terminal_after_a_second)
 	snprintf(one, sizeof(one), "%s", tmp_path("many/y/00.rom"));
 	/* 40 YAML reports fill the pipe long before the end: the scan waits,
 	 * unread, for 1.5 s, then goes on with its clock past the second. */
-	err = run_stderr_tty(slow, true, 1500, &status, &out_len);
+	err = run_stderr_tty(slow, 200, 1500, &status, &out_len);
 	/* The premise: more than a pipe (64 KiB) and stdio's buffer hold. */
 	cr_assert_gt(out_len, 96 * 1024, "the YAML report is %zu bytes only", out_len);
 	p = strstr(err, "\rscan: ");
@@ -629,13 +634,27 @@ Test(scan, progress_line_on_a_terminal_after_a_second)
 	          "the line is erased at the end: '%s'", err);
 	free(err);
 	/* Not a terminal: nothing, however long. */
-	err = run_stderr_tty(slow, false, 1500, &status2, &out_len);
+	err = run_stderr_tty(slow, 0, 1500, &status2, &out_len);
 	cr_expect_str_empty(err, "%s", err);
 	cr_expect_eq(status2, status, "the same exit status with or without the line");
 	free(err);
 	/* A terminal, a scan well within the second: nothing. */
-	err = run_stderr_tty(quick, true, 0, &status, &out_len);
+	err = run_stderr_tty(quick, 200, 0, &status, &out_len);
 	cr_expect_str_empty(err, "%s", err);
+	free(err);
+	/* A narrow terminal: each line fits (a wrapped one would not be erased
+	 * by \r), the path's end after "...". */
+	err = run_stderr_tty(slow, 64, 1500, &status, &out_len);
+	cr_assert_not_null(strstr(err, "\rscan: "), "'%s'", err);
+	for (p = strchr(err, '\r'); p; p = strchr(p + 1, '\r')) {
+		const char *end = strstr(p, "\033[K");
+		cr_assert_not_null(end, "%s", p);
+		if (end == p + 1)
+			continue; /* the erase at the end */
+		cr_expect_leq(end - p - 1, 63, "%.*s", (int)(end - p - 1), p + 1);
+		cr_expect(strstr(p, "...") != NULL && strstr(p, ".rom\033[K") == end - 4, "%.*s",
+		          (int)(end - p - 1), p + 1);
+	}
 	free(err);
 }
 
