@@ -140,7 +140,8 @@ Test(secure_boot, yaml_carries_the_answer_when_a_store_is_named)
 	const char *rom = unsigned_rom();
 	if (!need_vars())
 		cr_skip_test("ovmf absent");
-	cr_assert(run_optrom(&r, "info", "--format", "yaml", "--secure-boot-vars", vars, rom, NULL));
+	cr_assert(
+	    run_optrom(&r, "info", "--format", "yaml", "--secure-boot-vars", vars, rom, NULL));
 	cr_expect_eq(r.status, 0, "%s", r.err);
 	cr_assert(ydocs_parse(r.out, strlen(r.out), &d), "%s", r.out);
 	cr_assert_eq(d.n, 1);
@@ -165,7 +166,8 @@ Test(secure_boot, yaml_carries_the_answer_when_a_store_is_named)
 	ydocs_free(&d);
 	run_free(&r);
 	/* check --format json: the same key */
-	cr_assert(run_optrom(&r, "check", "--format", "json", "--secure-boot-vars", vars, rom, NULL));
+	cr_assert(
+	    run_optrom(&r, "check", "--format", "json", "--secure-boot-vars", vars, rom, NULL));
 	cr_expect_not_null(strstr(r.out, "\"secure_boot\""), "%s", r.out);
 	run_free(&r);
 	/* no store named: no key (the report does not depend on the host) */
