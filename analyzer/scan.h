@@ -100,7 +100,7 @@ struct scan_device {
 /* A scan_info in a few bytes, for the record scan keeps per distinct
  * content until the end of the scan (a repeat may come at any time): the
  * struct's bytes with each run of zero bytes (the unused tails of its
- * strings, most of its 700 bytes) stored as a count, without problem and
+ * strings, most of its ~900 bytes) stored as a count, without problem and
  * verdict, which scan_info_rename derives again from the rest. Blind to the
  * other fields, so a field added to scan_info is kept without a change here
  * (scan_info holds no pointers). scan_info_pack writes at most

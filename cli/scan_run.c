@@ -21,7 +21,7 @@ enum { GROUP_PENDING = 0, GROUP_READY, GROUP_FAILED };
 /* Inputs with the same bytes: analyzed once. Kept to the end of the scan
  * (a repeat may come at any time), so it is small and allocated from the
  * run's pool (no malloc header, no holes in the workers' heaps): the hash,
- * the line's facts packed (scan_info_pack: ~30-150 bytes, not 700), and
+ * the line's facts packed (scan_info_pack: ~30-200 bytes, not ~900), and
  * the first input's name, the walk list's unless it is a zip member. */
 struct group {
 	uint8_t key[32];
