@@ -58,7 +58,8 @@ static void hash_list(struct rom_analysis *a, const struct span *s, const struct
 		if (len > s->len - nd->offset)
 			len = s->len - nd->offset;
 		rom_sha256_hex(s->data + nd->offset, len, nd->sha256);
-		if (nd->driver && nd->driver->state == DRIVER_OK)
+		/* A driver from scan's cache comes hashed (analyzer/driver.c). */
+		if (nd->driver && nd->driver->state == DRIVER_OK && !nd->driver->sha256[0])
 			rom_sha256_hex(nd->driver->bytes, nd->driver->length, nd->driver->sha256);
 	}
 }
@@ -134,9 +135,13 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 		            "out of memory while decoding vendor data");
 	rules_vendor(a);
 	rules_verdict(a);
-	hash_list(a, &s, a->chain.images, a->chain.n);
-	hash_list(a, &s, a->nvidia.images, a->nvidia.n);
-	hash_list(a, &s, a->other_images, a->n_other);
+	/* Shown by the YAML report and diff only: an output without hashes
+	 * (skip_sha256: check's and scan's text lines) hashes no image either. */
+	if (!o || !o->skip_sha256) {
+		hash_list(a, &s, a->chain.images, a->chain.n);
+		hash_list(a, &s, a->nvidia.images, a->nvidia.n);
+		hash_list(a, &s, a->other_images, a->n_other);
+	}
 	return a;
 }
 

@@ -10,9 +10,10 @@ struct driver_cache; /* analyzer/driver_cache.h */
 struct rom_analyze_opts {
 	struct driver_cache *drivers; /* scan-wide cache of decoded EFI drivers; NULL: none */
 	const char *sha256;           /* the bytes' SHA-256 as 64 hex digits, when known */
-	/* Leave a->sha256 "": hash only for outputs that show it (issue 17:
-	 * check's text line does not, and hashing a 1 MB file and setting up
-	 * libcrypto cost more than the rest of the analysis). */
+	/* Leave a->sha256 and the images' and drivers' sha256 "": hash only
+	 * for outputs that show them (issue 17: check's text line does not, and
+	 * hashing a 1 MB file and setting up libcrypto cost more than the rest
+	 * of the analysis; scan's text lines neither). */
 	bool skip_sha256;
 	bool whole; /* the bytes are known to hold the whole ROM (rom_analyze_whole) */
 };

@@ -179,6 +179,10 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 	pe_gop_version(d);
 	pe_gop_done = rom_driver_pe_valid(d);
 	memcpy(pe_version, d->gop_version, sizeof(pe_version));
+	/* Hashed here, not by the analysis (hash_list) of every node that
+	 * takes the copy: the hash is the stream's too. */
+	if (d->state == DRIVER_OK)
+		rom_sha256_hex(d->bytes, d->length, d->sha256);
 	if (d->state == DRIVER_NOT_DECODED || strcmp(d->variant, "untried") == 0)
 		dcache_abandon(cache, key); /* the budget decided it: not the stream's result */
 	else

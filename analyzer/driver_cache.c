@@ -8,8 +8,10 @@
 
 enum entry_state { ENTRY_ABSENT = 0, ENTRY_PENDING, ENTRY_READY };
 
+/* One distinct stream; allocated when its key is first looked up while the
+ * cache has room (a struct rom_driver is ~6.5 KiB: the table holds
+ * pointers, and an entry's own size counts toward the cap). */
 struct entry {
-	bool used; /* the slot holds key */
 	uint8_t key[32];
 	enum entry_state state;
 	struct rom_driver d; /* stream part; d.bytes owned by the cache */
@@ -20,9 +22,9 @@ struct entry {
 struct driver_cache {
 	pthread_mutex_t lock;
 	pthread_cond_t done;
-	struct entry *entries; /* open addressing over the key's first bytes */
+	struct entry **entries; /* open addressing over the key's first bytes */
 	size_t cap, used;
-	size_t bytes; /* driver bytes held */
+	size_t bytes; /* entries and driver bytes held */
 	struct driver_cache_stats stats;
 };
 
@@ -52,8 +54,12 @@ void driver_cache_free(struct driver_cache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < c->cap; i++) {
-		free(c->entries[i].d.bytes);
-		signature_free(&c->entries[i].d.signature);
+		struct entry *e = c->entries[i];
+		if (!e)
+			continue;
+		free(e->d.bytes);
+		signature_free(&e->d.signature);
+		free(e);
 	}
 	free(c->entries);
 	pthread_cond_destroy(&c->done);
@@ -93,40 +99,45 @@ static size_t slot_of(const uint8_t key[32], size_t cap)
 	return h & (cap - 1);
 }
 
-/* The entry for key (state ENTRY_ABSENT when new), or NULL when the table
- * cannot grow. Called with the lock held. */
-static struct entry *find(struct driver_cache *c, const uint8_t key[32])
+/* The entry for key, or NULL: absent and not inserted (insert false, the
+ * cache full, or out of memory). A new entry is ENTRY_ABSENT. Entries do
+ * not move. Called with the lock held. */
+static struct entry *find(struct driver_cache *c, const uint8_t key[32], bool insert)
 {
 	size_t i;
+	struct entry *e;
+	for (i = slot_of(key, c->cap); c->entries[i]; i = (i + 1) & (c->cap - 1))
+		if (memcmp(c->entries[i]->key, key, 32) == 0)
+			return c->entries[i];
+	if (!insert || c->bytes >= DRIVER_CACHE_MAX_BYTES)
+		return NULL;
 	if ((c->used + 1) * 2 > c->cap) {
 		size_t ncap = c->cap * 2;
-		struct entry *n = calloc(ncap, sizeof(*n));
+		struct entry **n = calloc(ncap, sizeof(*n));
 		if (!n)
 			return NULL;
 		for (size_t k = 0; k < c->cap; k++) {
-			struct entry *e = &c->entries[k];
 			size_t j;
-			if (!e->used)
+			if (!c->entries[k])
 				continue;
-			for (j = slot_of(e->key, ncap); n[j].used; j = (j + 1) & (ncap - 1))
+			for (j = slot_of(c->entries[k]->key, ncap); n[j]; j = (j + 1) & (ncap - 1))
 				;
-			n[j] = *e;
+			n[j] = c->entries[k];
 		}
 		free(c->entries);
 		c->entries = n;
 		c->cap = ncap;
+		for (i = slot_of(key, c->cap); c->entries[i]; i = (i + 1) & (c->cap - 1))
+			;
 	}
-	for (i = slot_of(key, c->cap);; i = (i + 1) & (c->cap - 1)) {
-		struct entry *e = &c->entries[i];
-		if (e->used && memcmp(e->key, key, 32) == 0)
-			return e;
-		if (!e->used) {
-			e->used = true;
-			memcpy(e->key, key, 32);
-			c->used++;
-			return e;
-		}
-	}
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	memcpy(e->key, key, 32);
+	c->entries[i] = e;
+	c->used++;
+	c->bytes += sizeof(*e);
+	return e;
 }
 
 enum dcache_answer dcache_get(struct driver_cache *c, const uint8_t key[32], size_t budget,
@@ -136,20 +147,13 @@ enum dcache_answer dcache_get(struct driver_cache *c, const uint8_t key[32], siz
 	pthread_mutex_lock(&c->lock);
 	c->stats.lookups++;
 	/* An all-zero key is a failed hash. */
-	if (memcmp(key, (uint8_t[32]){0}, 32) == 0 || !(e = find(c, key))) {
+	if (memcmp(key, (uint8_t[32]){0}, 32) == 0 || !(e = find(c, key, true))) {
 		c->stats.uncached++;
 		pthread_mutex_unlock(&c->lock);
 		return DCACHE_LOCAL;
 	}
-	while (e->state == ENTRY_PENDING) {
+	while (e->state == ENTRY_PENDING)
 		pthread_cond_wait(&c->done, &c->lock);
-		e = find(c, key); /* the table may have grown */
-		if (!e) {
-			c->stats.uncached++;
-			pthread_mutex_unlock(&c->lock);
-			return DCACHE_LOCAL;
-		}
-	}
 	if (e->state == ENTRY_READY) {
 		uint8_t *copy = NULL;
 		if (budget < e->need) {
@@ -208,7 +212,7 @@ bool dcache_publish(struct driver_cache *c, const uint8_t key[32], const struct 
 		struct rom_signature sig;
 		if (ok && signature_copy(&sig, &d->signature)) {
 			pthread_mutex_lock(&c->lock);
-			e = find(c, key);
+			e = find(c, key, false);
 			if (e) {
 				e->d = *d;
 				e->d.bytes = copy;
@@ -219,7 +223,7 @@ bool dcache_publish(struct driver_cache *c, const uint8_t key[32], const struct 
 		} else {
 			ok = false;
 			pthread_mutex_lock(&c->lock);
-			e = find(c, key);
+			e = find(c, key, false);
 		}
 	}
 	if (e && ok) {
@@ -245,7 +249,7 @@ void dcache_abandon(struct driver_cache *c, const uint8_t key[32])
 {
 	struct entry *e;
 	pthread_mutex_lock(&c->lock);
-	e = find(c, key);
+	e = find(c, key, false);
 	if (e)
 		e->state = ENTRY_ABSENT;
 	c->stats.uncached++;

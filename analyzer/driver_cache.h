@@ -16,8 +16,10 @@
  *
  * Thread-safe: one mutex; a stream being decoded by one thread is waited
  * for by the others (decoded once, not once per thread). The cache keeps at
- * most DRIVER_CACHE_MAX_BYTES of driver bytes; streams past that are decoded
- * each time (bounded memory on a hostile collection of distinct drivers).
+ * most DRIVER_CACHE_MAX_BYTES of entries (~6.5 KiB each) and driver bytes;
+ * streams past that are decoded each time and not even listed (bounded
+ * memory on a hostile collection of distinct drivers). A hit shares the
+ * signature's kept libcrypto objects (signature_copy).
  */
 #ifndef OPTROM_DRIVER_CACHE_H
 #define OPTROM_DRIVER_CACHE_H

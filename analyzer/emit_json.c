@@ -10,12 +10,63 @@ void yw_json_open(struct yw *w, FILE *out)
 	w->out = out;
 	w->depth = 0;
 	w->doc = NULL;
+	w->stream = false;
+	w->item = NULL;
 	memset(w->stack, 0, sizeof(w->stack));
 	memset(w->key, 0, sizeof(w->key));
 }
 
+/* Streaming (yw_stream): levels 0 and 1 (the root and its direct
+ * containers) are written as they open and close, the values directly in
+ * them as they come; a container at level 2 is built as w->item and written
+ * when it ends. json-c writes each value, so the bytes are the ones the whole
+ * tree would give (JSON_C_TO_STRING_PLAIN: no spaces). */
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static bool streamed(const struct yw *w, int level)
+{
+	return w->stream && level >= 0 && level < 2;
+}
+
+static void put_text(struct yw *w, const char *s)
+{
+	if (w->ok && (!s || fputs(s, w->out) == EOF))
+		w->ok = false;
+}
+
+/* What comes before a value in the written level depth - 1: a comma after
+ * the first, and the pending key of a map. */
+static void stream_prefix(struct yw *w)
+{
+	int p = w->depth - 1;
+	if (p < 0)
+		return;
+	if (w->written[p]++ > 0)
+		put_text(w, ",");
+	if (w->is_map[p]) {
+		struct json_object *k = json_object_new_string(w->key[p] ? w->key[p] : "");
+		if (!w->key[p] || !k)
+			w->ok = false;
+		put_text(w, k ? json_object_to_json_string_ext(k, JSON_FLAGS) : NULL);
+		put_text(w, ":");
+		json_object_put(k);
+		free(w->key[p]);
+		w->key[p] = NULL;
+	}
+}
+
+/* v (owned) written as the next value of the written level depth - 1. */
+static void stream_value(struct yw *w, struct json_object *v)
+{
+	stream_prefix(w);
+	put_text(w, json_object_to_json_string_ext(v, JSON_FLAGS)); /* NULL: "null" */
+	json_object_put(v);
+}
+
 static void drop(struct yw *w)
 {
+	json_object_put(w->item);
+	w->item = NULL;
 	for (int i = 0; i < YW_JSON_DEPTH; i++) {
 		free(w->key[i]);
 		w->key[i] = NULL;
@@ -42,13 +93,17 @@ void yw_json_doc_start(struct yw *w)
 void yw_json_doc_end(struct yw *w)
 {
 	const char *s;
+	if (w->stream && w->depth == 0 && !w->doc) {
+		put_text(w, "\n"); /* the root was written as it came */
+		drop(w);
+		return;
+	}
 	if (!w->ok || w->depth != 0 || !w->doc) {
 		w->ok = false;
 		drop(w);
 		return;
 	}
-	s = json_object_to_json_string_ext(w->doc,
-	                                   JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	s = json_object_to_json_string_ext(w->doc, JSON_FLAGS);
 	if (!s || fputs(s, w->out) == EOF || fputc('\n', w->out) == EOF)
 		w->ok = false;
 	drop(w);
@@ -61,6 +116,16 @@ static void place(struct yw *w, struct json_object *v, const char *text)
 	struct json_object *top;
 	if (!w->ok) {
 		json_object_put(v);
+		return;
+	}
+	if (streamed(w, w->depth - 1)) {
+		if (w->is_map[w->depth - 1] && !w->key[w->depth - 1]) {
+			json_object_put(v); /* a key: only a scalar can be one */
+			if (!text || !(w->key[w->depth - 1] = strdup(text)))
+				w->ok = false;
+			return;
+		}
+		stream_value(w, v);
 		return;
 	}
 	if (w->depth == 0) {
@@ -104,9 +169,36 @@ void yw_json_container_start(struct yw *w, bool map)
 		w->ok = false;
 		return;
 	}
+	if (streamed(w, w->depth)) {
+		if (w->depth > 0 && w->is_map[w->depth - 1] && !w->key[w->depth - 1]) {
+			w->ok = false; /* a container as a key */
+			return;
+		}
+		stream_prefix(w);
+		put_text(w, map ? "{" : "[");
+		w->is_map[w->depth] = map;
+		w->written[w->depth] = 0;
+		w->stack[w->depth] = NULL;
+		w->key[w->depth] = NULL;
+		w->depth++;
+		return;
+	}
 	c = map ? json_object_new_object() : json_object_new_array();
 	if (!c) {
 		w->ok = false;
+		return;
+	}
+	if (streamed(w, w->depth - 1)) {
+		/* An item below the written levels: built, written when it ends. */
+		if (w->is_map[w->depth - 1] && !w->key[w->depth - 1]) {
+			json_object_put(c);
+			w->ok = false;
+			return;
+		}
+		w->item = c;
+		w->stack[w->depth] = c;
+		w->key[w->depth] = NULL;
+		w->depth++;
 		return;
 	}
 	/* The container is placed now and filled through the stack (json-c
@@ -132,6 +224,13 @@ void yw_json_container_end(struct yw *w)
 	}
 	w->depth--;
 	w->stack[w->depth] = NULL;
+	if (streamed(w, w->depth)) {
+		put_text(w, w->is_map[w->depth] ? "}" : "]");
+	} else if (streamed(w, w->depth - 1)) {
+		struct json_object *item = w->item;
+		w->item = NULL;
+		stream_value(w, item);
+	}
 }
 
 static bool all_of(const char *s, const char *set)

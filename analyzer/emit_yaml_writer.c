@@ -51,6 +51,11 @@ bool yw_open_syntax(struct yw *w, FILE *out, enum yw_syntax s)
 	return w->ok;
 }
 
+void yw_stream(struct yw *w)
+{
+	w->stream = true;
+}
+
 bool yw_close(struct yw *w)
 {
 	yaml_event_t ev;

@@ -33,6 +33,12 @@ struct yw {
 	char *key[YW_JSON_DEPTH];                 /* JSON: a map's pending key */
 	int depth;                                /* JSON: entries of stack in use */
 	struct json_object *doc;                  /* JSON: the document's root */
+	/* JSON, yw_stream: the root and its direct containers are written as
+	 * they come, each item below them when it ends. */
+	bool stream;
+	bool is_map[2];           /* the two written levels: map or array */
+	size_t written[2];        /* their members written so far (for commas) */
+	struct json_object *item; /* the item being built below them (owned) */
 };
 
 /* The syntax yw_open() writes (default YW_YAML). The front end sets it once
@@ -41,6 +47,11 @@ void yw_set_syntax(enum yw_syntax s);
 enum yw_syntax yw_get_syntax(void);
 
 bool yw_open(struct yw *w, FILE *out); /* in the syntax of yw_get_syntax() */
+/* JSON: write the documents as they are made, one item of the root's
+ * containers at a time (scan's files: memory flat however many), instead of
+ * the whole document when it ends. The same bytes; after an error the line
+ * is left cut. YAML: libyaml streams already; nothing changes. */
+void yw_stream(struct yw *w);
 bool yw_open_syntax(struct yw *w, FILE *out, enum yw_syntax s);
 bool yw_close(struct yw *w);
 void yw_doc_start(struct yw *w);

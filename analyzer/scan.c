@@ -180,6 +180,62 @@ static void device_add(struct scan_summary *s, uint16_t vendor, uint16_t device)
 	s->n_devices++;
 }
 
+/* Tokens: t < 0x80 is t + 1 bytes that follow; t >= 0x80 is (t & 0x7F) + 1
+ * zero bytes. */
+size_t scan_info_pack(const struct scan_info *info, uint8_t *out)
+{
+	struct scan_info kept;
+	const uint8_t *b = (const uint8_t *)&kept;
+	const size_t n = sizeof(kept);
+	uint8_t *o = out;
+	size_t i = 0;
+	memcpy(&kept, info, sizeof(kept)); /* the padding too: the same bytes back */
+	/* Derived by scan_info_rename from rom_verdict, rom_problem and kind. */
+	kept.verdict = SCAN_READY;
+	memset(kept.problem, 0, sizeof(kept.problem));
+	while (i < n) {
+		size_t run = 0;
+		if (b[i] == 0) {
+			while (i + run < n && b[i + run] == 0 && run < 128)
+				run++;
+			*o++ = (uint8_t)(0x80 | (run - 1));
+		} else {
+			/* A literal run ends at two zero bytes (one is cheaper inline). */
+			while (i + run < n && run < 128 &&
+			       !(b[i + run] == 0 && (i + run + 1 >= n || b[i + run + 1] == 0)))
+				run++;
+			*o++ = (uint8_t)(run - 1);
+			memcpy(o, b + i, run);
+			o += run;
+		}
+		i += run;
+	}
+	return (size_t)(o - out);
+}
+
+bool scan_info_unpack(const uint8_t *p, size_t len, struct scan_info *info)
+{
+	uint8_t *b = (uint8_t *)info;
+	const size_t n = sizeof(*info);
+	size_t i = 0, k = 0;
+	while (k < len) {
+		size_t run = (size_t)(p[k] & 0x7F) + 1;
+		if (run > n - i)
+			return false;
+		if (p[k] & 0x80) {
+			memset(b + i, 0, run);
+			k++;
+		} else {
+			if (run > len - k - 1)
+				return false;
+			memcpy(b + i, p + k + 1, run);
+			k += 1 + run;
+		}
+		i += run;
+	}
+	return i == n;
+}
+
 void scan_summary_add(struct scan_summary *s, const struct scan_info *info, uint64_t size)
 {
 	s->files++;

@@ -97,6 +97,19 @@ struct scan_device {
 	uint32_t count;
 };
 
+/* A scan_info in a few bytes, for the record scan keeps per distinct
+ * content until the end of the scan (a repeat may come at any time): the
+ * struct's bytes with each run of zero bytes (the unused tails of its
+ * strings, most of its ~900 bytes) stored as a count, without problem and
+ * verdict, which scan_info_rename derives again from the rest. Blind to the
+ * other fields, so a field added to scan_info is kept without a change here
+ * (scan_info holds no pointers). scan_info_pack writes at most
+ * SCAN_INFO_PACK_MAX bytes to out and returns how many; scan_info_unpack is
+ * false when p is not a packed scan_info; then scan_info_rename. */
+#define SCAN_INFO_PACK_MAX (sizeof(struct scan_info) + sizeof(struct scan_info) / 128 + 1)
+size_t scan_info_pack(const struct scan_info *info, uint8_t *out);
+bool scan_info_unpack(const uint8_t *p, size_t len, struct scan_info *info);
+
 /* Counts over a scan, for the summary. */
 struct scan_summary {
 	uint64_t files, bytes;

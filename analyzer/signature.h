@@ -58,9 +58,10 @@ void signature_check(struct rom_signature *sig, const uint8_t *img, size_t len,
 /* Frees what signature_check kept (sig itself is not freed). */
 void signature_free(struct rom_signature *sig);
 
-/* *dst = *src with its own copy of the kept libcrypto objects (scan's
- * driver cache, analyzer/driver_cache.h, hands one result to many nodes).
- * False (dst without kept objects) when memory ran out. */
+/* *dst = *src, sharing the kept libcrypto objects (scan's driver cache,
+ * analyzer/driver_cache.h, hands one result to many nodes): each copy is
+ * freed with signature_free, the objects with the last. They are only
+ * read after signature_check (the Secure Boot answer). Always true. */
 bool signature_copy(struct rom_signature *dst, const struct rom_signature *src);
 
 /* "ok", "mismatch", "invalid", "unsigned", "bad-table", "none". */

@@ -9,10 +9,15 @@
 
 #include <openssl/pkcs7.h>
 #include <openssl/x509.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 struct sig_kept {
+	/* Copies of the signature sharing these objects (signature_copy: scan's
+	 * driver cache hands one result to many nodes), besides the first; the
+	 * last signature_free frees them. Shared read-only. */
+	atomic_uint shared;
 	size_t n;
 	PKCS7 *p7[AUTH_MAX_CERTS];
 	ASN1_STRING *content[AUTH_MAX_CERTS]; /* the signed content, its tag and length stripped */

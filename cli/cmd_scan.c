@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,7 +64,7 @@ int cmd_scan(int argc, char **argv)
 	    {"force", no_argument, NULL, OPT_FORCE},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0}};
-	struct scan_run_opts ro = {default_jobs(), false, true, false, stdout};
+	struct scan_run_opts ro = {.jobs = default_jobs(), .summary = true, .out = stdout};
 	enum out_format fmt = FORMAT_TEXT;
 	const char *files_from = NULL, *output = NULL;
 	bool force = false;
@@ -151,6 +152,11 @@ int cmd_scan(int argc, char **argv)
 		ro.out = f;
 	}
 	ro.progress = isatty(STDERR_FILENO) != 0;
+	if (ro.progress) {
+		struct winsize ws;
+		if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0)
+			ro.progress_cols = ws.ws_col;
+	}
 	sum = calloc(1, sizeof(*sum));
 	if (!sum) {
 		cli_err("out of memory");

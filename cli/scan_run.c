@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,19 +18,32 @@
 enum { SLOT_TODO = 0, SLOT_DONE };
 enum { GROUP_PENDING = 0, GROUP_READY, GROUP_FAILED };
 
-/* Inputs with the same bytes: analyzed once. */
+/* Inputs with the same bytes: analyzed once. Kept to the end of the scan
+ * (a repeat may come at any time), so it is small and allocated from the
+ * run's pool (no malloc header, no holes in the workers' heaps): the hash,
+ * the line's facts packed (scan_info_pack: ~30-200 bytes, not ~900), and
+ * the first input's name, the walk list's unless it is a zip member. */
 struct group {
 	uint8_t key[32];
-	int state;
-	struct scan_info info;
+	const uint8_t *info;    /* scan_info_pack of the analyzed bytes' facts (pool) */
 	struct rom_analysis *a; /* YAML: the report, until its holders are printed */
+	const char *first;      /* the first input printed with these bytes (writer only) */
 	unsigned refs;          /* items holding a */
-	char *first;            /* the first input printed with these bytes (writer only) */
-	bool repeated;          /* counted in duplicate_groups (writer only) */
+	uint16_t info_len;
+	uint8_t state;
+	bool repeated; /* counted in duplicate_groups (writer only) */
+};
+
+/* Records kept to the end of the scan, in 64 KiB chunks freed together. */
+struct pool_chunk {
+	struct pool_chunk *next;
+	size_t used;
+	_Alignas(max_align_t) uint8_t bytes[65536 - 64];
 };
 
 struct item {
 	char *name;
+	bool member; /* a zip member (name is not the walk list's path) */
 	char *error; /* unreadable: why */
 	struct scan_info info;
 	uint64_t size;
@@ -39,6 +53,9 @@ struct item {
 	struct rom_analysis *a; /* a reference to group->a (YAML) */
 };
 
+/* The results of one list entry; slots are a ring of SCAN_WINDOW(jobs):
+ * entry i uses slots[i % window], free again once entry i - window is
+ * printed, which a worker waits for before it takes i. */
 struct slot {
 	int state;
 	struct item *items;
@@ -53,6 +70,7 @@ struct run {
 	size_t n_sizes;
 	bool archives; /* a name in the list ends in .gz or .zip: hash every input */
 	struct slot *slots;
+	size_t window;
 
 	pthread_mutex_t lock;
 	pthread_cond_t can_take, slot_done, group_ready;
@@ -62,8 +80,30 @@ struct run {
 	const char *current;
 	struct group **groups; /* open addressing by key */
 	size_t groups_n, groups_cap;
+	struct pool_chunk *pool; /* groups and their records (under lock) */
 	bool oom;
 };
+
+/* n bytes (8-aligned, n <= a chunk) that live until the end of the scan,
+ * or NULL. Lock held. */
+static void *pool_alloc(struct run *r, size_t n)
+{
+	struct pool_chunk *c = r->pool;
+	void *p;
+	n = (n + 7) & ~(size_t)7;
+	if (n > sizeof(c->bytes))
+		return NULL;
+	if (!c || sizeof(c->bytes) - c->used < n) {
+		if (!(c = malloc(sizeof(*c))))
+			return NULL;
+		c->next = r->pool;
+		c->used = 0;
+		r->pool = c;
+	}
+	p = c->bytes + c->used;
+	c->used += n;
+	return p;
+}
 
 static char *dup_str(const char *s)
 {
@@ -152,9 +192,10 @@ static struct group *group_get(struct run *r, const uint8_t key[32], bool *fresh
 	for (i = h & (r->groups_cap - 1); r->groups[i]; i = (i + 1) & (r->groups_cap - 1))
 		if (memcmp(r->groups[i]->key, key, 32) == 0)
 			return r->groups[i];
-	r->groups[i] = calloc(1, sizeof(struct group));
+	r->groups[i] = pool_alloc(r, sizeof(struct group));
 	if (!r->groups[i])
 		return NULL;
+	memset(r->groups[i], 0, sizeof(struct group));
 	memcpy(r->groups[i]->key, key, 32);
 	r->groups_n++;
 	*fresh = true;
@@ -171,23 +212,28 @@ static void hex32(const uint8_t md[32], char out[65])
 	out[64] = '\0';
 }
 
+/* Analyzes one ROM input (a file or member) into a new item of s. The
+ * bytes are hashed when the output shows the hash (YAML) or when a repeat
+ * is possible; a group (the record kept to the end) is made only then. */
 static void one_rom(struct run *r, struct slot *s, const char *name, const uint8_t *data,
                     size_t len, bool member)
 {
-	struct rom_analyze_opts ao = {.drivers = r->drivers};
+	/* Text lines show no hash: no image or driver is hashed for them. */
+	struct rom_analyze_opts ao = {.drivers = r->drivers, .skip_sha256 = !r->o->yaml};
 	struct item *it = new_item(s, name);
 	struct rom_analysis *a;
 	uint8_t key[32];
 	unsigned int mdlen = 0;
 	struct group *g;
 	bool fresh;
+	bool may_repeat = member || r->archives || size_repeats(r, len);
 	if (!it) {
 		item_error(r, s, name, "out of memory");
 		return;
 	}
 	it->size = len;
-	if (!r->o->yaml && !member && !r->archives && !size_repeats(r, len)) {
-		ao.skip_sha256 = true;
+	it->member = member;
+	if (!r->o->yaml && !may_repeat) {
 		a = rom_analyze_with(data, len, name, &ao);
 		if (!a) {
 			it->error = dup_str("out of memory while analyzing");
@@ -205,6 +251,20 @@ static void one_rom(struct run *r, struct slot *s, const char *name, const uint8
 	it->hashed = true;
 	hex32(key, it->sha);
 	ao.sha256 = it->sha;
+	if (!may_repeat) {
+		/* No other input has this size: no repeat, no record. */
+		a = rom_analyze_with(data, len, name, &ao);
+		if (!a) {
+			it->error = dup_str("out of memory while analyzing");
+			return;
+		}
+		scan_info_from(&it->info, a, data, len, name);
+		if (r->o->yaml)
+			it->a = a;
+		else
+			rom_analysis_free(a);
+		return;
+	}
 	pthread_mutex_lock(&r->lock);
 	g = group_get(r, key, &fresh);
 	if (!g) {
@@ -214,39 +274,48 @@ static void one_rom(struct run *r, struct slot *s, const char *name, const uint8
 		return;
 	}
 	if (fresh) {
-		struct scan_info info;
+		uint8_t packed[SCAN_INFO_PACK_MAX], *kept = NULL;
+		size_t plen = 0;
 		pthread_mutex_unlock(&r->lock);
 		a = rom_analyze_with(data, len, name, &ao);
-		if (a)
-			scan_info_from(&info, a, data, len, name);
-		pthread_mutex_lock(&r->lock);
 		if (a) {
-			g->info = info;
+			scan_info_from(&it->info, a, data, len, name);
+			plen = scan_info_pack(&it->info, packed);
+		}
+		pthread_mutex_lock(&r->lock);
+		if (a && (kept = pool_alloc(r, plen)) != NULL) {
+			memcpy(kept, packed, plen);
+			g->info = kept;
+			g->info_len = (uint16_t)plen;
 			if (r->o->yaml)
 				g->a = a;
 			else
 				rom_analysis_free(a);
 			g->state = GROUP_READY;
 		} else {
+			rom_analysis_free(a);
 			g->state = GROUP_FAILED;
 		}
 		pthread_cond_broadcast(&r->group_ready);
 	}
 	while (g->state == GROUP_PENDING)
 		pthread_cond_wait(&r->group_ready, &r->lock);
-	if (g->state == GROUP_FAILED) {
+	if (g->state == GROUP_FAILED ||
+	    (!fresh && !scan_info_unpack(g->info, g->info_len, &it->info))) {
+		if (g->state != GROUP_FAILED)
+			r->oom = true;
 		pthread_mutex_unlock(&r->lock);
 		it->error = dup_str("out of memory while analyzing");
 		return;
 	}
-	it->info = g->info;
 	it->group = g;
 	if (g->a) {
 		it->a = g->a;
 		g->refs++;
 	}
 	pthread_mutex_unlock(&r->lock);
-	scan_info_rename(&it->info, name);
+	if (!fresh)
+		scan_info_rename(&it->info, name);
 }
 
 static int cmp_item(const void *a, const void *b)
@@ -257,7 +326,7 @@ static int cmp_item(const void *a, const void *b)
 static void one_input(struct run *r, size_t i)
 {
 	const struct walk_entry *e = &r->l->v[i];
-	struct slot *s = &r->slots[i];
+	struct slot *s = &r->slots[i % r->window];
 	char err[1024];
 	struct input *in;
 	if (e->error) {
@@ -289,7 +358,7 @@ static void one_input(struct run *r, size_t i)
 static void *worker(void *arg)
 {
 	struct run *r = arg;
-	size_t window = SCAN_WINDOW(r->o->jobs);
+	size_t window = r->window;
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&r->lock);
@@ -304,7 +373,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&r->lock);
 		one_input(r, i);
 		pthread_mutex_lock(&r->lock);
-		r->slots[i].state = SLOT_DONE;
+		r->slots[i % window].state = SLOT_DONE;
 		r->done++;
 		r->bytes_done += r->l->v[i].size;
 		pthread_cond_broadcast(&r->slot_done);
@@ -319,8 +388,43 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Prints slot i and frees what it held. Writer thread. */
-static int print_slot(struct run *r, struct slot *s, struct yw *w, struct scan_summary *sum)
+struct progress {
+	double t0, last; /* the scan's start, the line's last update */
+	bool shown;
+};
+
+/* The progress line on stderr (a terminal: o->progress) once the scan has
+ * run for a second, at most 5 times a second. Writer thread, lock held. */
+static void show_progress(struct run *r, struct progress *p)
+{
+	double t;
+	char head[128];
+	const char *path = r->current ? r->current : "";
+	size_t room, plen = strlen(path);
+	int n;
+	if (!r->o->progress)
+		return;
+	t = now_s();
+	if (t - p->t0 <= 1.0 || t - p->last <= 0.2)
+		return;
+	n = snprintf(head, sizeof(head), "scan: %zu/%zu files, %.1f MB/s, reading ", r->done,
+	             r->l->n, (double)r->bytes_done / 1e6 / (t - p->t0));
+	if (n < 0)
+		return;
+	/* On one line of the terminal (a wrapped line is not erased by \r):
+	 * the path's end, after "...". */
+	room = r->o->progress_cols > (unsigned)n + 8 ? r->o->progress_cols - 1 - (unsigned)n : 0;
+	if (r->o->progress_cols && plen > room)
+		fprintf(stderr, "\r%s...%s\033[K", head, room > 3 ? path + plen - (room - 3) : "");
+	else
+		fprintf(stderr, "\r%s%s\033[K", head, path);
+	p->last = t;
+	p->shown = true;
+}
+
+/* Prints entry i (in slot s) and frees what it held. Writer thread. */
+static int print_slot(struct run *r, size_t i, struct slot *s, struct yw *w,
+                      struct scan_summary *sum)
 {
 	int worst = EXIT_READY;
 	for (size_t k = 0; k < s->n; k++) {
@@ -338,8 +442,17 @@ static int print_slot(struct run *r, struct slot *s, struct yw *w, struct scan_s
 					g->repeated = true;
 					sum->duplicate_groups++;
 				}
-			} else if (!(g->first = dup_str(it->name))) {
-				r->oom = true;
+			} else if (!it->member) {
+				g->first = r->l->v[i].path; /* the walk list lives as long */
+			} else {
+				char *copy;
+				pthread_mutex_lock(&r->lock);
+				copy = pool_alloc(r, strlen(it->name) + 1);
+				if (copy)
+					g->first = strcpy(copy, it->name);
+				else
+					r->oom = true;
+				pthread_mutex_unlock(&r->lock);
 			}
 		}
 		if (!v.same_as)
@@ -353,13 +466,15 @@ static int print_slot(struct run *r, struct slot *s, struct yw *w, struct scan_s
 			emit_scan_yaml_entry(w, &v);
 		else
 			emit_scan_line(r->o->out, &v);
-		if (it->a) {
+		if (it->a && g) {
 			pthread_mutex_lock(&r->lock);
 			if (--g->refs == 0) {
 				rom_analysis_free(g->a);
 				g->a = NULL;
 			}
 			pthread_mutex_unlock(&r->lock);
+		} else if (it->a) {
+			rom_analysis_free(it->a); /* no group: the item's own */
 		}
 		free(it->name);
 		free(it->error);
@@ -367,6 +482,7 @@ static int print_slot(struct run *r, struct slot *s, struct yw *w, struct scan_s
 	free(s->items);
 	s->items = NULL;
 	s->n = s->cap = 0;
+	s->state = SLOT_TODO;
 	return worst;
 }
 
@@ -377,14 +493,14 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 	unsigned started = 0;
 	struct yw w;
 	int worst = EXIT_READY;
-	double t0 = now_s(), last = 0;
-	bool shown = false;
+	struct progress pg = {now_s(), 0, false};
 	struct driver_cache_stats ds;
 	memset(&r, 0, sizeof(r));
 	r.l = l;
 	r.o = o;
 	r.drivers = driver_cache_new();
-	r.slots = calloc(l->n ? l->n : 1, sizeof(*r.slots));
+	r.window = SCAN_WINDOW(o->jobs);
+	r.slots = calloc(r.window, sizeof(*r.slots));
 	r.sizes = malloc((l->n ? l->n : 1) * sizeof(*r.sizes));
 	if (!r.drivers || !r.slots || !r.sizes) {
 		fprintf(stderr, "optrom scan: out of memory\n");
@@ -409,6 +525,7 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 	if (o->yaml) {
 		if (!yw_open(&w, o->out))
 			r.oom = true;
+		yw_stream(&w); /* JSON: one entry in memory at a time, as YAML */
 		emit_scan_yaml_begin(&w);
 	}
 	for (unsigned t = 0; t < o->jobs && t < SCAN_MAX_JOBS; t++) {
@@ -422,7 +539,8 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 	}
 	for (size_t i = 0; started && i < l->n; i++) {
 		pthread_mutex_lock(&r.lock);
-		while (r.slots[i].state != SLOT_DONE) {
+		struct slot *s = &r.slots[i % r.window];
+		while (s->state != SLOT_DONE) {
 			struct timespec until;
 			(void)clock_gettime(CLOCK_REALTIME, &until);
 			until.tv_nsec += 250 * 1000 * 1000;
@@ -431,29 +549,20 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 				until.tv_nsec -= 1000000000;
 			}
 			(void)pthread_cond_timedwait(&r.slot_done, &r.lock, &until);
-			if (o->progress) {
-				double t = now_s();
-				if (t - t0 > 1.0 && t - last > 0.2) {
-					fprintf(
-					    stderr,
-					    "\rscan: %zu/%zu files, %.1f MB/s, reading %s\033[K",
-					    r.done, l->n, (double)r.bytes_done / 1e6 / (t - t0),
-					    r.current ? r.current : "");
-					last = t;
-					shown = true;
-				}
-			}
+			show_progress(&r, &pg);
 		}
 		pthread_mutex_unlock(&r.lock);
-		worst = cli_worse(worst, print_slot(&r, &r.slots[i], &w, sum));
+		worst = cli_worse(worst, print_slot(&r, i, s, &w, sum));
 		pthread_mutex_lock(&r.lock);
 		r.printed = i + 1;
 		pthread_cond_broadcast(&r.can_take);
+		/* Also when the writer is the slower side (never waits above). */
+		show_progress(&r, &pg);
 		pthread_mutex_unlock(&r.lock);
 	}
 	for (unsigned t = 0; t < started; t++)
 		pthread_join(threads[t], NULL);
-	if (shown)
+	if (pg.shown)
 		fprintf(stderr, "\r\033[K");
 	driver_cache_get_stats(r.drivers, &ds);
 	sum->driver_lookups = ds.lookups;
@@ -474,12 +583,14 @@ int scan_run(const struct walk_list *l, const struct scan_run_opts *o, struct sc
 		worst = cli_worse(worst, EXIT_USAGE);
 	}
 	for (size_t i = 0; i < r.groups_cap; i++)
-		if (r.groups[i]) {
+		if (r.groups[i])
 			rom_analysis_free(r.groups[i]->a);
-			free(r.groups[i]->first);
-			free(r.groups[i]);
-		}
 	free(r.groups);
+	while (r.pool) {
+		struct pool_chunk *next = r.pool->next;
+		free(r.pool);
+		r.pool = next;
+	}
 	free(r.slots);
 	free(r.sizes);
 	driver_cache_free(r.drivers);

@@ -30,10 +30,11 @@
 #define SCAN_MAX_JOBS     256u
 
 struct scan_run_opts {
-	unsigned jobs; /* worker threads, 1..SCAN_MAX_JOBS */
-	bool yaml;     /* one YAML document instead of lines */
-	bool summary;  /* text: the summary after the lines */
-	bool progress; /* a progress line on stderr (a terminal) after a second */
+	unsigned jobs;          /* worker threads, 1..SCAN_MAX_JOBS */
+	bool yaml;              /* one YAML document instead of lines */
+	bool summary;           /* text: the summary after the lines */
+	bool progress;          /* a progress line on stderr (a terminal) after a second */
+	unsigned progress_cols; /* the terminal's width (0: unknown): the line fits in it */
 	FILE *out;
 };
 

@@ -1,7 +1,9 @@
+#define _GNU_SOURCE /* memrchr */
 #include "formats/zip.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #define FMT_PREFIX ZIP_EOCD
 #define FMT_TYPE   struct zip_eocd_values
@@ -50,11 +52,22 @@ static bool find_eocd(const struct span *s, size_t *off, size_t *truncated_at)
 		return false;
 	start = s->len - ZIP_EOCD_LEN;
 	lo = start > ZIP_MAX_COMMENT ? start - ZIP_MAX_COMMENT : 0;
-	for (size_t i = start + 1; i-- > lo;)
+	/* Every input is asked "is this a zip?": the 64 KiB before the end of
+	 * each ROM are searched for the signature's first byte with memrchr
+	 * (vectorized) rather than compared at each offset (scan: 3 % of its
+	 * CPU). [lo, start] lies inside the span (start + 22 <= len). */
+	for (size_t n = start + 1 - lo; n > 0;) {
+		const uint8_t *p = memrchr(s->data + lo, ZIP_EOCD_SIG[0], n);
+		size_t i;
+		if (!p)
+			break;
+		i = (size_t)(p - s->data);
 		if (span_eq(s, i, ZIP_EOCD_SIG, 4)) {
 			*off = i;
 			return true;
 		}
+		n = i - lo;
+	}
 	return false;
 }
 

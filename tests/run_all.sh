@@ -5,8 +5,10 @@
 #   3. tests/build_matrix.sh: every target in the build types users pick
 #      (gcc Release, MinSizeRel, Debug, -O1 + ASan; clang Release), -Werror;
 #   4. the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer;
-#   5. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
-#   6. clang-format check of every C file.
+#   5. ThreadSanitizer: optrom built with it, scan's CLI tests (worker threads,
+#      the shared driver cache) run against it (tests/run_tsan.sh; ~1 min);
+#   6. a short libFuzzer run of every harness (FUZZ_SECONDS each, default 60);
+#   7. clang-format check of every C file.
 # The corpus is read from $OPTROM_CORPUS (default ../shared/corpus); tests
 # that need it skip visibly when it is absent.
 set -uo pipefail
@@ -72,6 +74,17 @@ fi
 stage "ASan + UBSan build and test suite"
 ./tests/run_sanitized.sh 2>&1 | tee "$log"
 count_ctest "$log"
+
+stage "ThreadSanitizer: scan's worker threads (tests/run_tsan.sh)"
+tsan_start=$SECONDS
+# The Criterion executables of stage 1's build run the TSan binary.
+if TEST_BUILD_DIR="$PWD/build" ./tests/run_tsan.sh; then
+	passed=$((passed + 1))
+else
+	stage_failed+=("ThreadSanitizer")
+	failed=$((failed + 1))
+fi
+echo "ThreadSanitizer stage: $((SECONDS - tsan_start)) s"
 
 stage "fuzzing (${FUZZ_SECONDS:-60} s per harness)"
 if FUZZ_SECONDS="${FUZZ_SECONDS:-60}" ./tests/fuzz/run_fuzz.sh; then

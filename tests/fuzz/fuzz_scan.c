@@ -3,7 +3,8 @@
  * plain or zip member), the scan line and YAML entry, and the scan-wide
  * driver cache: an analysis through a cache (cold, then warm) must equal
  * the analysis without one (verdict, findings, every driver's state and
- * bytes). */
+ * bytes); the packed record scan keeps for repeats must give the same line
+ * back, under the same name and under another. */
 #include "analyzer/analyze.h"
 #include "analyzer/driver_cache.h"
 #include "analyzer/emit_scan.h"
@@ -76,6 +77,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_fail("not-a-rom for bytes that hold a ROM", plain);
 		if (info.verdict == SCAN_NOT_A_ROM && scan_name_rom_like(names[i]))
 			fuzz_fail("not-a-rom for a ROM-like name", plain);
+		{
+			/* The record scan keeps for repeats: packed, unpacked and
+			 * renamed (under the next name too), the same line. */
+			uint8_t packed[SCAN_INFO_PACK_MAX];
+			struct scan_info back, other;
+			size_t plen = scan_info_pack(&info, packed);
+			const char *next = names[(i + 1) % (sizeof(names) / sizeof(names[0]))];
+			if (plen > SCAN_INFO_PACK_MAX || !scan_info_unpack(packed, plen, &back))
+				fuzz_fail("a packed scan_info does not unpack", plain);
+			scan_info_rename(&back, names[i]);
+			if (memcmp(&back, &info, sizeof(info)) != 0)
+				fuzz_fail("a packed scan_info comes back different", plain);
+			scan_info_from(&other, plain, size ? data : NULL, size, next);
+			scan_info_rename(&back, next);
+			if (back.verdict != other.verdict ||
+			    strcmp(back.problem, other.problem) != 0)
+				fuzz_fail("a repeat under another name differs from its analysis",
+				          plain);
+		}
 		if (sink) {
 			struct yw w;
 			emit_scan_line(sink, &v);

@@ -94,11 +94,17 @@ int run_argv(char *const argv[], struct run_result *res)
 	return run_argv_in(argv, NULL, res);
 }
 
+const char *run_optrom_binary(void)
+{
+	const char *bin = getenv("OPTROM_TEST_BINARY");
+	return bin && *bin ? bin : OPTROM_BINARY;
+}
+
 static int run_optrom_va(struct run_result *res, const char *in, va_list ap)
 {
 	char *argv[16];
 	int n = 0;
-	argv[n++] = (char *)OPTROM_BINARY;
+	argv[n++] = (char *)run_optrom_binary();
 	while (n < 15) {
 		char *a = va_arg(ap, char *);
 		if (!a)

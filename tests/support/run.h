@@ -27,7 +27,12 @@ struct run_child {
 int run_start(char *const argv[], const char *in, struct run_child *c);
 void run_wait(struct run_child *c, struct run_result *res);
 
-/* Runs OPTROM_BINARY with up to 8 arguments, NULL-terminated. */
+/* The binary the CLI tests run: $OPTROM_TEST_BINARY when set (the
+ * ThreadSanitizer build's optrom, tests/run_tsan.sh: Criterion itself cannot
+ * run under TSan, Snaipe/Criterion#274), else the build's OPTROM_BINARY. */
+const char *run_optrom_binary(void);
+
+/* Runs run_optrom_binary() with up to 14 arguments, NULL-terminated. */
 int run_optrom(struct run_result *res, ...);
 
 /* The same with standard input read from the file at in. */

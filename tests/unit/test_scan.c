@@ -132,6 +132,61 @@ Test(scan, not_a_rom_rule)
 	rb_free(&b);
 }
 
+static void expect_round_trip(const struct scan_info *in, const char *name, size_t max_len)
+{
+	struct scan_info out;
+	uint8_t p[SCAN_INFO_PACK_MAX];
+	size_t len = scan_info_pack(in, p);
+	cr_assert(len <= SCAN_INFO_PACK_MAX);
+	cr_expect(len <= max_len, "%zu bytes packed, expected at most %zu", len, max_len);
+	memset(&out, 0xA5, sizeof(out));
+	cr_assert(scan_info_unpack(p, len, &out));
+	scan_info_rename(&out, name);
+	cr_expect(memcmp(in, &out, sizeof(out)) == 0, "the same bytes back");
+	/* Cut, it is refused. */
+	cr_expect(!scan_info_unpack(p, len - 1, &out));
+}
+
+/* scan keeps one packed scan_info per distinct content to the end of a
+ * scan: unpacked and renamed, it is the same; small for a typical line. */
+Test(scan, packed_info_round_trip)
+{
+	struct rom_analysis *a;
+	struct scan_info i;
+	struct rb b;
+	static const char readme[] = "Dumps of my cards.\n";
+	memset(&i, 0, sizeof(i));
+	scan_info_rename(&i, "x.rom");
+	expect_round_trip(&i, "x.rom", 8);
+	/* From an analysis: a fixable ROM (its checksum off), then a README. */
+	rb_init(&b);
+	rb_add_x86(&b, 0x10de, 0x1c02, 2, true);
+	rb_put8(&b, 0x100, (uint8_t)(b.data[0x100] + 1));
+	a = rom_analyze(b.data, b.len, "card.rom");
+	cr_assert_not_null(a);
+	scan_info_from(&i, a, b.data, b.len, "card.rom");
+	cr_assert_eq(i.verdict, SCAN_FIXABLE, "%s", i.problem);
+	cr_assert_neq(i.problem[0], '\0');
+	expect_round_trip(&i, "card.rom", 48 + strlen(i.problem));
+	rom_analysis_free(a);
+	rb_free(&b);
+	a = rom_analyze((const uint8_t *)readme, strlen(readme), "README");
+	scan_info_from(&i, a, (const uint8_t *)readme, strlen(readme), "README");
+	cr_assert_eq(i.verdict, SCAN_NOT_A_ROM);
+	expect_round_trip(&i, "README", 128 + strlen(i.rom_problem));
+	rom_analysis_free(a);
+	/* Every byte set (the derived fields as rename makes them): literal
+	 * runs of 128, no zero run. */
+	memset(&i, 0x5A, sizeof(i));
+	i.rom_shaped = i.has_rom = i.has_ids = true; /* valid bools and enums */
+	i.kind = FILE_KIND_UNKNOWN;
+	i.gop = SCAN_GOP_DAMAGED;
+	i.rom_verdict = SCAN_BROKEN;
+	i.rom_problem[sizeof(i.rom_problem) - 1] = '\0';
+	scan_info_rename(&i, "y.rom");
+	expect_round_trip(&i, "y.rom", SCAN_INFO_PACK_MAX);
+}
+
 /* A chain of n EFI images that carry the same compressed PE driver. */
 static void same_driver_chain(struct rb *b, size_t n)
 {
@@ -168,8 +223,6 @@ static void expect_same_analysis(const struct rom_analysis *x, const struct rom_
 		cr_expect_eq(a->signature.state, b->signature.state);
 		cr_expect_str_eq(a->signature.sha256, b->signature.sha256);
 		cr_expect((a->signature.pkcs7 == NULL) == (b->signature.pkcs7 == NULL));
-		cr_expect(!a->signature.pkcs7 || a->signature.pkcs7 != b->signature.pkcs7,
-		          "each node owns its kept signature objects");
 		cr_expect(!a->bytes || a->bytes != b->bytes, "each node owns its bytes");
 		if (a->bytes && b->bytes)
 			cr_expect(memcmp(a->bytes, b->bytes, a->length) == 0);
