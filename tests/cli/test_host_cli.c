@@ -529,7 +529,7 @@ Test(host_cli, info_yaml_documents_the_vfct_table)
 static char *readme(void)
 {
 	size_t n;
-	char *t = (char *)tb_read_file(OPTROM_SOURCE_DIR "/README.md", &n);
+	char *t = (char *)tmp_read_file(OPTROM_SOURCE_DIR "/README.md", &n);
 	cr_assert_not_null(t);
 	return t;
 }

@@ -45,7 +45,7 @@ static inline uint8_t *tb_exact_copy(const uint8_t *src, size_t n)
 	return p;
 }
 
-/* The bytes of the file at path in a heap buffer of exactly its size, with
+/* The bytes of the file at path in a heap buffer of its size plus a NUL, with
  * that size in *len; NULL when it cannot be opened or read, or is empty.
  * free() the result. */
 static inline uint8_t *tb_read_file(const char *path, size_t *len)
@@ -56,7 +56,9 @@ static inline uint8_t *tb_read_file(const char *path, size_t *len)
 	if (!fp)
 		return NULL;
 	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) > 0 && fseek(fp, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)n);
+		buf = malloc((size_t)n + 1);
+		if (buf)
+			buf[n] = 0; /* a NUL after the bytes: text can be searched with strstr */
 		if (buf && fread(buf, 1, (size_t)n, fp) != (size_t)n) {
 			free(buf);
 			buf = NULL;

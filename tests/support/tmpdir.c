@@ -63,6 +63,7 @@ uint8_t *tmp_read_file(const char *p, size_t *len)
 		return NULL;
 	}
 	*len = fread(buf, 1, (size_t)n, f);
+	buf[*len] = 0; /* text files can be searched with strstr */
 	fclose(f);
 	return buf;
 }

@@ -20,8 +20,8 @@ const char *tmp_path(const char *name);
  * write must leave unchanged. */
 size_t tmp_count_entries(const char *dir);
 
-/* The whole file at p in a malloc'd buffer (one spare byte), its size in
- * *len; NULL when it cannot be opened or read. */
+/* The whole file at p in a malloc'd buffer ended by a NUL byte (not
+ * counted), its size in *len; NULL when it cannot be opened or read. */
 uint8_t *tmp_read_file(const char *p, size_t *len);
 
 #endif
