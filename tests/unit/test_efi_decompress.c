@@ -474,12 +474,11 @@ Test(efi_decompress, twenty_two_bytes_make_16_mib)
  * 9, P: 4 + 4), each symbol literal 0 in 0 bits. The output is complete
  * at bit 52 of 80, after a literal that ends its block. EDK2 decodes one
  * more symbol after a literal that fills the output, so it reads a block
- * header from bits 52.. (size 0x0000 from bits 52..67, T count 2 from bits
- * 68..72 = 0 0001 0, T lengths 0 and 0 from bits 73..78... read with
- * EDK2's rules: an incomplete code for MakeTable) and refuses the stream;
- * so does optrom. With those bits zero the header is three single-symbol
- * tables and both decode five zero bytes. Bytes 18..23 lie past CompSize
- * and are not the stream's. */
+ * header from bits 52.. (size 0 from bits 52..67, T count 2 from bits
+ * 68..72, T lengths 1 and 0 from bits 73..78: an incomplete code, which
+ * MakeTable refuses) and refuses the stream; so does optrom. With those bits zero the header is
+ * three single-symbol tables and both decode five zero bytes. Bytes 18..23 lie past CompSize and
+ * are not the stream's. */
 Test(efi_decompress, edk2_divergence_refused_as_edk2_refuses)
 {
 	uint8_t in[24] = {0x0a, 0, 0, 0, 5, 0,    0, 0,    0x00, 0x05, 0, 0,
