@@ -22,10 +22,12 @@
  *     not MAXNP (31), so a P symbol can never ask for a distance beyond the
  *     variant's window;
  *   - a stream that needs bits past CompSize is cut (EDK2 reads zero bits
- *     there), and one whose bits after its last symbol are not zero holds
- *     data no symbol accounts for (the compressor closes with zero bits;
- *     EDK2 ignores them, or reads a block header from them after a
- *     literal that fills the output at the end of its block).
+ *     there).
+ *
+ * After the last symbol the decoder does what EDK2 does (edk2_block_header):
+ * the bits there are ignored, except after a literal that fills the output
+ * at the end of its block, where EDK2 reads one more block header (zero
+ * bits past CompSize) and refuses the stream when that header is bad.
  */
 #include "formats/efi_decompress.h"
 
@@ -338,12 +340,38 @@ struct efi_decoder {
 	struct efi_huff t, c, p;
 	unsigned pbit; /* 4 or 5 */
 	unsigned np;   /* 14 or 20 */
+	/* Where decode_all stopped: symbols left in the block, and whether the
+	 * last token was a literal (edk2_block_header). */
+	uint32_t block_left;
+	bool last_literal;
+	/* A T or P table had a code longer than 8 bits: EDK2 then built tree
+	 * nodes from 19 or 31 up (MakeTable allocates from NumOfChar, C's from
+	 * 510), which edk2_block_header may read again. */
+	bool pt_long;
 };
 
-/* One PT length: 3 bits, and 7 extends in unary ("1110" = 7, "11110" = 8). */
-static enum efi_decomp_status read_pt_len(struct efi_bits *b, uint8_t *out)
+/* One PT length: 3 bits, and 7 extends in unary ("1110" = 7, "11110" = 8).
+ * With edk2 set, EDK2's ReadPTLen: the ones are counted in the 29 bits after
+ * the first 3 (at most 36, 33 bits read) and no length is refused here
+ * (MakeTable refuses one above 16 among the lengths it uses). */
+static enum efi_decomp_status read_pt_len(struct efi_bits *b, uint8_t *out, const bool edk2)
 {
-	uint32_t k = bits_get(b, 3);
+	uint32_t k;
+
+	if (edk2) {
+		uint32_t w;
+		if (b->have < 33)
+			bits_refill(b);
+		w = (uint32_t)(b->acc >> 32);
+		k = w >> 29;
+		if (k == 7)
+			for (uint32_t m = 1u << 28; (m & w) != 0; m >>= 1)
+				k++;
+		bits_skip(b, k < 7 ? 3 : k - 3);
+		*out = (uint8_t)k;
+		return EFI_DECOMP_OK;
+	}
+	k = bits_get(b, 3);
 	if (k == 7) {
 		while (bits_get(b, 1) == 1) {
 			k++;
@@ -357,32 +385,58 @@ static enum efi_decomp_status read_pt_len(struct efi_bits *b, uint8_t *out)
 	return EFI_DECOMP_OK;
 }
 
-/* T (nn = NT, special = 3) or P (nn = NP, no special) lengths. */
-static enum efi_decomp_status read_pt_table(struct efi_bits *b, struct efi_huff *h, unsigned nn,
-                                            unsigned nbit, unsigned special)
+/* The n (1..31) T (special = 3) or P (no special) lengths into len[] (zero
+ * on entry, EFI_NPT entries). Strict: at most nn lengths. With edk2 set,
+ * EDK2's ReadPTLen: up to EFI_NPT lengths whatever nn (MakeTable then uses
+ * the first nn) and a zero run cut at EFI_NPT. */
+static enum efi_decomp_status read_pt_lens(struct efi_bits *b, uint8_t *len, uint32_t n,
+                                           unsigned nn, unsigned special, const bool edk2)
 {
-	uint8_t len[EFI_NPT] = {0};
-	uint32_t n = bits_get(b, nbit);
 	unsigned i = 0;
 
-	if (n == 0)
-		return huff_set_single(h, bits_get(b, nbit), nn, EFI_PT_FAST);
-	if (n > nn)
+	if (n > (edk2 ? (unsigned)EFI_NPT : nn))
 		return EFI_DECOMP_BAD_TABLE;
 	while (i < n) {
-		enum efi_decomp_status st = read_pt_len(b, &len[i]);
+		enum efi_decomp_status st = read_pt_len(b, &len[i], edk2);
 		if (st != EFI_DECOMP_OK)
 			return st;
 		i++;
 		if (i == special) {
 			/* 2 bits: how many of positions 3..5 are zero. */
 			uint32_t z = bits_get(b, 2);
-			if (i + z > nn)
+			if (edk2 && z > EFI_NPT - i)
+				z = EFI_NPT - i;
+			if (i + z > (edk2 ? (unsigned)EFI_NPT : nn))
 				return EFI_DECOMP_BAD_TABLE;
 			i += z; /* len[] is already zero there */
 		}
 	}
-	return huff_build(h, len, nn, EFI_PT_FAST);
+	return EFI_DECOMP_OK;
+}
+
+/* T (nn = NT, special = 3) or P (nn = NP, no special) lengths. */
+static enum efi_decomp_status read_pt_table(struct efi_bits *b, struct efi_huff *h, unsigned nn,
+                                            unsigned nbit, unsigned special)
+{
+	uint8_t len[EFI_NPT] = {0};
+	uint32_t n = bits_get(b, nbit);
+	enum efi_decomp_status st;
+
+	if (n == 0)
+		return huff_set_single(h, bits_get(b, nbit), nn, EFI_PT_FAST);
+	st = read_pt_lens(b, len, n, nn, special, false);
+	return st == EFI_DECOMP_OK ? huff_build(h, len, nn, EFI_PT_FAST) : st;
+}
+
+/* The zeros a T symbol t <= 2 stands for among the C lengths: T 0 = one
+ * zero, T 1 = 3..18 zeros, T 2 = 20..531 zeros. */
+static uint32_t c_zero_run(struct efi_bits *b, unsigned t)
+{
+	if (t == 0)
+		return 1;
+	if (t == 1)
+		return bits_get(b, 4) + 3;
+	return bits_get(b, EFI_CBIT) + 20;
 }
 
 /* C lengths, coded with the T table: T 0 = one zero, T 1 = 3..18 zeros,
@@ -408,12 +462,7 @@ static enum efi_decomp_status read_c_table(struct efi_decoder *d)
 			len[i++] = (uint8_t)(t - 2);
 			continue;
 		}
-		if (t == 0)
-			run = 1;
-		else if (t == 1)
-			run = bits_get(b, 4) + 3;
-		else
-			run = bits_get(b, EFI_CBIT) + 20;
+		run = c_zero_run(b, t);
 		if (run > EFI_NC - i)
 			return EFI_DECOMP_BAD_TABLE; /* zero run past NC */
 		i += run;
@@ -432,7 +481,190 @@ static enum efi_decomp_status read_block_header(struct efi_decoder *d, uint32_t 
 		st = read_c_table(d);
 	if (st == EFI_DECOMP_OK)
 		st = read_pt_table(&d->bits, &d->p, d->np, d->pbit, 0);
+	/* A single-symbol table leaves count[] zero. */
+	for (unsigned l = EFI_PT_FAST + 1; l <= EFI_MAXLEN; l++)
+		d->pt_long |= d->t.count[l] != 0 || d->p.count[l] != 0;
 	return st;
+}
+
+/* ---------------------------------------------------------------------- */
+/* After the last symbol: the block header EDK2 reads there.              */
+
+/* EDK2's 8-bit T/P table (mPTTable) and its tree nodes (mLeft, mRight), as
+ * far as optrom knows them after the last block: EDK2_UNSET where they hold
+ * what older tables left and optrom did not keep. */
+enum { EDK2_NODES = 2 * EFI_NC - 1, EDK2_UNSET = 0xFFFFu, EDK2_TABLE = 1u << EFI_PT_FAST };
+
+struct edk2_pt {
+	uint16_t table[EDK2_TABLE];
+	uint16_t left[EDK2_NODES], right[EDK2_NODES];
+};
+
+/* What EDK2's table and nodes hold before the new T table is built: the
+ * table the last P table (complete or single-symbol codes: d->p's lookup;
+ * slots of longer codes hold tree nodes not kept here); the nodes below
+ * NT are 0 (MakeTable of a complete code never writes them), and so are
+ * those below NC unless a T or P table had codes over 8 bits (MakeTable
+ * allocates nodes from NumOfChar: 19, 31, and 510 for C). */
+static void edk2_pt_init(struct edk2_pt *pt, const struct efi_decoder *d)
+{
+	for (unsigned i = 0; i < EDK2_TABLE; i++)
+		pt->table[i] = d->p.fast[i] != 0 ? (uint16_t)((d->p.fast[i] >> 6) & 0x1FFu)
+		                                 : (uint16_t)EDK2_UNSET;
+	for (unsigned i = 0; i < EDK2_NODES; i++)
+		pt->left[i] = pt->right[i] =
+		    i < EFI_NT || (i < EFI_NC && !d->pt_long) ? 0 : (uint16_t)EDK2_UNSET;
+}
+
+/* EDK2's MakeTable with an 8-bit table (T and P) on n lengths: refused
+ * (EFI_DECOMP_TRAILING_DATA) for a length above 16, a sum of 2^(16 -
+ * length) that is not a multiple of 2^16 (its UINT16 Start[17]), or a code
+ * of 8 bits or fewer past slot 255; so an empty code, and an over-
+ * subscribed one whose sum wraps, pass, and fill the table in symbol order,
+ * a later code overwriting an earlier one. With pt, the table and the
+ * nodes are built as EDK2 builds them (EFI_DECOMP_TRAILING_UNDECIDED when
+ * that reads a slot optrom does not know). */
+static enum efi_decomp_status edk2_make_table(const uint8_t *len, unsigned n, struct edk2_pt *pt)
+{
+	uint32_t count[EFI_MAXLEN + 1] = {0}, start[EFI_MAXLEN + 2], sum = 0;
+	unsigned avail = n;
+
+	for (unsigned s = 0; s < n; s++) {
+		if (len[s] > EFI_MAXLEN)
+			return EFI_DECOMP_TRAILING_DATA;
+		count[len[s]]++;
+	}
+	for (unsigned l = 1; l <= EFI_MAXLEN + 1; l++) {
+		start[l] = sum & 0xFFFFu;
+		if (l <= EFI_MAXLEN)
+			sum += count[l] << (EFI_MAXLEN - l);
+	}
+	if (start[EFI_MAXLEN + 1] != 0)
+		return EFI_DECOMP_TRAILING_DATA;
+	for (unsigned l = 1; l <= EFI_PT_FAST; l++)
+		start[l] >>= EFI_MAXLEN - EFI_PT_FAST;
+	if (pt && (start[EFI_PT_FAST + 1] >> 8) != 0)
+		for (unsigned i = start[EFI_PT_FAST + 1] >> 8; i < EDK2_TABLE; i++)
+			pt->table[i] = 0;
+	for (unsigned s = 0; s < n; s++) {
+		unsigned l = len[s];
+		uint16_t *slot;
+		uint32_t code;
+		if (l == 0)
+			continue;
+		if (l <= EFI_PT_FAST) {
+			uint32_t next = start[l] + (1u << (EFI_PT_FAST - l));
+			if (next > EDK2_TABLE)
+				return EFI_DECOMP_TRAILING_DATA;
+			for (uint32_t i = start[l]; pt && i < next; i++)
+				pt->table[i] = (uint16_t)s;
+			start[l] = next;
+			continue;
+		}
+		code = start[l];
+		start[l] = (start[l] + (1u << (EFI_MAXLEN - l))) & 0xFFFFu;
+		if (!pt)
+			continue;
+		slot = &pt->table[code >> 8];
+		for (unsigned k = l - EFI_PT_FAST; k != 0; k--) {
+			if (*slot == EDK2_UNSET)
+				return EFI_DECOMP_TRAILING_UNDECIDED;
+			if (*slot == 0 && avail < EDK2_NODES) {
+				pt->left[avail] = pt->right[avail] = 0;
+				*slot = (uint16_t)avail++;
+			}
+			if (*slot < EDK2_NODES)
+				slot = (code & 0x80u) != 0 ? &pt->right[*slot] : &pt->left[*slot];
+			code = (code << 1) & 0xFFFFu;
+		}
+		*slot = (uint16_t)s;
+	}
+	return EFI_DECOMP_OK;
+}
+
+/* One T symbol as EDK2's ReadCLen decodes it: the slot of the next 8 bits,
+ * then, while the value is not a T symbol, a tree node (left or right by
+ * the next bits), then the symbol's length read. */
+static enum efi_decomp_status edk2_t_symbol(const struct edk2_pt *pt, const uint8_t *tlen,
+                                            struct efi_bits *b, unsigned *sym)
+{
+	uint32_t w, v;
+
+	if (b->have < 32)
+		bits_refill(b);
+	w = (uint32_t)(b->acc >> 32);
+	v = pt->table[w >> 24];
+	for (uint32_t mask = 1u << 23, steps = 0; v >= EFI_NT; mask >>= 1, steps++) {
+		if (v == EDK2_UNSET || v >= EDK2_NODES || steps >= EDK2_NODES)
+			return EFI_DECOMP_TRAILING_UNDECIDED;
+		v = (w & mask) != 0 ? pt->right[v] : pt->left[v];
+	}
+	bits_skip(b, tlen[v]);
+	*sym = v;
+	return EFI_DECOMP_OK;
+}
+
+/* EDK2's Decode checks the output bound of a literal only before writing
+ * it, so after a literal that fills the output it calls DecodeC once more;
+ * after a match that fills it, it stops. That symbol cannot fail in its
+ * block, but when the literal ended its block DecodeC first reads a block
+ * header from the bits after it (zero bits past CompSize), with EDK2's
+ * rules: ReadPTLen for T (NT, any count up to 31, single symbol any of
+ * 0..31), ReadCLen (a bad C table is not refused, but its lengths are read
+ * through the T code, which places the P table), ReadPTLen for P (MAXNP =
+ * 31 symbols). The stream is refused when MakeTable refuses the T or the P
+ * table. Called once per stream, after the output is made: returns OK,
+ * EFI_DECOMP_TRAILING_DATA (EDK2 refuses) or EFI_DECOMP_TRAILING_UNDECIDED
+ * (EDK2 would read tables of older blocks optrom did not keep). */
+static enum efi_decomp_status edk2_block_header(struct efi_decoder *d)
+{
+	struct efi_bits *b = &d->bits;
+	struct edk2_pt pt;
+	uint8_t len[EFI_NPT] = {0};
+	enum efi_decomp_status st;
+	uint32_t n;
+	unsigned i = 0;
+
+	(void)bits_get(b, 16); /* the block size */
+	edk2_pt_init(&pt, d);
+	n = bits_get(b, EFI_TBIT);
+	if (n == 0) {
+		/* Every slot names one value (a symbol >= NT names a node). */
+		uint16_t sym = (uint16_t)bits_get(b, EFI_TBIT);
+		for (unsigned k = 0; k < EDK2_TABLE; k++)
+			pt.table[k] = sym;
+	} else {
+		if (read_pt_lens(b, len, n, EFI_NT, EFI_T_SPECIAL, true) != EFI_DECOMP_OK)
+			return EFI_DECOMP_TRAILING_DATA; /* not reached: n <= 31 */
+		st = edk2_make_table(len, EFI_NT, &pt);
+		if (st != EFI_DECOMP_OK)
+			return st;
+	}
+	n = bits_get(b, EFI_CBIT);
+	if (n == 0)
+		(void)bits_get(b, EFI_CBIT);
+	while (i < n && i < EFI_NC) {
+		unsigned t;
+		uint32_t run;
+		st = edk2_t_symbol(&pt, len, b, &t);
+		if (st != EFI_DECOMP_OK)
+			return st;
+		if (t > 2) {
+			i++;
+			continue;
+		}
+		run = c_zero_run(b, t);
+		i += run < EFI_NC - i ? run : EFI_NC - i;
+	}
+	n = bits_get(b, d->pbit);
+	if (n == 0) {
+		(void)bits_get(b, d->pbit);
+		return EFI_DECOMP_OK;
+	}
+	memset(len, 0, sizeof(len));
+	if (read_pt_lens(b, len, n, EFI_NPT, 0, true) != EFI_DECOMP_OK)
+		return EFI_DECOMP_TRAILING_DATA; /* not reached: n <= 31 */
+	return edk2_make_table(len, EFI_NPT, NULL);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -521,13 +753,15 @@ static EFI_ALWAYS_INLINE bool decode_sym(const struct efi_huff *h, unsigned fast
 static EFI_ALWAYS_INLINE enum efi_decomp_status decode_token(const struct efi_decoder *d,
                                                              struct efi_bits *b, uint8_t *dst,
                                                              size_t end, size_t *pos,
-                                                             const bool fast)
+                                                             const bool fast, bool *literal)
 {
 	unsigned c, pl, k;
 	uint32_t dist, mlen;
 
 	if (!decode_sym(&d->c, EFI_C_FAST, b, fast, &c))
 		return EFI_DECOMP_BAD_SYMBOL;
+	if (!fast)
+		*literal = c < 256;
 	if (c < 256) {
 		dst[(*pos)++] = (uint8_t)c;
 		return EFI_DECOMP_OK;
@@ -592,7 +826,7 @@ static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder 
 	bits_refill_fast(&b); /* >= 16 bits for the first lookup */
 	while (block_left != 0 && pos <= out_last && b.pos <= in_last) {
 		block_left--;
-		st = decode_token(d, &b, dst, end, &pos, true);
+		st = decode_token(d, &b, dst, end, &pos, true, NULL);
 		if (st != EFI_DECOMP_OK)
 			break;
 	}
@@ -606,13 +840,16 @@ static EFI_NOINLINE enum efi_decomp_status decode_fast(const struct efi_decoder 
  * at a time near the end. Each token emits at least one byte, so the loop
  * ends after at most `end` tokens; each block header reads at least 16
  * bits, so the number of table builds is bounded by the input size plus
- * end / 65536. */
+ * end / 65536. Leaves in d where it stopped: the symbols left in the block
+ * and whether the last token was a literal (the fast loop never fills the
+ * output with one: it keeps EFI_MAXMATCH bytes). */
 static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, size_t end,
                                          size_t *out_pos)
 {
 	const uint64_t limit = (uint64_t)d->bits.src.len * 8u;
 	uint32_t block_left = 0;
 	enum efi_decomp_status st = EFI_DECOMP_OK;
+	bool literal = false;
 
 	while (*out_pos < end) {
 		/* Past CompSize the format reads zero bits (EDK2 FillBuf), and a
@@ -631,13 +868,17 @@ static enum efi_decomp_status decode_all(struct efi_decoder *d, uint8_t *dst, si
 		st = decode_fast(d, &d->bits, dst, end, out_pos, &block_left);
 		if (st != EFI_DECOMP_OK)
 			break;
-		if (block_left == 0 || *out_pos == end)
-			continue; /* a new block, or done */
+		if (block_left == 0 || *out_pos == end) {
+			literal = false; /* a new block, or done with a match */
+			continue;
+		}
 		block_left--;
-		st = decode_token(d, &d->bits, dst, end, out_pos, false);
+		st = decode_token(d, &d->bits, dst, end, out_pos, false, &literal);
 		if (st != EFI_DECOMP_OK)
 			break;
 	}
+	d->block_left = block_left;
+	d->last_literal = literal;
 	return st;
 }
 
@@ -670,7 +911,9 @@ const char *efi_decomp_status_str(enum efi_decomp_status st)
 	case EFI_DECOMP_TRUNCATED_STREAM:
 		return "stream ends before its declared size";
 	case EFI_DECOMP_TRAILING_DATA:
-		return "data after the last symbol of the stream";
+		return "bad block header after the last symbol";
+	case EFI_DECOMP_TRAILING_UNDECIDED:
+		return "block header after the last symbol needs older tables";
 	}
 	return "unknown status";
 }
@@ -723,29 +966,6 @@ enum efi_decomp_status efi_decomp_info(const uint8_t *src, size_t src_len, uint3
 	return read_header(src, src_len, comp_size, orig_size);
 }
 
-/* True when every bit of the stream after the reader's position (bits
- * used, not past the end) is zero: the compressor's closing zero bits. A
- * well-formed stream leaves 8 to 15 of them (the corpus streams all do);
- * the check reads each byte left once, so it costs at most CompSize. */
-static bool rest_is_zero(const struct efi_bits *b)
-{
-	uint64_t used = bits_used(b);
-	size_t at = (size_t)(used / 8u);
-	unsigned skip = (unsigned)(used % 8u);
-	uint8_t byte;
-
-	if (skip != 0) {
-		/* The bits of the current byte after the used ones. */
-		if (span_u8(&b->src, at, &byte) && (uint8_t)(byte << skip) != 0)
-			return false;
-		at++;
-	}
-	for (; span_u8(&b->src, at, &byte); at++)
-		if (byte != 0)
-			return false;
-	return true;
-}
-
 static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pbit, uint8_t *dst,
                                           size_t end, struct efi_decomp_result *res)
 {
@@ -760,13 +980,14 @@ static enum efi_decomp_status run_decoder(const struct span *stream, unsigned pb
 	d->bits.src = *stream;
 	d->pbit = pbit;
 	d->np = pbit == EFI_DECOMP_EFI11 ? EFI_NP_EFI : EFI_NP_TIANO;
+	d->pt_long = false;
 	st = decode_all(d, dst, end, &res->out_len);
 	res->bits_used = bits_used(&d->bits);
 	res->overrun = res->bits_used > (uint64_t)stream->len * 8u;
 	if (st == EFI_DECOMP_OK && res->overrun)
 		st = EFI_DECOMP_TRUNCATED_STREAM; /* the last symbol read past the end */
-	if (st == EFI_DECOMP_OK && !rest_is_zero(&d->bits))
-		st = EFI_DECOMP_TRAILING_DATA;
+	if (st == EFI_DECOMP_OK && d->last_literal && d->block_left == 0)
+		st = edk2_block_header(d);
 	free(d);
 	return st;
 }

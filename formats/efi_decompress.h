@@ -46,16 +46,21 @@ enum efi_decomp_status {
 	 * decoder stops at the first such symbol (out_len says how far it got)
 	 * rather than zero-fill up to OrigSize as firmware would. */
 	EFI_DECOMP_TRUNCATED_STREAM,
-	/* The stream codes its OrigSize bytes, but bits after its last symbol
-	 * (up to CompSize) are not zero. The compressor ends every stream
-	 * with zero bits (PutBits(7, 0), then one 0x00 byte counted in
-	 * CompSize: docs section 3.3), so these bits belong to no symbol: a
-	 * block nobody asked for, an OrigSize smaller than what the stream
-	 * codes, or bytes that are not a stream. EDK2 decodes one more symbol
-	 * after a literal that fills the output, and when that literal ended
-	 * its block it reads a block header from these bits and refuses the
-	 * stream if the header is bad (docs/fuzzing.md, "Settled"). */
+	/* The stream codes its OrigSize bytes, and EDK2 refuses it: its
+	 * decoder checks the output bound of a literal only before writing
+	 * it, so after a literal that fills the output it decodes one more
+	 * symbol; when that literal ended its block, it first reads a block
+	 * header from the bits after it (zero bits past CompSize), and this
+	 * header's T or P table is one EDK2's MakeTable refuses. Other bits
+	 * after the last symbol are ignored, as EDK2 ignores them (the
+	 * compressor writes zeros there: docs section 3.3). docs/fuzzing.md,
+	 * "Settled". */
 	EFI_DECOMP_TRAILING_DATA,
+	/* As above, but EDK2 would decode that header with tables it left from
+	 * older blocks (an empty T code, or a T symbol >= 19, after a T code
+	 * with codes over 8 bits), which optrom does not keep: whether EDK2
+	 * accepts the stream is not known here, so it is not called good. */
+	EFI_DECOMP_TRAILING_UNDECIDED,
 };
 
 /* The value is the PBIT of the variant (docs section 3, table). */
