@@ -46,7 +46,8 @@ static void decode_drivers(struct rom_analysis *a, const struct span *s,
 }
 
 /* Each listed image's bytes and each decoded driver, hashed once (the
- * report and diff say "same GOP, different x86 image" from these). */
+ * report and diff say "same GOP, different x86 image" from these), and the
+ * driver's Authenticode SHA-256 when its signature did not give it. */
 static void hash_list(struct rom_analysis *a, const struct span *s, const struct rom_image *imgs,
                       size_t n)
 {
@@ -58,8 +59,10 @@ static void hash_list(struct rom_analysis *a, const struct span *s, const struct
 		if (len > s->len - nd->offset)
 			len = s->len - nd->offset;
 		rom_sha256_hex(s->data + nd->offset, len, nd->sha256);
-		if (nd->driver && nd->driver->state == DRIVER_OK)
+		if (nd->driver && nd->driver->state == DRIVER_OK) {
 			rom_sha256_hex(nd->driver->bytes, nd->driver->length, nd->driver->sha256);
+			signature_fill_sha256(&nd->driver->signature, nd->driver->bytes);
+		}
 	}
 }
 
@@ -69,10 +72,19 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
+static void hash_all(struct rom_analysis *a, const struct span *s)
+{
+	hash_list(a, s, a->chain.images, a->chain.n);
+	hash_list(a, s, a->nvidia.images, a->nvidia.n);
+	hash_list(a, s, a->other_images, a->n_other);
+}
+
 void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len)
 {
+	struct span s = span_make(data, len);
 	if (a->sha256[0] == '\0')
 		rom_sha256_hex(data, len, a->sha256);
+	hash_all(a, &s);
 }
 
 /* whole: the bytes are known to hold the whole ROM (rom_analyze_whole). */
@@ -134,9 +146,8 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 		            "out of memory while decoding vendor data");
 	rules_vendor(a);
 	rules_verdict(a);
-	hash_list(a, &s, a->chain.images, a->chain.n);
-	hash_list(a, &s, a->nvidia.images, a->nvidia.n);
-	hash_list(a, &s, a->other_images, a->n_other);
+	if (!o || !o->skip_sha256)
+		hash_all(a, &s);
 	return a;
 }
 

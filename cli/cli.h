@@ -80,8 +80,8 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
  * member that cannot be read prints one line and counts as EXIT_USAGE;
  * returns the worst of those and of fn's codes. */
 int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx);
-/* The same without the SHA-256 of each file (an output that does not show
- * it: check's text line; analyzer/analyze.h skip_sha256). */
+/* The same without hashing (an output that shows no hash: check's text
+ * line; analyzer/analyze.h skip_sha256). */
 int cli_each_rom_unhashed(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
                           void *ctx);
 

@@ -127,9 +127,10 @@ int cmd_check(int argc, char **argv)
 	cc.color = cli_use_color(when, cc.fmt);
 	if (cli_sb_open(vars, false, &cc.sb) != EXIT_READY)
 		return EXIT_USAGE;
-	/* The text line shows no file sha256: the file is not hashed. */
+	/* The text line shows no hash: nothing is hashed, unless the Secure
+	 * Boot answer needs each driver's Authenticode SHA-256. */
 	for (int i = optind; i < argc; i++)
-		worst = cli_worse(worst, cc.fmt == FORMAT_TEXT
+		worst = cli_worse(worst, cc.fmt == FORMAT_TEXT && !cc.sb.store
 		                             ? cli_each_rom_unhashed(argv[i], check_one, &cc)
 		                             : cli_each_rom(argv[i], check_one, &cc));
 	cli_sb_close(&cc.sb);
