@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
+#include "analyzer/crypto_init.h"
 #include "analyzer/integrity_build.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
@@ -97,6 +98,7 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	size_t budget = TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
+	optrom_crypto_init();
 	a->known_whole = whole;
 	/* The name is what the user typed; a longer one is cut for display. */
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)

@@ -5,6 +5,7 @@
  * CMD`, the man pages (help2man over each `optrom CMD --help`, see
  * man/CMakeLists.txt) and the shell completions (which ask `optrom help
  * --commands` and parse `optrom CMD --help`) all come from it. */
+#include "analyzer/crypto_init.h"
 #include "cli/cli.h"
 #include "patcher/cleanup.h"
 
@@ -94,6 +95,7 @@ static int help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	optrom_crypto_init(); /* before any command's first libcrypto call */
 	/* Temporary files and folders go away on SIGINT/SIGTERM too. */
 	patch_cleanup_install();
 	if (argc < 2) {
