@@ -180,6 +180,35 @@ static void line(struct pci_ids_walk *w, struct span l)
 	update_done(w);
 }
 
+/* False for a line that cannot change w (most of the file: the blocks of
+ * other vendors, subsystems nobody asked about), told from its first bytes
+ * without reading it; line() would make nothing of it either. */
+static bool may_matter(const struct pci_ids_walk *w, const uint8_t *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	bool in_block = w->in == PCI_IDS_IN_VENDOR || w->in == PCI_IDS_IN_GENERIC;
+	if (n == 0 || p[0] == '#')
+		return false;
+	if (p[0] == '\t') {
+		if (!in_block)
+			return false;
+		/* a subsystem line counts only under the asked device */
+		return n < 2 || p[1] != '\t' ||
+		       (w->want == PCI_IDS_SUBSYSTEM && w->in == PCI_IDS_IN_VENDOR &&
+		        w->device_now == w->device);
+	}
+	/* a top-level line: it closes the block the walk is in, or opens one
+	 * that was asked about (the vendor's own, or generic subsystems) */
+	if (in_block || (p[0] == 'S' && w->want == PCI_IDS_SUBSYSTEM))
+		return true;
+	if (n < 4)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if ((p[i] | 0x20) != digits[(w->vendor >> (12 - 4 * i)) & 0xF])
+			return false;
+	return true;
+}
+
 size_t pci_ids_feed(struct pci_ids_walk *w, const struct span *chunk, bool at_end)
 {
 	size_t off = 0;
@@ -196,7 +225,7 @@ size_t pci_ids_feed(struct pci_ids_walk *w, const struct span *chunk, bool at_en
 		}
 		if (w->skipping)
 			w->skipping = false; /* the LF of a skipped line */
-		else if (n <= PCI_IDS_LINE_MAX)
+		else if (n <= PCI_IDS_LINE_MAX && may_matter(w, chunk->data + off, n))
 			line(w, span_make(chunk->data + off, n)); /* n <= left */
 		off += n + (lf ? 1 : 0);
 	}
