@@ -73,6 +73,12 @@ struct cli_source {
  * where they came from. */
 struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
                                       struct cli_source *src);
+struct rom_analyze_opts; /* analyzer/analyze.h */
+/* The same with analysis options (o may be NULL; an image of a VFCT table
+ * is analyzed as a whole ROM whatever o->whole says). */
+struct rom_analysis *cli_analyze_file_with(const char *arg, uint8_t **data, size_t *len,
+                                           struct cli_source *src,
+                                           const struct rom_analyze_opts *o);
 
 /* For info and check: analyzes each ROM that arg names (each file of a zip
  * archive; a file, "-", a .gz, ARCHIVE!MEMBER are one) and calls fn(a, ctx)
