@@ -95,11 +95,12 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
-	size_t budget = TREE_DRIVER_BUDGET;
+	size_t budget = o && o->driver_budget ? o->driver_budget : TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
 	optrom_crypto_init();
 	a->known_whole = whole;
+	a->driver_budget = budget;
 	/* The name is what the user typed; a longer one is cut for display. */
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';

@@ -18,6 +18,12 @@ struct rom_analyze_opts {
 	 * SHA-256. Nothing else differs. */
 	bool skip_sha256;
 	bool whole; /* the bytes are known to hold the whole ROM (rom_analyze_whole) */
+	/* Bytes of EFI drivers the analysis may decompress in all (0:
+	 * TREE_DRIVER_BUDGET, what every command uses). The fuzz harnesses
+	 * give less (tests/fuzz/fuzz_check.h): a hostile OrigSize then costs
+	 * no 16 MiB allocation per input, and the limit's own path (a driver
+	 * not decoded) is reached sooner. */
+	size_t driver_budget;
 };
 
 /* rom_analyze with options (o may be NULL: rom_analyze). The tree is the

@@ -329,3 +329,27 @@ Test(authenticode, skip_sha256_hashes_nothing_and_changes_nothing_else)
 	rom_analysis_free(full);
 	rb_free(&bytes);
 }
+
+/* driver_budget (the fuzz harnesses' 256 KiB): a driver whose OrigSize
+ * does not fit is not decompressed, and says so; one that fits is the
+ * same as with the default budget. */
+Test(authenticode, driver_budget_limits_what_is_decompressed)
+{
+	static uint8_t b[BUF];
+	size_t len = driver(b, true, 0, 0, 0);
+	struct rom_analyze_opts small = {.skip_sha256 = true, .driver_budget = len - 1};
+	struct rom_analyze_opts enough = {.skip_sha256 = true, .driver_budget = len};
+	struct rom_analysis *r = rom_with_driver_opts(b, len, &small, NULL);
+	const struct rom_node *n = rom_chain_node(r, 1);
+	cr_assert(n && n->driver);
+	cr_expect_eq(n->driver->state, DRIVER_NOT_DECODED);
+	cr_expect_not_null(find(r, FINDING_EFI_DRIVER_NOT_DECODED));
+	rom_analysis_free(r);
+	r = rom_with_driver_opts(b, len, &enough, NULL);
+	n = rom_chain_node(r, 1);
+	cr_assert(n && n->driver);
+	cr_expect_eq(n->driver->state, DRIVER_OK);
+	cr_expect_eq(n->driver->length, len);
+	cr_expect_null(find(r, FINDING_EFI_DRIVER_NOT_DECODED));
+	rom_analysis_free(r);
+}
