@@ -31,7 +31,10 @@ struct driver_cache *driver_cache_new(void)
 	struct driver_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->cap = 256;
+	/* Small at first (an entry holds a whole struct rom_driver, 6.6 KB):
+	 * fix and diff put one or two drivers in a cache of their own; find()
+	 * doubles the table as a scan fills it. */
+	c->cap = 8;
 	c->entries = calloc(c->cap, sizeof(*c->entries));
 	if (!c->entries || pthread_mutex_init(&c->lock, NULL) != 0) {
 		free(c->entries);
