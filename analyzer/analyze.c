@@ -20,6 +20,7 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	unsigned int mdlen = 0;
 	static const char hex[] = "0123456789abcdef";
 	out[0] = '\0';
+	optrom_crypto_init();
 	if (!EVP_Digest(len ? data : (const uint8_t *)"", len, md, &mdlen, EVP_sha256(), NULL))
 		return;
 	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
@@ -98,7 +99,6 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	size_t budget = o && o->driver_budget ? o->driver_budget : TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
-	optrom_crypto_init();
 	a->known_whole = whole;
 	a->driver_budget = budget;
 	/* The name is what the user typed; a longer one is cut for display. */

@@ -9,8 +9,11 @@
  *   - no error strings: optrom never prints an OpenSSL error;
  *   - no cipher table: optrom decrypts nothing.
  * Digests stay registered by name (the Authenticode digest algorithm is
- * looked up by its OID). Idempotent and thread-safe: every analyzer entry
- * that may use libcrypto calls it, and so does main().
+ * looked up by its OID). Idempotent and thread-safe. Called right before
+ * each first use (hashing, a signed driver's signature, the driver cache's
+ * key, a Secure Boot store), not at start: a command that needs no
+ * libcrypto (check of an unsigned or x86-only ROM) never sets it up
+ * (0.05-0.1 ms here). A new libcrypto call site calls it first.
  */
 #ifndef OPTROM_CRYPTO_INIT_H
 #define OPTROM_CRYPTO_INIT_H

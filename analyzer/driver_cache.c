@@ -1,6 +1,8 @@
 /* The scan-wide cache of decoded EFI drivers (analyzer/driver_cache.h). */
 #include "analyzer/driver_cache_impl.h"
 
+#include "analyzer/crypto_init.h"
+
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -75,7 +77,9 @@ void dcache_key(uint16_t compression, const uint8_t *payload, size_t len, uint8_
 {
 	uint8_t tag[2] = {(uint8_t)compression, (uint8_t)(compression >> 8)};
 	unsigned int n = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
+	optrom_crypto_init();
+	ctx = EVP_MD_CTX_new();
 	memset(key, 0, 32);
 	if (!ctx)
 		return;

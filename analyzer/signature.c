@@ -5,6 +5,7 @@
  * DxeImageVerificationLib calls for every certificate in the table). */
 #include "analyzer/signature.h"
 
+#include "analyzer/crypto_init.h"
 #include "analyzer/signature_kept.h"
 #include "analyzer/tree.h"
 
@@ -355,8 +356,10 @@ void signature_fill_sha256(struct rom_signature *sig, const uint8_t *img)
 {
 	unsigned char buf[EVP_MAX_MD_SIZE];
 	unsigned blen = 0;
-	if (!sig->sha256[0] && sig->auth.n_regions &&
-	    digest_regions(EVP_sha256(), &sig->auth, img, buf, &blen))
+	if (sig->sha256[0] || !sig->auth.n_regions)
+		return;
+	optrom_crypto_init();
+	if (digest_regions(EVP_sha256(), &sig->auth, img, buf, &blen))
 		hex(buf, blen, sig->sha256, sizeof(sig->sha256));
 }
 
@@ -389,7 +392,8 @@ void signature_check(struct rom_signature *sig, const uint8_t *img, size_t len,
 		break;
 	}
 	if (sig->auth.status != AUTH_OK)
-		return; /* the Authenticode SHA-256: signature_fill_sha256, when shown */
+		return;       /* the Authenticode SHA-256: signature_fill_sha256, when shown */
+	optrom_crypto_init(); /* only a signed driver sets libcrypto up */
 	kept = calloc(1, sizeof(*kept));
 	if (!kept) {
 		(void)snprintf(sig->error, sizeof(sig->error), "out of memory");

@@ -5,7 +5,6 @@
  * CMD`, the man pages (help2man over each `optrom CMD --help`, see
  * man/CMakeLists.txt) and the shell completions (which ask `optrom help
  * --commands` and parse `optrom CMD --help`) all come from it. */
-#include "analyzer/crypto_init.h"
 #include "cli/cli.h"
 #include "formats/decode_count.h"
 #include "patcher/cleanup.h"
@@ -132,7 +131,6 @@ int main(int argc, char **argv)
 {
 	const struct cli_command *c;
 	start_count_report();
-	optrom_crypto_init(); /* before any command's first libcrypto call */
 	/* Temporary files and folders go away on SIGINT/SIGTERM too. */
 	patch_cleanup_install();
 	if (argc < 2) {
