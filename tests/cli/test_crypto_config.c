@@ -71,8 +71,8 @@ Test(crypto_config, host_openssl_cnf_changes_no_answer)
 		if (!k)
 			cr_expect(strstr(plain, "GOP signed-ok") != NULL, "%s", plain);
 		else
-			cr_expect(strstr(plain, "state: \"ok\"") != NULL, "no verified signature: %s",
-			          plain);
+			cr_expect(strstr(plain, "state: \"ok\"") != NULL,
+			          "no verified signature: %s", plain);
 		free(plain);
 		free(cnf);
 	}
