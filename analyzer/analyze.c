@@ -1,6 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
+#include "analyzer/crypto_init.h"
 #include "analyzer/integrity_build.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
@@ -19,6 +20,7 @@ void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
 	unsigned int mdlen = 0;
 	static const char hex[] = "0123456789abcdef";
 	out[0] = '\0';
+	optrom_crypto_init();
 	if (!EVP_Digest(len ? data : (const uint8_t *)"", len, md, &mdlen, EVP_sha256(), NULL))
 		return;
 	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
@@ -46,7 +48,8 @@ static void decode_drivers(struct rom_analysis *a, const struct span *s,
 }
 
 /* Each listed image's bytes and each decoded driver, hashed once (the
- * report and diff say "same GOP, different x86 image" from these). */
+ * report and diff say "same GOP, different x86 image" from these), and the
+ * driver's Authenticode SHA-256 when its signature did not give it. */
 static void hash_list(struct rom_analysis *a, const struct span *s, const struct rom_image *imgs,
                       size_t n)
 {
@@ -58,9 +61,13 @@ static void hash_list(struct rom_analysis *a, const struct span *s, const struct
 		if (len > s->len - nd->offset)
 			len = s->len - nd->offset;
 		rom_sha256_hex(s->data + nd->offset, len, nd->sha256);
-		/* A driver from scan's cache comes hashed (analyzer/driver.c). */
-		if (nd->driver && nd->driver->state == DRIVER_OK && !nd->driver->sha256[0])
-			rom_sha256_hex(nd->driver->bytes, nd->driver->length, nd->driver->sha256);
+		if (nd->driver && nd->driver->state == DRIVER_OK) {
+			/* A driver from scan's cache comes hashed (analyzer/driver.c). */
+			if (!nd->driver->sha256[0])
+				rom_sha256_hex(nd->driver->bytes, nd->driver->length,
+				               nd->driver->sha256);
+			signature_fill_sha256(&nd->driver->signature, nd->driver->bytes);
+		}
 	}
 }
 
@@ -70,10 +77,19 @@ static bool is_nvidia_rom(const struct rom_analysis *a)
 	return first && (first->pcir.vendor_id == PCI_VENDOR_NVIDIA || first->has_npde);
 }
 
+static void hash_all(struct rom_analysis *a, const struct span *s)
+{
+	hash_list(a, s, a->chain.images, a->chain.n);
+	hash_list(a, s, a->nvidia.images, a->nvidia.n);
+	hash_list(a, s, a->other_images, a->n_other);
+}
+
 void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len)
 {
+	struct span s = span_make(data, len);
 	if (a->sha256[0] == '\0')
 		rom_sha256_hex(data, len, a->sha256);
+	hash_all(a, &s);
 }
 
 /* whole: the bytes are known to hold the whole ROM (rom_analyze_whole). */
@@ -83,10 +99,11 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	struct span s = span_make(data, len);
 	struct rom_analysis *a = calloc(1, sizeof(*a));
 	bool zero_length;
-	size_t budget = TREE_DRIVER_BUDGET;
+	size_t budget = o && o->driver_budget ? o->driver_budget : TREE_DRIVER_BUDGET;
 	if (!a)
 		return NULL;
 	a->known_whole = whole;
+	a->driver_budget = budget;
 	/* The name is what the user typed; a longer one is cut for display. */
 	if (snprintf(a->file, sizeof(a->file), "%s", name ? name : "") < 0)
 		a->file[0] = '\0';
@@ -137,11 +154,8 @@ static struct rom_analysis *analyze(const uint8_t *data, size_t len, const char 
 	rules_verdict(a);
 	/* Shown by the YAML report and diff only: an output without hashes
 	 * (skip_sha256: check's and scan's text lines) hashes no image either. */
-	if (!o || !o->skip_sha256) {
-		hash_list(a, &s, a->chain.images, a->chain.n);
-		hash_list(a, &s, a->nvidia.images, a->nvidia.n);
-		hash_list(a, &s, a->other_images, a->n_other);
-	}
+	if (!o || !o->skip_sha256)
+		hash_all(a, &s);
 	return a;
 }
 

@@ -10,12 +10,20 @@ struct driver_cache; /* analyzer/driver_cache.h */
 struct rom_analyze_opts {
 	struct driver_cache *drivers; /* scan-wide cache of decoded EFI drivers; NULL: none */
 	const char *sha256;           /* the bytes' SHA-256 as 64 hex digits, when known */
-	/* Leave a->sha256 and the images' and drivers' sha256 "": hash only
-	 * for outputs that show them (issue 17: check's text line does not, and
-	 * hashing a 1 MB file and setting up libcrypto cost more than the rest
-	 * of the analysis; scan's text lines neither). */
+	/* Hash only for outputs that show it (issue 17: check's text line
+	 * does not, and hashing a 1 MB file and setting up libcrypto cost more
+	 * than the rest of the analysis): a->sha256, each node's and each
+	 * driver's sha256 stay "", and so does a driver's Authenticode SHA-256
+	 * (the Secure Boot answer's hash) unless its signature's digest is
+	 * SHA-256. Nothing else differs. */
 	bool skip_sha256;
 	bool whole; /* the bytes are known to hold the whole ROM (rom_analyze_whole) */
+	/* Bytes of EFI drivers the analysis may decompress in all (0:
+	 * TREE_DRIVER_BUDGET, what every command uses). The fuzz harnesses
+	 * give less (tests/fuzz/fuzz_check.h): a hostile OrigSize then costs
+	 * no 16 MiB allocation per input, and the limit's own path (a driver
+	 * not decoded) is reached sooner. */
+	size_t driver_budget;
 };
 
 /* rom_analyze with options (o may be NULL: rom_analyze). The tree is the
@@ -24,8 +32,8 @@ struct rom_analyze_opts {
 struct rom_analysis *rom_analyze_with(const uint8_t *data, size_t len, const char *name,
                                       const struct rom_analyze_opts *o);
 
-/* Fills a->sha256 from the analyzed bytes when it is still empty (an
- * analysis made with skip_sha256, for an output that turned out to show it). */
+/* Fills the hashes skip_sha256 left empty from the analyzed bytes (for an
+ * output that turned out to show them). */
 void rom_analysis_hash(struct rom_analysis *a, const uint8_t *data, size_t len);
 
 #endif

@@ -23,15 +23,30 @@ static bool budget_take(size_t *budget, size_t n)
 	return true;
 }
 
+/* A compressed stream's 8-byte header, when the caller has decoded it
+ * already (the driver cache's key needs CompSize): decoded once. */
+struct stream_head {
+	bool known;
+	enum efi_decomp_status st;
+	uint32_t comp, orig;
+};
+
 /* Compression 1: EFI 1.1 (pbit 4), what EDK2 PciBus asks the UEFI
  * decompress protocol for. A clean decode settles it; otherwise both
  * variants are tried as a diagnostic (UEFITool's rule), so that a Tiano
  * stream is named as such. */
-static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n, size_t *budget)
+static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n, size_t *budget,
+                       const struct stream_head *head)
 {
 	struct efi_decomp_result res = {0};
-	enum efi_decomp_status st =
-	    efi_decomp_info(p, n, &d->compressed_size, &d->decompressed_size);
+	enum efi_decomp_status st;
+	if (head && head->known) {
+		st = head->st;
+		d->compressed_size = head->comp;
+		d->decompressed_size = head->orig;
+	} else {
+		st = efi_decomp_info(p, n, &d->compressed_size, &d->decompressed_size);
+	}
 	uint8_t *buf = NULL;
 	bool header_ok = st == EFI_DECOMP_OK;
 	if (header_ok) {
@@ -77,10 +92,10 @@ static bool decompress(struct rom_driver *d, const uint8_t *p, size_t n, size_t 
 /* The stream part of the driver: from the payload bytes alone (what the
  * scan-wide cache, analyzer/driver_cache.h, may share between nodes). */
 static bool decode_stream(struct rom_node *n, struct rom_driver *d, const struct span *s,
-                          size_t *budget)
+                          size_t *budget, const struct stream_head *head)
 {
 	if (n->efi.compression == EFI_COMPRESSION_EFI) {
-		if (!decompress(d, s->data + d->payload_offset, d->payload_length, budget))
+		if (!decompress(d, s->data + d->payload_offset, d->payload_length, budget, head))
 			return false;
 	} else if (n->efi.compression == EFI_COMPRESSION_NONE) {
 		d->decompressed_size = (uint32_t)d->payload_length;
@@ -137,14 +152,16 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 	bool pe_gop_done = false;
 	char pe_version[sizeof(d->gop_version)];
 	size_t klen = len;
-	uint32_t comp = 0, orig = 0;
+	struct stream_head head = {0};
 	/* A compressed stream's result depends on its header and CompSize
 	 * bytes only (the decoder reads no further), not on the padding
 	 * after it, which differs between boards' ROMs. */
-	if (n->efi.compression == EFI_COMPRESSION_EFI &&
-	    efi_decomp_info(s->data + off, len, &comp, &orig) == EFI_DECOMP_OK &&
-	    (size_t)comp + EFI_DECOMP_HEADER_SIZE <= len)
-		klen = (size_t)comp + EFI_DECOMP_HEADER_SIZE;
+	if (n->efi.compression == EFI_COMPRESSION_EFI) {
+		head.known = true;
+		head.st = efi_decomp_info(s->data + off, len, &head.comp, &head.orig);
+		if (head.st == EFI_DECOMP_OK && (size_t)head.comp + EFI_DECOMP_HEADER_SIZE <= len)
+			klen = (size_t)head.comp + EFI_DECOMP_HEADER_SIZE;
+	}
 	dcache_key(n->efi.compression, s->data + off, klen, key);
 	switch (dcache_get(cache, key, *budget, d, &cost, &pe_gop_done)) {
 	case DCACHE_HIT:
@@ -161,7 +178,7 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 		memset(d, 0, sizeof(*d)); /* a refused hit may have written into it */
 		d->payload_offset = off;
 		d->payload_length = len;
-		if (!decode_stream(n, d, s, budget))
+		if (!decode_stream(n, d, s, budget, &head))
 			return false;
 		if (!npde_gop_version(n, d))
 			pe_gop_version(d);
@@ -169,7 +186,7 @@ static bool decode_cached(struct rom_node *n, struct rom_driver *d, const struct
 	case DCACHE_CLAIMED:
 		break;
 	}
-	if (!decode_stream(n, d, s, budget)) {
+	if (!decode_stream(n, d, s, budget, &head)) {
 		dcache_abandon(cache, key);
 		return false;
 	}
@@ -217,7 +234,7 @@ bool tree_decode_driver_cached(struct rom_node *n, const struct span *s, size_t 
 	if (cache && (n->efi.compression == EFI_COMPRESSION_EFI ||
 	              n->efi.compression == EFI_COMPRESSION_NONE))
 		return decode_cached(n, d, s, budget, cache);
-	if (!decode_stream(n, d, s, budget))
+	if (!decode_stream(n, d, s, budget, NULL))
 		return false;
 	if (!npde_gop_version(n, d))
 		pe_gop_version(d);

@@ -1,6 +1,8 @@
 /* The scan-wide cache of decoded EFI drivers (analyzer/driver_cache.h). */
 #include "analyzer/driver_cache_impl.h"
 
+#include "analyzer/crypto_init.h"
+
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -33,7 +35,10 @@ struct driver_cache *driver_cache_new(void)
 	struct driver_cache *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
-	c->cap = 256;
+	/* Small at first (an entry holds a whole struct rom_driver, 6.6 KB):
+	 * fix and diff put one or two drivers in a cache of their own; find()
+	 * doubles the table as a scan fills it. */
+	c->cap = 8;
 	c->entries = calloc(c->cap, sizeof(*c->entries));
 	if (!c->entries || pthread_mutex_init(&c->lock, NULL) != 0) {
 		free(c->entries);
@@ -78,7 +83,9 @@ void dcache_key(uint16_t compression, const uint8_t *payload, size_t len, uint8_
 {
 	uint8_t tag[2] = {(uint8_t)compression, (uint8_t)(compression >> 8)};
 	unsigned int n = 0;
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx;
+	optrom_crypto_init();
+	ctx = EVP_MD_CTX_new();
 	memset(key, 0, 32);
 	if (!ctx)
 		return;

@@ -429,8 +429,11 @@ static void rules_driver(struct rom_analysis *a, int i, const struct rom_image *
 		finding_add(l, FINDING_EFI_DRIVER_NOT_DECODED, i, true, d->payload_offset,
 		            "image %d: the compressed EFI driver at 0x%zx was not decompressed: "
 		            "it declares 0x%x bytes, more than the drivers before it left "
-		            "of the %u MiB decode limit",
-		            i, d->payload_offset, d->decompressed_size, TREE_DRIVER_BUDGET >> 20);
+		            "of the %zu %s decode limit",
+		            i, d->payload_offset, d->decompressed_size,
+		            a->driver_budget % (1u << 20) ? a->driver_budget >> 10
+		                                          : a->driver_budget >> 20,
+		            a->driver_budget % (1u << 20) ? "KiB" : "MiB");
 		return;
 	case DRIVER_OK:
 		break;

@@ -3,6 +3,7 @@
  * analyzer/signature.c) checked against them the way EDK2 does. */
 #include "analyzer/secure_boot.h"
 
+#include "analyzer/crypto_init.h"
 #include "analyzer/signature_kept.h"
 #include "analyzer/tree.h"
 
@@ -107,6 +108,7 @@ struct sb_store *sb_store_load(const uint8_t *data, size_t len, const char *name
 	struct sb_priv *p = calloc(1, sizeof(*p));
 	struct span s = span_make(data, len);
 	bool ok;
+	optrom_crypto_init();
 	if (!st || !v || !p) {
 		free(st);
 		free(v);

@@ -5,6 +5,7 @@
  * DxeImageVerificationLib calls for every certificate in the table). */
 #include "analyzer/signature.h"
 
+#include "analyzer/crypto_init.h"
 #include "analyzer/signature_kept.h"
 #include "analyzer/tree.h"
 
@@ -351,13 +352,14 @@ static int rank(enum sig_state s)
 	return s == SIG_OK ? 3 : s == SIG_MISMATCH ? 2 : 1;
 }
 
-/* The Authenticode SHA-256 of the image (db and dbx hash entries hold it),
- * whatever algorithm the signature names. */
-static void sha256_of(struct rom_signature *sig, const uint8_t *img)
+void signature_fill_sha256(struct rom_signature *sig, const uint8_t *img)
 {
 	unsigned char buf[EVP_MAX_MD_SIZE];
 	unsigned blen = 0;
-	if (sig->auth.n_regions && digest_regions(EVP_sha256(), &sig->auth, img, buf, &blen))
+	if (sig->sha256[0] || !sig->auth.n_regions)
+		return;
+	optrom_crypto_init();
+	if (digest_regions(EVP_sha256(), &sig->auth, img, buf, &blen))
 		hex(buf, blen, sig->sha256, sizeof(sig->sha256));
 }
 
@@ -389,10 +391,9 @@ void signature_check(struct rom_signature *sig, const uint8_t *img, size_t len,
 		               auth_status_str(sig->auth.status));
 		break;
 	}
-	if (sig->auth.status != AUTH_OK) {
-		sha256_of(sig, img);
-		return;
-	}
+	if (sig->auth.status != AUTH_OK)
+		return;       /* the Authenticode SHA-256: signature_fill_sha256, when shown */
+	optrom_crypto_init(); /* only a signed driver sets libcrypto up */
 	kept = calloc(1, sizeof(*kept));
 	if (!kept) {
 		(void)snprintf(sig->error, sizeof(sig->error), "out of memory");
@@ -422,7 +423,11 @@ void signature_check(struct rom_signature *sig, const uint8_t *img, size_t len,
 			(void)snprintf(sig->error, sizeof(sig->error), "%s", err);
 		}
 	}
-	sha256_of(sig, img);
+	/* The digest a SHA-256 signature names is the Authenticode SHA-256
+	 * (db and dbx hash entries): one hash, not two. */
+	if ((sig->state == SIG_OK || sig->state == SIG_MISMATCH) &&
+	    strcmp(sig->algorithm, "sha256") == 0 && strlen(sig->computed_digest) == 64)
+		memcpy(sig->sha256, sig->computed_digest, 65);
 	sig->pkcs7 = kept;
 }
 

@@ -36,7 +36,10 @@ struct rom_signature {
 	char algorithm[16];    /* the SpcIndirectDataContent's digest: "sha256", ... */
 	char stored_digest[SIG_DIGEST_HEX];
 	char computed_digest[SIG_DIGEST_HEX];
-	char sha256[65]; /* Authenticode SHA-256 of the driver (what db/dbx hash entries hold) */
+	/* Authenticode SHA-256 of the driver (what db/dbx hash entries hold):
+	 * the signature's own digest when it is SHA-256, else computed by
+	 * signature_fill_sha256 (the analysis does, unless skip_sha256) */
+	char sha256[65];
 	char signer[SIG_NAME_LEN];
 	char issuer[SIG_NAME_LEN];
 	char not_before[SIG_TIME_LEN]; /* the signer certificate's validity, UTC */
@@ -54,6 +57,12 @@ struct rom_signature {
  * (pe_parse already ran): fills sig. Never reads outside img. */
 void signature_check(struct rom_signature *sig, const uint8_t *img, size_t len,
                      const struct pe_info *pe);
+
+/* Fills sig->sha256 when it is still empty and the digest's regions are
+ * known (an unsigned driver, or one signed with another digest): apart
+ * from signature_check, so that an output that shows no hash (check's
+ * text line) costs no hashing (issue 17). */
+void signature_fill_sha256(struct rom_signature *sig, const uint8_t *img);
 
 /* Frees what signature_check kept (sig itself is not freed). */
 void signature_free(struct rom_signature *sig);

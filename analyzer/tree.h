@@ -230,6 +230,7 @@ struct rom_analysis {
 	struct rom_consumers consumers;
 	/* The bytes are known to hold the whole ROM (rom_analyze_whole). */
 	bool known_whole;
+	size_t driver_budget; /* the decode limit the drivers were decoded under (analyze.h) */
 };
 
 /* Analyzes len bytes at data (data may be NULL when len is 0); name is the

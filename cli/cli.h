@@ -73,6 +73,12 @@ struct cli_source {
  * where they came from. */
 struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
                                       struct cli_source *src);
+struct rom_analyze_opts; /* analyzer/analyze.h */
+/* The same with analysis options (o may be NULL; an image of a VFCT table
+ * is analyzed as a whole ROM whatever o->whole says). */
+struct rom_analysis *cli_analyze_file_with(const char *arg, uint8_t **data, size_t *len,
+                                           struct cli_source *src,
+                                           const struct rom_analyze_opts *o);
 
 /* For info and check: analyzes each ROM that arg names (each file of a zip
  * archive; a file, "-", a .gz, ARCHIVE!MEMBER are one) and calls fn(a, ctx)
@@ -80,8 +86,8 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
  * member that cannot be read prints one line and counts as EXIT_USAGE;
  * returns the worst of those and of fn's codes. */
 int cli_each_rom(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx), void *ctx);
-/* The same without the SHA-256 of each file (an output that does not show
- * it: check's text line; analyzer/analyze.h skip_sha256). */
+/* The same without hashing (an output that shows no hash: check's text
+ * line; analyzer/analyze.h skip_sha256). */
 int cli_each_rom_unhashed(const char *arg, int (*fn)(const struct rom_analysis *a, void *ctx),
                           void *ctx);
 

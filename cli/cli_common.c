@@ -8,6 +8,13 @@
 struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *len,
                                       struct cli_source *src)
 {
+	return cli_analyze_file_with(arg, data, len, src, NULL);
+}
+
+struct rom_analysis *cli_analyze_file_with(const char *arg, uint8_t **data, size_t *len,
+                                           struct cli_source *src, const struct rom_analyze_opts *o)
+{
+	struct rom_analyze_opts ao = {0};
 	char err[1024];
 	struct input *in = input_open(arg, err, sizeof(err));
 	struct input_item it;
@@ -22,10 +29,15 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 	}
 	if (input_next(in, &it, err, sizeof(err)) != INPUT_ITEM) {
 		cli_err("%s", err);
-	} else if ((r = it.from_vfct ? rom_analyze_whole(it.data, it.len, it.name)
-	                             : rom_analyze(it.data, it.len, it.name)) == NULL) {
+		input_close(in);
+		return NULL;
+	}
+	if (o)
+		ao = *o;
+	ao.whole = ao.whole || it.from_vfct;
+	r = rom_analyze_with(it.data, it.len, it.name, &ao);
+	if (!r) {
 		cli_err("%s: out of memory while analyzing", it.name);
-		input_item_free(&it);
 	} else {
 		if (src) {
 			const char *p = input_path(in);
@@ -38,8 +50,8 @@ struct rom_analysis *cli_analyze_file(const char *arg, uint8_t **data, size_t *l
 			*len = it.len;
 			it.data = NULL;
 		}
-		input_item_free(&it);
 	}
+	input_item_free(&it);
 	input_close(in);
 	return r;
 }

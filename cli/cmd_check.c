@@ -118,10 +118,11 @@ int cmd_check(int argc, char **argv)
 		worst = cli_check_device(host_sysfs_root(sysfs_root), device, argv + optind,
 		                         argc - optind, &cc);
 	} else {
-		/* The text line shows no file sha256: the file is not hashed. */
+		/* The text line shows no hash: nothing is hashed, unless the Secure
+		 * Boot answer needs each driver's Authenticode SHA-256. */
 		for (int i = optind; i < argc; i++)
 			worst =
-			    cli_worse(worst, cc.fmt == FORMAT_TEXT
+			    cli_worse(worst, cc.fmt == FORMAT_TEXT && !cc.sb
 			                         ? cli_each_rom_unhashed(argv[i], check_one, &cc)
 			                         : cli_each_rom(argv[i], check_one, &cc));
 	}

@@ -2,6 +2,7 @@
  * last-image flag, optionally trim or re-id, and write a new file safely. */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "analyzer/analyze.h"
+#include "analyzer/driver_cache.h"
 #include "cli/cli.h"
 #include "patcher/patch.h"
 
@@ -190,7 +191,13 @@ static bool same_file(const char *a, const char *b)
 struct fix_state {
 	struct fix_args a;
 	struct cli_source src;
+	/* out_r may be in_r itself: the output holds the input's very bytes */
 	struct rom_analysis *in_r, *out_r;
+	/* The input's EFI drivers, decoded once: the output's images carry the
+	 * same streams (fix edits headers, checksums and what precedes the ROM),
+	 * and its analysis takes them from here instead of decompressing and
+	 * checking their signatures again (issue 17). */
+	struct driver_cache *drivers;
 	struct patch_plan *plan;
 	uint8_t *data, *out;
 	size_t len, out_len;
@@ -236,11 +243,14 @@ static int run(struct fix_state *st)
 	struct patch_result res;
 	char err[8400], dest[PATH_MAX], abs_out[PATH_MAX], bak[PATH_MAX + 8];
 	enum patch_write_status ws;
+	struct rom_analyze_opts ao = {0};
 	memset(&res, 0, sizeof(res));
 	res.input = a->in;
 	res.dry_run = a->dry_run;
 
-	st->in_r = cli_analyze_file(a->in, &st->data, &st->len, &st->src);
+	st->drivers = driver_cache_new(); /* NULL (no memory): each analysis decodes its own */
+	ao.drivers = st->drivers;
+	st->in_r = cli_analyze_file_with(a->in, &st->data, &st->len, &st->src, &ao);
 	if (!st->in_r)
 		return EXIT_USAGE;
 	if (a->in_place && st->src.kind != INPUT_FILE) {
@@ -264,8 +274,15 @@ static int run(struct fix_state *st)
 		cli_err("%s: %s; nothing written", a->in, err);
 		return EXIT_BROKEN;
 	}
-	/* Check in memory first: a plan that leaves a problem writes nothing. */
-	st->out_r = rom_analyze(st->out, st->out_len, a->in);
+	/* Check in memory first: a plan that leaves a problem writes nothing.
+	 * Bytes equal to the input's (a ROM that needed nothing) have been
+	 * analyzed already, unless the input was an image of a VFCT table,
+	 * analyzed as a whole ROM, which the output file is not known to be. */
+	if (st->out_len == st->len && memcmp(st->out, st->data, st->len) == 0 &&
+	    !st->in_r->known_whole)
+		st->out_r = st->in_r;
+	else
+		st->out_r = rom_analyze_with(st->out, st->out_len, a->in, &ao);
 	if (!st->out_r) {
 		cli_err("%s: out of memory; nothing written", a->in);
 		return EXIT_USAGE;
@@ -322,10 +339,11 @@ static int run(struct fix_state *st)
 		/* Cannot be cut: dest is shorter than PATH_MAX and bak has room for
 		 * ".bak" more; the writer refuses a .bak name over PATH_MAX. */
 		(void)snprintf(bak, sizeof(bak), "%s.bak", dest);
-		ws = patch_write_in_place(dest, st->data, st->len, st->out, st->out_len, a->force,
-		                          err, sizeof(err));
+		/* out_r is the analysis of these very bytes, and it is ready: the
+		 * file written is compared with them, not analyzed a third time. */
+		ws = patch_write_in_place(dest, st->data, st->len, st->out, st->out_len, true,
+		                          a->force, err, sizeof(err));
 	} else {
-		/* out_r is the analysis of these very bytes, and it is ready. */
 		ws = patch_write_file_ready(dest, st->out, st->out_len, a->force, err, sizeof(err));
 	}
 	if (ws != PATCH_WRITE_OK) {
@@ -361,8 +379,10 @@ int cmd_fix(int argc, char **argv)
 	} else {
 		rc = run(&st);
 	}
+	if (st.out_r != st.in_r)
+		rom_analysis_free(st.out_r);
 	rom_analysis_free(st.in_r);
-	rom_analysis_free(st.out_r);
+	driver_cache_free(st.drivers);
 	free(st.a.in_member);
 	free(st.plan);
 	free(st.data);

@@ -6,9 +6,11 @@
  * man/CMakeLists.txt) and the shell completions (which ask `optrom help
  * --commands` and parse `optrom CMD --help`) all come from it. */
 #include "cli/cli.h"
+#include "formats/decode_count.h"
 #include "patcher/cleanup.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct cli_command commands[] = {
@@ -91,9 +93,44 @@ static int help(int argc, char **argv)
 	}
 }
 
+#ifdef OPTROM_DECODE_COUNT
+/* Test builds only (CMake OPTROM_DECODE_COUNT): with
+ * $OPTROM_DECODE_COUNT_REPORT set, the process counts every formats/
+ * decoder call and writes "decoder total max-per-key" lines to that file at
+ * exit, so that the CLI tests can check how often a whole command decodes
+ * the same bytes (tests/cli/test_fix_decodes.c). */
+static const char *count_report;
+
+static void write_count_report(void)
+{
+	FILE *f = fopen(count_report, "w");
+	fmt_count_stop();
+	if (!f)
+		return;
+	for (int k = 0; k < FMT_DEC_COUNT; k++)
+		fprintf(f, "%s %lu %lu\n", fmt_count_kind_name((enum fmt_decoder)k),
+		        fmt_count_total((enum fmt_decoder)k),
+		        fmt_count_max_per_key((enum fmt_decoder)k));
+	fprintf(f, "overflow %lu 0\n", fmt_count_overflow());
+	(void)fclose(f);
+}
+
+static void start_count_report(void)
+{
+	count_report = getenv("OPTROM_DECODE_COUNT_REPORT");
+	if (count_report && count_report[0] && atexit(write_count_report) == 0)
+		fmt_count_start();
+}
+#else
+static void start_count_report(void)
+{
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	const struct cli_command *c;
+	start_count_report();
 	/* Temporary files and folders go away on SIGINT/SIGTERM too. */
 	patch_cleanup_install();
 	if (argc < 2) {

@@ -1,6 +1,7 @@
 #include "cli/scan_run.h"
 
 #include "analyzer/analyze.h"
+#include "analyzer/crypto_init.h"
 #include "analyzer/driver_cache.h"
 #include "analyzer/emit_scan.h"
 #include "cli/cli.h"
@@ -243,6 +244,7 @@ static void one_rom(struct run *r, struct slot *s, const char *name, const uint8
 		rom_analysis_free(a);
 		return;
 	}
+	optrom_crypto_init(); /* analyzer/crypto_init.h: before any libcrypto call */
 	if (!EVP_Digest(len ? data : (const uint8_t *)"", len, key, &mdlen, EVP_sha256(), NULL) ||
 	    mdlen != 32) {
 		it->error = dup_str("SHA-256 failed");

@@ -384,8 +384,8 @@ enum patch_write_status patch_write_file_ready(const char *path, const uint8_t *
 }
 
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
-                                             const uint8_t *data, size_t len, bool force, char *err,
-                                             size_t errcap)
+                                             const uint8_t *data, size_t len, bool known_ready,
+                                             bool force, char *err, size_t errcap)
 {
 	char bak[PATH_MAX];
 	struct patch_write_opts bo = {force, false};
@@ -408,7 +408,7 @@ enum patch_write_status patch_write_in_place(const char *path, const uint8_t *or
 	}
 	/* 1. the new content, safely on disk (not yet in place): a full disk
 	 *    fails here, before any .bak exists; */
-	st = stage(path, data, len, &fo, false, &sg, err, errcap);
+	st = stage(path, data, len, &fo, known_ready, &sg, err, errcap);
 	if (st != PATCH_WRITE_OK)
 		return st;
 	/* 2. the original as .bak (the safe way); */

@@ -50,10 +50,12 @@ enum patch_write_status patch_write_file_ready(const char *path, const uint8_t *
  * PATH.bak (the same safe way; an existing .bak is replaced only with
  * force, and refused before anything is written otherwise), and renames
  * the new file over path. On any failure path is untouched and no .bak
- * made by this call remains. */
+ * made by this call remains. known_ready: the caller analyzed data and
+ * found it ready, so the re-read file is compared with data byte for byte
+ * and not analyzed again (as patch_write_file_ready). */
 enum patch_write_status patch_write_in_place(const char *path, const uint8_t *orig, size_t orig_len,
-                                             const uint8_t *data, size_t len, bool force, char *err,
-                                             size_t errcap);
+                                             const uint8_t *data, size_t len, bool known_ready,
+                                             bool force, char *err, size_t errcap);
 
 /* True when path and the temporary name patch_write_file makes beside it
  * ("dir/.name.tmp-XXXXXX") fit in PATH_MAX. A caller that writes several

@@ -1,15 +1,18 @@
-/* Per-process cost of a command against /bin/true, interleaved: each round
- * spawns /bin/true once and the command once (in alternating order), each
- * with stdout and stderr to /dev/null, and times spawn-to-exit (wall) and
- * the child's user + system CPU time (wait4), which the other jobs of a
- * shared machine disturb less. Built by bench_startup.sh, not by CMake.
- * Usage: bench_startup ROUNDS CMD [ARGS...]
- * Output: the median and the 10th percentile of each, and the ratio of the
- * medians, for wall and CPU time. */
+/* Per-process cost of commands against /bin/true, interleaved: each round
+ * spawns /bin/true and each command once (in an order that rotates from
+ * round to round), each with stdout and stderr to /dev/null, and times
+ * spawn-to-exit (wall) and the child's user + system CPU time (wait4),
+ * which the other jobs of a shared machine disturb less. Built by
+ * bench_startup.sh, not by CMake.
+ * Usage: bench_startup ROUNDS CMD [ARGS...] [-- CMD2 [ARGS...]]
+ * Output: per command, the median and the 10th percentile of each, and the
+ * ratio of the medians to /bin/true's, for wall and CPU time; with two
+ * commands, also the first's CPU median over the second's. */
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -17,6 +20,8 @@
 #include <unistd.h>
 
 extern char **environ;
+
+#define MAX_CMDS 3 /* /bin/true and up to two commands */
 
 static double now(void)
 {
@@ -62,45 +67,59 @@ static void report(const char *what, double *t, double *c, int rounds)
 int main(int argc, char **argv)
 {
 	char *true_argv[] = {"/bin/true", NULL};
+	char **cmds[MAX_CMDS] = {true_argv, NULL, NULL};
+	const char *names[MAX_CMDS] = {"/bin/true", "command", "command2"};
 	posix_spawn_file_actions_t fa;
-	double *t_true, *t_cmd, *c_true, *c_cmd, cpu;
-	int rounds, status = 0, first_status = -1;
+	double *t[MAX_CMDS], *c[MAX_CMDS], cpu;
+	int rounds, status = 0, first_status[MAX_CMDS] = {-1, -1, -1}, n = 2;
 
 	if (argc < 3 || (rounds = atoi(argv[1])) < 1) {
-		fprintf(stderr, "usage: bench_startup ROUNDS CMD [ARGS...]\n");
+		fprintf(stderr, "usage: bench_startup ROUNDS CMD [ARGS...] [-- CMD2 [ARGS...]]\n");
 		return 2;
 	}
-	t_true = calloc((size_t)rounds, sizeof(double));
-	t_cmd = calloc((size_t)rounds, sizeof(double));
-	c_true = calloc((size_t)rounds, sizeof(double));
-	c_cmd = calloc((size_t)rounds, sizeof(double));
-	if (!t_true || !t_cmd || !c_true || !c_cmd)
-		return 2;
+	cmds[1] = argv + 2;
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--") == 0 && i + 1 < argc) {
+			argv[i] = NULL; /* ends the first command's arguments */
+			cmds[2] = argv + i + 1;
+			n = 3;
+			break;
+		}
+	for (int k = 0; k < n; k++) {
+		t[k] = calloc((size_t)rounds, sizeof(double));
+		c[k] = calloc((size_t)rounds, sizeof(double));
+		if (!t[k] || !c[k])
+			return 2;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	/* Warm-up: page cache and the dynamic loader's caches. */
-	for (int i = 0; i < 5; i++) {
-		run(true_argv, &fa, &status, &cpu);
-		run(argv + 2, &fa, &status, &cpu);
-	}
-	for (int r = 0; r < rounds; r++) {
-		if (r % 2) {
-			t_cmd[r] = run(argv + 2, &fa, &status, &c_cmd[r]);
-			t_true[r] = run(true_argv, &fa, &status, &c_true[r]);
-		} else {
-			t_true[r] = run(true_argv, &fa, &status, &c_true[r]);
-			t_cmd[r] = run(argv + 2, &fa, &status, &c_cmd[r]);
+	for (int i = 0; i < 5; i++)
+		for (int k = 0; k < n; k++)
+			run(cmds[k], &fa, &status, &cpu);
+	for (int r = 0; r < rounds; r++)
+		for (int j = 0; j < n; j++) {
+			int k = (r + j) % n; /* each command goes first in turn */
+			t[k][r] = run(cmds[k], &fa, &status, &c[k][r]);
+			if (first_status[k] < 0)
+				first_status[k] = status;
 		}
-		if (first_status < 0)
-			first_status = status;
-	}
-	printf("rounds %d, command exit status %d\n", rounds,
-	       WIFEXITED(first_status) ? WEXITSTATUS(first_status) : -1);
-	report("/bin/true", t_true, c_true, rounds);
-	report("command", t_cmd, c_cmd, rounds);
-	printf("ratio wall %.2f (p10 %.2f)  cpu %.2f (p10 %.2f)\n",
-	       t_cmd[rounds / 2] / t_true[rounds / 2], t_cmd[rounds / 10] / t_true[rounds / 10],
-	       c_cmd[rounds / 2] / c_true[rounds / 2], c_cmd[rounds / 10] / c_true[rounds / 10]);
+	printf("rounds %d, command exit status %d", rounds,
+	       WIFEXITED(first_status[1]) ? WEXITSTATUS(first_status[1]) : -1);
+	if (n == 3)
+		printf(", command2 exit status %d",
+		       WIFEXITED(first_status[2]) ? WEXITSTATUS(first_status[2]) : -1);
+	printf("\n");
+	for (int k = 0; k < n; k++)
+		report(names[k], t[k], c[k], rounds);
+	for (int k = 1; k < n; k++)
+		printf("%-10s ratio to /bin/true: wall %.2f (p10 %.2f)  cpu %.2f (p10 %.2f)\n",
+		       names[k], t[k][rounds / 2] / t[0][rounds / 2],
+		       t[k][rounds / 10] / t[0][rounds / 10], c[k][rounds / 2] / c[0][rounds / 2],
+		       c[k][rounds / 10] / c[0][rounds / 10]);
+	if (n == 3)
+		printf("command / command2: cpu %.2f (p10 %.2f)\n",
+		       c[1][rounds / 2] / c[2][rounds / 2], c[1][rounds / 10] / c[2][rounds / 10]);
 	return 0;
 }

@@ -203,8 +203,10 @@ Test(authenticode, truncated_pkcs7_is_invalid_not_a_crash)
 }
 
 /* A ROM: an x86 image, then an EFI image whose compressed driver is
- * drv[0 .. n). */
-static struct rom_analysis *rom_with_driver(const uint8_t *drv, size_t n)
+ * drv[0 .. n), analyzed with o (NULL: rom_analyze's defaults); the bytes
+ * in *keep when keep is not NULL. */
+static struct rom_analysis *rom_with_driver_opts(const uint8_t *drv, size_t n,
+                                                 const struct rom_analyze_opts *ao, struct rb *keep)
 {
 	struct rb b;
 	size_t off, cap = efi_encode_bound(n), zn;
@@ -223,11 +225,19 @@ static struct rom_analysis *rom_with_driver(const uint8_t *drv, size_t n)
 	image_offset = (uint16_t)(b.data[off + 0x16] | b.data[off + 0x17] << 8);
 	cr_assert_leq(image_offset + zn, o.blocks * 512);
 	memcpy(b.data + off + image_offset, z, zn);
-	r = rom_analyze(b.data, b.len, "synthetic");
+	r = rom_analyze_with(b.data, b.len, "synthetic", ao);
 	cr_assert_not_null(r);
-	rb_free(&b);
+	if (keep)
+		*keep = b;
+	else
+		rb_free(&b);
 	free(z);
 	return r;
+}
+
+static struct rom_analysis *rom_with_driver(const uint8_t *drv, size_t n)
+{
+	return rom_with_driver_opts(drv, n, NULL, NULL);
 }
 
 static const struct finding *find(const struct rom_analysis *r, enum finding_id id)
@@ -282,4 +292,64 @@ Test(authenticode, no_efi_image_is_gop_none)
 	cr_expect_str_eq(gop_state_name(GOP_NONE), "none");
 	rom_analysis_free(r);
 	rb_free(&b);
+}
+
+/* skip_sha256 (check's text line, issue 17): the same report without one
+ * hash: not the file's, no image's, no driver's, and no Authenticode
+ * SHA-256 of the unsigned driver; rom_analysis_hash fills them later with
+ * the values a hashing analysis gives. */
+Test(authenticode, skip_sha256_hashes_nothing_and_changes_nothing_else)
+{
+	static uint8_t b[BUF];
+	static const struct rom_analyze_opts lazy = {.skip_sha256 = true};
+	size_t len = driver(b, true, 0, 0, 0);
+	struct rb bytes;
+	struct rom_analysis *full = rom_with_driver(b, len);
+	struct rom_analysis *r = rom_with_driver_opts(b, len, &lazy, &bytes);
+	const struct rom_node *fn = rom_chain_node(full, 1), *n = rom_chain_node(r, 1);
+	cr_assert(n && n->driver && fn && fn->driver);
+	cr_expect_eq(r->verdict, full->verdict);
+	cr_expect_eq(r->findings.n, full->findings.n);
+	cr_expect_eq(rom_gop_state(r), GOP_UNSIGNED);
+	cr_expect_eq(n->driver->signature.state, SIG_UNSIGNED);
+	cr_expect_str_eq(r->sha256, "");
+	for (size_t i = 0; i < r->chain.n; i++)
+		cr_expect_str_eq(rom_chain_node(r, i)->sha256, "", "image %zu hashed", i);
+	cr_expect_str_eq(n->driver->sha256, "");
+	cr_expect_str_eq(n->driver->signature.sha256, "", "Authenticode SHA-256 computed");
+	cr_assert_eq(strlen(fn->driver->signature.sha256), 64);
+
+	rom_analysis_hash(r, bytes.data, bytes.len);
+	cr_expect_str_eq(r->sha256, full->sha256);
+	for (size_t i = 0; i < r->chain.n; i++)
+		cr_expect_str_eq(rom_chain_node(r, i)->sha256, rom_chain_node(full, i)->sha256);
+	cr_expect_str_eq(n->driver->sha256, fn->driver->sha256);
+	cr_expect_str_eq(n->driver->signature.sha256, fn->driver->signature.sha256);
+	rom_analysis_free(r);
+	rom_analysis_free(full);
+	rb_free(&bytes);
+}
+
+/* driver_budget (the fuzz harnesses' 256 KiB): a driver whose OrigSize
+ * does not fit is not decompressed, and says so; one that fits is the
+ * same as with the default budget. */
+Test(authenticode, driver_budget_limits_what_is_decompressed)
+{
+	static uint8_t b[BUF];
+	size_t len = driver(b, true, 0, 0, 0);
+	struct rom_analyze_opts small = {.skip_sha256 = true, .driver_budget = len - 1};
+	struct rom_analyze_opts enough = {.skip_sha256 = true, .driver_budget = len};
+	struct rom_analysis *r = rom_with_driver_opts(b, len, &small, NULL);
+	const struct rom_node *n = rom_chain_node(r, 1);
+	cr_assert(n && n->driver);
+	cr_expect_eq(n->driver->state, DRIVER_NOT_DECODED);
+	cr_expect_not_null(find(r, FINDING_EFI_DRIVER_NOT_DECODED));
+	rom_analysis_free(r);
+	r = rom_with_driver_opts(b, len, &enough, NULL);
+	n = rom_chain_node(r, 1);
+	cr_assert(n && n->driver);
+	cr_expect_eq(n->driver->state, DRIVER_OK);
+	cr_expect_eq(n->driver->length, len);
+	cr_expect_null(find(r, FINDING_EFI_DRIVER_NOT_DECODED));
+	rom_analysis_free(r);
 }

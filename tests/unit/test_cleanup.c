@@ -75,7 +75,7 @@ Test(cleanup, full_disk_in_place_leaves_no_bak_and_no_temp_and_the_retry_works)
 	for (size_t r = 0; r < 2; r++) {
 		room = r == 0 ? 1000 : fixed.len + 100;
 		cr_assert_eq(patch_write_in_place(in, orig.data, orig.len, fixed.data, fixed.len,
-		                                  false, err, sizeof(err)),
+		                                  false, false, err, sizeof(err)),
 		             PATCH_WRITE_IO, "%s", err);
 		cr_expect_not_null(strstr(err, "No space left"), "%s", err);
 		cr_expect_neq(access(bak, F_OK), 0, "round %zu: a .bak was left behind", r);
@@ -86,7 +86,7 @@ Test(cleanup, full_disk_in_place_leaves_no_bak_and_no_temp_and_the_retry_works)
 	/* space again: the retry is not refused on a stale .bak */
 	patch_set_io_hooks(NULL);
 	cr_assert_eq(patch_write_in_place(in, orig.data, orig.len, fixed.data, fixed.len, false,
-	                                  err, sizeof(err)),
+	                                  false, err, sizeof(err)),
 	             PATCH_WRITE_OK, "%s", err);
 	cr_expect(file_is(bak, orig.data, orig.len));
 	cr_expect(file_is(in, fixed.data, fixed.len));

@@ -256,13 +256,13 @@ Test(patcher_write, in_place_keeps_a_correct_backup)
 	(void)snprintf(bak, sizeof(bak), "%s.bak", in);
 	cr_assert(rb_write_file(&orig, in));
 	cr_assert_eq(patch_write_in_place(in, orig.data, orig.len, fixed.data, fixed.len, false,
-	                                  err, sizeof(err)),
+	                                  false, err, sizeof(err)),
 	             PATCH_WRITE_OK, "%s", err);
 	cr_assert(file_equals(bak, orig.data, orig.len));
 	cr_assert(file_equals(in, fixed.data, fixed.len));
 	/* A second run without --force must not replace the backup. */
 	cr_assert_eq(patch_write_in_place(in, fixed.data, fixed.len, fixed.data, fixed.len, false,
-	                                  err, sizeof(err)),
+	                                  false, err, sizeof(err)),
 	             PATCH_WRITE_EXISTS);
 	cr_assert(file_equals(bak, orig.data, orig.len));
 	rb_free(&orig);
@@ -282,7 +282,7 @@ Test(patcher_write, in_place_interrupted_leaves_input_untouched)
 	cr_assert(rb_write_file(&orig, in));
 	patch_set_io_hooks(&h);
 	cr_assert_eq(patch_write_in_place(in, orig.data, orig.len, fixed.data, fixed.len, false,
-	                                  err, sizeof(err)),
+	                                  false, err, sizeof(err)),
 	             PATCH_WRITE_IO, "%s", err);
 	cr_assert(file_equals(in, orig.data, orig.len));
 	rb_free(&orig);

@@ -123,6 +123,12 @@ Test(signed_driver, verifies_and_digests_as_osslsigncode)
 	cr_expect_str_eq(sig.stored_digest, sig.computed_digest);
 	calculated(tmp_path("s.efi"), calc, sizeof(calc));
 	cr_expect_str_eq(sig.computed_digest, calc);
+	/* a SHA-256 signature's digest is the Authenticode SHA-256: taken,
+	 * not hashed again; signature_fill_sha256 gives the same */
+	cr_expect_str_eq(sig.sha256, calc);
+	sig.sha256[0] = '\0';
+	signature_fill_sha256(&sig, b);
+	cr_expect_str_eq(sig.sha256, calc);
 	signature_free(&sig);
 
 	/* one byte of .text changed: the signature still verifies, the digest differs */
