@@ -1,10 +1,7 @@
 /* Vendor, device and subsystem names as lspci shows them, from the PCI ID
- * database: the system's pci.ids, the file libpci reads (pci.ids.gz, else
- * pci.ids, in libpci's folder; no network, no udev hwdb, so the answer
- * depends on that one file). Each answer comes from one walk over the file
- * that stops at the answer (formats/pci_ids.h: libpci's reading, without
- * parsing the whole file first), and is kept for the process. A name the
- * database lacks is absent: the calls return false and leave "".
+ * database through libpci (pci_lookup_name with the system's pci.ids; no
+ * network, no udev hwdb, so the answer depends on that one file). A name
+ * the database lacks is absent: the calls return false and leave "".
  * $OPTROM_PCI_IDS names another pci.ids (tests). Thread-safe.
  */
 #ifndef OPTROM_PCI_NAMES_H

@@ -1,6 +1,5 @@
 #include "patcher/plan.h"
 
-#include "formats/hex.h"
 #include "formats/pci_rom.h"
 #include "formats/signing.h"
 #include "formats/span.h"
@@ -30,13 +29,24 @@ const char *patch_edit_kind_name(enum patch_edit_kind k)
 	return "unknown";
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static bool parse_hex16(const char *s, size_t n, uint16_t *out)
 {
 	unsigned v = 0;
 	if (n == 0 || n > 4)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		int d = hex_value(s[i]);
+		int d = hexval(s[i]);
 		if (d < 0)
 			return false;
 		v = v * 16u + (unsigned)d;
