@@ -325,6 +325,17 @@ static void run_once(const struct vm_boot_request *req, const char *dir, const c
 			} else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
 				err_open = false;
 			}
+			/* Nested KVM that cannot run the guest (an emulation failure)
+			 * does not end QEMU: it prints "KVM internal error" and pauses
+			 * the guest for good. Stop it; vm_boot falls back to TCG. */
+			if (strcmp(accel, "kvm") == 0 && strstr(errbuf, "KVM internal error")) {
+				st = stop_child(c.pid);
+				res->status = VM_BOOT_QEMU_ERROR;
+				(void)snprintf(res->error, sizeof(res->error),
+				               "KVM could not run the guest (KVM internal error)");
+				exited = true;
+				break;
+			}
 		}
 		if (!key_sent && res->console) {
 			/* Look only at what came since the last look (and the length
@@ -434,8 +445,9 @@ void vm_boot(const struct vm_boot_request *req, struct vm_boot_result *res)
 		if (kvm) {
 			run_once(req, dir, "kvm", deadline, res, errbuf, &errlen);
 			/* /dev/kvm may open while KVM cannot start (nested
-			 * virtualisation off): QEMU then fails before the guest prints
-			 * anything, and TCG is the answer. */
+			 * virtualisation off) or cannot run the guest (run_once stops
+			 * it at "KVM internal error"): either way nothing came from the
+			 * guest, and TCG is the answer. */
 			if (res->status == VM_BOOT_QEMU_ERROR && res->console_len == 0) {
 				res->kvm_fell_back = true;
 				kvm = false;
