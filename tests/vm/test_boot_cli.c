@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -168,6 +169,41 @@ Test(boot_cli, sigint_during_a_boot_stops_qemu_and_removes_everything)
 	int st;
 	cr_assert_eq(waitpid(pid, &st, 0), pid);
 	cr_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGINT, "boot-test did not die of SIGINT");
+	cr_assert_eq(boot_folders(), 0);
+	cr_assert_not(qemu_left());
+}
+
+/* A KVM that opens but cannot run the guest: QEMU prints "KVM internal
+ * error" and pauses the guest instead of exiting. Played by a wrapper that
+ * does exactly that under -accel kvm and runs the real QEMU otherwise: the
+ * boot must fall back to TCG and succeed, not wait for its time limit. */
+Test(boot_cli, a_kvm_that_cannot_run_the_guest_falls_back_to_tcg)
+{
+	struct run_result r;
+	char q[1024], fake[1200];
+	FILE *f;
+	if (!have_firmware_and_rom() || !vm_find_qemu(q, sizeof(q)))
+		return;
+	if (access("/dev/kvm", R_OK | W_OK) != 0) {
+		fprintf(stderr, "[SKIP] boot_cli: no usable /dev/kvm: KVM is never tried\n");
+		return;
+	}
+	(void)snprintf(fake, sizeof(fake), "%s/qemu-kvm-fails", tmp_dir());
+	f = fopen(fake, "w");
+	cr_assert_not_null(f);
+	fprintf(f,
+	        "#!/bin/sh\n"
+	        "case \" $* \" in *\" kvm \"*)\n"
+	        "  echo 'KVM internal error. Suberror: 1' >&2; exec sleep 600;;\n"
+	        "esac\n"
+	        "exec '%s' \"$@\"\n",
+	        q);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(fake, 0755), 0);
+	cr_assert(run_optrom(&r, "boot-test", "--qemu", fake, "--timeout", "100", ipxe_rom, NULL));
+	cr_assert_eq(r.status, 0, "%d: %s%s", r.status, r.out, r.err);
+	cr_assert(strstr(r.out, "TCG (KVM did not start)"), "%s", r.out);
+	run_free(&r);
 	cr_assert_eq(boot_folders(), 0);
 	cr_assert_not(qemu_left());
 }
