@@ -1,7 +1,7 @@
 #include "analyzer/analyze.h"
 
 #include "analyzer/chain.h"
-#include "analyzer/crypto_init.h"
+#include "analyzer/digest.h"
 #include "analyzer/integrity_build.h"
 #include "analyzer/locate.h"
 #include "analyzer/rules.h"
@@ -9,26 +9,9 @@
 #include "analyzer/vendor.h"
 #include "formats/producer.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void rom_sha256_hex(const uint8_t *data, size_t len, char out[65])
-{
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
-	static const char hex[] = "0123456789abcdef";
-	out[0] = '\0';
-	optrom_crypto_init();
-	if (!EVP_Digest(len ? data : (const uint8_t *)"", len, md, &mdlen, EVP_sha256(), NULL))
-		return;
-	for (unsigned int i = 0; i < mdlen && i < 32; i++) {
-		out[(size_t)2 * i] = hex[md[i] >> 4];
-		out[(size_t)2 * i + 1] = hex[md[i] & 0xF];
-	}
-	out[64] = '\0';
-}
 
 /* The EFI drivers of a list of images, each decoded once into its node;
  * every list shares one budget, the standard chain's going first. */

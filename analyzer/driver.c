@@ -3,6 +3,7 @@
  * signature check digests them), the PE view and the GOP version. */
 #include "analyzer/tree_build.h"
 
+#include "analyzer/digest.h"
 #include "analyzer/driver_cache_impl.h"
 
 #include "formats/efi_decompress.h"

@@ -266,7 +266,4 @@ const char *report_verdict_name(enum rom_verdict v);
 const char *report_trailing_name(enum trailing_kind t);
 const char *report_container_name(enum container_kind k);
 
-/* SHA-256 of len bytes as 64 lowercase hex digits (OpenSSL EVP). */
-void rom_sha256_hex(const uint8_t *data, size_t len, char out[65]);
-
 #endif

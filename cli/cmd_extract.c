@@ -1,4 +1,5 @@
 #include "analyzer/analyze.h"
+#include "analyzer/digest.h"
 #include "analyzer/emit_yaml_writer.h"
 #include "analyzer/extract.h"
 #include "cli/cli.h"

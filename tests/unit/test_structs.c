@@ -4,6 +4,7 @@
  * Synthetic bytes only; offsets come from the builder and the specs'
  * numbers, hashes from OpenSSL's one-shot SHA256, not from rom_sha256_hex. */
 #include "analyzer/analyze.h"
+#include "analyzer/digest.h"
 #include "analyzer/structs.h"
 #include "formats/efi_rom.h"
 #include "formats/pci_rom.h"
