@@ -164,6 +164,7 @@ static void yaml_tables(struct yw *w, const char *key, enum atom_master_kind kin
 
 static void yaml_amd(struct yw *w, const struct rom_node *n, const struct atom_ext *x)
 {
+	const struct atom_info *h = &n->atom;
 	yw_key(w, "amd");
 	yw_map_start(w);
 	yaml_texts(w, atom_ext_text_fields, 0, ATOM_EXT_T_COUNT, x);
@@ -176,22 +177,22 @@ static void yaml_amd(struct yw *w, const struct rom_node *n, const struct atom_e
 	yw_kbool(w, "ok", x->checksum_complete && x->checksum_sum == 0);
 	yw_map_end(w);
 	yw_key(w, "rom_header");
-	if (!x->hdr_ok) {
+	if (!h->hdr_ok) {
 		yw_null(w);
 	} else {
 		char ss[16];
 		yw_map_start(w);
-		yw_khex(w, "offset", n->atom.rom_header);
-		yw_khex(w, ATOM_HDR_KEY(STRUCTURE_SIZE), x->hdr.structure_size);
-		yw_kuint(w, ATOM_HDR_KEY(FORMAT_REV), x->hdr.format_rev);
-		yw_kuint(w, ATOM_HDR_KEY(CONTENT_REV), x->hdr.content_rev);
-		ids(ss, sizeof(ss), x->hdr.subsystem_vendor, x->hdr.subsystem_id);
+		yw_khex(w, "offset", h->rom_header);
+		yw_khex(w, ATOM_HDR_KEY(STRUCTURE_SIZE), h->hdr.structure_size);
+		yw_kuint(w, ATOM_HDR_KEY(FORMAT_REV), h->hdr.format_rev);
+		yw_kuint(w, ATOM_HDR_KEY(CONTENT_REV), h->hdr.content_rev);
+		ids(ss, sizeof(ss), h->hdr.subsystem_vendor, h->hdr.subsystem_id);
 		yw_kstr(w, "subsystem", ss);
-		yw_khex(w, ATOM_HDR_KEY(PCI_INFO), x->hdr.pci_info);
-		yw_khex(w, ATOM_HDR_KEY(CONFIG_FILENAME), x->hdr.config_filename);
-		yw_khex(w, ATOM_HDR_KEY(CRC_BLOCK), x->hdr.crc_block);
-		yw_khex(w, ATOM_HDR_KEY(BOOT_MESSAGE), x->hdr.boot_message);
-		yw_khex(w, ATOM_HDR_KEY(PSP_DIR), x->hdr.psp_dir);
+		yw_khex(w, ATOM_HDR_KEY(PCI_INFO), h->hdr.pci_info);
+		yw_khex(w, ATOM_HDR_KEY(CONFIG_FILENAME), h->hdr.config_filename);
+		yw_khex(w, ATOM_HDR_KEY(CRC_BLOCK), h->hdr.crc_block);
+		yw_khex(w, ATOM_HDR_KEY(BOOT_MESSAGE), h->hdr.boot_message);
+		yw_khex(w, ATOM_HDR_KEY(PSP_DIR), h->hdr.psp_dir);
 		yw_map_end(w);
 	}
 	yaml_tables(w, "command_tables", ATOM_MASTER_COMMAND, &x->command);
@@ -371,17 +372,18 @@ static void text_master(FILE *out, const char *what, enum atom_master_kind kind,
 
 static void text_amd(FILE *out, const struct rom_node *n, const struct atom_ext *x)
 {
+	const struct atom_info *h = &n->atom;
 	/* the version is on the section's first lines */
 	text_texts(out, atom_ext_text_fields, 0, ATOM_EXT_T_VERSION, x);
 	text_texts(out, atom_ext_text_fields, ATOM_EXT_T_BUILD, ATOM_EXT_T_COUNT, x);
 	text_texts(out, atom_text_fields, ATOM_T_BUILD_DATE, ATOM_T_BUILD_DATE + 1, &n->atom);
 	fprintf(out, "  checksum byte 0x21 covers the legacy image only (0x%x bytes): sum 0x%02x\n",
 	        x->checksum_length, x->checksum_sum);
-	if (x->hdr_ok)
+	if (h->hdr_ok)
 		fprintf(out,
 		        "  ATOM ROM header at +0x%x: size 0x%x rev %u.%u, subsystem %04x:%04x\n",
-		        n->atom.rom_header, x->hdr.structure_size, x->hdr.format_rev,
-		        x->hdr.content_rev, x->hdr.subsystem_vendor, x->hdr.subsystem_id);
+		        h->rom_header, h->hdr.structure_size, h->hdr.format_rev, h->hdr.content_rev,
+		        h->hdr.subsystem_vendor, h->hdr.subsystem_id);
 	text_master(out, "command", ATOM_MASTER_COMMAND, &x->command);
 	text_master(out, "data", ATOM_MASTER_DATA, &x->data);
 	if (x->psp.present)

@@ -95,7 +95,25 @@ static void image_npde(struct yw *w, const struct rom_node *n)
 	yw_map_end(w);
 }
 
-/* AMD's ATOMBIOS header, as the producer check decoded it. */
+/* Schema-1 names of ATOM ROM header fields in the `atom:` map
+ * (docs/yaml-schema.md). Until the header was declared once
+ * (ATOM_HDR_FIELDS, formats/atom.h) this map called its revisions
+ * table_format_rev and table_content_rev, where the declaration (and
+ * vendor.amd.rom_header) says format_revision and content_revision. A key is
+ * never renamed or removed without raising `optrom:`, so schema 1 writes
+ * the old name too, with the same value, after the declaration's key.
+ * Names only: the field and its value are the declaration's. Goes with
+ * schema 2. */
+static const struct {
+	unsigned field; /* ATOM_HDR_F_* */
+	const char *key;
+} atom_schema1_aliases[] = {
+    {ATOM_HDR_F_FORMAT_REV, "table_format_rev"},
+    {ATOM_HDR_F_CONTENT_REV, "table_content_rev"},
+};
+
+/* AMD's ATOMBIOS header and ATOM ROM header, as the producer check
+ * decoded them. */
 static void image_atom(struct yw *w, const struct rom_node *n)
 {
 	const struct atom_info *a = &n->atom;
@@ -106,9 +124,13 @@ static void image_atom(struct yw *w, const struct rom_node *n)
 	yw_map_start(w);
 	yw_khex(w, ATOM_KEY(ROM_HEADER), a->rom_header);
 	yw_kbool(w, "rom_header_ok", a->rom_header_ok);
-	yw_kuint(w, ATOM_ROM_HDR_KEY(FORMAT_REV), a->table_format_rev);
-	yw_kuint(w, ATOM_ROM_HDR_KEY(CONTENT_REV), a->table_content_rev);
-	(void)snprintf(ssid, sizeof(ssid), "%04x:%04x", a->subsystem_vendor, a->subsystem_id);
+	yw_kuint(w, ATOM_HDR_KEY(FORMAT_REV), a->hdr.format_rev);
+	yw_kuint(w, ATOM_HDR_KEY(CONTENT_REV), a->hdr.content_rev);
+	for (size_t i = 0; i < sizeof(atom_schema1_aliases) / sizeof(atom_schema1_aliases[0]); i++)
+		yw_kuint(w, atom_schema1_aliases[i].key,
+		         fmt_value(&a->hdr, &atom_hdr_fields[atom_schema1_aliases[i].field]));
+	(void)snprintf(ssid, sizeof(ssid), "%04x:%04x", a->hdr.subsystem_vendor,
+	               a->hdr.subsystem_id);
 	yw_kstr(w, "subsystem", ssid);
 	yw_kstr(w, "part_number", a->part_number);
 	if (a->build_date[0])

@@ -104,14 +104,14 @@ void host_match_rom(const struct rom_analysis *r, const struct host_ids *d, uint
 		m->subsystem_device = r->nvgi.subsystem_device;
 		m->subsystem_source = "NVGI";
 	} else if (first && first->producer == PCI_PRODUCER_ATOMBIOS && first->atom.magic_ok &&
-	           (first->atom.subsystem_vendor || first->atom.subsystem_id) &&
-	           !(first->atom.subsystem_vendor == PCI_VENDOR_AMD &&
-	             first->atom.subsystem_id == PCI_VENDOR_AMD)) {
+	           (first->atom.hdr.subsystem_vendor || first->atom.hdr.subsystem_id) &&
+	           !(first->atom.hdr.subsystem_vendor == PCI_VENDOR_AMD &&
+	             first->atom.hdr.subsystem_id == PCI_VENDOR_AMD)) {
 		/* 1002:1002 is AMD's generic value (every APU image of the corpus
 		 * and the VFCT tables' iGPU images carry it): no board named. */
 		m->has_subsystem = true;
-		m->subsystem_vendor = first->atom.subsystem_vendor;
-		m->subsystem_device = first->atom.subsystem_id;
+		m->subsystem_vendor = first->atom.hdr.subsystem_vendor;
+		m->subsystem_device = first->atom.hdr.subsystem_id;
 		m->subsystem_source = "ATOM";
 	} else if (vfct_ssvid || vfct_ssid) {
 		m->has_subsystem = true;

@@ -96,7 +96,8 @@ static void master_range(struct rom_analysis *a, const struct rom_node *n, int i
 static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
                       const struct atom_ext *x)
 {
-	if (!x->hdr_ok)
+	const struct atom_hdr *h = &n->atom.hdr;
+	if (!n->atom.hdr_ok)
 		return;
 	master_range(a, n, img, ATOM_MASTER_COMMAND, &x->command, "master command");
 	master_range(a, n, img, ATOM_MASTER_DATA, &x->data, "master data");
@@ -110,12 +111,12 @@ static void rules_amd(struct rom_analysis *a, const struct rom_node *n, int img,
 		            "$PSP directory at 0x%zx (%u entries): the board checks a signature "
 		            "over this ROM; any edit breaks it",
 		            n->offset + x->psp.offset, x->psp.entries);
-	if (x->hdr.pci_info != 0 && x->hdr.pci_info != n->hdr.pcir_offset)
+	if (h->pci_info != 0 && h->pci_info != n->hdr.pcir_offset)
 		finding_add(&a->findings, FINDING_VENDOR_ID_MISMATCH, img, true,
 		            n->offset + n->atom.rom_header + ATOM_HDR_OFF_PCI_INFO,
 		            "ATOM ROM header's PCI info offset is 0x%x, but the image's PCIR is at "
 		            "+0x%x",
-		            x->hdr.pci_info, n->hdr.pcir_offset);
+		            h->pci_info, n->hdr.pcir_offset);
 }
 
 /* An AMD GOP driver in an image whose PCIR names another vendor: the hand

@@ -259,19 +259,19 @@ static size_t loc_bit_data(const struct rom_analysis *a, const struct rom_node *
 static size_t loc_atom_rom(const struct rom_analysis *a, const struct rom_node *n,
                            struct rom_struct *o, size_t cap)
 {
-	const struct atom_ext *x = amd_of(n);
+	const struct atom_hdr *h = &n->atom.hdr;
 	size_t nf, ext, len;
 	(void)a;
 	(void)cap;
-	if (!x || !x->hdr_ok)
+	/* Decoded with the ATOMBIOS header (atom_detect), for every such image. */
+	if (n->status != PCI_OK || n->producer != PCI_PRODUCER_ATOMBIOS || !n->atom.hdr_ok)
 		return 0;
-	nf = x->hdr.structure_size >= fmt_extent(atom_hdr_fields, ATOM_HDR_F_COUNT)
+	nf = h->structure_size >= fmt_extent(atom_hdr_fields, ATOM_HDR_F_COUNT)
 	         ? ATOM_HDR_F_COUNT
 	         : ATOM_HDR_F_PSP_DIR;
 	ext = fmt_extent(atom_hdr_fields, nf);
-	len = x->hdr.structure_size >= ext && x->hdr.structure_size <= 0x100 ? x->hdr.structure_size
-	                                                                     : ext;
-	return at(n, n->atom.rom_header, len, nf, &x->hdr, o);
+	len = h->structure_size >= ext && h->structure_size <= 0x100 ? h->structure_size : ext;
+	return at(n, n->atom.rom_header, len, nf, h, o);
 }
 
 static size_t master(const struct rom_node *n, const struct atom_master *m, struct rom_struct *o)
@@ -352,8 +352,8 @@ static size_t loc_atom_crc(const struct rom_analysis *a, const struct rom_node *
 	const struct atom_ext *x = amd_of(n);
 	(void)a;
 	(void)cap;
-	return x && x->hdr_ok && x->hdr.crc_block
-	           ? at(n, x->hdr.crc_block, ATOM_CRC_BLOCK_LEN, 0, NULL, o)
+	return x && n->atom.hdr_ok && n->atom.hdr.crc_block
+	           ? at(n, n->atom.hdr.crc_block, ATOM_CRC_BLOCK_LEN, 0, NULL, o)
 	           : 0;
 }
 

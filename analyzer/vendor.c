@@ -103,7 +103,7 @@ bool vendor_decode(struct rom_analysis *a, const struct span *s)
 				               v->u.nvidia.bit.version);
 		} else if (n->producer == PCI_PRODUCER_ATOMBIOS) {
 			v->kind = VENDOR_AMD;
-			(void)atom_tables_decode(s, n->offset, len, n->atom.rom_header, &v->u.amd);
+			(void)atom_ext_decode(s, n->offset, len, &n->atom, &v->u.amd);
 		} else if (intel_vbt_find(s, n->offset, len, &v->u.intel)) {
 			v->kind = VENDOR_INTEL;
 		} else {
@@ -193,9 +193,9 @@ bool vendor_subsystem(const struct rom_analysis *a, const struct rom_node *n, ui
 		}
 		return false;
 	}
-	if (v->kind == VENDOR_AMD && v->u.amd.hdr_ok) {
-		*sv = v->u.amd.hdr.subsystem_vendor;
-		*sd = v->u.amd.hdr.subsystem_id;
+	if (v->kind == VENDOR_AMD && n->atom.hdr_ok) {
+		*sv = n->atom.hdr.subsystem_vendor;
+		*sd = n->atom.hdr.subsystem_id;
 		return true;
 	}
 	return false;

@@ -18,18 +18,47 @@
 #define ATOM_SIG_ATOM       0x4D4F5441u /* "ATOM" */
 #define ATOM_SIG_MOTA       0x41544F4Du /* "MOTA" */
 
+/* ATOM_ROM_HEADER (v1.1, 0x24 bytes) / atom_rom_header_v2_2 (0x28), from
+ * its start: ATOM_COMMON_TABLE_HEADER (size, format and content revision),
+ * the signature, the board's subsystem ids at 0x18, the master tables;
+ * PSP_DIR only when structure_size covers it. The one declaration of this
+ * header: atom_detect decodes it once per image (atom_rom_header_decode),
+ * vendor.amd (atom_ext_decode), the image's `atom:` report and diff's
+ * `atom_rom.*` names read that decode. */
+#define ATOM_HDR_FIELDS(X)                                                                         \
+	X(STRUCTURE_SIZE, structure_size, 0x00, 2, "structure_size")                               \
+	X(FORMAT_REV, format_rev, 0x02, 1, "format_revision")                                      \
+	X(CONTENT_REV, content_rev, 0x03, 1, "content_revision")                                   \
+	X(SIGNATURE, signature, 0x04, 4, "signature")                                              \
+	X(CONFIG_FILENAME, config_filename, 0x0C, 2, "config_filename_offset")                     \
+	X(CRC_BLOCK, crc_block, 0x0E, 2, "crc_block_offset")                                       \
+	X(BOOT_MESSAGE, boot_message, 0x10, 2, "bootup_message_offset")                            \
+	X(SUBSYSTEM_VENDOR, subsystem_vendor, 0x18, 2, "subsystem_vendor")                         \
+	X(SUBSYSTEM_ID, subsystem_id, 0x1A, 2, "subsystem_id")                                     \
+	X(PCI_INFO, pci_info, 0x1C, 2, "pci_info_offset")                                          \
+	X(MASTER_CMD, master_command, 0x1E, 2, "master_command_table")                             \
+	X(MASTER_DATA, master_data, 0x20, 2, "master_data_table")                                  \
+	X(PSP_DIR, psp_dir, 0x24, 4, "psp_dir_table_offset")
+
+struct atom_hdr {
+	uint16_t structure_size;
+	uint8_t format_rev, content_rev;
+	uint32_t signature;
+	uint16_t config_filename, crc_block, boot_message;
+	uint16_t subsystem_vendor, subsystem_id;
+	uint16_t pci_info, master_command, master_data;
+	uint32_t psp_dir;
+};
+
 struct atom_info {
 	bool magic_ok;        /* " 761295520" at 0x30 */
 	uint8_t checksum;     /* the byte AMD's tools balance the image with */
 	uint8_t string_count; /* ATOMBIOS string table entries */
 	uint16_t string_ptr;  /* the string table */
 	uint16_t rom_header;  /* u16 at 0x48 */
-	uint32_t rom_header_signature;
-	bool rom_header_ok;       /* "ATOM" or "MOTA" at rom_header + 4 */
-	uint8_t table_format_rev; /* ATOM_COMMON_TABLE_HEADER */
-	uint8_t table_content_rev;
-	uint16_t subsystem_vendor;
-	uint16_t subsystem_id;
+	bool rom_header_ok;   /* "ATOM" or "MOTA" at rom_header + 4 */
+	bool hdr_ok;          /* hdr's fields through master_data lie in the image */
+	struct atom_hdr hdr;  /* ATOM_HDR_FIELDS at rom_header; a field outside the image is 0 */
 	char part_number[44]; /* first ATOMBIOS string (amdgpu atom_get_vbios_pn) */
 	char build_date[20];  /* "MM/DD/YY HH:MM" at 0x50 */
 };
@@ -50,29 +79,26 @@ struct atom_info {
 	X(ROM_HEADER, rom_header, 0x48, 2, "rom_header")                                           \
 	X(STRING_PTR, string_ptr, 0x6E, 2, "string_table")
 
-/* ATOM_ROM_HEADER, from its start (ATOM_COMMON_TABLE_HEADER, then the
- * signature and, at 0x18, the board's subsystem ids). */
-#define ATOM_ROM_HDR_FIELDS(X)                                                                     \
-	X(FORMAT_REV, table_format_rev, 0x02, 1, "table_format_rev")                               \
-	X(CONTENT_REV, table_content_rev, 0x03, 1, "table_content_rev")                            \
-	X(SIGNATURE, rom_header_signature, 0x04, 4, "signature")                                   \
-	X(SUBSYSTEM_VENDOR, subsystem_vendor, 0x18, 2, "subsystem_vendor")                         \
-	X(SUBSYSTEM_ID, subsystem_id, 0x1A, 2, "subsystem_id")
-
 #define FMT_PREFIX ATOM
 FMT_DECLARE(ATOM_FIELDS, atom_fields);
 #undef FMT_PREFIX
-#define FMT_PREFIX ATOM_ROM_HDR
-FMT_DECLARE(ATOM_ROM_HDR_FIELDS, atom_rom_header_fields);
+#define FMT_PREFIX ATOM_HDR
+FMT_DECLARE(ATOM_HDR_FIELDS, atom_hdr_fields);
 #undef FMT_PREFIX
 #define FMT_PREFIX ATOM
 FMT_TEXT_DECLARE(ATOM_TEXT_FIELDS, atom_text_fields);
 #undef FMT_PREFIX
-#define ATOM_KEY(NAME)         (atom_fields[ATOM_F_##NAME].key)
-#define ATOM_ROM_HDR_KEY(NAME) (atom_rom_header_fields[ATOM_ROM_HDR_F_##NAME].key)
+#define ATOM_KEY(NAME)     (atom_fields[ATOM_F_##NAME].key)
+#define ATOM_HDR_KEY(NAME) (atom_hdr_fields[ATOM_HDR_F_##NAME].key)
 
 /* True when the image at img (of len bytes) is an ATOMBIOS image: the ATI
  * magic is present. Every read is bounded by [img, img + len). */
 bool atom_detect(const struct span *s, size_t img, size_t len, struct atom_info *out);
+
+/* The ATOM ROM header at offset at of image (a span of the ATOM image
+ * alone): sets out's rom_header, hdr, hdr_ok and rom_header_ok, nothing
+ * else. atom_detect calls it with the u16 at 0x48; no other decoder reads
+ * these bytes. Reads bounded by image. */
+void atom_rom_header_decode(const struct span *image, uint16_t at, struct atom_info *out);
 
 #endif

@@ -1,14 +1,10 @@
 #include "formats/atom_tables.h"
 
 #include "formats/decode_count.h"
+#include "formats/pci_rom.h"
 
 #include <stdio.h>
 
-#define FMT_PREFIX ATOM_HDR
-#define FMT_TYPE   struct atom_hdr
-FMT_DEFINE(ATOM_HDR_FIELDS, atom_hdr_fields);
-#undef FMT_TYPE
-#undef FMT_PREFIX
 #define FMT_PREFIX ATOM_TABLE
 #define FMT_TYPE   struct atom_table
 FMT_DEFINE(ATOM_TABLE_FIELDS, atom_table_fields);
@@ -25,12 +21,8 @@ FMT_TEXT_DEFINE(ATOM_EXT_TEXT_FIELDS, atom_ext_text_fields);
 #undef FMT_TYPE
 #undef FMT_PREFIX
 
-#define ATOM_STRING_COUNT_OFF 0x2Fu
-#define ATOM_STRING_PTR_OFF   0x6Eu
-#define ATOM_SIZE_BYTE_OFF    0x02u
-#define ATOM_V22_HDR_SIZE     0x28u /* structure size that includes the PSP pointer */
-#define ATOM_VERSION_LEN      32u   /* amdgpu atom_get_vbios_version */
-#define ATOM_SEARCH_FALLBACK  1024u /* amdgpu: [3, 1024] when the range is empty */
+#define ATOM_VERSION_LEN     32u   /* amdgpu atom_get_vbios_version */
+#define ATOM_SEARCH_FALLBACK 1024u /* amdgpu: [3, 1024] when the range is empty */
 
 struct atom_names {
 	const char *atombios, *atomfirmware;
@@ -162,28 +154,29 @@ static void find_version(const struct span *img, size_t from, size_t to, char *o
 		}
 }
 
-bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
-                        struct atom_ext *out)
+bool atom_ext_decode(const struct span *s, size_t img, size_t len, const struct atom_info *atom,
+                     struct atom_ext *out)
 {
 	struct span image;
-	uint8_t count = 0, size_byte = 0;
-	uint16_t strings = 0;
+	const struct atom_hdr *h = &atom->hdr;
+	uint16_t rom_header = atom->rom_header, strings = atom->string_ptr;
+	uint8_t count = atom->string_count, size_byte = 0;
 	FMT_COUNT(FMT_DEC_ATOM_TABLES, s->data, img);
 	memset(out, 0, sizeof(*out));
 	if (!span_sub(s, img, len, &image))
 		image = span_tail(s, img);
 	/* The legacy checksum: byte 2 x 512 bytes of this image only (PBE,
 	 * upp, yaabe); the GOP image after it is not covered. */
-	if (span_u8(&image, ATOM_SIZE_BYTE_OFF, &size_byte)) {
+	if (span_u8(&image, PCI_ROM_HDR_OFF_SIZE, &size_byte)) {
 		size_t n = (size_t)size_byte * 512u;
 		out->checksum_length = (uint32_t)n;
 		out->checksum_complete = span_has(&image, 0, n);
 		(void)span_sum8(&image, 0, out->checksum_complete ? n : image.len,
 		                &out->checksum_sum);
 	}
-	/* Strings: N at 0x2F, table at u16[0x6E]; then 0D 0A and the name. */
-	if (span_u8(&image, ATOM_STRING_COUNT_OFF, &count) &&
-	    span_u16le(&image, ATOM_STRING_PTR_OFF, &strings) && count != 0 && strings != 0) {
+	/* Strings: N at 0x2F, table at u16[0x6E] (atom_detect read both; 0
+	 * when outside the image); then 0D 0A and the name. */
+	if (count != 0 && strings != 0) {
 		size_t at = strings;
 		uint8_t c0, c1;
 		/* The table as it is: an empty first string stays empty (the MSI
@@ -201,13 +194,8 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 			out->strings_length = (uint16_t)(at - strings);
 		}
 	}
-	out->hdr_ok = rom_header != 0 && fmt_decode(&image, rom_header, atom_hdr_fields,
-	                                            ATOM_HDR_F_PSP_DIR, &out->hdr);
-	if (!out->hdr_ok)
+	if (!atom->hdr_ok)
 		return false;
-	if (out->hdr.structure_size >= ATOM_V22_HDR_SIZE)
-		(void)fmt_decode(&image, rom_header, &atom_hdr_fields[ATOM_HDR_F_PSP_DIR], 1,
-		                 &out->hdr);
 	/* Version: amdgpu searches [u16@0x6E, rom header) else [3, 1024]. */
 	if (strings != 0 && rom_header > strings)
 		find_version(&image, strings, rom_header, out->version, sizeof(out->version));
@@ -215,18 +203,31 @@ bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t r
 		find_version(&image, 3, ATOM_SEARCH_FALLBACK, out->version, sizeof(out->version));
 	/* Build (amdgpu atom_get_vbios_build): config file name, change
 	 * list, then the build string, all before the ROM header. */
-	if (out->hdr.config_filename != 0 && out->hdr.config_filename < rom_header) {
+	if (h->config_filename != 0 && h->config_filename < rom_header) {
 		char skip[ATOM_STRING_LEN];
-		size_t at = read_cstr(&image, out->hdr.config_filename, ATOM_STRING_LEN,
+		size_t at = read_cstr(&image, h->config_filename, ATOM_STRING_LEN,
 		                      out->config_filename, sizeof(out->config_filename));
 		at = read_cstr(&image, at, ATOM_STRING_LEN, skip, sizeof(skip));
 		if (at < rom_header)
 			(void)read_cstr(&image, at, 31, out->build, sizeof(out->build));
 	}
-	decode_master(&image, out->hdr.master_command, ATOM_MAX_CMD_TABLES, &out->command);
-	decode_master(&image, out->hdr.master_data, ATOM_MAX_DATA_TABLES, &out->data);
-	decode_psp(&image, out->hdr.psp_dir, &out->psp);
+	decode_master(&image, h->master_command, ATOM_MAX_CMD_TABLES, &out->command);
+	decode_master(&image, h->master_data, ATOM_MAX_DATA_TABLES, &out->data);
+	decode_psp(&image, h->psp_dir, &out->psp);
 	return true;
+}
+
+bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
+                        struct atom_ext *out)
+{
+	struct atom_info a;
+	struct span image;
+	memset(&a, 0, sizeof(a));
+	if (!span_sub(s, img, len, &image))
+		image = span_tail(s, img);
+	(void)fmt_decode(&image, 0, atom_fields, ATOM_F_COUNT, &a);
+	atom_rom_header_decode(&image, rom_header, &a);
+	return atom_ext_decode(s, img, len, &a, out);
 }
 
 bool amd_gop_text(const char *text)

@@ -1,9 +1,8 @@
-/* AMD ATOMBIOS identity and tables beyond what atom_detect reads: the whole
- * ATOM_ROM_HEADER, the master command and data tables (each entry's common
- * header: size, format and content revision, as AtomDis and upp list them),
- * the string table (part number, ASIC, bus and memory type, board name),
- * the "ATOMBIOSBK-AMD VER" version string, the build number after the
- * config file name, and the $PSP directory that RDNA boards sign.
+/* AMD ATOMBIOS identity and tables beyond what atom_detect reads (the ATOM
+ * ROM header is atom_detect's, formats/atom.h): the master command and data tables (each entry's
+ * common header: size, format and content revision, as AtomDis and upp list them), the string table
+ * (part number, ASIC, bus and memory type, board name), the "ATOMBIOSBK-AMD VER" version string,
+ * the build number after the config file name, and the $PSP directory that RDNA boards sign.
  *
  * Sources: Linux atombios.h / atomfirmware.h, amdgpu atom.c
  * (atom_get_vbios_name/_version/_build), AtomDis get_table_offset, yaabe
@@ -13,6 +12,7 @@
 #ifndef OPTROM_ATOM_TABLES_H
 #define OPTROM_ATOM_TABLES_H
 
+#include "formats/atom.h"
 #include "formats/field.h"
 #include "formats/span.h"
 
@@ -167,23 +167,6 @@ enum atom_master_kind { ATOM_MASTER_COMMAND, ATOM_MASTER_DATA };
  * format_rev (ATOM_*_TABLE_NAMES), or NULL when the list has none. */
 const char *atom_table_name(enum atom_master_kind kind, uint8_t format_rev, unsigned index);
 
-/* ATOM_ROM_HEADER (v1.1, 0x24 bytes) / atom_rom_header_v2_2 (0x28), from
- * its start; PSP_DIR only when structure_size covers it. */
-#define ATOM_HDR_FIELDS(X)                                                                         \
-	X(STRUCTURE_SIZE, structure_size, 0x00, 2, "structure_size")                               \
-	X(FORMAT_REV, format_rev, 0x02, 1, "format_revision")                                      \
-	X(CONTENT_REV, content_rev, 0x03, 1, "content_revision")                                   \
-	X(SIGNATURE, signature, 0x04, 4, "signature")                                              \
-	X(CONFIG_FILENAME, config_filename, 0x0C, 2, "config_filename_offset")                     \
-	X(CRC_BLOCK, crc_block, 0x0E, 2, "crc_block_offset")                                       \
-	X(BOOT_MESSAGE, boot_message, 0x10, 2, "bootup_message_offset")                            \
-	X(SUBSYSTEM_VENDOR, subsystem_vendor, 0x18, 2, "subsystem_vendor")                         \
-	X(SUBSYSTEM_ID, subsystem_id, 0x1A, 2, "subsystem_id")                                     \
-	X(PCI_INFO, pci_info, 0x1C, 2, "pci_info_offset")                                          \
-	X(MASTER_CMD, master_command, 0x1E, 2, "master_command_table")                             \
-	X(MASTER_DATA, master_data, 0x20, 2, "master_data_table")                                  \
-	X(PSP_DIR, psp_dir, 0x24, 4, "psp_dir_table_offset")
-
 /* ATOM_COMMON_TABLE_HEADER: every table (and master table) starts with it. */
 #define ATOM_TABLE_FIELDS(X)                                                                       \
 	X(SIZE, size, 0x00, 2, "size")                                                             \
@@ -210,16 +193,6 @@ const char *atom_table_name(enum atom_master_kind kind, uint8_t format_rev, unsi
 	X(VERSION, version, "version", FMT_ROLE_VERSION)                                           \
 	X(BUILD, build, "build", FMT_ROLE_NONE)                                                    \
 	X(CONFIG_FILENAME, config_filename, "config_filename", FMT_ROLE_NONE)
-
-struct atom_hdr {
-	uint16_t structure_size;
-	uint8_t format_rev, content_rev;
-	uint32_t signature;
-	uint16_t config_filename, crc_block, boot_message;
-	uint16_t subsystem_vendor, subsystem_id;
-	uint16_t pci_info, master_command, master_data;
-	uint32_t psp_dir;
-};
 
 struct atom_table {
 	uint16_t size;
@@ -249,8 +222,6 @@ struct atom_psp {
 };
 
 struct atom_ext {
-	bool hdr_ok; /* the ROM header's fields lie in the image */
-	struct atom_hdr hdr;
 	struct atom_master command, data;
 	unsigned n_strings;
 	uint16_t strings_offset; /* the string table through the board name, from the image start */
@@ -267,9 +238,6 @@ struct atom_ext {
 	bool checksum_complete;
 };
 
-#define FMT_PREFIX ATOM_HDR
-FMT_DECLARE(ATOM_HDR_FIELDS, atom_hdr_fields);
-#undef FMT_PREFIX
 #define FMT_PREFIX ATOM_TABLE
 FMT_DECLARE(ATOM_TABLE_FIELDS, atom_table_fields);
 #undef FMT_PREFIX
@@ -279,14 +247,21 @@ FMT_DECLARE(ATOM_PSP_FIELDS, atom_psp_fields);
 #define FMT_PREFIX ATOM_EXT
 FMT_TEXT_DECLARE(ATOM_EXT_TEXT_FIELDS, atom_ext_text_fields);
 #undef FMT_PREFIX
-#define ATOM_HDR_KEY(NAME)   (atom_hdr_fields[ATOM_HDR_F_##NAME].key)
 #define ATOM_TABLE_KEY(NAME) (atom_table_fields[ATOM_TABLE_F_##NAME].key)
 #define ATOM_PSP_KEY(NAME)   (atom_psp_fields[ATOM_PSP_F_##NAME].key)
 
-/* Decodes the ATOM image at [img, img + len) (already found by
- * atom_detect): ROM header at rom_header, master tables, strings, version,
- * build, $PSP directory, legacy checksum. Every read bounded by the image.
- * False when the ROM header is unreadable. */
+/* Decodes the ATOM image at [img, img + len) that atom_detect found and
+ * described in atom (its ROM header decoded there, once): master tables,
+ * strings, version, build, $PSP directory, legacy checksum. Every read
+ * bounded by the image. False when the ROM header is unreadable
+ * (atom->hdr_ok false). */
+bool atom_ext_decode(const struct span *s, size_t img, size_t len, const struct atom_info *atom,
+                     struct atom_ext *out);
+
+/* The same for a caller that holds no atom_info (tests/fuzz/fuzz_vendor.c):
+ * decodes the ROM header at rom_header (atom_rom_header_decode), then
+ * atom_ext_decode. The analysis never calls it: it would decode the header
+ * a second time. */
 bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
                         struct atom_ext *out);
 

@@ -38,12 +38,13 @@
 	X(PE_PARSE, "pe_parse")               /* pe_parse */                                       \
 	X(PE_GOP_VERSION, "pe_gop_version")   /* pe_find_gop_version */                            \
 	X(ATOM, "atom")                       /* atom_detect */                                    \
+	X(ATOM_ROM_HEADER, "atom_rom_header") /* atom_rom_header_decode */                         \
 	X(PRODUCER, "producer")               /* pci_detect_producer */                            \
 	X(AUTHENTICODE, "authenticode")       /* auth_parse */                                     \
 	X(EFI_VARS, "efi_vars")               /* efi_vars_parse */                                 \
 	X(NV_BIT, "nv_bit")                   /* nv_bit_decode */                                  \
 	X(NV_BMP, "nv_bmp")                   /* nv_bmp_find */                                    \
-	X(ATOM_TABLES, "atom_tables")         /* atom_tables_decode */                             \
+	X(ATOM_TABLES, "atom_tables")         /* atom_ext_decode */                                \
 	X(INTEL_VBT, "intel_vbt")             /* intel_vbt_find */
 
 #define FMT_DEC_ENUM_(NAME, str) FMT_DEC_##NAME,

@@ -161,8 +161,8 @@ static void compare_amd(const char *name, const struct rom_node *n, const struct
 		cr_expect_str_eq(n->atom.build_date, s, "%s: date %s, oracle %s", name,
 		                 n->atom.build_date, s);
 	if ((s = oracle_get(o, "amd_subsystem"))) {
-		(void)snprintf(buf, sizeof(buf), "%04x:%04x", x->hdr.subsystem_vendor,
-		               x->hdr.subsystem_id);
+		(void)snprintf(buf, sizeof(buf), "%04x:%04x", n->atom.hdr.subsystem_vendor,
+		               n->atom.hdr.subsystem_id);
 		cr_expect_str_eq(buf, s, "%s: subsystem %s, oracle %s", name, buf, s);
 	}
 	if ((s = oracle_get(o, "amd_cmd_tables")))

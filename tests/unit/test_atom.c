@@ -45,10 +45,10 @@ Test(atom, detects_a_full_image)
 	cr_assert(a.magic_ok);
 	cr_assert_eq(a.rom_header, HDR);
 	cr_assert(a.rom_header_ok);
-	cr_assert_eq(a.table_format_rev, 1);
-	cr_assert_eq(a.table_content_rev, 1);
-	cr_assert_eq(a.subsystem_vendor, 0x1DA2);
-	cr_assert_eq(a.subsystem_id, 0xE366);
+	cr_assert_eq(a.hdr.format_rev, 1);
+	cr_assert_eq(a.hdr.content_rev, 1);
+	cr_assert_eq(a.hdr.subsystem_vendor, 0x1DA2);
+	cr_assert_eq(a.hdr.subsystem_id, 0xE366);
 	cr_assert_str_eq(a.part_number, PN);
 	cr_assert_str_eq(a.build_date, DATE);
 }
@@ -121,7 +121,7 @@ Test(atom, header_pointer_zero_or_past_the_end)
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_eq(a.rom_header, 0);
 	cr_assert_not(a.rom_header_ok);
-	cr_assert_eq(a.subsystem_vendor, 0);
+	cr_assert_eq(a.hdr.subsystem_vendor, 0);
 	tb_put16(p, ATOM_OFF_ROM_HEADER, IMG);
 	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
 	cr_assert_not(a.rom_header_ok);

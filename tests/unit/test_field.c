@@ -38,7 +38,7 @@ static const struct decl decls[] = {
     DECL(nvgi_v3_fields, NVGI_V3_F_COUNT, struct nvgi_header),
     DECL(nvgi_rfrd_fields, RFRD_F_COUNT, struct nvgi_header),
     DECL(atom_fields, ATOM_F_COUNT, struct atom_info),
-    DECL(atom_rom_header_fields, ATOM_ROM_HDR_F_COUNT, struct atom_info),
+    DECL(atom_hdr_fields, ATOM_HDR_F_COUNT, struct atom_hdr),
 };
 #define NDECLS (sizeof(decls) / sizeof(decls[0]))
 
@@ -93,7 +93,7 @@ Test(field, generated_offsets_match_the_specs)
 	cr_assert_eq(RFRD_OFF_ROM_OFFSET, 0x08);
 	cr_assert_eq(ATOM_OFF_CHECKSUM, 0x21);
 	cr_assert_eq(ATOM_OFF_ROM_HEADER, 0x48);
-	cr_assert_eq(ATOM_ROM_HDR_OFF_SUBSYSTEM_ID, 0x1A);
+	cr_assert_eq(ATOM_HDR_OFF_SUBSYSTEM_ID, 0x1A);
 }
 
 /* The keys of today's report (analyzer/emit_yaml.c). */

@@ -363,11 +363,13 @@ Test(atom_tables, header_tables_strings)
 	static uint8_t p[ATOM_LEN];
 	struct span s = span_make(p, sizeof(p));
 	struct atom_ext *x = malloc(sizeof(*x));
+	struct atom_info a;
 	cr_assert(x);
 	build_atom(p);
-	cr_assert(atom_tables_decode(&s, 0, sizeof(p), ROMHDR_AT, x));
-	cr_assert_eq(x->hdr.subsystem_vendor, 0x1DA2);
-	cr_assert_eq(x->hdr.psp_dir, PSP_AT);
+	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
+	cr_assert(atom_ext_decode(&s, 0, sizeof(p), &a, x));
+	cr_assert_eq(a.hdr.subsystem_vendor, 0x1DA2);
+	cr_assert_eq(a.hdr.psp_dir, PSP_AT);
 	cr_assert_eq(x->n_strings, 4);
 	cr_assert_str_eq(x->strings[0], "113-TEST0000-100");
 	cr_assert_str_eq(x->strings[3], "GDDR6");
@@ -398,8 +400,10 @@ Test(atom_tables, truncation_at_every_length_never_reads_past)
 		uint8_t *p = tb_exact_copy(full, n);
 		struct span s = span_make(p, n);
 		struct atom_ext *x = malloc(sizeof(*x));
+		struct atom_info a;
 		cr_assert(x);
-		(void)atom_tables_decode(&s, 0, n, ROMHDR_AT, x);
+		(void)atom_detect(&s, 0, n, &a);
+		(void)atom_ext_decode(&s, 0, n, &a, x);
 		cr_assert(x->command.n <= ATOM_MAX_CMD_TABLES);
 		free(x);
 		free(p);
