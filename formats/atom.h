@@ -18,17 +18,24 @@
 #define ATOM_SIG_ATOM       0x4D4F5441u /* "ATOM" */
 #define ATOM_SIG_MOTA       0x41544F4Du /* "MOTA" */
 
-/* ATOM_ROM_HEADER (v1.1, 0x24 bytes) / atom_rom_header_v2_2 (0x28), from
- * its start: ATOM_COMMON_TABLE_HEADER (size, format and content revision),
- * the signature, the board's subsystem ids at 0x18, the master tables;
- * PSP_DIR only when structure_size covers it. The one declaration of this
- * header: atom_detect decodes it once per image (atom_rom_header_decode),
- * vendor.amd (atom_ext_decode), the image's `atom:` report and diff's
- * `atom_rom.*` names read that decode. */
-#define ATOM_HDR_FIELDS(X)                                                                         \
-	X(STRUCTURE_SIZE, structure_size, 0x00, 2, "structure_size")                               \
+/* ATOM_COMMON_TABLE_HEADER (atombios.h): the ROM header, each master table
+ * and each table start with it, so their declarations start with this
+ * list. The size field is named by the includer (a table's "size", the ROM
+ * header's "structure_size"). */
+#define ATOM_COMMON_FIELDS(X, SIZE_NAME, size_member, size_key)                                    \
+	X(SIZE_NAME, size_member, 0x00, 2, size_key)                                               \
 	X(FORMAT_REV, format_rev, 0x02, 1, "format_revision")                                      \
-	X(CONTENT_REV, content_rev, 0x03, 1, "content_revision")                                   \
+	X(CONTENT_REV, content_rev, 0x03, 1, "content_revision")
+
+/* ATOM_ROM_HEADER (v1.1, 0x24 bytes) / atom_rom_header_v2_2 (0x28), from
+ * its start: ATOM_COMMON_TABLE_HEADER, the signature, the board's
+ * subsystem ids at 0x18, the master tables; PSP_DIR only when
+ * structure_size covers it. The one declaration of this header: atom_detect
+ * decodes it once per image (atom_rom_header_decode); vendor.amd
+ * (atom_ext_decode), the image's `atom:` report and diff's `atom_rom.*`
+ * names read that decode. */
+#define ATOM_HDR_FIELDS(X)                                                                         \
+	ATOM_COMMON_FIELDS(X, STRUCTURE_SIZE, structure_size, "structure_size")                    \
 	X(SIGNATURE, signature, 0x04, 4, "signature")                                              \
 	X(CONFIG_FILENAME, config_filename, 0x0C, 2, "config_filename_offset")                     \
 	X(CRC_BLOCK, crc_block, 0x0E, 2, "crc_block_offset")                                       \

@@ -167,11 +167,8 @@ enum atom_master_kind { ATOM_MASTER_COMMAND, ATOM_MASTER_DATA };
  * format_rev (ATOM_*_TABLE_NAMES), or NULL when the list has none. */
 const char *atom_table_name(enum atom_master_kind kind, uint8_t format_rev, unsigned index);
 
-/* ATOM_COMMON_TABLE_HEADER: every table (and master table) starts with it. */
-#define ATOM_TABLE_FIELDS(X)                                                                       \
-	X(SIZE, size, 0x00, 2, "size")                                                             \
-	X(FORMAT_REV, format_rev, 0x02, 1, "format_revision")                                      \
-	X(CONTENT_REV, content_rev, 0x03, 1, "content_revision")
+/* A table or master table: ATOM_COMMON_TABLE_HEADER alone (formats/atom.h). */
+#define ATOM_TABLE_FIELDS(X) ATOM_COMMON_FIELDS(X, SIZE, size, "size")
 
 /* The $PSP directory header (yaabe psp.h). */
 #define ATOM_PSP_FIELDS(X)                                                                         \
