@@ -18,5 +18,5 @@ trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -std=c11 -O1 -D_POSIX_C_SOURCE=200809L -DOPTROM_DECODE_COUNT \
 	-DOPTROM_VERSION='"bench"' -I"$root" "$root/tests/bench/decode_count.c" \
 	"$root"/formats/*.c "$root"/analyzer/*.c \
-	$(pkg-config --cflags --libs yaml-0.1) -lcrypto -lz -o "$tmp/decode_count"
+	$(pkg-config --cflags --libs yaml-0.1 json-c libpci) -lcrypto -lz -o "$tmp/decode_count"
 "$tmp/decode_count" "$@"
