@@ -122,7 +122,7 @@ size_t chain_scan_after(struct rom_analysis *a, const struct span *s, size_t rom
 	while (n < cap && size_add(rom_offset, rel, &off) && off < s->len) {
 		size_t step = PCI_ROM_BLOCK;
 		const struct rom_node *node =
-		    pci_rom_sig_at(s, off, true) ? tree_probe(a, s, off) : NULL;
+		    pci_image_may_start_at(s, off, true) ? tree_probe(a, s, off) : NULL;
 		if (node && node->status == PCI_OK) {
 			struct rom_image *img = &out[n++];
 			img->node = tree_index(a, node);

@@ -69,7 +69,13 @@ static size_t collect_candidates(struct rom_analysis *a, const struct span *s, s
 			a->scan_capped = true;
 			break;
 		}
-		if (!is_candidate(a, s, off)) {
+		/* No node where no image can be: a probe costs a node (a file
+		 * dense in 55 AA made one per 55 AA, up to the cap). The look
+		 * allows NVIDIA's structures, so every node the probe would find
+		 * an image in (the patcher counts them) is still made; the cap
+		 * still counts every 55 AA, so the same files say
+		 * locate-scan-capped. */
+		if (!pci_image_may_start_at(s, off, true) || !is_candidate(a, s, off)) {
 			off++;
 			continue;
 		}

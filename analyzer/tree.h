@@ -33,9 +33,11 @@
 #define REPORT_MAX_IMAGES 32 /* per list; real ROMs have at most a handful */
 #define REPORT_MSG_LEN    FINDING_MSG_LEN
 #define REPORT_SCHEMA     1 /* the `optrom:` key of the YAML report */
-/* Nodes per analysis: one per probed offset. The ROM search stops probing
- * at TREE_MAX_SCAN_PROBES (a crafted file full of 55AA), which leaves room
- * for the chains and the scan after them. */
+/* Nodes per analysis: one per probed offset. The ROM search stops at
+ * TREE_MAX_SCAN_PROBES places holding 55AA (a crafted file full of 55AA),
+ * which leaves room for the chains and the scan after them; it makes a node
+ * only where a structure signature lies behind the pointer
+ * (pci_image_may_start_at), so a file of bare 55AA makes none. */
 #define TREE_MAX_NODES       65536u
 #define TREE_MAX_SCAN_PROBES 32768u
 /* Output bytes that decompressing the chain's EFI drivers may cost one

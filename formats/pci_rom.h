@@ -133,6 +133,26 @@ FMT_DECLARE(PCIR_FIELDS, pci_pcir_fields);
 #define PCIR_KEY(NAME) (pci_pcir_fields[PCIR_F_##NAME].key)
 #define PCIR_F_REV3    PCIR_F_MAX_RUNTIME /* first field that needs length >= 0x1C */
 
+/* True when an image may start at off: a signature (pci_rom_sig_at), a
+ * PCIR pointer that is not 0, and at off + pointer, inside s, the
+ * structure's signature: "PCIR", and with allow_nvidia also NPDS or RGIS.
+ * What pci_image_probe needs for PCI_OK, read without decoding: a search
+ * that looks here first makes no node where no image can be (a file dense
+ * in 55 AA), and every node it would find an image in is still made. */
+static inline bool pci_image_may_start_at(const struct span *s, size_t off, bool allow_nvidia)
+{
+	uint16_t ptr;
+	uint32_t sig;
+	size_t at;
+	if (!pci_rom_sig_at(s, off, allow_nvidia) ||
+	    !size_add(off, PCI_ROM_HDR_OFF_PCIR_PTR, &at) || !span_u16le(s, at, &ptr) || ptr == 0 ||
+	    !size_add(off, ptr, &at) || !size_add(at, PCIR_OFF_SIGNATURE, &at) ||
+	    !span_u32le(s, at, &sig))
+		return false;
+	return sig == PCIR_SIG_PCIR ||
+	       (allow_nvidia && (sig == PCIR_SIG_NPDS || sig == PCIR_SIG_RGIS));
+}
+
 /* Decodes the PCI data structure at absolute offset pcir_abs. Accepts "PCIR"
  * always and NPDS/RGIS when allow_nvidia is set. Fields at 0x16..0x1B are
  * only read when the structure's own length says they exist (rev 0 NVIDIA

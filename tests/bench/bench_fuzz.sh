@@ -10,15 +10,20 @@
 #           schedule's bookkeeping of rare features grows with the square of
 #           the features, which a fuzzing run (below) does not pay;
 #   fuzz    SECONDS of fuzzing from the same seeds with the same -seed, as
-#           run_fuzz.sh runs it (its -max_len, -dict, -timeout); exec/s as
-#           libFuzzer reports it, median of the rounds.
+#           run_fuzz.sh runs it (-max_len, -dict from fuzz_flags.sh, its
+#           -timeout); exec/s as libFuzzer reports it, median of the rounds.
+#           The entropic settings are each build's own: NEW_FLAGS (default
+#           fuzz_entropic, what run_fuzz.sh passes now) for the new build,
+#           BASE_FLAGS (default none: run_fuzz.sh passed none before issue
+#           17's harness work) for the baseline. BASE_FLAGS="$NEW_FLAGS"
+#           compares the harnesses' code alone.
 #
 # The ratio is baseline / new: above 1 the new build is faster.
 #
 # Usage: tests/bench/bench_fuzz.sh NEW_BIN_DIR BASE_BIN_DIR [HARNESS...]
 #   NEW_BIN_DIR, BASE_BIN_DIR: folders holding fuzz_NAME binaries (a fuzz
 #   build's tests/fuzz, and a copy of a previous build's). Default harnesses:
-#   analyze fix diff scan.
+#   analyze fix diff efi_decompress scan.
 # Environment: SECONDS_EACH (default 30), ROUNDS (default 3), SEEDS_DIR (the
 #   fuzz build's make_seeds output, default NEW_BIN_DIR/../../seeds),
 #   INPUTS_DIR (replay inputs: INPUTS_DIR/NAME, default the committed seeds
@@ -28,23 +33,19 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 new=${1:?usage: bench_fuzz.sh NEW_BIN_DIR BASE_BIN_DIR [HARNESS...]}
 base=${2:?usage: bench_fuzz.sh NEW_BIN_DIR BASE_BIN_DIR [HARNESS...]}
 shift 2
-harnesses=${*:-analyze fix diff scan}
+harnesses=${*:-analyze fix diff efi_decompress scan}
 secs=${SECONDS_EACH:-30}
 rounds=${ROUNDS:-3}
 seeds_dir=${SEEDS_DIR:-$new/../../seeds}
 dict=$root/tests/fuzz/dict/optrom.dict
+# shellcheck source=tests/fuzz/fuzz_flags.sh
+. "$root/tests/fuzz/fuzz_flags.sh"
+new_flags=${NEW_FLAGS-$(fuzz_entropic)}
+base_flags=${BASE_FLAGS-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-
-max_len_of() {
-	case $1 in
-	efi_decompress | efi_vs_edk2 | authenticode) echo 262144 ;;
-	pe | zip | uefi_shell) echo 65536 ;;
-	*) echo 1048576 ;;
-	esac
-}
 
 # CPU seconds (user + system) of one replay of every input in $3 by $1.
 replay() {
@@ -56,12 +57,13 @@ replay() {
 
 # exec/s of SECONDS of fuzzing by $1 from the seeds in $3.
 fuzz() {
-	bin=$1 ml=$2 seeds=$3 d=
-	[ "$h" = efi_decompress ] || d=-dict=$dict
+	bin=$1 ml=$2 seeds=$3 flags=$new_flags
+	[ "$bin" = "$nb" ] || flags=$base_flags
 	rm -rf "$tmp/corpus" && mkdir "$tmp/corpus"
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	"$bin" -seed=1 -max_total_time="$secs" -max_len="$ml" -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 $d "$tmp/corpus" "$seeds" >"$tmp/log" 2>&1 || true
+		-print_final_stats=1 $(fuzz_dict "$h" "$dict") $flags "$tmp/corpus" "$seeds" \
+		>"$tmp/log" 2>&1 || true
 	sed -n 's/^stat::average_exec_per_sec: *//p' "$tmp/log" | tail -1
 }
 
@@ -82,6 +84,7 @@ both() {
 }
 
 printf 'load average: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf 'fuzz flags: new "%s", base "%s"\n' "$new_flags" "$base_flags"
 printf '%-14s %7s %12s %12s %7s %10s %10s %7s\n' harness inputs 'base s/1k' 'new s/1k' ratio \
 	'base ex/s' 'new ex/s' ratio
 for h in $harnesses; do
@@ -90,7 +93,7 @@ for h in $harnesses; do
 		printf '%-14s not built in both (skipped)\n' "$h"
 		continue
 	fi
-	ml=$(max_len_of "$h")
+	ml=$(fuzz_max_len "$h")
 	inputs=$tmp/inputs-$h
 	mkdir -p "$inputs"
 	# scan has no seeds of its own (run_fuzz.sh starts it empty): it reads

@@ -26,6 +26,8 @@ seconds=$(awk -v h="$hours" 'BEGIN { s = int(h * 3600 + 0.5); if (s < 1) s = 1; 
 tally=$src/docs/fuzz-campaigns.tsv
 dict=$src/tests/fuzz/dict/optrom.dict
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
+# shellcheck source=tests/fuzz/fuzz_flags.sh
+. "$src/tests/fuzz/fuzz_flags.sh"
 
 cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_TESTS=OFF \
 	-DOPTROM_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -47,20 +49,6 @@ seeds_of() { # the committed seeds a harness starts from
 	*) echo "$src/tests/fuzz/seeds/$1" ;;
 	esac
 }
-max_len_of() {
-	case $1 in
-	efi_decompress | efi_vs_edk2 | authenticode) echo 262144 ;;
-	pe | zip | uefi_shell) echo 65536 ;;
-	*) echo 1048576 ;;
-	esac
-}
-dict_of() { # efi streams are bit-packed: the byte signatures do not help there
-	case $1 in
-	efi_decompress | efi_vs_edk2) ;;
-	*) echo "-dict=$dict" ;;
-	esac
-}
-
 one() {
 	h=$1
 	bin=$build/tests/fuzz/fuzz_$h
@@ -72,8 +60,8 @@ one() {
 	mkdir -p "$seeds" "$made"
 	rc=0
 	# shellcheck disable=SC2046
-	"$bin" -max_total_time="$seconds" -max_len="$(max_len_of "$h")" -rss_limit_mb=2048 \
-		-timeout=10 -print_final_stats=1 $(dict_of "$h") \
+	"$bin" -max_total_time="$seconds" -max_len="$(fuzz_max_len "$h")" -rss_limit_mb=2048 \
+		-timeout=10 -print_final_stats=1 $(fuzz_dict "$h" "$dict") $(fuzz_entropic) \
 		-artifact_prefix="$build/artifacts/$h-" \
 		"$work/corpus" "$seeds" "$made" >"$work/log" 2>&1 || rc=$?
 	echo "$rc" >"$work/rc"
@@ -110,7 +98,7 @@ for h in $harnesses; do
 	if [ "$h" != efi_vs_edk2 ]; then
 		rm -rf "$work/merged"
 		mkdir -p "$work/merged"
-		"$build/tests/fuzz/fuzz_$h" -merge=1 -max_len="$(max_len_of "$h")" -rss_limit_mb=2048 \
+		"$build/tests/fuzz/fuzz_$h" -merge=1 -max_len="$(fuzz_max_len "$h")" -rss_limit_mb=2048 \
 			-timeout=10 "$work/merged" "$seeds" "$build/seeds/$h" "$work/corpus" \
 			>"$work/merge.log" 2>&1 &&
 			rm -rf "$seeds" && mv "$work/merged" "$seeds"

@@ -20,7 +20,7 @@
  *     200 KiB, and a hostile OrigSize past the budget is refused before
  *     any allocation (the limit's own path, efi-driver-not-decoded, is
  *     reached sooner, not skipped). Under ASan a 16 MiB decode took 0.8 s;
- *     the decoder's large outputs are fuzz_efi_decompress's (1 MiB). */
+ *     the decoder's outputs are fuzz_efi_decompress's (up to 256 KiB). */
 #define FUZZ_DRIVER_BUDGET ((size_t)256 * 1024)
 
 static const struct rom_analyze_opts fuzz_analyze_opts = {.skip_sha256 = true,

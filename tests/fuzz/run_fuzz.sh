@@ -21,6 +21,8 @@ build=${FUZZ_BUILD_DIR:-$src/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 cc=${FUZZ_CC:-clang}
+# shellcheck source=tests/fuzz/fuzz_flags.sh
+. "$src/tests/fuzz/fuzz_flags.sh"
 
 cmake -S "$src" -B "$build" -DCMAKE_C_COMPILER="$cc" -DOPTROM_FUZZ=ON -DOPTROM_TESTS=OFF -DOPTROM_WERROR=ON \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -42,32 +44,25 @@ for h in $harnesses; do
 		printf '%-16s not built (skipped)\n' "$h"
 		continue
 	fi
-	case $h in
-	efi_decompress | efi_vs_edk2) max_len=262144 ;;
-	pe | zip | uefi_shell) max_len=65536 ;;
-	authenticode) max_len=262144 ;; # a real signed GOP (optrom extract) is up to 191 KiB
-	*) max_len=1048576 ;;
-	esac
+	max_len=$(fuzz_max_len "$h")
 	corpus=$build/corpus/$h
 	seeds=$build/seeds/$h
 	committed=$src/tests/fuzz/seeds/$h
-	dict="-dict=$src/tests/fuzz/dict/optrom.dict"
+	dict=$(fuzz_dict "$h" "$src/tests/fuzz/dict/optrom.dict")
 	# The differential harness reads the same streams as fuzz_efi_decompress.
 	if [ "$h" = efi_vs_edk2 ]; then
 		seeds=$build/seeds/efi_decompress
 		committed=$src/tests/fuzz/seeds/efi_decompress
 	fi
-	# EFI streams are bit-packed: byte signatures do not help there.
-	case $h in efi_decompress | efi_vs_edk2) dict= ;; esac
 	# A harness without make_seeds output (uefi_shell) starts from an empty folder.
 	mkdir -p "$seeds"
 	[ -d "$committed" ] || committed=$seeds
 	log=$build/logs/$h.log
 	mkdir -p "$corpus"
 	rc=0
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2046,SC2086
 	"$bin" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=2048 -timeout=10 \
-		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" $dict \
+		-print_final_stats=1 -artifact_prefix="$build/artifacts/$h-" $dict $(fuzz_entropic) \
 		"$corpus" "$seeds" "$committed" >"$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
