@@ -217,19 +217,6 @@ bool atom_ext_decode(const struct span *s, size_t img, size_t len, const struct 
 	return true;
 }
 
-bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
-                        struct atom_ext *out)
-{
-	struct atom_info a;
-	struct span image;
-	memset(&a, 0, sizeof(a));
-	if (!span_sub(s, img, len, &image))
-		image = span_tail(s, img);
-	(void)fmt_decode(&image, 0, atom_fields, ATOM_F_COUNT, &a);
-	atom_rom_header_decode(&image, rom_header, &a);
-	return atom_ext_decode(s, img, len, &a, out);
-}
-
 bool amd_gop_text(const char *text)
 {
 	return strncmp(text, AMD_GOP_TEXT_PREFIX, sizeof(AMD_GOP_TEXT_PREFIX) - 1) == 0;

@@ -176,7 +176,7 @@ const char *atom_table_name(enum atom_master_kind kind, uint8_t format_rev, unsi
 	X(CHECKSUM, checksum, 0x04, 4, "checksum")                                                 \
 	X(ENTRIES, entries, 0x08, 4, "total_entries")
 
-/* The identity strings atom_tables_decode reads (vendor.amd): the string
+/* The identity strings atom_ext_decode reads (vendor.amd): the string
  * table as it is (entry 0 the part number, then ASIC, bus and memory type;
  * an empty first entry stays empty), the board name after it, the
  * "ATOMBIOSBK-AMD VER" version (what amdvbflash prints), the build number
@@ -254,13 +254,6 @@ FMT_TEXT_DECLARE(ATOM_EXT_TEXT_FIELDS, atom_ext_text_fields);
  * (atom->hdr_ok false). */
 bool atom_ext_decode(const struct span *s, size_t img, size_t len, const struct atom_info *atom,
                      struct atom_ext *out);
-
-/* The same for a caller that holds no atom_info (tests/fuzz/fuzz_vendor.c):
- * decodes the ROM header at rom_header (atom_rom_header_decode), then
- * atom_ext_decode. The analysis never calls it: it would decode the header
- * a second time. */
-bool atom_tables_decode(const struct span *s, size_t img, size_t len, uint16_t rom_header,
-                        struct atom_ext *out);
 
 /* The AMD GOP driver names itself "AMD GOP X64 ..." (its UTF-16 component
  * name; every AMD GOP of the corpus, formats/pe.c pe_find_gop_version). */

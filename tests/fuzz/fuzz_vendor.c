@@ -30,7 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nv_bit_map map = {0, size / 2, size / 2 + 0x10};
 	struct atom_info info;
 	struct intel_vbt vbt;
-	uint16_t hdr = 0;
 
 	if (nv_bit_decode(&s, 0, size, &map, &bit)) {
 		if (bit.n_tokens > NV_BIT_MAX_TOKENS || bit.n_unknown > bit.n_tokens)
@@ -51,9 +50,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (nv_bmp_find(&s, 0, size) != SIZE_MAX && size < NV_BMP_SIG_LEN)
 		abort();
 
-	(void)atom_detect(&s, 0, size, &info);
-	(void)span_u16le(&s, 0x48, &hdr);
-	(void)atom_tables_decode(&s, 0, size, hdr, &ext);
+	/* As the analysis does: the ROM header decoded once by atom_detect, the
+	 * tables from its result (the dictionary holds the ATI magic). */
+	memset(&ext, 0, sizeof(ext));
+	if (atom_detect(&s, 0, size, &info))
+		(void)atom_ext_decode(&s, 0, size, &info, &ext);
 	if (ext.command.n > ATOM_MAX_CMD_TABLES || ext.data.n > ATOM_MAX_DATA_TABLES ||
 	    ext.n_strings > ATOM_MAX_STRINGS)
 		abort();

@@ -262,26 +262,3 @@ Test(atom_header, header_cut_short_at_every_length)
 		free(p);
 	}
 }
-
-/* atom_tables_decode (for callers without atom_detect's result: the
- * vendor fuzz harness) is the same decode as atom_detect then
- * atom_ext_decode. */
-Test(atom_header, standalone_entry_is_the_same_decode)
-{
-	static uint8_t p[IMG];
-	struct span s = span_make(p, sizeof(p));
-	struct atom_info a;
-	struct atom_ext *x = calloc(1, sizeof(*x)), *y = calloc(1, sizeof(*y));
-	cr_assert(x && y);
-	build(p);
-	memcpy(p + 0x120, "113-TEST-01\0ASIC\0", 17);
-	p[0x2F] = 2;
-	tb_put16(p, 0x6E, 0x120);
-	cr_assert(atom_detect(&s, 0, sizeof(p), &a));
-	cr_assert(atom_ext_decode(&s, 0, sizeof(p), &a, x));
-	cr_assert(atom_tables_decode(&s, 0, sizeof(p), HDR, y));
-	cr_expect_str_eq(y->strings[0], "113-TEST-01");
-	cr_expect_arr_eq(x, y, sizeof(*x));
-	free(x);
-	free(y);
-}
