@@ -136,6 +136,17 @@ static struct patch_edit *add_edit(struct patch_plan *p, enum patch_edit_kind ki
 		cannot(p, "internal limit: more than %d edits", PATCH_MAX_EDITS);
 		return NULL;
 	}
+	/* An image's PCIR may lie past the image's own length, so with --trim
+	 * past the chain's end too: an edit there would be cut away with the
+	 * structure it repairs (found by fuzz_fix). */
+	if (off < p->keep_start || off >= p->keep_end || n > p->keep_end - off) {
+		cannot(p,
+		       "image %d: the %s edit at 0x%zx (0x%zx bytes) lies outside the kept bytes "
+		       "[0x%zx, 0x%zx)%s",
+		       image, patch_edit_kind_name(kind), off, n, p->keep_start, p->keep_end,
+		       p->trim.length ? ", which --trim cuts after the chain's last image" : "");
+		return NULL;
+	}
 	e = &p->edits[p->n_edits++];
 	memset(e, 0, sizeof(*e));
 	e->kind = kind;

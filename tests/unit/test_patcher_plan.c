@@ -564,3 +564,41 @@ Test(patcher_plan, pnp_header_outside_the_image_is_not_looked_at)
 	fixed_free(&f);
 	rb_free(&b);
 }
+
+/* An image whose PCIR lies past its own length (size byte x 512), in the
+ * bytes after the chain: the last-image flag is set there when those bytes
+ * are kept, and --trim, which would cut the PCIR with its edit, refuses
+ * instead of planning an edit outside its output (found by fuzz_fix). */
+Test(patcher_plan, pcir_after_the_chain_is_not_edited_when_trim_cuts_it)
+{
+	enum { IMG = 2 * 512, PCIR_AT = IMG + 0x100 };
+	struct rb b;
+	struct fixed f;
+	struct patch_options t = {.trim = true};
+	rb_init(&b);
+	rb_add_x86(&b, 0x8086, 0x100e, 2, false);
+	rb_append_fill(&b, IMG, 0xC6);
+	memcpy(b.data + PCIR_AT,
+	       b.data +
+	           (b.data[PCI_ROM_HDR_OFF_PCIR_PTR] | b.data[PCI_ROM_HDR_OFF_PCIR_PTR + 1] << 8),
+	       PCIR_REV3_LEN);
+	rb_put16(&b, PCI_ROM_HDR_OFF_PCIR_PTR, PCIR_AT);
+	rb_balance(&b, 0, IMG - 1);
+
+	fix(&b, NULL, &f);
+	cr_assert_eq(f.plan->status, PATCH_PLAN_OK, "%s", f.plan->error);
+	cr_assert_geq(f.plan->n_edits, 1, "%zu edits", f.plan->n_edits);
+	cr_expect_eq(f.plan->edits[0].kind, PATCH_EDIT_LAST_FLAG, "%s",
+	             patch_edit_kind_name(f.plan->edits[0].kind));
+	cr_expect_eq(f.plan->edits[0].offset, PCIR_AT + PCIR_OFF_INDICATOR);
+	cr_expect_eq(f.out->verdict, VERDICT_READY);
+	fixed_free(&f);
+
+	fix(&b, &t, &f);
+	cr_assert_eq(f.plan->status, PATCH_PLAN_CANNOT);
+	cr_expect(strstr(f.plan->error, "last-image-flag edit at 0x") &&
+	              strstr(f.plan->error, "outside the kept bytes [0x0, 0x400)"),
+	          "%s", f.plan->error);
+	fixed_free(&f);
+	rb_free(&b);
+}
