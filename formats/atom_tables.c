@@ -148,7 +148,7 @@ static void find_version(const struct span *img, size_t from, size_t to, char *o
 	if (to > img->len)
 		to = img->len;
 	for (size_t i = from; i + tag <= to; i++)
-		if (img->data[i] == 'A' && span_eq(img, i, ATOM_VERSION_TAG, tag)) {
+		if (span_eq(img, i, ATOM_VERSION_TAG, tag)) {
 			(void)read_cstr(img, i + tag, ATOM_VERSION_LEN, out, cap);
 			return;
 		}
